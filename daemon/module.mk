@@ -1,0 +1,1 @@
+DAEMON_OBJS += daemon/main.o

@@ -1,0 +1,34 @@
+# Tests: one cmocka binary per module (tests/unit/test_MODULE.c, added to
+# UNIT_TESTS by the module's module.mk), shell tests of the CLI (tests/cli/),
+# system tests through the real sound path (tests/system/), fuzz targets.
+
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+tests/unit/%: tests/unit/%.o libloaxa.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# Unit tests run from the tree; CLI tests run the built programs.  cmocka's
+# summary lines ([  PASSED  ] / [  FAILED  ]) are printed for every binary.
+check: all $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; $(TEST_WRAP) ./$$t || fail=1; \
+	done; \
+	echo "== tests/cli"; TEST_WRAP="$(TEST_WRAP)" sh tests/cli/run.sh || fail=1; \
+	exit $$fail
+
+valgrind:
+	$(MAKE) check TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+
+# libFuzzer targets, built with clang: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+fuzz-build: $(FUZZ_TARGETS)
+tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJS:.o=.c)
+	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
+		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $$t.corpus; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$t.corpus tests/fuzz/corpus/$$(basename $$t) || exit 1; \
+	done
