@@ -27,7 +27,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP -I. \
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP -I. \
            -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
            -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
@@ -46,7 +46,7 @@ FUZZ_TARGETS :=
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
 MODULES := base config store audio tts reports playlists scheduler cli daemon
-include $(wildcard $(addsuffix /module.mk,$(MODULES)))
+include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
 
 all: loaxa loaxad mo

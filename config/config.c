@@ -1,0 +1,918 @@
+/*
+ * config — loading loaxa.conf with libconfig and checking every key against a
+ * table of what may be there.  Unknown keys, wrong types and out-of-range
+ * values are refused with the file and line; nothing is silently ignored.
+ */
+#include "config/config.h"
+
+#include <libconfig.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/base.h"
+
+enum vtype { T_STR, T_INT, T_FLOAT, T_BOOL, T_GROUP };
+
+struct key {
+	const char *name;
+	enum vtype type;
+	size_t off;                 /* into struct config */
+	double min, max;            /* T_INT, T_FLOAT */
+	const char *const *choices; /* T_STR: allowed values, NULL-terminated */
+	const struct key *sub;      /* T_GROUP */
+};
+
+static const char *const outputs[] = { "portaudio", "wav", "null", NULL };
+static const char *const engines[] = { "espeak", "command", "fake", NULL };
+static const char *const on_missing[] = { "skip", "fail", NULL };
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct key audio_keys[] = {
+	{ "output", T_STR, OFF(audio.output), .choices = outputs },
+	{ "device", T_STR, OFF(audio.device) },
+	{ "wav_path", T_STR, OFF(audio.wav_path) },
+	{ "pace", T_BOOL, OFF(audio.pace) },
+	{ "sample_rate", T_INT, OFF(audio.sample_rate), 8000, 192000 },
+	{ "loudness_lufs", T_FLOAT, OFF(audio.loudness_lufs), -40, -5 },
+	{ "true_peak_dbtp", T_FLOAT, OFF(audio.true_peak_dbtp), -12, 0 },
+	{ "highpass_hz", T_FLOAT, OFF(audio.highpass_hz), 0, 1000 },
+	{ "duck_db", T_FLOAT, OFF(audio.duck_db), -60, 0 },
+	{ "duck_attack", T_FLOAT, OFF(audio.duck_attack), 0.001, 5 },
+	{ "duck_release", T_FLOAT, OFF(audio.duck_release), 0.001, 10 },
+	{ "on_missing", T_STR, OFF(audio.on_missing), .choices = on_missing },
+	{ NULL },
+};
+
+static const struct key tts_keys[] = {
+	{ "engine", T_STR, OFF(tts.engine), .choices = engines },
+	{ "voice", T_STR, OFF(tts.voice) },
+	{ "rate", T_INT, OFF(tts.rate), 80, 450 },
+	{ "pitch", T_INT, OFF(tts.pitch), 0, 99 },
+	{ "command", T_STR, OFF(tts.command) },
+	{ "lexicon", T_STR, OFF(tts.lexicon) },
+	{ "cache_mb", T_INT, OFF(tts.cache_mb), 1, 1000000 },
+	{ "max_syllables", T_INT, OFF(tts.max_syllables), 5, 1000 },
+	{ NULL },
+};
+
+static const struct key preroll_keys[] = {
+	{ "command", T_STR, OFF(preroll.command) },
+	{ "seconds", T_INT, OFF(preroll.seconds), 0, 600 },
+	{ "after", T_STR, OFF(preroll.after) },
+	{ NULL },
+};
+
+static const struct key targets_keys[] = {
+	{ "cchc_per_month", T_INT, OFF(cchc_per_month), 0, 1000 },
+	{ NULL },
+};
+
+static const struct key station_keys[] = {
+	{ "name", T_STR, OFF(station_name) },
+	{ NULL },
+};
+
+/* topics, programs and slots are lists, read by their own functions. */
+static const struct key top_keys[] = {
+	{ "state_dir", T_STR, OFF(state_dir) },
+	{ "timezone", T_STR, OFF(timezone) },
+	{ "control_socket", T_STR, OFF(control_socket) },
+	{ "approval_required", T_BOOL, OFF(approval_required) },
+	{ "lead_seconds", T_INT, OFF(lead_seconds), 5, 3600 },
+	{ "audio", T_GROUP, .sub = audio_keys },
+	{ "tts", T_GROUP, .sub = tts_keys },
+	{ "preroll", T_GROUP, .sub = preroll_keys },
+	{ "targets", T_GROUP, .sub = targets_keys },
+	{ "station", T_GROUP, .sub = station_keys },
+	{ "topics", T_GROUP },
+	{ "programs", T_GROUP },
+	{ "slots", T_GROUP },
+	{ NULL },
+};
+
+static const struct config_topic default_topics[] = {
+	{ "the-che", "Cải cách thể chế", 1 },
+	{ "tthc", "Cải cách thủ tục hành chính", 1 },
+	{ "bo-may", "Cải cách tổ chức bộ máy", 1 },
+	{ "cong-vu", "Cải cách chế độ công vụ", 1 },
+	{ "tai-chinh", "Cải cách tài chính công", 1 },
+	{ "chinh-quyen-so", "Xây dựng chính quyền điện tử, chính quyền số", 1 },
+	{ "khac", "Tin khác", 0 },
+};
+
+const char *
+config_pick_path(const char *explicit_path)
+{
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	const char *env = getenv("LOAXA_CONFIG");
+	if (env && *env)
+		return env;
+	if (access(CONFIG_DEFAULT_PATH, F_OK) == 0)
+		return CONFIG_DEFAULT_PATH;
+	return NULL;
+}
+
+static void
+set_defaults(struct config *c)
+{
+	c->state_dir = xstrdup("/var/lib/loaxa");
+	c->timezone = xstrdup("Asia/Ho_Chi_Minh");
+	c->station_name = xstrdup("Đài truyền thanh cơ sở");
+	c->control_socket = xstrdup("/run/loaxa/control.sock");
+	c->approval_required = 0;
+	c->lead_seconds = 120;
+	c->audio.output = xstrdup("portaudio");
+	c->audio.pace = 0;
+	c->audio.sample_rate = 48000;
+	c->audio.loudness_lufs = -16;
+	c->audio.true_peak_dbtp = -1;
+	c->audio.highpass_hz = 0;
+	c->audio.duck_db = -18;
+	c->audio.duck_attack = 0.05;
+	c->audio.duck_release = 0.5;
+	c->audio.on_missing = xstrdup("skip");
+	c->tts.engine = xstrdup("espeak");
+	c->tts.voice = xstrdup("vi");
+	c->tts.rate = 150;
+	c->tts.pitch = 50;
+	c->tts.cache_mb = 512;
+	c->tts.max_syllables = 60;
+	c->preroll.seconds = 5;
+	c->cchc_per_month = 2;
+}
+
+/* The built-in programme and slots: greet, the due bulletins, sign off. */
+static void
+default_programs(struct config *c)
+{
+	c->n_programs = 1;
+	c->programs = xcalloc(1, sizeof *c->programs);
+	struct config_program *p = &c->programs[0];
+	p->name = xstrdup("mac-dinh");
+	p->max_minutes = 15;
+	p->n_items = 3;
+	p->items = xcalloc(3, sizeof *p->items);
+	p->items[0].kind = CONFIG_ITEM_TTS;
+	p->items[0].tts = xstrdup("Đài truyền thanh cơ sở xin kính chào bà con.");
+	p->items[0].gap = 1.0;
+	p->items[1].kind = CONFIG_ITEM_QUEUE;
+	p->items[1].gap = 1.5;
+	p->items[1].duck_db = c->audio.duck_db;
+	p->items[2].kind = CONFIG_ITEM_TTS;
+	p->items[2].tts = xstrdup("Chương trình phát thanh đến đây là kết thúc. Xin cảm ơn bà con đã lắng nghe.");
+	static const struct { const char *name, *when; } slots[] = {
+		{ "sang", "*-*-* 05:30:00" },
+		{ "chieu", "*-*-* 17:00:00" },
+	};
+	c->n_slots = ARRAY_LEN(slots);
+	c->slots = xcalloc(c->n_slots, sizeof *c->slots);
+	for (size_t i = 0; i < c->n_slots; i++) {
+		c->slots[i].name = xstrdup(slots[i].name);
+		c->slots[i].when = xstrdup(slots[i].when);
+		c->slots[i].program = xstrdup("mac-dinh");
+		c->slots[i].catch_up_minutes = 15;
+	}
+}
+
+static void
+default_topics_set(struct config *c)
+{
+	c->n_topics = ARRAY_LEN(default_topics);
+	c->topics = xcalloc(c->n_topics, sizeof *c->topics);
+	for (size_t i = 0; i < c->n_topics; i++) {
+		c->topics[i].id = xstrdup(default_topics[i].id);
+		c->topics[i].name = xstrdup(default_topics[i].name);
+		c->topics[i].cchc = default_topics[i].cchc;
+	}
+}
+
+/* ---- validation helpers ---- */
+
+struct ctx {
+	const char *path;
+	char *err;
+};
+
+/* The value of a setting as the user wrote it, for "(got VALUE)". */
+static void
+value_text(const config_setting_t *s, char *out, size_t n)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		snprintf(out, n, "%d", config_setting_get_int(s));
+		break;
+	case CONFIG_TYPE_INT64:
+		snprintf(out, n, "%lld", config_setting_get_int64(s));
+		break;
+	case CONFIG_TYPE_FLOAT:
+		snprintf(out, n, "%g", config_setting_get_float(s));
+		break;
+	case CONFIG_TYPE_BOOL:
+		snprintf(out, n, "%s", config_setting_get_bool(s) ? "true" : "false");
+		break;
+	case CONFIG_TYPE_STRING:
+		snprintf(out, n, "\"%.200s\"", config_setting_get_string(s));
+		break;
+	case CONFIG_TYPE_GROUP:
+		snprintf(out, n, "%s", _("a group { ... }"));
+		break;
+	case CONFIG_TYPE_ARRAY:
+		snprintf(out, n, "%s", _("an array [ ... ]"));
+		break;
+	case CONFIG_TYPE_LIST:
+		snprintf(out, n, "%s", _("a list ( ... )"));
+		break;
+	default:
+		snprintf(out, n, "?");
+	}
+}
+
+/* Full dotted name of a setting, e.g. "audio.sample_rate" or "slots.[1].when". */
+static void
+setting_path(const config_setting_t *s, char *out, size_t n)
+{
+	const char *parts[16];
+	char idx[16][16];
+	int k = 0;
+	for (const config_setting_t *p = s; p && config_setting_parent(p) && k < 16;
+	     p = config_setting_parent(p)) {
+		if (config_setting_name(p)) {
+			parts[k] = config_setting_name(p);
+		} else {
+			snprintf(idx[k], sizeof idx[k], "[%d]", config_setting_index(p));
+			parts[k] = idx[k];
+		}
+		k++;
+	}
+	out[0] = 0;
+	size_t len = 0;
+	while (k-- > 0) {
+		int w = snprintf(out + len, n - len, "%s%s", len && parts[k][0] != '[' ? "." : "",
+				 parts[k]);
+		if (w < 0 || (size_t)w >= n - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+static int
+fail(struct ctx *x, const config_setting_t *s, const char *what)
+{
+	char val[256], name[256];
+	value_text(s, val, sizeof val);
+	setting_path(s, name, sizeof name);
+	err_set(x->err, "%s:%d: %s: %s (got %s)", x->path, config_setting_source_line(s), name,
+		what, val);
+	return -1;
+}
+
+static int
+is_number(const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+	return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
+}
+
+static double
+number(const config_setting_t *s)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		return config_setting_get_int(s);
+	case CONFIG_TYPE_INT64:
+		return (double)config_setting_get_int64(s);
+	default:
+		return config_setting_get_float(s);
+	}
+}
+
+static int
+get_string(struct ctx *x, const config_setting_t *s, char **dst)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(x, s, _("must be a string in double quotes"));
+	const char *v = config_setting_get_string(s);
+	if (utf8_check(v, strlen(v), NULL) < 0)
+		return fail(x, s, _("is not valid UTF-8"));
+	free(*dst);
+	*dst = xstrdup(v);
+	return 0;
+}
+
+static int
+get_number(struct ctx *x, const config_setting_t *s, double min, double max, double *v)
+{
+	if (!is_number(s))
+		return fail(x, s, _("must be a number"));
+	*v = number(s);
+	if (!(*v >= min && *v <= max)) {
+		char what[128];
+		snprintf(what, sizeof what, _("must be between %g and %g"), min, max);
+		return fail(x, s, what);
+	}
+	return 0;
+}
+
+static int
+get_int(struct ctx *x, const config_setting_t *s, double min, double max, int *v)
+{
+	int t = config_setting_type(s);
+	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+		return fail(x, s, _("must be a whole number"));
+	double d;
+	if (get_number(x, s, min, max, &d) < 0)
+		return -1;
+	*v = (int)d;
+	return 0;
+}
+
+static int
+get_bool(struct ctx *x, const config_setting_t *s, int *v)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(x, s, _("must be true or false"));
+	*v = config_setting_get_bool(s);
+	return 0;
+}
+
+static int
+check_choice(struct ctx *x, const config_setting_t *s, const char *v, const char *const *choices)
+{
+	for (const char *const *c = choices; *c; c++)
+		if (strcmp(v, *c) == 0)
+			return 0;
+	char what[256] = "";
+	size_t len = (size_t)snprintf(what, sizeof what, "%s", _("must be one of"));
+	for (const char *const *c = choices; *c && len < sizeof what; c++)
+		len += (size_t)snprintf(what + len, sizeof what - len, "%s %s", c == choices ? "" : ",", *c);
+	return fail(x, s, what);
+}
+
+static int read_topics(struct ctx *x, struct config *c, const config_setting_t *s);
+static int read_programs(struct ctx *x, struct config *c, const config_setting_t *s);
+static int read_slots(struct ctx *x, struct config *c, const config_setting_t *s);
+
+static int
+read_group(struct ctx *x, struct config *c, const config_setting_t *g, const struct key *keys)
+{
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return fail(x, g, _("must be a group { ... }"));
+	int n = config_setting_length(g);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct key *k = keys;
+		while (k->name && strcmp(k->name, name) != 0)
+			k++;
+		if (!k->name)
+			return fail(x, s, _("unknown key; see loaxa.conf(5) for the keys there are"));
+		char *base = (char *)c + k->off;
+		int rc = 0;
+		switch (k->type) {
+		case T_STR:
+			rc = get_string(x, s, (char **)base);
+			if (rc == 0 && k->choices)
+				rc = check_choice(x, s, *(char **)base, k->choices);
+			break;
+		case T_INT:
+			rc = get_int(x, s, k->min, k->max, (int *)base);
+			break;
+		case T_FLOAT:
+			rc = get_number(x, s, k->min, k->max, (double *)base);
+			break;
+		case T_BOOL:
+			rc = get_bool(x, s, (int *)base);
+			break;
+		case T_GROUP:
+			if (strcmp(name, "topics") == 0)
+				rc = read_topics(x, c, s);
+			else if (strcmp(name, "programs") == 0)
+				rc = read_programs(x, c, s);
+			else if (strcmp(name, "slots") == 0)
+				rc = read_slots(x, c, s);
+			else
+				rc = read_group(x, c, s, k->sub);
+			break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+is_list(const config_setting_t *s)
+{
+	return config_setting_type(s) == CONFIG_TYPE_LIST;
+}
+
+/* Identifiers (topic ids, slot and programme names): letters, digits, - and _. */
+static int
+check_ident(struct ctx *x, const config_setting_t *s, const char *v)
+{
+	if (!*v || strlen(v) > 64)
+		return fail(x, s, _("must be 1 to 64 characters"));
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return fail(x, s, _("may hold only letters a-z, digits, '-' and '_'"));
+	return 0;
+}
+
+static int
+read_topics(struct ctx *x, struct config *c, const config_setting_t *s)
+{
+	if (!is_list(s))
+		return fail(x, s, _("must be a list ( { id = \"...\"; name = \"...\"; }, ... )"));
+	int n = config_setting_length(s);
+	if (n == 0)
+		return fail(x, s, _("must name at least one topic"));
+	for (size_t i = 0; i < c->n_topics; i++) {
+		free(c->topics[i].id);
+		free(c->topics[i].name);
+	}
+	free(c->topics);
+	c->topics = xcalloc((size_t)n, sizeof *c->topics);
+	c->n_topics = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *t = config_setting_get_elem(s, (unsigned)i);
+		struct config_topic *tp = &c->topics[c->n_topics++];
+		tp->cchc = 1;
+		if (config_setting_type(t) != CONFIG_TYPE_GROUP)
+			return fail(x, t, _("must be a group { id = \"...\"; name = \"...\"; }"));
+		for (int j = 0; j < config_setting_length(t); j++) {
+			config_setting_t *f = config_setting_get_elem(t, (unsigned)j);
+			const char *fn = config_setting_name(f);
+			int rc;
+			if (strcmp(fn, "id") == 0)
+				rc = get_string(x, f, &tp->id) || check_ident(x, f, tp->id);
+			else if (strcmp(fn, "name") == 0)
+				rc = get_string(x, f, &tp->name);
+			else if (strcmp(fn, "cchc") == 0)
+				rc = get_bool(x, f, &tp->cchc);
+			else
+				rc = fail(x, f, _("unknown key; a topic has id, name and cchc"));
+			if (rc)
+				return -1;
+		}
+		if (!tp->id || !tp->name)
+			return fail(x, t, _("a topic needs both id and name"));
+		for (size_t k = 0; k + 1 < c->n_topics; k++)
+			if (strcmp(c->topics[k].id, tp->id) == 0)
+				return fail(x, t, _("this topic id is already used above"));
+	}
+	return 0;
+}
+
+static int
+read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct config_item *it)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, _("an item must be a group such as { clip = \"nhac-hieu\"; }"));
+	int kinds = 0;
+	it->line = config_setting_source_line(s);
+	it->duck_db = c->audio.duck_db;
+	for (int j = 0; j < config_setting_length(s); j++) {
+		config_setting_t *f = config_setting_get_elem(s, (unsigned)j);
+		const char *fn = config_setting_name(f);
+		int rc = 0;
+		if (strcmp(fn, "clip") == 0) {
+			it->kind = CONFIG_ITEM_CLIP, kinds++;
+			rc = get_string(x, f, &it->clip);
+		} else if (strcmp(fn, "bulletin") == 0) {
+			int id = 0;
+			it->kind = CONFIG_ITEM_BULLETIN, kinds++;
+			rc = get_int(x, f, 1, 2147483647, &id);
+			it->bulletin = id;
+		} else if (strcmp(fn, "queue") == 0) {
+			int on = 0;
+			it->kind = CONFIG_ITEM_QUEUE, kinds++;
+			rc = get_bool(x, f, &on);
+			if (!rc && !on)
+				rc = fail(x, f, _("write queue = true, or leave the item out"));
+		} else if (strcmp(fn, "tts") == 0) {
+			it->kind = CONFIG_ITEM_TTS, kinds++;
+			rc = get_string(x, f, &it->tts);
+			if (!rc && !*it->tts)
+				rc = fail(x, f, _("must not be empty"));
+		} else if (strcmp(fn, "silence") == 0) {
+			it->kind = CONFIG_ITEM_SILENCE, kinds++;
+			rc = get_number(x, f, 0.01, 600, &it->silence);
+		} else if (strcmp(fn, "gain_db") == 0) {
+			rc = get_number(x, f, -40, 20, &it->gain_db);
+		} else if (strcmp(fn, "fade_in") == 0) {
+			rc = get_number(x, f, 0, 60, &it->fade_in);
+		} else if (strcmp(fn, "fade_out") == 0) {
+			rc = get_number(x, f, 0, 60, &it->fade_out);
+		} else if (strcmp(fn, "crossfade") == 0) {
+			rc = get_number(x, f, 0, 30, &it->crossfade);
+		} else if (strcmp(fn, "gap") == 0) {
+			rc = get_number(x, f, 0, 60, &it->gap);
+		} else if (strcmp(fn, "bed") == 0) {
+			rc = get_string(x, f, &it->bed);
+		} else if (strcmp(fn, "duck_db") == 0) {
+			rc = get_number(x, f, -60, 0, &it->duck_db);
+		} else {
+			rc = fail(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db"));
+		}
+		if (rc)
+			return -1;
+	}
+	if (kinds != 1)
+		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts or silence"));
+	if (it->bed && it->kind != CONFIG_ITEM_QUEUE)
+		return fail(x, s, _("bed goes only with queue = true"));
+	return 0;
+}
+
+static void
+program_free(struct config_program *p)
+{
+	for (size_t i = 0; i < p->n_items; i++) {
+		free(p->items[i].clip);
+		free(p->items[i].tts);
+		free(p->items[i].bed);
+	}
+	free(p->items);
+	free(p->name);
+}
+
+static void
+slot_free(struct config_slot *s)
+{
+	free(s->name);
+	free(s->when);
+	free(s->program);
+}
+
+static int
+read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
+{
+	for (size_t i = 0; i < c->n_programs; i++)
+		program_free(&c->programs[i]);
+	free(c->programs);
+	int n = config_setting_length(s);
+	c->programs = xcalloc((size_t)n, sizeof *c->programs);
+	c->n_programs = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+		struct config_program *p = &c->programs[c->n_programs++];
+		p->name = xstrdup(config_setting_name(g));
+		p->line = config_setting_source_line(g);
+		if (check_ident(x, g, p->name))
+			return -1;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return fail(x, g, _("a programme must be a group { max_minutes = ...; items = ( ... ); }"));
+		config_setting_t *items = NULL;
+		for (int j = 0; j < config_setting_length(g); j++) {
+			config_setting_t *f = config_setting_get_elem(g, (unsigned)j);
+			const char *fn = config_setting_name(f);
+			if (strcmp(fn, "max_minutes") == 0) {
+				if (get_number(x, f, 0, 24 * 60, &p->max_minutes))
+					return -1;
+			} else if (strcmp(fn, "items") == 0) {
+				items = f;
+			} else {
+				return fail(x, f, _("unknown key; a programme has max_minutes and items"));
+			}
+		}
+		if (!items)
+			return fail(x, g, _("a programme needs items = ( ... )"));
+		if (!is_list(items))
+			return fail(x, items, _("must be a list ( { ... }, { ... } )"));
+		int m = config_setting_length(items);
+		if (m == 0)
+			return fail(x, items, _("a programme needs at least one item"));
+		p->items = xcalloc((size_t)m, sizeof *p->items);
+		for (int j = 0; j < m; j++) {
+			p->n_items++;
+			if (read_item(x, c, config_setting_get_elem(items, (unsigned)j), &p->items[j]))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
+{
+	if (!is_list(s))
+		return fail(x, s, _("must be a list ( { name = ...; when = ...; program = ...; }, ... )"));
+	for (size_t i = 0; i < c->n_slots; i++)
+		slot_free(&c->slots[i]);
+	free(c->slots);
+	int n = config_setting_length(s);
+	c->slots = xcalloc((size_t)n, sizeof *c->slots);
+	c->n_slots = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+		struct config_slot *sl = &c->slots[c->n_slots++];
+		sl->line = config_setting_source_line(g);
+		sl->catch_up_minutes = 15;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+			return fail(x, g, _("a slot must be a group { name = ...; when = ...; program = ...; }"));
+		for (int j = 0; j < config_setting_length(g); j++) {
+			config_setting_t *f = config_setting_get_elem(g, (unsigned)j);
+			const char *fn = config_setting_name(f);
+			int rc;
+			if (strcmp(fn, "name") == 0)
+				rc = get_string(x, f, &sl->name) || check_ident(x, f, sl->name);
+			else if (strcmp(fn, "when") == 0)
+				rc = get_string(x, f, &sl->when);
+			else if (strcmp(fn, "program") == 0)
+				rc = get_string(x, f, &sl->program);
+			else if (strcmp(fn, "catch_up_minutes") == 0)
+				rc = get_int(x, f, 0, 24 * 60, &sl->catch_up_minutes);
+			else if (strcmp(fn, "priority") == 0)
+				rc = get_int(x, f, -100, 100, &sl->priority);
+			else
+				rc = fail(x, f, _("unknown key; a slot has name, when, program, catch_up_minutes and priority"));
+			if (rc)
+				return -1;
+		}
+		if (!sl->name || !sl->when || !sl->program)
+			return fail(x, g, _("a slot needs name, when and program"));
+		for (size_t k = 0; k + 1 < c->n_slots; k++)
+			if (strcmp(c->slots[k].name, sl->name) == 0)
+				return fail(x, g, _("this slot name is already used above"));
+	}
+	return 0;
+}
+
+/* Checks that need the whole file read: references between sections. */
+static int
+cross_check(struct ctx *x, struct config *c, config_t *cf)
+{
+	for (size_t i = 0; i < c->n_slots; i++) {
+		if (!config_program_find(c, c->slots[i].program)) {
+			err_set(x->err, _("%s:%d: slot \"%s\" names the programme \"%s\", which is not in programs (got \"%s\")"),
+				x->path, c->slots[i].line, c->slots[i].name, c->slots[i].program,
+				c->slots[i].program);
+			return -1;
+		}
+	}
+	if (strcmp(c->tts.engine, "command") == 0 && !c->tts.command) {
+		config_setting_t *e = config_lookup(cf, "tts.engine");
+		err_set(x->err, _("%s:%d: tts.engine: the command engine needs tts.command = \"program\" (got \"command\")"),
+			x->path, e ? config_setting_source_line(e) : 0);
+		return -1;
+	}
+	const char *tz = c->timezone;
+	int ok = *tz && tz[0] != '/' && !strstr(tz, "..");
+	if (ok) {
+		char *zf = xasprintf("/usr/share/zoneinfo/%s", tz);
+		struct stat st;
+		ok = stat(zf, &st) == 0 && S_ISREG(st.st_mode);
+		free(zf);
+	}
+	if (!ok) {
+		config_setting_t *t = config_lookup(cf, "timezone");
+		return fail(x, t, _("is not a known time zone; write a name such as \"Asia/Ho_Chi_Minh\""));
+	}
+	return 0;
+}
+
+struct config *
+config_load(const char *path, char *err)
+{
+	struct config *c = xcalloc(1, sizeof *c);
+	set_defaults(c);
+	default_topics_set(c);
+	default_programs(c);
+	if (!path)
+		return c;
+	c->path = xstrdup(path);
+	config_t cf;
+	config_init(&cf);
+	struct ctx x = { path, err };
+	if (access(path, R_OK) < 0) {
+		err_set(err, _("%s:0: cannot read the configuration file: %m"), path);
+		goto fail;
+	}
+	if (config_read_file(&cf, path) != CONFIG_TRUE) {
+		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+			err_set(err, _("%s:0: cannot read the configuration file"), path);
+		else
+			err_set(err, _("%s:%d: syntax error: %s"),
+				config_error_file(&cf) ? config_error_file(&cf) : path,
+				config_error_line(&cf), config_error_text(&cf));
+		goto fail;
+	}
+	if (read_group(&x, c, config_root_setting(&cf), top_keys) < 0)
+		goto fail;
+	if (cross_check(&x, c, &cf) < 0)
+		goto fail;
+	config_destroy(&cf);
+	return c;
+fail:
+	config_destroy(&cf);
+	config_free(c);
+	return NULL;
+}
+
+void
+config_free(struct config *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->state_dir);
+	free(c->timezone);
+	free(c->station_name);
+	free(c->control_socket);
+	free(c->audio.output);
+	free(c->audio.device);
+	free(c->audio.wav_path);
+	free(c->audio.on_missing);
+	free(c->tts.engine);
+	free(c->tts.voice);
+	free(c->tts.command);
+	free(c->tts.lexicon);
+	free(c->preroll.command);
+	free(c->preroll.after);
+	for (size_t i = 0; i < c->n_topics; i++) {
+		free(c->topics[i].id);
+		free(c->topics[i].name);
+	}
+	free(c->topics);
+	for (size_t i = 0; i < c->n_programs; i++)
+		program_free(&c->programs[i]);
+	free(c->programs);
+	for (size_t i = 0; i < c->n_slots; i++)
+		slot_free(&c->slots[i]);
+	free(c->slots);
+	free(c);
+}
+
+int
+config_apply_timezone(const struct config *c, char *err)
+{
+	if (setenv("TZ", c->timezone, 1) < 0) {
+		err_set(err, _("Cannot set the time zone %s."), c->timezone);
+		return -1;
+	}
+	tzset();
+	return 0;
+}
+
+const struct config_topic *
+config_topic_find(const struct config *c, const char *id)
+{
+	for (size_t i = 0; i < c->n_topics; i++)
+		if (strcmp(c->topics[i].id, id) == 0)
+			return &c->topics[i];
+	return NULL;
+}
+
+const struct config_program *
+config_program_find(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_programs; i++)
+		if (strcmp(c->programs[i].name, name) == 0)
+			return &c->programs[i];
+	return NULL;
+}
+
+const struct config_slot *
+config_slot_find(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_slots; i++)
+		if (strcmp(c->slots[i].name, name) == 0)
+			return &c->slots[i];
+	return NULL;
+}
+
+const char *
+config_item_kind_name(enum config_item_kind k)
+{
+	static const char *const names[] = { "clip", "bulletin", "queue", "tts", "silence" };
+	return names[k];
+}
+
+static void
+dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	sbuf_addf(b, "%s%s = \"", indent, key);
+	for (const char *p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sbuf_addc(b, '\\');
+		sbuf_addc(b, *p);
+	}
+	sbuf_adds(b, "\";\n");
+}
+
+char *
+config_dump(const struct config *c)
+{
+	struct sbuf b = { 0 };
+	sbuf_addf(&b, "# effective configuration (%s)\n",
+		  c->path ? c->path : "built-in defaults");
+	dump_str(&b, "", "state_dir", c->state_dir);
+	dump_str(&b, "", "timezone", c->timezone);
+	dump_str(&b, "", "control_socket", c->control_socket);
+	sbuf_addf(&b, "approval_required = %s;\n", c->approval_required ? "true" : "false");
+	sbuf_addf(&b, "lead_seconds = %d;\n", c->lead_seconds);
+	sbuf_adds(&b, "station = {\n");
+	dump_str(&b, "  ", "name", c->station_name);
+	sbuf_adds(&b, "};\naudio = {\n");
+	dump_str(&b, "  ", "output", c->audio.output);
+	dump_str(&b, "  ", "device", c->audio.device);
+	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
+	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n  loudness_lufs = %.1f;\n"
+		      "  true_peak_dbtp = %.1f;\n  highpass_hz = %.1f;\n  duck_db = %.1f;\n"
+		      "  duck_attack = %.3f;\n  duck_release = %.3f;\n",
+		  c->audio.pace ? "true" : "false", c->audio.sample_rate, c->audio.loudness_lufs,
+		  c->audio.true_peak_dbtp, c->audio.highpass_hz, c->audio.duck_db,
+		  c->audio.duck_attack, c->audio.duck_release);
+	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
+	sbuf_adds(&b, "};\ntts = {\n");
+	dump_str(&b, "  ", "engine", c->tts.engine);
+	dump_str(&b, "  ", "voice", c->tts.voice);
+	sbuf_addf(&b, "  rate = %d;\n  pitch = %d;\n  cache_mb = %d;\n  max_syllables = %d;\n",
+		  c->tts.rate, c->tts.pitch, c->tts.cache_mb, c->tts.max_syllables);
+	dump_str(&b, "  ", "command", c->tts.command);
+	dump_str(&b, "  ", "lexicon", c->tts.lexicon);
+	sbuf_adds(&b, "};\npreroll = {\n");
+	dump_str(&b, "  ", "command", c->preroll.command);
+	sbuf_addf(&b, "  seconds = %d;\n", c->preroll.seconds);
+	dump_str(&b, "  ", "after", c->preroll.after);
+	sbuf_addf(&b, "};\ntargets = {\n  cchc_per_month = %d;\n};\ntopics = (\n", c->cchc_per_month);
+	for (size_t i = 0; i < c->n_topics; i++) {
+		sbuf_adds(&b, "  {");
+		dump_str(&b, " ", "id", c->topics[i].id);
+		b.len--; /* keep the entry on one line */
+		dump_str(&b, " ", "name", c->topics[i].name);
+		b.len--;
+		sbuf_addf(&b, " cchc = %s; }%s\n", c->topics[i].cchc ? "true" : "false",
+			  i + 1 < c->n_topics ? "," : "");
+	}
+	sbuf_adds(&b, ");\nprograms = {\n");
+	for (size_t i = 0; i < c->n_programs; i++) {
+		const struct config_program *p = &c->programs[i];
+		sbuf_addf(&b, "  %s = {\n    max_minutes = %g;\n    items = (\n", p->name, p->max_minutes);
+		for (size_t j = 0; j < p->n_items; j++) {
+			const struct config_item *it = &p->items[j];
+			sbuf_adds(&b, "      {");
+			switch (it->kind) {
+			case CONFIG_ITEM_CLIP:
+				dump_str(&b, " ", "clip", it->clip);
+				b.len--;
+				break;
+			case CONFIG_ITEM_BULLETIN:
+				sbuf_addf(&b, " bulletin = %lld;", it->bulletin);
+				break;
+			case CONFIG_ITEM_QUEUE:
+				sbuf_adds(&b, " queue = true;");
+				break;
+			case CONFIG_ITEM_TTS:
+				dump_str(&b, " ", "tts", it->tts);
+				b.len--;
+				break;
+			case CONFIG_ITEM_SILENCE:
+				sbuf_addf(&b, " silence = %g;", it->silence);
+				break;
+			}
+			if (it->gain_db)
+				sbuf_addf(&b, " gain_db = %g;", it->gain_db);
+			if (it->fade_in)
+				sbuf_addf(&b, " fade_in = %g;", it->fade_in);
+			if (it->fade_out)
+				sbuf_addf(&b, " fade_out = %g;", it->fade_out);
+			if (it->crossfade)
+				sbuf_addf(&b, " crossfade = %g;", it->crossfade);
+			if (it->gap)
+				sbuf_addf(&b, " gap = %g;", it->gap);
+			if (it->bed) {
+				dump_str(&b, " ", "bed", it->bed);
+				b.len--;
+				sbuf_addf(&b, " duck_db = %g;", it->duck_db);
+			}
+			sbuf_addf(&b, " }%s\n", j + 1 < p->n_items ? "," : "");
+		}
+		sbuf_adds(&b, "    );\n  };\n");
+	}
+	sbuf_adds(&b, "};\nslots = (\n");
+	for (size_t i = 0; i < c->n_slots; i++) {
+		const struct config_slot *s = &c->slots[i];
+		sbuf_adds(&b, "  {");
+		dump_str(&b, " ", "name", s->name);
+		b.len--;
+		dump_str(&b, " ", "when", s->when);
+		b.len--;
+		dump_str(&b, " ", "program", s->program);
+		b.len--;
+		sbuf_addf(&b, " catch_up_minutes = %d; priority = %d; }%s\n", s->catch_up_minutes,
+			  s->priority, i + 1 < c->n_slots ? "," : "");
+	}
+	sbuf_adds(&b, ");\n");
+	return sbuf_steal(&b);
+}

@@ -1,0 +1,129 @@
+/*
+ * config — the configuration: libconfig loading, built-in defaults for every
+ * key, and validation with "PATH:LINE: what is wrong (got VALUE)" errors.
+ *
+ * A struct config is immutable once loaded; reload builds a new one and
+ * swaps it in only if it validates.  Checks that need other modules (calendar
+ * expressions, clip names) are done above, with the *_line fields below.
+ */
+#ifndef LOAXA_CONFIG_H
+#define LOAXA_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH SYSCONFDIR "/loaxa/loaxa.conf"
+
+struct config_topic {
+	char *id;
+	char *name;
+	int cchc; /* counts as administrative reform (CCHC) */
+};
+
+enum config_item_kind {
+	CONFIG_ITEM_CLIP,
+	CONFIG_ITEM_BULLETIN,
+	CONFIG_ITEM_QUEUE,
+	CONFIG_ITEM_TTS,
+	CONFIG_ITEM_SILENCE,
+};
+
+/* One item of a program template. */
+struct config_item {
+	enum config_item_kind kind;
+	char *clip;        /* CLIP: clip name */
+	long long bulletin; /* BULLETIN: bulletin id */
+	char *tts;         /* TTS: literal text */
+	double silence;    /* SILENCE: seconds */
+	double gain_db, fade_in, fade_out, crossfade, gap;
+	char *bed;         /* QUEUE: music bed clip name, or NULL */
+	double duck_db;    /* QUEUE with bed: bed level under speech */
+	int line;
+};
+
+struct config_program {
+	char *name;
+	double max_minutes; /* 0: no cap */
+	struct config_item *items;
+	size_t n_items;
+	int line;
+};
+
+struct config_slot {
+	char *name;
+	char *when;     /* systemd.time(7) calendar event */
+	char *program;
+	int catch_up_minutes;
+	int priority;
+	int line;
+};
+
+struct config {
+	char *path;       /* file it came from, or NULL for built-in defaults */
+	char *state_dir;
+	char *timezone;
+	char *station_name;
+	char *control_socket;
+	int approval_required;
+	int lead_seconds;
+	struct {
+		char *output;  /* portaudio | wav | null */
+		char *device;  /* PortAudio device name or index; NULL = default */
+		char *wav_path; /* wav sink file; NULL = STATE_DIR/output.wav */
+		int pace;      /* wav sink writes in real time */
+		int sample_rate;
+		double loudness_lufs;
+		double true_peak_dbtp;
+		double highpass_hz; /* 0 = off */
+		double duck_db, duck_attack, duck_release;
+		char *on_missing; /* skip | fail */
+	} audio;
+	struct {
+		char *engine; /* espeak | command | fake */
+		char *voice;
+		int rate;     /* words per minute */
+		int pitch;
+		char *command; /* command engine: program reading text on stdin, WAV path as $1 */
+		char *lexicon; /* extra acronyms file, or NULL */
+		int cache_mb;
+		int max_syllables;
+	} tts;
+	struct {
+		char *command;
+		int seconds;
+		char *after;
+	} preroll;
+	struct config_topic *topics;
+	size_t n_topics;
+	int cchc_per_month;
+	struct config_program *programs;
+	size_t n_programs;
+	struct config_slot *slots;
+	size_t n_slots;
+};
+
+/*
+ * Which file to load: the explicit path if given, else $LOAXA_CONFIG, else
+ * CONFIG_DEFAULT_PATH when it exists, else NULL (built-in defaults).
+ */
+const char *config_pick_path(const char *explicit_path);
+
+/*
+ * Loads and validates path (NULL: built-in defaults).  On error returns NULL
+ * and err holds "PATH:LINE: what is wrong (got VALUE)".  Free with config_free().
+ */
+struct config *config_load(const char *path, char *err);
+void config_free(struct config *c);
+
+/* Sets TZ for the process from c->timezone; -1 with err when it is unknown. */
+int config_apply_timezone(const struct config *c, char *err);
+
+const struct config_topic *config_topic_find(const struct config *c, const char *id);
+const struct config_program *config_program_find(const struct config *c, const char *name);
+const struct config_slot *config_slot_find(const struct config *c, const char *name);
+
+/* The effective configuration in libconfig syntax, loadable again. Caller frees. */
+char *config_dump(const struct config *c);
+
+const char *config_item_kind_name(enum config_item_kind k);
+
+#endif

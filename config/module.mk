@@ -1,0 +1,2 @@
+LIB_OBJS += config/config.o
+UNIT_TESTS += tests/unit/test_config

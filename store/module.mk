@@ -1,0 +1,2 @@
+LIB_OBJS += store/store.o
+UNIT_TESTS += tests/unit/test_store

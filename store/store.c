@@ -1,0 +1,1125 @@
+/*
+ * store — SQLite access.  All SQL of the project is here (and in the other
+ * files of store/): one table of statements, prepared once per connection
+ * on first use, bound with parameters, reset and cleared after each use.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "store/store_int.h"
+
+/* Schema, one entry per version; never edit a released step, add one. */
+static const char *const migrations[] = {
+	/* 1: the data model of DESIGN.md */
+	"CREATE TABLE clips ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('jingle','music','bed','recording')),"
+	"  file TEXT NOT NULL,"
+	"  original TEXT,"
+	"  duration_s REAL NOT NULL,"
+	"  sample_rate INTEGER NOT NULL,"
+	"  channels INTEGER NOT NULL,"
+	"  frames INTEGER NOT NULL,"
+	"  lufs REAL,"
+	"  true_peak_db REAL,"
+	"  sha256 TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE bulletins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  version INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('draft','approved','retired')),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE bulletin_versions ("
+	"  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),"
+	"  version INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  topic TEXT NOT NULL,"
+	"  class TEXT NOT NULL CHECK (class IN ('normal','priority','emergency')),"
+	"  text TEXT,"
+	"  audio_clip_id INTEGER REFERENCES clips(id),"
+	"  source TEXT,"
+	"  valid_from TEXT,"
+	"  valid_until TEXT,"
+	"  airings_wanted INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (bulletin_id, version),"
+	"  CHECK (text IS NOT NULL OR audio_clip_id IS NOT NULL));"
+	"CREATE TABLE queue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),"
+	"  slot TEXT,"
+	"  at_ms INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  airing_id INTEGER REFERENCES airings(id));"
+	"CREATE TABLE airings ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slot TEXT,"
+	"  program TEXT,"
+	"  scheduled_at INTEGER NOT NULL,"
+	"  started_at INTEGER,"
+	"  ended_at INTEGER,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('started','completed','interrupted','failed','missed')),"
+	"  reason TEXT,"
+	"  lateness_ms INTEGER,"
+	"  audio_sha256 TEXT,"
+	"  UNIQUE (slot, scheduled_at));"
+	"CREATE TABLE aired_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  airing_id INTEGER NOT NULL REFERENCES airings(id),"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('bulletin','clip','tts','silence')),"
+	"  bulletin_id INTEGER,"
+	"  bulletin_version INTEGER,"
+	"  clip_id INTEGER REFERENCES clips(id),"
+	"  offset_s REAL NOT NULL,"
+	"  length_s REAL NOT NULL,"
+	"  completed INTEGER NOT NULL DEFAULT 1,"
+	"  FOREIGN KEY (bulletin_id, bulletin_version)"
+	"    REFERENCES bulletin_versions(bulletin_id, version));",
+	/* 2: the normalizer version in the log; indexes for reports and rotation */
+	"ALTER TABLE airings ADD COLUMN normalizer_version INTEGER;"
+	"CREATE INDEX airings_by_time ON airings(scheduled_at);"
+	"CREATE INDEX aired_items_by_airing ON aired_items(airing_id);"
+	"CREATE INDEX aired_items_by_bulletin ON aired_items(bulletin_id);"
+	"CREATE INDEX queue_pending ON queue(airing_id, created_at);",
+};
+
+enum stmt {
+	S_BULLETIN_INSERT,
+	S_VERSION_INSERT,
+	S_BULLETIN_BUMP,
+	S_BULLETIN_STATE,
+	S_BULLETIN_GET,
+	S_BULLETIN_GET_VERSION,
+	S_BULLETIN_LIST,
+	S_BULLETIN_AIRINGS,
+	S_CLIP_INSERT,
+	S_CLIP_BY_NAME,
+	S_CLIP_BY_ID,
+	S_CLIP_LIST,
+	S_CLIP_USERS,
+	S_CLIP_DELETE,
+	S_QUEUE_INSERT,
+	S_QUEUE_DELETE,
+	S_QUEUE_LIST,
+	S_QUEUE_AIRED,
+	S_AIRING_INSERT,
+	S_AIRING_FINISH,
+	S_AIRING_STARTED,
+	S_ITEM_INSERT,
+	S_ITEMS_CUT,
+	S_AIRING_RECOVER,
+	S_AIRING_EXISTS,
+	S_AIRING_LAST,
+	S_LOG,
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_COUNT
+};
+
+#define BULLETIN_COLS                                                                      \
+	"b.id, v.version, v.title, v.topic, v.class, b.state, v.text, v.source, v.valid_from," \
+	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
+	" (SELECT count(DISTINCT i.airing_id) FROM aired_items i JOIN airings a"              \
+	"  ON a.id = i.airing_id WHERE i.bulletin_id = b.id AND i.completed = 1"              \
+	"  AND a.status IN ('completed','interrupted'))"
+
+#define CLIP_COLS                                                                         \
+	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
+	" true_peak_db, sha256, created_at"
+
+static const char *const sql[S_COUNT] = {
+	[S_BULLETIN_INSERT] = "INSERT INTO bulletins (version, state, created_at, updated_at)"
+			      " VALUES (1, ?1, ?2, ?2)",
+	[S_VERSION_INSERT] = "INSERT INTO bulletin_versions (bulletin_id, version, title, topic,"
+			     " class, text, audio_clip_id, source, valid_from, valid_until,"
+			     " airings_wanted, created_at)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_BULLETIN_BUMP] = "UPDATE bulletins SET version = version + 1, updated_at = ?2"
+			    " WHERE id = ?1 RETURNING version",
+	[S_BULLETIN_STATE] = "UPDATE bulletins SET state = ?2, updated_at = ?3 WHERE id = ?1",
+	[S_BULLETIN_GET] = "SELECT " BULLETIN_COLS " FROM bulletins b JOIN bulletin_versions v"
+			   " ON v.bulletin_id = b.id AND v.version = b.version WHERE b.id = ?1",
+	[S_BULLETIN_GET_VERSION] = "SELECT " BULLETIN_COLS " FROM bulletins b JOIN"
+				   " bulletin_versions v ON v.bulletin_id = b.id"
+				   " WHERE b.id = ?1 AND v.version = ?2",
+	[S_BULLETIN_LIST] = "SELECT " BULLETIN_COLS " FROM bulletins b JOIN bulletin_versions v"
+			    " ON v.bulletin_id = b.id AND v.version = b.version"
+			    " WHERE (?1 IS NULL OR v.topic = ?1) AND (?2 IS NULL OR b.state = ?2)"
+			    " ORDER BY b.id",
+	[S_BULLETIN_AIRINGS] = "SELECT count(DISTINCT i.airing_id) FROM aired_items i"
+			       " JOIN airings a ON a.id = i.airing_id WHERE i.bulletin_id = ?1"
+			       " AND i.completed = 1 AND a.status IN ('completed','interrupted')",
+	[S_CLIP_INSERT] = "INSERT INTO clips (name, kind, file, original, duration_s,"
+			  " sample_rate, channels, frames, lufs, true_peak_db, sha256, created_at)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_CLIP_BY_NAME] = "SELECT " CLIP_COLS " FROM clips WHERE name = ?1",
+	[S_CLIP_BY_ID] = "SELECT " CLIP_COLS " FROM clips WHERE id = ?1",
+	[S_CLIP_LIST] = "SELECT " CLIP_COLS " FROM clips ORDER BY name",
+	[S_CLIP_USERS] = "SELECT (SELECT count(*) FROM bulletin_versions WHERE audio_clip_id = ?1)"
+			 " + (SELECT count(*) FROM aired_items WHERE clip_id = ?1)",
+	[S_CLIP_DELETE] = "DELETE FROM clips WHERE id = ?1",
+	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at)"
+			   " VALUES (?1, ?2, ?3, ?4)",
+	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
+	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id FROM queue"
+			 " WHERE airing_id IS NULL ORDER BY created_at, id",
+	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
+	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
+			    " ended_at, status, reason, lateness_ms, audio_sha256,"
+			    " normalizer_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_AIRING_FINISH] = "UPDATE airings SET status = ?2, reason = ?3, ended_at = ?4,"
+			    " audio_sha256 = coalesce(?5, audio_sha256) WHERE id = ?1",
+	[S_AIRING_STARTED] = "UPDATE airings SET started_at = ?2, lateness_ms = ?3 WHERE id = ?1",
+	[S_ITEM_INSERT] = "INSERT INTO aired_items (airing_id, seq, kind, bulletin_id,"
+			  " bulletin_version, clip_id, offset_s, length_s, completed)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
+			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
+	[S_AIRING_RECOVER] = "UPDATE airings SET status = 'interrupted', reason = ?1,"
+			     " ended_at = coalesce(ended_at, ?2) WHERE status = 'started'",
+	[S_AIRING_EXISTS] = "SELECT 1 FROM airings WHERE slot = ?1 AND scheduled_at = ?2",
+	[S_AIRING_LAST] = "SELECT max(scheduled_at) FROM airings WHERE slot = ?1",
+	[S_LOG] = "SELECT a.id, a.slot, a.program, a.scheduled_at, a.started_at, a.ended_at,"
+		  " a.status, a.reason, a.lateness_ms, a.audio_sha256, a.normalizer_version,"
+		  " i.id, i.seq, i.kind, i.bulletin_id, i.bulletin_version, i.clip_id,"
+		  " i.offset_s, i.length_s, i.completed, v.title, v.topic, v.class, c.name"
+		  " FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"
+		  " LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
+		  "  AND v.version = i.bulletin_version"
+		  " LEFT JOIN clips c ON c.id = i.clip_id"
+		  " WHERE (?1 = 0 OR a.scheduled_at >= ?1) AND (?2 = 0 OR a.scheduled_at < ?2)"
+		  " AND (?3 IS NULL OR a.status = ?3) AND (?4 IS NULL OR v.topic = ?4)"
+		  " ORDER BY a.scheduled_at, a.id, i.seq",
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+};
+
+struct store {
+	sqlite3 *db;
+	char *dir;
+	char *path;
+	int busy_ms;
+	sqlite3_stmt *st[S_COUNT];
+};
+
+sqlite3 *
+store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+const char *
+store_state_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+void
+store_sql_error(struct store *s, const char *what, char *err)
+{
+	int code = sqlite3_extended_errcode(s->db) & 0xff;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		err_set(err, _("The database %s is locked by another process (waited %d ms); try again when the other loaxa command has finished."),
+			s->path, s->busy_ms);
+	else if (code == SQLITE_READONLY)
+		err_set(err, _("The database %s is read-only; loaxa needs write access to it and to its directory."),
+			s->path);
+	else if (code == SQLITE_FULL)
+		err_set(err, _("The disk holding %s is full; free some space and try again."),
+			s->path);
+	else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		err_set(err, _("The database %s is damaged or not a loaxa database (%s)."), s->path,
+			sqlite3_errmsg(s->db));
+	else
+		err_set(err, _("%s failed on %s: %s."), what, s->path, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, enum stmt id, char *err)
+{
+	if (!s->st[id] &&
+	    sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL) !=
+		    SQLITE_OK) {
+		store_sql_error(s, _("Preparing a query"), err);
+		return NULL;
+	}
+	return s->st[id];
+}
+
+static void
+done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static int
+exec_done(struct store *s, sqlite3_stmt *st, const char *what, char *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_sql_error(s, what, err);
+		done(st);
+		return -1;
+	}
+	done(st);
+	return 0;
+}
+
+static int
+exec_sql(struct store *s, const char *q, char *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+		store_sql_error(s, _("Updating the database"), err);
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/* Brings the schema up to `target`, one transaction per step. */
+static int
+migrate(struct store *s, int target, char *err)
+{
+	int v = store_schema_version(s);
+	if (v < 0) {
+		store_sql_error(s, _("Reading the schema version"), err);
+		return -1;
+	}
+	if (v > (int)ARRAY_LEN(migrations)) {
+		err_set(err, _("The database %s was made by a newer loaxa (schema %d, this one knows %d); upgrade loaxa."),
+			s->path, v, (int)ARRAY_LEN(migrations));
+		return -1;
+	}
+	for (; v < target; v++) {
+		char *q = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+				    migrations[v], v + 1);
+		int rc = exec_sql(s, q, err);
+		free(q);
+		if (rc < 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+store_set_busy_timeout(struct store *s, int ms)
+{
+	s->busy_ms = ms;
+	sqlite3_busy_timeout(s->db, ms);
+}
+
+int
+store_open_at_version(const char *dir, int version, struct store **out, char *err)
+{
+	*out = NULL;
+	if (mkdir_p(dir, 0750, err) < 0)
+		return -1;
+	if (access(dir, R_OK | W_OK | X_OK) < 0) {
+		err_set(err, _("Cannot use the state directory %s: %s; loaxa needs to read and write it."),
+			dir, strerror(errno));
+		return -1;
+	}
+	struct store *s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(dir);
+	s->path = xasprintf("%s/loaxa.db", dir);
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(err, _("Cannot open the database %s: %s."), s->path,
+			s->db ? sqlite3_errmsg(s->db) : strerror(ENOMEM));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	store_set_busy_timeout(s, STORE_BUSY_TIMEOUT_MS);
+	if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+			"PRAGMA synchronous = NORMAL;", err) < 0)
+		goto fail;
+	if (migrate(s, version, err) < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+int
+store_open(const char *dir, struct store **out, char *err)
+{
+	return store_open_at_version(dir, (int)ARRAY_LEN(migrations), out, err);
+}
+
+void
+store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->dir);
+	free(s->path);
+	free(s);
+}
+
+static int
+simple(struct store *s, enum stmt id, const char *what, char *err)
+{
+	sqlite3_stmt *st = stmt(s, id, err);
+	return st ? exec_done(s, st, what, err) : -1;
+}
+
+int
+store_begin(struct store *s, char *err)
+{
+	return simple(s, S_BEGIN, _("Starting a transaction"), err);
+}
+
+int
+store_commit(struct store *s, char *err)
+{
+	return simple(s, S_COMMIT, _("Saving"), err);
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	simple(s, S_ROLLBACK, "rollback", NULL);
+}
+
+/* ---- bulletins ---- */
+
+static int
+insert_version(struct store *s, const struct store_bulletin *b, int64_t now, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_VERSION_INSERT, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, b->id);
+	sqlite3_bind_int(st, 2, b->version);
+	bind_text(st, 3, b->title);
+	bind_text(st, 4, b->topic);
+	bind_text(st, 5, b->klass ? b->klass : "normal");
+	bind_text(st, 6, b->text);
+	bind_id(st, 7, b->audio_clip_id);
+	bind_text(st, 8, b->source);
+	bind_text(st, 9, b->valid_from);
+	bind_text(st, 10, b->valid_until);
+	sqlite3_bind_int(st, 11, b->airings_wanted);
+	sqlite3_bind_int64(st, 12, now);
+	return exec_done(s, st, _("Saving the bulletin"), err);
+}
+
+int
+store_bulletin_add(struct store *s, struct store_bulletin *b, char *err)
+{
+	int64_t now = time_now_ms();
+	if (store_begin(s, err) < 0)
+		return -1;
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_INSERT, err);
+	if (!st)
+		goto fail;
+	bind_text(st, 1, b->state ? b->state : "approved");
+	sqlite3_bind_int64(st, 2, now);
+	if (exec_done(s, st, _("Saving the bulletin"), err) < 0)
+		goto fail;
+	b->id = sqlite3_last_insert_rowid(s->db);
+	b->version = 1;
+	if (insert_version(s, b, now, err) < 0 || store_commit(s, err) < 0)
+		goto fail;
+	b->created_at = b->updated_at = now;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_bulletin_update(struct store *s, struct store_bulletin *b, char *err)
+{
+	int64_t now = time_now_ms();
+	if (store_begin(s, err) < 0)
+		return -1;
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_BUMP, err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, b->id);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		b->version = sqlite3_column_int(st, 0);
+	done(st);
+	if (rc != SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			err_set(err, _("There is no bulletin %lld."), (long long)b->id);
+		else
+			store_sql_error(s, _("Saving the bulletin"), err);
+		goto fail;
+	}
+	if (insert_version(s, b, now, err) < 0 || store_commit(s, err) < 0)
+		goto fail;
+	b->updated_at = now;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_bulletin_set_state(struct store *s, int64_t id, const char *state, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_STATE, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, state);
+	sqlite3_bind_int64(st, 3, time_now_ms());
+	if (exec_done(s, st, _("Saving the bulletin"), err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		err_set(err, _("There is no bulletin %lld."), (long long)id);
+		return STORE_NOTFOUND;
+	}
+	return 0;
+}
+
+static void
+read_bulletin(sqlite3_stmt *st, struct store_bulletin *b)
+{
+	memset(b, 0, sizeof *b);
+	b->id = sqlite3_column_int64(st, 0);
+	b->version = sqlite3_column_int(st, 1);
+	b->title = col_text(st, 2);
+	b->topic = col_text(st, 3);
+	b->klass = col_text(st, 4);
+	b->state = col_text(st, 5);
+	b->text = col_text(st, 6);
+	b->source = col_text(st, 7);
+	b->valid_from = col_text(st, 8);
+	b->valid_until = col_text(st, 9);
+	b->airings_wanted = sqlite3_column_int(st, 10);
+	b->audio_clip_id = sqlite3_column_int64(st, 11);
+	b->created_at = sqlite3_column_int64(st, 12);
+	b->updated_at = sqlite3_column_int64(st, 13);
+	b->airings_done = sqlite3_column_int(st, 14);
+}
+
+static int
+get_one_bulletin(struct store *s, sqlite3_stmt *st, int64_t id, struct store_bulletin *out,
+		 char *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_bulletin(st, out);
+		done(st);
+		return 0;
+	}
+	done(st);
+	if (rc == SQLITE_DONE) {
+		err_set(err, _("There is no bulletin %lld; 'loaxa bulletin list' shows them."),
+			(long long)id);
+		return STORE_NOTFOUND;
+	}
+	store_sql_error(s, _("Reading the bulletin"), err);
+	return -1;
+}
+
+int
+store_bulletin_get(struct store *s, int64_t id, struct store_bulletin *out, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_GET, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return get_one_bulletin(s, st, id, out, err);
+}
+
+int
+store_bulletin_get_version(struct store *s, int64_t id, int version, struct store_bulletin *out,
+			   char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_GET_VERSION, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, version);
+	return get_one_bulletin(s, st, id, out, err);
+}
+
+int
+store_bulletin_list(struct store *s, const char *topic, const char *state, store_bulletin_cb cb,
+		    void *arg, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_LIST, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, topic);
+	bind_text(st, 2, state);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_bulletin b;
+		read_bulletin(st, &b);
+		int stop = cb(&b, arg);
+		store_bulletin_clear(&b);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_sql_error(s, _("Listing bulletins"), err);
+		done(st);
+		return -1;
+	}
+	done(st);
+	return 0;
+}
+
+int
+store_bulletin_airings(struct store *s, int64_t bulletin_id, int *n, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_BULLETIN_AIRINGS, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bulletin_id);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	done(st);
+	if (rc != SQLITE_ROW) {
+		store_sql_error(s, _("Counting airings"), err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_bulletin_clear(struct store_bulletin *b)
+{
+	free(b->title);
+	free(b->topic);
+	free(b->klass);
+	free(b->state);
+	free(b->text);
+	free(b->source);
+	free(b->valid_from);
+	free(b->valid_until);
+	memset(b, 0, sizeof *b);
+}
+
+/* ---- clips ---- */
+
+int
+store_clip_add(struct store *s, struct store_clip *c, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CLIP_INSERT, err);
+	if (!st)
+		return -1;
+	c->created_at = time_now_ms();
+	bind_text(st, 1, c->name);
+	bind_text(st, 2, c->kind);
+	bind_text(st, 3, c->file);
+	bind_text(st, 4, c->original);
+	sqlite3_bind_double(st, 5, c->duration_s);
+	sqlite3_bind_int(st, 6, c->sample_rate);
+	sqlite3_bind_int(st, 7, c->channels);
+	sqlite3_bind_int64(st, 8, c->frames);
+	sqlite3_bind_double(st, 9, c->lufs);
+	sqlite3_bind_double(st, 10, c->true_peak_db);
+	bind_text(st, 11, c->sha256);
+	sqlite3_bind_int64(st, 12, c->created_at);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_DONE) {
+		if ((sqlite3_extended_errcode(s->db)) == SQLITE_CONSTRAINT_UNIQUE)
+			err_set(err, _("There is already a clip named \"%s\"; choose another name or remove that one first."),
+				c->name);
+		else
+			store_sql_error(s, _("Saving the clip"), err);
+		return -1;
+	}
+	c->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static void
+read_clip(sqlite3_stmt *st, struct store_clip *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->name = col_text(st, 1);
+	c->kind = col_text(st, 2);
+	c->file = col_text(st, 3);
+	c->original = col_text(st, 4);
+	c->duration_s = sqlite3_column_double(st, 5);
+	c->sample_rate = sqlite3_column_int(st, 6);
+	c->channels = sqlite3_column_int(st, 7);
+	c->frames = sqlite3_column_int64(st, 8);
+	c->lufs = sqlite3_column_double(st, 9);
+	c->true_peak_db = sqlite3_column_double(st, 10);
+	c->sha256 = col_text(st, 11);
+	c->created_at = sqlite3_column_int64(st, 12);
+}
+
+static int
+get_one_clip(struct store *s, sqlite3_stmt *st, const char *key, struct store_clip *out, char *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_clip(st, out);
+		done(st);
+		return 0;
+	}
+	done(st);
+	if (rc == SQLITE_DONE) {
+		err_set(err, _("There is no clip \"%s\"; 'loaxa clip list' shows the clips, 'loaxa clip import' adds one."),
+			key);
+		return STORE_NOTFOUND;
+	}
+	store_sql_error(s, _("Reading the clip"), err);
+	return -1;
+}
+
+int
+store_clip_get(struct store *s, const char *key, struct store_clip *out, char *err)
+{
+	size_t n = strspn(key, "0123456789");
+	if (n && !key[n] && n < 19)
+		return store_clip_get_id(s, strtoll(key, NULL, 10), out, err);
+	sqlite3_stmt *st = stmt(s, S_CLIP_BY_NAME, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, key);
+	return get_one_clip(s, st, key, out, err);
+}
+
+int
+store_clip_get_id(struct store *s, int64_t id, struct store_clip *out, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CLIP_BY_ID, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return get_one_clip(s, st, key, out, err);
+}
+
+int
+store_clip_list(struct store *s, store_clip_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CLIP_LIST, err);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_clip c;
+		read_clip(st, &c);
+		int stop = cb(&c, arg);
+		store_clip_clear(&c);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	done(st);
+	if (rc != SQLITE_DONE) {
+		store_sql_error(s, _("Listing clips"), err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_clip_users(struct store *s, int64_t id, int *n, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CLIP_USERS, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	done(st);
+	if (rc != SQLITE_ROW) {
+		store_sql_error(s, _("Reading the clip"), err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_clip_remove(struct store *s, int64_t id, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_CLIP_DELETE, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return exec_done(s, st, _("Removing the clip"), err);
+}
+
+void
+store_clip_clear(struct store_clip *c)
+{
+	free(c->name);
+	free(c->kind);
+	free(c->file);
+	free(c->original);
+	free(c->sha256);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- queue ---- */
+
+int
+store_queue_add(struct store *s, struct store_queue_entry *e, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_QUEUE_INSERT, err);
+	if (!st)
+		return -1;
+	e->created_at = time_now_ms();
+	sqlite3_bind_int64(st, 1, e->bulletin_id);
+	bind_text(st, 2, e->slot);
+	bind_id(st, 3, e->at_ms);
+	sqlite3_bind_int64(st, 4, e->created_at);
+	if (exec_done(s, st, _("Queueing the bulletin"), err) < 0)
+		return -1;
+	e->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_queue_remove(struct store *s, int64_t id, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_QUEUE_DELETE, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (exec_done(s, st, _("Removing the queue entry"), err) < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		err_set(err, _("There is no pending queue entry %lld; 'loaxa queue list' shows them."),
+			(long long)id);
+		return STORE_NOTFOUND;
+	}
+	return 0;
+}
+
+int
+store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_QUEUE_LIST, err);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_queue_entry e = {
+			.id = sqlite3_column_int64(st, 0),
+			.bulletin_id = sqlite3_column_int64(st, 1),
+			.slot = col_text(st, 2),
+			.at_ms = sqlite3_column_int64(st, 3),
+			.created_at = sqlite3_column_int64(st, 4),
+			.airing_id = sqlite3_column_int64(st, 5),
+		};
+		int stop = cb(&e, arg);
+		store_queue_entry_clear(&e);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	done(st);
+	if (rc != SQLITE_DONE) {
+		store_sql_error(s, _("Reading the queue"), err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_queue_mark_aired(struct store *s, int64_t id, int64_t airing_id, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_QUEUE_AIRED, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, airing_id);
+	return exec_done(s, st, _("Updating the queue"), err);
+}
+
+void
+store_queue_entry_clear(struct store_queue_entry *e)
+{
+	free(e->slot);
+	memset(e, 0, sizeof *e);
+}
+
+/* ---- airings ---- */
+
+int
+store_airing_add(struct store *s, struct store_airing *a, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_INSERT, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, a->slot);
+	bind_text(st, 2, a->program);
+	sqlite3_bind_int64(st, 3, a->scheduled_at);
+	bind_id(st, 4, a->started_at);
+	bind_id(st, 5, a->ended_at);
+	bind_text(st, 6, a->status);
+	bind_text(st, 7, a->reason);
+	sqlite3_bind_int64(st, 8, a->lateness_ms);
+	bind_text(st, 9, a->audio_sha256);
+	sqlite3_bind_int(st, 10, a->normalizer_version);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			err_set(err, _("Slot \"%s\" at %lld already has an airing."),
+				a->slot ? a->slot : "", (long long)a->scheduled_at);
+			return STORE_EXISTS;
+		}
+		store_sql_error(s, _("Writing the airing log"), err);
+		return -1;
+	}
+	a->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_airing_finish(struct store *s, int64_t id, const char *status, const char *reason,
+		    int64_t ended_at, const char *audio_sha256, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_FINISH, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, status);
+	bind_text(st, 3, reason);
+	sqlite3_bind_int64(st, 4, ended_at);
+	bind_text(st, 5, audio_sha256);
+	return exec_done(s, st, _("Writing the airing log"), err);
+}
+
+int
+store_airing_set_started(struct store *s, int64_t id, int64_t started_at, int64_t lateness_ms,
+			 char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_STARTED, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, started_at);
+	sqlite3_bind_int64(st, 3, lateness_ms);
+	return exec_done(s, st, _("Writing the airing log"), err);
+}
+
+int
+store_aired_item_add(struct store *s, struct store_aired_item *it, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_ITEM_INSERT, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, it->airing_id);
+	sqlite3_bind_int(st, 2, it->seq);
+	bind_text(st, 3, it->kind);
+	bind_id(st, 4, it->bulletin_id);
+	if (it->bulletin_id)
+		sqlite3_bind_int(st, 5, it->bulletin_version);
+	else
+		sqlite3_bind_null(st, 5);
+	bind_id(st, 6, it->clip_id);
+	sqlite3_bind_double(st, 7, it->offset_s);
+	sqlite3_bind_double(st, 8, it->length_s);
+	sqlite3_bind_int(st, 9, it->completed);
+	if (exec_done(s, st, _("Writing the airing log"), err) < 0)
+		return -1;
+	it->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_aired_items_cut(struct store *s, int64_t airing_id, double cut_s, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_ITEMS_CUT, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, airing_id);
+	sqlite3_bind_double(st, 2, cut_s);
+	return exec_done(s, st, _("Writing the airing log"), err);
+}
+
+int
+store_airing_recover(struct store *s, const char *reason, int64_t now, int *n, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_RECOVER, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, reason);
+	sqlite3_bind_int64(st, 2, now);
+	if (exec_done(s, st, _("Writing the airing log"), err) < 0)
+		return -1;
+	*n = sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_airing_exists(struct store *s, const char *slot, int64_t scheduled_at, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_EXISTS, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, slot);
+	sqlite3_bind_int64(st, 2, scheduled_at);
+	int rc = sqlite3_step(st);
+	done(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_sql_error(s, _("Reading the airing log"), err);
+	return -1;
+}
+
+int
+store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_AIRING_LAST, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, slot);
+	int rc = sqlite3_step(st);
+	*scheduled_at = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	if (rc != SQLITE_ROW) {
+		store_sql_error(s, _("Reading the airing log"), err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_log(struct store *s, int64_t from, int64_t until, const char *status, const char *topic,
+	  store_log_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_LOG, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, until);
+	bind_text(st, 3, status);
+	bind_text(st, 4, topic);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_log_row r = { 0 };
+		r.a.id = sqlite3_column_int64(st, 0);
+		r.a.slot = (char *)sqlite3_column_text(st, 1);
+		r.a.program = (char *)sqlite3_column_text(st, 2);
+		r.a.scheduled_at = sqlite3_column_int64(st, 3);
+		r.a.started_at = sqlite3_column_int64(st, 4);
+		r.a.ended_at = sqlite3_column_int64(st, 5);
+		r.a.status = (char *)sqlite3_column_text(st, 6);
+		r.a.reason = (char *)sqlite3_column_text(st, 7);
+		r.a.lateness_ms = sqlite3_column_int64(st, 8);
+		r.a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
+		r.a.normalizer_version = sqlite3_column_int(st, 10);
+		r.it.id = sqlite3_column_int64(st, 11);
+		r.it.airing_id = r.a.id;
+		r.it.seq = sqlite3_column_int(st, 12);
+		r.it.kind = (char *)sqlite3_column_text(st, 13);
+		r.it.bulletin_id = sqlite3_column_int64(st, 14);
+		r.it.bulletin_version = sqlite3_column_int(st, 15);
+		r.it.clip_id = sqlite3_column_int64(st, 16);
+		r.it.offset_s = sqlite3_column_double(st, 17);
+		r.it.length_s = sqlite3_column_double(st, 18);
+		r.it.completed = sqlite3_column_int(st, 19);
+		r.title = (const char *)sqlite3_column_text(st, 20);
+		r.topic = (const char *)sqlite3_column_text(st, 21);
+		r.klass = (const char *)sqlite3_column_text(st, 22);
+		r.clip_name = (const char *)sqlite3_column_text(st, 23);
+		if (cb(&r, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	done(st);
+	if (rc != SQLITE_DONE) {
+		store_sql_error(s, _("Reading the airing log"), err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_airing_clear(struct store_airing *a)
+{
+	free(a->slot);
+	free(a->program);
+	free(a->status);
+	free(a->reason);
+	free(a->audio_sha256);
+	memset(a, 0, sizeof *a);
+}
+
+void
+store_aired_item_clear(struct store_aired_item *it)
+{
+	free(it->kind);
+	memset(it, 0, sizeof *it);
+}

@@ -1,0 +1,192 @@
+/*
+ * store — the SQLite database in STATE_DIR/loaxa.db: bulletins (with every
+ * version kept, so the text that aired stays recoverable after an edit),
+ * clips, the queue, airings and the items aired in them.
+ *
+ * All SQL lives in store/: statements are in one table, prepared once per
+ * connection, bound, reset and cleared after each use.  The schema moves by
+ * numbered migrations guarded by PRAGMA user_version.  WAL, foreign keys,
+ * and a busy timeout (never a busy spin) let `loaxa` and `loaxad` share it.
+ *
+ * Times are UTC milliseconds since the epoch; dates (valid from/until) are
+ * local "YYYY-MM-DD" strings.  Strings returned in structs are owned by the
+ * struct: free with the matching *_clear().
+ */
+#ifndef LOAXA_STORE_H
+#define LOAXA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_SCHEMA_VERSION 2
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
+/* Return codes besides 0 and -1, where callers must tell them apart. */
+#define STORE_NOTFOUND (-2)
+
+/*
+ * Opens (creating with mode 0750 if missing) state_dir and its loaxa.db,
+ * and migrates it.  Caller closes with store_close().
+ */
+int store_open(const char *state_dir, struct store **out, char *err);
+/* Opens without migrating past `version` (tests of migrations). */
+int store_open_at_version(const char *state_dir, int version, struct store **out, char *err);
+void store_close(struct store *s);
+const char *store_state_dir(const struct store *s);
+int store_schema_version(struct store *s);
+/* Sets the busy timeout (ms); tests shorten it. */
+void store_set_busy_timeout(struct store *s, int ms);
+
+int store_begin(struct store *s, char *err);
+int store_commit(struct store *s, char *err);
+void store_rollback(struct store *s);
+
+/* ---- bulletins ---- */
+
+struct store_bulletin {
+	int64_t id;
+	int version;
+	char *title;
+	char *topic;
+	char *klass;  /* normal | priority | emergency */
+	char *state;  /* draft | approved | retired */
+	char *text;   /* NULL when only a recording */
+	char *source; /* e.g. "Kế hoạch 30/KH-UBND" */
+	char *valid_from, *valid_until; /* "YYYY-MM-DD" or NULL */
+	int airings_wanted;
+	int64_t audio_clip_id; /* 0: none */
+	int64_t created_at, updated_at;
+	int airings_done; /* completed airings that contained it (read only) */
+};
+
+/* Inserts version 1; fills b->id. */
+int store_bulletin_add(struct store *s, struct store_bulletin *b, char *err);
+/* Stores b's fields as a new version of b->id (b->version is set to it). */
+int store_bulletin_update(struct store *s, struct store_bulletin *b, char *err);
+int store_bulletin_set_state(struct store *s, int64_t id, const char *state, char *err);
+/* 0, STORE_NOTFOUND (err says so) or -1. */
+int store_bulletin_get(struct store *s, int64_t id, struct store_bulletin *out, char *err);
+/* A past version (as aired). */
+int store_bulletin_get_version(struct store *s, int64_t id, int version,
+			       struct store_bulletin *out, char *err);
+typedef int (*store_bulletin_cb)(const struct store_bulletin *b, void *arg);
+/* Bulletins by id; topic and state filter when not NULL.  cb returning non-zero stops. */
+int store_bulletin_list(struct store *s, const char *topic, const char *state,
+			store_bulletin_cb cb, void *arg, char *err);
+void store_bulletin_clear(struct store_bulletin *b);
+
+/* ---- clips ---- */
+
+struct store_clip {
+	int64_t id;
+	char *name;
+	char *kind; /* jingle | music | bed | recording */
+	char *file; /* path under STATE_DIR/clips/ */
+	char *original; /* where it was imported from */
+	double duration_s;
+	int sample_rate, channels;
+	int64_t frames;
+	double lufs, true_peak_db;
+	char *sha256;
+	int64_t created_at;
+};
+
+int store_clip_add(struct store *s, struct store_clip *c, char *err);
+/* By name, or by id when `key` is all digits.  0, STORE_NOTFOUND or -1. */
+int store_clip_get(struct store *s, const char *key, struct store_clip *out, char *err);
+int store_clip_get_id(struct store *s, int64_t id, struct store_clip *out, char *err);
+typedef int (*store_clip_cb)(const struct store_clip *c, void *arg);
+int store_clip_list(struct store *s, store_clip_cb cb, void *arg, char *err);
+/* How many bulletins or aired items use the clip. */
+int store_clip_users(struct store *s, int64_t id, int *n, char *err);
+int store_clip_remove(struct store *s, int64_t id, char *err);
+void store_clip_clear(struct store_clip *c);
+
+/* ---- queue ---- */
+
+struct store_queue_entry {
+	int64_t id;
+	int64_t bulletin_id;
+	char *slot;      /* NULL: the next slot */
+	int64_t at_ms;   /* 0: not tied to a time */
+	int64_t created_at;
+	int64_t airing_id; /* 0 until aired */
+};
+
+int store_queue_add(struct store *s, struct store_queue_entry *e, char *err);
+int store_queue_remove(struct store *s, int64_t id, char *err);
+typedef int (*store_queue_cb)(const struct store_queue_entry *e, void *arg);
+/* Pending entries (not aired) oldest first. */
+int store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err);
+int store_queue_mark_aired(struct store *s, int64_t id, int64_t airing_id, char *err);
+void store_queue_entry_clear(struct store_queue_entry *e);
+
+/* ---- airings ---- */
+
+struct store_airing {
+	int64_t id;
+	char *slot;    /* NULL for a manual airing */
+	char *program;
+	int64_t scheduled_at, started_at, ended_at; /* ms; 0 = not yet */
+	char *status;  /* started | completed | interrupted | failed | missed */
+	char *reason;
+	int64_t lateness_ms;
+	char *audio_sha256;
+	int normalizer_version;
+};
+
+struct store_aired_item {
+	int64_t id, airing_id;
+	int seq;
+	char *kind; /* bulletin | clip | tts | silence */
+	int64_t bulletin_id;
+	int bulletin_version;
+	int64_t clip_id;
+	double offset_s, length_s;
+	int completed; /* played to its end */
+};
+
+/*
+ * Inserts an airing row; fails with STORE_EXISTS when (slot, scheduled_at)
+ * already has one: a slot instant airs at most once.
+ */
+#define STORE_EXISTS (-3)
+int store_airing_add(struct store *s, struct store_airing *a, char *err);
+int store_airing_finish(struct store *s, int64_t id, const char *status, const char *reason,
+			int64_t ended_at, const char *audio_sha256, char *err);
+int store_airing_set_started(struct store *s, int64_t id, int64_t started_at,
+			     int64_t lateness_ms, char *err);
+int store_aired_item_add(struct store *s, struct store_aired_item *it, char *err);
+/* Marks items of an airing that did not finish before `cut_s` as not completed. */
+int store_aired_items_cut(struct store *s, int64_t airing_id, double cut_s, char *err);
+/* Turns `started` rows left by a crash into `interrupted` with reason; *n = how many. */
+int store_airing_recover(struct store *s, const char *reason, int64_t now, int *n, char *err);
+/* 1 if (slot, scheduled_at) has a row, else 0. */
+int store_airing_exists(struct store *s, const char *slot, int64_t scheduled_at, char *err);
+/* The latest scheduled_at logged for slot, or 0. */
+int store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, char *err);
+/* Completed airings that contained the bulletin. */
+int store_bulletin_airings(struct store *s, int64_t bulletin_id, int *n, char *err);
+
+/*
+ * One row per aired item, joined with its airing and the bulletin version
+ * that aired; airings with no items give one row with item fields zero and
+ * kind NULL.  from/until are UTC ms bounds on scheduled_at (0 = open);
+ * status and topic filter when not NULL.  Ordered by scheduled_at, seq.
+ */
+struct store_log_row {
+	struct store_airing a;
+	struct store_aired_item it; /* it.kind NULL: the airing aired nothing */
+	const char *title, *topic, *klass; /* of the bulletin version, or NULL */
+	const char *clip_name;
+};
+typedef int (*store_log_cb)(const struct store_log_row *r, void *arg);
+int store_log(struct store *s, int64_t from, int64_t until, const char *status,
+	      const char *topic, store_log_cb cb, void *arg, char *err);
+
+void store_airing_clear(struct store_airing *a);
+void store_aired_item_clear(struct store_aired_item *it);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * Private to store/: the connection and the statement table, for the other
+ * files of this folder (report queries).  Nothing outside store/ includes it.
+ */
+#ifndef LOAXA_STORE_INT_H
+#define LOAXA_STORE_INT_H
+
+#include <sqlite3.h>
+
+struct store;
+
+sqlite3 *store_sqlite(struct store *s);
+/* Formats the SQLite error of the last call into err with a leading sentence. */
+void store_sql_error(struct store *s, const char *what, char *err);
+
+#endif

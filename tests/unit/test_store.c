@@ -1,0 +1,288 @@
+/*
+ * Unit tests for store/: the schema migrates, edits keep the text that aired,
+ * a slot instant airs at most once, a crash's leftovers are recovered, and a
+ * locked or read-only database gives a sentence instead of a hang or a crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "base/base.h"
+#include "store/store.h"
+
+static char dir[64];
+
+static int
+setup(void **state)
+{
+	strcpy(dir, "/tmp/loaxa-test-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+static struct store *
+open_store(void)
+{
+	struct store *s;
+	char err[ERRLEN];
+	if (store_open(dir, &s, err) < 0)
+		fail_msg("%s", err);
+	return s;
+}
+
+static int64_t
+add_bulletin(struct store *s, const char *title, const char *text)
+{
+	char err[ERRLEN];
+	struct store_bulletin b = { .title = (char *)title, .topic = (char *)"tthc",
+				    .klass = (char *)"normal", .state = (char *)"approved",
+				    .text = (char *)text, .airings_wanted = 2 };
+	if (store_bulletin_add(s, &b, err) < 0)
+		fail_msg("%s", err);
+	return b.id;
+}
+
+static void
+a_new_state_dir_is_created_private(void **state)
+{
+	char *sub = xasprintf("%s/a/b", dir);
+	struct store *s;
+	char err[ERRLEN];
+	assert_int_equal(store_open(sub, &s, err), 0);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	struct stat st;
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0750);
+	store_close(s);
+	free(sub);
+}
+
+static void
+an_old_database_is_migrated_with_its_data(void **state)
+{
+	struct store *s;
+	char err[ERRLEN];
+	assert_int_equal(store_open_at_version(dir, 1, &s, err), 0);
+	assert_int_equal(store_schema_version(s), 1);
+	int64_t id = add_bulletin(s, "Cũ", "Văn bản cũ");
+	store_close(s);
+
+	s = open_store();
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	struct store_bulletin b;
+	assert_int_equal(store_bulletin_get(s, id, &b, err), 0);
+	assert_string_equal(b.text, "Văn bản cũ");
+	store_bulletin_clear(&b);
+	/* the column added by migration 2 is there */
+	struct store_airing a = { .slot = (char *)"sang", .program = (char *)"p",
+				  .scheduled_at = 1000, .status = (char *)"completed",
+				  .normalizer_version = 3 };
+	assert_int_equal(store_airing_add(s, &a, err), 0);
+	store_close(s);
+}
+
+static void
+a_newer_database_is_refused(void **state)
+{
+	struct store *s = open_store();
+	store_close(s);
+	char *path = xasprintf("%s/loaxa.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	char err[ERRLEN];
+	assert_int_equal(store_open(dir, &s, err), -1);
+	assert_non_null(strstr(err, "newer loaxa"));
+	free(path);
+}
+
+static void
+an_edit_keeps_the_version_that_aired(void **state)
+{
+	struct store *s = open_store();
+	char err[ERRLEN];
+	int64_t id = add_bulletin(s, "Lịch tiếp dân", "Thứ Hai hằng tuần.");
+	struct store_bulletin b;
+	assert_int_equal(store_bulletin_get(s, id, &b, err), 0);
+	free(b.text);
+	b.text = xstrdup("Thứ Ba hằng tuần.");
+	assert_int_equal(store_bulletin_update(s, &b, err), 0);
+	assert_int_equal(b.version, 2);
+	store_bulletin_clear(&b);
+
+	struct store_bulletin v1, cur;
+	assert_int_equal(store_bulletin_get_version(s, id, 1, &v1, err), 0);
+	assert_string_equal(v1.text, "Thứ Hai hằng tuần.");
+	assert_int_equal(store_bulletin_get(s, id, &cur, err), 0);
+	assert_string_equal(cur.text, "Thứ Ba hằng tuần.");
+	assert_int_equal(cur.version, 2);
+	store_bulletin_clear(&v1);
+	store_bulletin_clear(&cur);
+	assert_int_equal(store_bulletin_get(s, 999, &cur, err), STORE_NOTFOUND);
+	assert_non_null(strstr(err, "999"));
+	store_close(s);
+}
+
+static void
+a_slot_instant_airs_at_most_once(void **state)
+{
+	struct store *s = open_store();
+	char err[ERRLEN];
+	struct store_airing a = { .slot = (char *)"sang", .program = (char *)"sang",
+				  .scheduled_at = 1740781800000, .status = (char *)"started" };
+	assert_int_equal(store_airing_add(s, &a, err), 0);
+	struct store_airing again = a;
+	assert_int_equal(store_airing_add(s, &again, err), STORE_EXISTS);
+	assert_int_equal(store_airing_exists(s, "sang", 1740781800000, err), 1);
+	assert_int_equal(store_airing_exists(s, "chieu", 1740781800000, err), 0);
+	/* manual airings (no slot) may share an instant */
+	struct store_airing m1 = { .program = (char *)"p", .scheduled_at = 5, .status = (char *)"completed" };
+	struct store_airing m2 = m1;
+	assert_int_equal(store_airing_add(s, &m1, err), 0);
+	assert_int_equal(store_airing_add(s, &m2, err), 0);
+	store_close(s);
+}
+
+static int
+count_rows(const struct store_log_row *r, void *arg)
+{
+	int *n = arg;
+	(*n)++;
+	return 0;
+}
+
+static void
+a_crash_leaves_interrupted_rows_and_counts_stay_true(void **state)
+{
+	struct store *s = open_store();
+	char err[ERRLEN];
+	int64_t b = add_bulletin(s, "Tin", "Nội dung.");
+	struct store_airing a = { .slot = (char *)"sang", .program = (char *)"sang",
+				  .scheduled_at = 1000, .status = (char *)"started" };
+	assert_int_equal(store_airing_add(s, &a, err), 0);
+	struct store_aired_item it1 = { .airing_id = a.id, .seq = 0, .kind = (char *)"bulletin",
+					.bulletin_id = b, .bulletin_version = 1, .offset_s = 0,
+					.length_s = 30, .completed = 1 };
+	assert_int_equal(store_aired_item_add(s, &it1, err), 0);
+	int n = 0;
+	assert_int_equal(store_airing_recover(s, "daemon stopped", 5000, &n, err), 0);
+	assert_int_equal(n, 1);
+	/* the cut came after 10 s: the 30 s bulletin did not finish */
+	assert_int_equal(store_aired_items_cut(s, a.id, 10.0, err), 0);
+	int aired = -1;
+	assert_int_equal(store_bulletin_airings(s, b, &aired, err), 0);
+	assert_int_equal(aired, 0);
+	int rows = 0;
+	assert_int_equal(store_log(s, 0, 0, "interrupted", NULL, count_rows, &rows, err), 0);
+	assert_int_equal(rows, 1);
+	store_close(s);
+}
+
+static void
+a_locked_database_says_so_within_the_timeout(void **state)
+{
+	struct store *s = open_store();
+	store_close(s);
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sqlite3 *db;
+		char *path = xasprintf("%s/loaxa.db", dir);
+		sqlite3_open(path, &db);
+		sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+		(void)!write(p[1], "x", 1);
+		sleep(3);
+		_exit(0);
+	}
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	s = open_store();
+	store_set_busy_timeout(s, 200);
+	char err[ERRLEN];
+	struct store_bulletin b = { .title = (char *)"x", .topic = (char *)"tthc", .text = (char *)"y" };
+	assert_int_equal(store_bulletin_add(s, &b, err), -1);
+	assert_non_null(strstr(err, "locked by another process"));
+	store_close(s);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* The sentence for a read-only database; runs as a plain user, since root ignores modes. */
+static void
+read_only_check(void)
+{
+	struct store *s;
+	char err[ERRLEN] = "";
+	int rc = store_open(dir, &s, err);
+	if (rc == 0) {
+		struct store_bulletin b = { .title = (char *)"x", .topic = (char *)"tthc", .text = (char *)"y" };
+		rc = store_bulletin_add(s, &b, err);
+		store_close(s);
+		assert_int_equal(rc, -1);
+	}
+	if (!strstr(err, "read-only"))
+		fail_msg("error was: %s", err);
+}
+
+static void
+a_read_only_database_says_so(void **state)
+{
+	struct store *s = open_store();
+	store_close(s);
+	char *path = xasprintf("%s/loaxa.db", dir);
+	assert_int_equal(chmod(path, 0444), 0);
+	free(path);
+	if (geteuid() != 0) {
+		read_only_check();
+		return;
+	}
+	assert_int_equal(chmod(dir, 0777), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		read_only_check();
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_new_state_dir_is_created_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_old_database_is_migrated_with_its_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_newer_database_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_edit_keeps_the_version_that_aired, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_slot_instant_airs_at_most_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_crash_leaves_interrupted_rows_and_counts_stay_true, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_locked_database_says_so_within_the_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_read_only_database_says_so, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
