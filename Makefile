@@ -44,12 +44,12 @@ DAEMON_OBJS :=
 UNIT_TESTS :=
 FUZZ_TARGETS :=
 
+all: loaxa loaxad mo
+
 # In dependency order, lowest first (see DESIGN.md "Layout").
 MODULES := base config store audio tts reports playlists scheduler cli daemon
 include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
-
-all: loaxa loaxad mo
 
 libloaxa.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

@@ -1,1 +1,1 @@
-LIB_OBJS += playlists/check.o
+LIB_OBJS += playlists/check.o playlists/build.o playlists/render.o

@@ -91,7 +91,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX airings_by_time ON airings(scheduled_at);"
 	"CREATE INDEX aired_items_by_airing ON aired_items(airing_id);"
 	"CREATE INDEX aired_items_by_bulletin ON aired_items(bulletin_id);"
-	"CREATE INDEX queue_pending ON queue(airing_id, created_at);",
+	"CREATE INDEX queue_pending ON queue(airing_id, created_at);"
+	"CREATE TABLE slot_watch (slot TEXT PRIMARY KEY, since INTEGER NOT NULL);",
 };
 
 enum stmt {
@@ -122,6 +123,8 @@ enum stmt {
 	S_AIRING_EXISTS,
 	S_AIRING_LAST,
 	S_LOG,
+	S_SLOT_WATCH_SET,
+	S_SLOT_WATCH_GET,
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -202,6 +205,8 @@ static const char *const sql[S_COUNT] = {
 		  " WHERE (?1 = 0 OR a.scheduled_at >= ?1) AND (?2 = 0 OR a.scheduled_at < ?2)"
 		  " AND (?3 IS NULL OR a.status = ?3) AND (?4 IS NULL OR v.topic = ?4)"
 		  " ORDER BY a.scheduled_at, a.id, i.seq",
+	[S_SLOT_WATCH_SET] = "INSERT OR IGNORE INTO slot_watch (slot, since) VALUES (?1, ?2)",
+	[S_SLOT_WATCH_GET] = "SELECT since FROM slot_watch WHERE slot = ?1",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -1101,6 +1106,30 @@ store_log(struct store *s, int64_t from, int64_t until, const char *status, cons
 	done(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(s, _("Reading the airing log"), err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_slot_since(struct store *s, const char *slot, int64_t now, int64_t *since, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_SLOT_WATCH_SET, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, slot);
+	sqlite3_bind_int64(st, 2, now);
+	if (exec_done(s, st, _("Writing the slot watch"), err) < 0)
+		return -1;
+	st = stmt(s, S_SLOT_WATCH_GET, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, slot);
+	int rc = sqlite3_step(st);
+	*since = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : now;
+	done(st);
+	if (rc != SQLITE_ROW) {
+		store_sql_error(s, _("Reading the slot watch"), err);
 		return -1;
 	}
 	return 0;

@@ -167,6 +167,13 @@ int store_airing_recover(struct store *s, const char *reason, int64_t now, int *
 int store_airing_exists(struct store *s, const char *slot, int64_t scheduled_at, char *err);
 /* The latest scheduled_at logged for slot, or 0. */
 int store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, char *err);
+/*
+ * When the daemon first knew slot `slot`: set to now the first time it is
+ * asked (kept across restarts), so that instants of a slot that fell while
+ * the daemon was down are logged missed, but a slot added today owes nothing
+ * from before.
+ */
+int store_slot_since(struct store *s, const char *slot, int64_t now, int64_t *since, char *err);
 /* Completed airings that contained the bulletin. */
 int store_bulletin_airings(struct store *s, int64_t bulletin_id, int *n, char *err);
 

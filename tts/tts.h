@@ -64,6 +64,40 @@ int tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int ma
 void tts_findings_free(struct tts_finding *f, size_t n);
 const char *tts_lint_kind_name(enum tts_lint_kind k);
 
-/* ---- Engines and rendering (below) -------------------------------------- */
+/* ---- Engines and rendering ---------------------------------------------- */
+
+/* What rendering needs, filled by the caller from the configuration. */
+struct tts_opts {
+	const char *engine;  /* espeak | command | fake */
+	const char *voice;   /* vi, vi-vn-x-central, vi-vn-x-south */
+	const char *command; /* command engine: reads text on stdin, writes the WAV named by $1 */
+	int rate, pitch;
+	int sample_rate;     /* of what is rendered */
+	double loudness_lufs, true_peak_dbtp;
+	const char *cache_dir;
+	int cache_mb;
+};
+
+struct tts_entry {
+	char *path;     /* the cached FLAC; caller frees */
+	double lufs;    /* its integrated loudness */
+	double seconds;
+};
+
+/*
+ * The cached rendering of text (normalized, then synthesised, at
+ * sample_rate, mono), rendering it on a miss.  "Nothing to say" when the
+ * text has no words.  Synthesis is serialised inside: espeak-ng is not
+ * thread-safe; call from one worker thread to keep the event loop free.
+ */
+int tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
+		     struct tts_entry *out, char *err);
+/* Speech for text in a WAV file at the loudness target, under the ceiling. */
+int tts_render_wav(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
+		   const char *wav, char *err);
+/* Checks that the engine and voice can be used (lists the installed voices if not). */
+int tts_check(const struct tts_opts *o, char *err);
+/* How many syntheses ran in this process (tests: a cache hit synthesises nothing). */
+unsigned long tts_synth_count(void);
 
 #endif

@@ -1,0 +1,144 @@
+/*
+ * audio — the sound path: decoding any file libsndfile reads (downmixed to
+ * mono, resampled with libsoxr), loudness and true peak (libebur128), writing
+ * WAV and FLAC, the programme mixer (gain to the loudness target, fades,
+ * crossfades, gaps, a music bed ducked under speech, high-pass, true-peak
+ * limiter) and the sinks (PortAudio, WAV file, null) behind one ops table.
+ *
+ * The internal signal is 32-bit float mono in blocks of AUDIO_BLOCK frames;
+ * nothing holds a whole programme in memory.
+ */
+#ifndef LOAXA_AUDIO_H
+#define LOAXA_AUDIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUDIO_BLOCK 1024
+
+/* ---- files ---- */
+
+struct audio_info {
+	double duration_s;
+	int sample_rate, channels;
+	int64_t frames;
+	double lufs;         /* integrated loudness, EBU R128; -70 for silence */
+	double true_peak_db; /* dBTP */
+};
+
+/*
+ * Decodes the whole file once and measures it.  Errors name the file and say
+ * what is wrong with it (missing, not audio, empty, damaged).
+ */
+int audio_probe(const char *path, struct audio_info *out, char *err);
+
+/* A file decoded, downmixed to mono and resampled to `rate`, read in blocks. */
+struct audio_src;
+struct audio_src *audio_src_open(const char *path, int rate, char *err);
+/* Up to n frames into buf; 0 at the end; -1 with err on a decoding error. */
+long audio_src_read(struct audio_src *s, float *buf, long n, char *err);
+/* Frames at the output rate (estimated from the source length). */
+int64_t audio_src_frames(const struct audio_src *s);
+void audio_src_close(struct audio_src *s);
+
+enum audio_format { AUDIO_WAV16, AUDIO_WAV_FLOAT, AUDIO_FLAC };
+/* Writes float mono at rate; written to path.tmp and renamed on close. */
+struct audio_writer;
+struct audio_writer *audio_writer_open(const char *path, int rate, enum audio_format fmt, char *err);
+int audio_writer_write(struct audio_writer *w, const float *buf, long n, char *err);
+/* Finishes and renames into place; with abort, removes the temporary file. */
+int audio_writer_close(struct audio_writer *w, int abort, char *err);
+
+/* Loudness and true peak of a mono stream. */
+struct audio_meter;
+struct audio_meter *audio_meter_new(int rate);
+void audio_meter_add(struct audio_meter *m, const float *buf, long n);
+void audio_meter_add_s16(struct audio_meter *m, const short *buf, long n);
+double audio_meter_lufs(struct audio_meter *m);
+double audio_meter_true_peak_db(struct audio_meter *m);
+void audio_meter_free(struct audio_meter *m);
+
+/* Streaming sample-rate conversion, mono float (libsoxr). */
+struct audio_resampler;
+struct audio_resampler *audio_resampler_new(int in_rate, int out_rate, char *err);
+/* Converts n input frames (NULL, 0 to flush); returns output frames written (≤ cap). */
+long audio_resample(struct audio_resampler *r, const float *in, long n, float *out, long cap);
+void audio_resampler_free(struct audio_resampler *r);
+
+/* ---- the programme mixer ---- */
+
+struct audio_seg {
+	const char *path;  /* NULL: silence of silence_s */
+	double silence_s;
+	double gain_db;    /* total gain: to the target, plus the item's own */
+	double fade_in, fade_out;
+	double offset_s;   /* where it starts in the programme */
+	double length_s;   /* how long it sounds (its file's length, or the silence) */
+	int bed;           /* index into beds, or -1 */
+	int speech;        /* ducks the bed */
+};
+
+struct audio_bed {
+	const char *path;
+	double gain_db;    /* to the target */
+	double duck_db;    /* under speech */
+	double from_s, until_s;
+};
+
+struct audio_mix_opts {
+	int rate;
+	double highpass_hz; /* 0: off */
+	double ceiling_dbtp;
+	double duck_attack, duck_release;
+};
+
+struct audio_mix;
+/*
+ * The mixer plays segments at their offsets (a crossfade is an overlap of
+ * two segments' offsets with their fades).  Sources open when they start
+ * and close when they end.
+ */
+struct audio_mix *audio_mix_new(const struct audio_seg *segs, size_t n,
+				const struct audio_bed *beds, size_t nbeds,
+				const struct audio_mix_opts *o, char *err);
+/* Fills buf with up to n frames; 0 at the end; -1 with err when a file fails. */
+long audio_mix_read(struct audio_mix *m, float *buf, long n, char *err);
+/* Fades out over `seconds` from here and ends: the stop of an emergency. */
+void audio_mix_fade_out(struct audio_mix *m, double seconds);
+/* Output position in seconds, and how many segments have ended. */
+double audio_mix_position(const struct audio_mix *m);
+size_t audio_mix_segments_done(const struct audio_mix *m);
+void audio_mix_free(struct audio_mix *m);
+
+/* A limiter alone, for speech renders (tts). */
+struct audio_limiter;
+struct audio_limiter *audio_limiter_new(int rate, double ceiling_dbtp);
+/* Processes in place; the output is delayed by the look-ahead: call with NULL, 0 to flush. */
+long audio_limiter_process(struct audio_limiter *l, float *buf, long n, float *out, long cap);
+void audio_limiter_free(struct audio_limiter *l);
+
+/* ---- sinks ---- */
+
+struct audio_sink_opts {
+	const char *output;   /* portaudio | wav | null */
+	const char *device;   /* portaudio: name or index; NULL default */
+	const char *wav_path; /* wav */
+	int pace;             /* wav: write in real time */
+	int rate;
+};
+
+struct audio_sink;
+/* Errors for a device that is not there list the devices PortAudio sees. */
+struct audio_sink *audio_sink_open(const struct audio_sink_opts *o, char *err);
+/* Blocks like a device; -1 with err when the device fails or hangs (2 s). */
+int audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err);
+/* Seconds between a write returning and its first sample leaving. */
+double audio_sink_latency(const struct audio_sink *s);
+/* Plays out what is buffered and closes; err when that failed. */
+int audio_sink_close(struct audio_sink *s, char *err);
+
+typedef void (*audio_device_cb)(int index, const char *name, int channels, double rate,
+				int is_default, void *arg);
+int audio_devices(audio_device_cb cb, void *arg, char *err);
+
+#endif

@@ -1,0 +1,2 @@
+LIB_OBJS += audio/file.o audio/mix.o audio/sink.o
+UNIT_TESTS += tests/unit/test_audio

@@ -1,0 +1,375 @@
+/*
+ * Sinks behind one ops table: PortAudio (the amplifier), a WAV file (for a
+ * box without a sound card, and for tests; paced in real time if asked), and
+ * null.  Each says how long its output latency is, so callers can tell when
+ * a sample actually leaves.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audio/audio.h"
+#include "base/base.h"
+
+/* A write that makes no progress for this long means the device is gone. */
+#define STALL_MS 2000
+
+struct sink_ops {
+	const char *name;
+	int (*open)(struct audio_sink *s, const struct audio_sink_opts *o, char *err);
+	int (*write)(struct audio_sink *s, const float *buf, long n, char *err);
+	int (*close)(struct audio_sink *s, char *err);
+};
+
+struct audio_sink {
+	const struct sink_ops *ops;
+	int rate;
+	double latency;
+	/* wav */
+	struct audio_writer *w;
+	int pace;
+	struct timespec t0;
+	int64_t frames;
+	/* portaudio */
+	PaStream *pa;
+};
+
+static void
+sleep_until_frames(struct audio_sink *s)
+{
+	/* pace: the n-th frame may be written when n / rate seconds have passed */
+	struct timespec due = s->t0;
+	int64_t ns = s->frames * 1000000000LL / s->rate;
+	due.tv_sec += (time_t)(ns / 1000000000LL);
+	due.tv_nsec += (long)(ns % 1000000000LL);
+	if (due.tv_nsec >= 1000000000L) {
+		due.tv_sec++;
+		due.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+		;
+}
+
+/* ---- wav ---- */
+
+static int
+wav_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
+{
+	if (!o->wav_path) {
+		err_set(err, _("The wav output needs audio.wav_path."));
+		return -1;
+	}
+	s->w = audio_writer_open(o->wav_path, o->rate, AUDIO_WAV16, err);
+	s->pace = o->pace;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	return s->w ? 0 : -1;
+}
+
+static int
+wav_write(struct audio_sink *s, const float *buf, long n, char *err)
+{
+	if (s->pace && s->frames)
+		sleep_until_frames(s);
+	if (audio_writer_write(s->w, buf, n, err) < 0)
+		return -1;
+	s->frames += n;
+	return 0;
+}
+
+static int
+wav_close(struct audio_sink *s, char *err)
+{
+	if (s->pace)
+		sleep_until_frames(s);
+	return audio_writer_close(s->w, 0, err);
+}
+
+/* ---- null ---- */
+
+static int
+null_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
+{
+	return 0;
+}
+
+static int
+null_write(struct audio_sink *s, const float *buf, long n, char *err)
+{
+	return 0;
+}
+
+static int
+null_close(struct audio_sink *s, char *err)
+{
+	return 0;
+}
+
+/* ---- portaudio ---- */
+
+/*
+ * PortAudio's probing of ALSA and JACK prints to stderr; keep our programs'
+ * output clean by sending fd 2 to /dev/null while it probes.
+ */
+static int quiet_fd = -1;
+
+static void
+quiet_begin(void)
+{
+	fflush(stderr);
+	quiet_fd = dup(2);
+	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (nul >= 0) {
+		dup2(nul, 2);
+		close(nul);
+	}
+}
+
+static void
+quiet_end(void)
+{
+	if (quiet_fd >= 0) {
+		dup2(quiet_fd, 2);
+		close(quiet_fd);
+		quiet_fd = -1;
+	}
+}
+
+static int
+pa_init(char *err)
+{
+	quiet_begin();
+	PaError e = Pa_Initialize();
+	quiet_end();
+	if (e != paNoError) {
+		err_set(err, _("Cannot start the sound system (PortAudio): %s."), Pa_GetErrorText(e));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+list_devices(struct sbuf *b)
+{
+	int n = Pa_GetDeviceCount();
+	int shown = 0;
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+		if (!d || d->maxOutputChannels < 1)
+			continue;
+		sbuf_addf(b, "%s%d \"%s\"", shown++ ? ", " : "", i, d->name);
+	}
+	if (!shown)
+		sbuf_adds(b, _("none"));
+}
+
+static PaDeviceIndex
+find_device(const char *want)
+{
+	if (!want || !*want || strcmp(want, "default") == 0)
+		return Pa_GetDefaultOutputDevice();
+	int n = Pa_GetDeviceCount();
+	char *end;
+	long idx = strtol(want, &end, 10);
+	if (!*end && idx >= 0 && idx < n) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo((PaDeviceIndex)idx);
+		return d && d->maxOutputChannels > 0 ? (PaDeviceIndex)idx : paNoDevice;
+	}
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+		if (d && d->maxOutputChannels > 0 && strcmp(d->name, want) == 0)
+			return i;
+	}
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+		if (d && d->maxOutputChannels > 0 && strstr(d->name, want))
+			return i;
+	}
+	return paNoDevice;
+}
+
+static int
+pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
+{
+	if (pa_init(err) < 0)
+		return -1;
+	quiet_begin();
+	PaDeviceIndex dev = find_device(o->device);
+	if (dev == paNoDevice) {
+		quiet_end();
+		struct sbuf b = { 0 };
+		list_devices(&b);
+		if (o->device)
+			err_set(err, _("The audio device \"%s\" is not there; PortAudio sees: %s."),
+				o->device, b.s);
+		else
+			err_set(err, _("There is no default audio device; PortAudio sees: %s."), b.s);
+		sbuf_free(&b);
+		Pa_Terminate();
+		return -1;
+	}
+	const PaDeviceInfo *di = Pa_GetDeviceInfo(dev);
+	PaStreamParameters p = {
+		.device = dev,
+		.channelCount = 1,
+		.sampleFormat = paFloat32,
+		.suggestedLatency = di->defaultLowOutputLatency,
+	};
+	PaError e = Pa_OpenStream(&s->pa, NULL, &p, o->rate, AUDIO_BLOCK, paClipOff, NULL, NULL);
+	if (e == paNoError)
+		e = Pa_StartStream(s->pa);
+	quiet_end();
+	if (e != paNoError) {
+		err_set(err, _("Cannot open the audio device \"%s\" at %d Hz: %s."), di->name, o->rate,
+			Pa_GetErrorText(e));
+		if (s->pa)
+			Pa_CloseStream(s->pa);
+		s->pa = NULL;
+		Pa_Terminate();
+		return -1;
+	}
+	const PaStreamInfo *si = Pa_GetStreamInfo(s->pa);
+	s->latency = si ? si->outputLatency : 0;
+	return 0;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Writes only what the device has room for, so that a device that went away
+ * cannot block us: no progress for STALL_MS is an error.
+ */
+static int
+pa_write(struct audio_sink *s, const float *buf, long n, char *err)
+{
+	int64_t last = mono_ms();
+	while (n > 0) {
+		signed long room = Pa_GetStreamWriteAvailable(s->pa);
+		if (room < 0) {
+			err_set(err, _("The audio device failed: %s."), Pa_GetErrorText((PaError)room));
+			return -1;
+		}
+		if (room == 0) {
+			if (mono_ms() - last > STALL_MS) {
+				err_set(err, _("The audio device stopped taking sound (no progress for %d s); is it unplugged or its sound server down?"),
+					STALL_MS / 1000);
+				return -1;
+			}
+			struct timespec ts = { 0, 2000000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		long k = room < n ? room : n;
+		PaError e = Pa_WriteStream(s->pa, buf, (unsigned long)k);
+		if (e != paNoError && e != paOutputUnderflowed) {
+			err_set(err, _("The audio device failed: %s."), Pa_GetErrorText(e));
+			return -1;
+		}
+		buf += k;
+		n -= k;
+		last = mono_ms();
+	}
+	return 0;
+}
+
+static int
+pa_close(struct audio_sink *s, char *err)
+{
+	int rc = 0;
+	if (s->pa) {
+		/* let the buffered sound play out, but not forever */
+		int64_t until = mono_ms() + (int64_t)(s->latency * 1000) + 500;
+		while (Pa_GetStreamWriteAvailable(s->pa) >= 0 && mono_ms() < until) {
+			struct timespec ts = { 0, 10000000 };
+			nanosleep(&ts, NULL);
+			if (Pa_GetStreamWriteAvailable(s->pa) >= (long)(s->latency * s->rate))
+				break;
+		}
+		PaError e = Pa_StopStream(s->pa);
+		Pa_CloseStream(s->pa);
+		if (e != paNoError && e != paStreamIsStopped) {
+			err_set(err, _("The audio device failed while finishing: %s."), Pa_GetErrorText(e));
+			rc = -1;
+		}
+	}
+	Pa_Terminate();
+	return rc;
+}
+
+static const struct sink_ops sinks[] = {
+	{ .name = "portaudio", .open = pa_open, .write = pa_write, .close = pa_close },
+	{ .name = "wav", .open = wav_open, .write = wav_write, .close = wav_close },
+	{ .name = "null", .open = null_open, .write = null_write, .close = null_close },
+};
+
+struct audio_sink *
+audio_sink_open(const struct audio_sink_opts *o, char *err)
+{
+	const struct sink_ops *ops = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(sinks); i++)
+		if (o->output && strcmp(o->output, sinks[i].name) == 0)
+			ops = &sinks[i];
+	if (!ops) {
+		err_set(err, _("Unknown audio output \"%s\"; use portaudio, wav or null."),
+			o->output ? o->output : "");
+		return NULL;
+	}
+	struct audio_sink *s = xcalloc(1, sizeof *s);
+	s->ops = ops;
+	s->rate = o->rate;
+	if (ops->open(s, o, err) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err)
+{
+	return s->ops->write(s, buf, n, err);
+}
+
+double
+audio_sink_latency(const struct audio_sink *s)
+{
+	return s->latency;
+}
+
+int
+audio_sink_close(struct audio_sink *s, char *err)
+{
+	if (!s)
+		return 0;
+	int rc = s->ops->close(s, err);
+	free(s);
+	return rc;
+}
+
+int
+audio_devices(audio_device_cb cb, void *arg, char *err)
+{
+	if (pa_init(err) < 0)
+		return -1;
+	quiet_begin();
+	int n = Pa_GetDeviceCount();
+	PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+	quiet_end();
+	for (int i = 0; i < n; i++) {
+		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+		if (d && d->maxOutputChannels > 0)
+			cb(i, d->name, d->maxOutputChannels, d->defaultSampleRate, i == def, arg);
+	}
+	Pa_Terminate();
+	return 0;
+}

@@ -1,0 +1,371 @@
+/*
+ * Rendering and playing programmes: speech into the render cache, every file
+ * checked, the timeline laid out (gaps, crossfades, the max_minutes cap),
+ * then the items streamed through the audio mixer into a sink so that the
+ * first sample leaves at the instant asked for.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audio/audio.h"
+#include "base/base.h"
+#include "config/config.h"
+#include "playlists/playlists.h"
+#include "tts/tts.h"
+
+#define STOP_FADE_S 0.4
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void
+pl_env_from_config(struct pl_env *e, const struct config *c, const char *state_dir,
+		   const struct tts_lexicon *lex)
+{
+	memset(e, 0, sizeof *e);
+	e->cache_dir = xasprintf("%s/cache", state_dir);
+	e->sample_rate = c->audio.sample_rate;
+	e->loudness_lufs = c->audio.loudness_lufs;
+	e->true_peak_dbtp = c->audio.true_peak_dbtp;
+	e->highpass_hz = c->audio.highpass_hz;
+	e->duck_db = c->audio.duck_db;
+	e->duck_attack = c->audio.duck_attack;
+	e->duck_release = c->audio.duck_release;
+	e->skip_missing = strcmp(c->audio.on_missing, "skip") == 0;
+	e->output = xstrdup(c->audio.output);
+	e->device = dup_or_null(c->audio.device);
+	e->wav_path = c->audio.wav_path ? xstrdup(c->audio.wav_path)
+					: xasprintf("%s/output.wav", state_dir);
+	e->pace = c->audio.pace;
+	e->engine = xstrdup(c->tts.engine);
+	e->voice = xstrdup(c->tts.voice);
+	e->command = dup_or_null(c->tts.command);
+	e->rate = c->tts.rate;
+	e->pitch = c->tts.pitch;
+	e->cache_mb = c->tts.cache_mb;
+	e->lex = lex;
+}
+
+void
+pl_env_copy(struct pl_env *d, const struct pl_env *s)
+{
+	*d = *s;
+	d->cache_dir = dup_or_null(s->cache_dir);
+	d->output = dup_or_null(s->output);
+	d->device = dup_or_null(s->device);
+	d->wav_path = dup_or_null(s->wav_path);
+	d->engine = dup_or_null(s->engine);
+	d->voice = dup_or_null(s->voice);
+	d->command = dup_or_null(s->command);
+}
+
+void
+pl_env_clear(struct pl_env *e)
+{
+	free(e->cache_dir);
+	free(e->output);
+	free(e->device);
+	free(e->wav_path);
+	free(e->engine);
+	free(e->voice);
+	free(e->command);
+	memset(e, 0, sizeof *e);
+}
+
+static void
+tts_opts_from(struct tts_opts *o, const struct pl_env *e)
+{
+	*o = (struct tts_opts){
+		.engine = e->engine, .voice = e->voice, .command = e->command, .rate = e->rate,
+		.pitch = e->pitch, .sample_rate = e->sample_rate, .loudness_lufs = e->loudness_lufs,
+		.true_peak_dbtp = e->true_peak_dbtp, .cache_dir = e->cache_dir, .cache_mb = e->cache_mb,
+	};
+}
+
+/* Opens a file to learn its length at the output rate; err names the clip. */
+static int
+file_length(struct pl_item *it, const struct pl_env *e, char *err)
+{
+	char e2[ERRLEN];
+	struct audio_src *s = audio_src_open(it->path, e->sample_rate, e2);
+	if (!s) {
+		err_set(err, _("the clip \"%s\" cannot be played: %s"), it->label, e2);
+		return -1;
+	}
+	it->length_s = (double)audio_src_frames(s) / e->sample_rate;
+	audio_src_close(s);
+	return 0;
+}
+
+static void
+leave_out(struct pl_item *it, char *why)
+{
+	free(it->skipped);
+	it->skipped = why;
+}
+
+int
+pl_render(struct pl_program *p, const struct pl_env *e, char *err)
+{
+	struct tts_opts to;
+	tts_opts_from(&to, e);
+	for (size_t i = 0; i < p->n; i++) {
+		struct pl_item *it = &p->items[i];
+		char e2[ERRLEN];
+		if (it->skipped && !it->path && it->kind == PL_CLIP) {
+			if (!e->skip_missing) {
+				err_set(err, "%s", it->skipped);
+				return -1;
+			}
+			continue;
+		}
+		switch (it->kind) {
+		case PL_SILENCE:
+			it->length_s = it->silence_s;
+			break;
+		case PL_CLIP:
+		case PL_BULLETIN:
+		case PL_TTS:
+			if (it->path) {
+				if (file_length(it, e, e2) < 0) {
+					if (!e->skip_missing) {
+						err_set(err, "%s", e2);
+						return -1;
+					}
+					leave_out(it, xstrdup(e2));
+				}
+				break;
+			}
+			struct tts_entry te;
+			if (tts_cache_render(&to, e->lex, it->text, &te, e2) < 0) {
+				if (it->kind == PL_BULLETIN)
+					err_set(err, _("bulletin %lld cannot be read aloud: %s"),
+						(long long)it->bulletin_id, e2);
+				else
+					err_set(err, _("the speech \"%.40s\" cannot be read aloud: %s"),
+						it->text, e2);
+				return -1;
+			}
+			it->path = te.path;
+			it->lufs = te.lufs;
+			it->length_s = te.seconds;
+			break;
+		}
+	}
+	/* the cap: fixed items stay; queue bulletins go in while they fit */
+	if (p->max_s > 0) {
+		double fixed = 0;
+		for (size_t i = 0; i < p->n; i++)
+			if (!p->items[i].skipped && !p->items[i].from_queue)
+				fixed += p->items[i].length_s + p->items[i].gap - p->items[i].crossfade;
+		double used = fixed;
+		for (size_t i = 0; i < p->n; i++) {
+			struct pl_item *it = &p->items[i];
+			if (it->skipped || !it->from_queue)
+				continue;
+			double need = it->length_s + it->gap - it->crossfade;
+			if (used + need > p->max_s) {
+				leave_out(it, xasprintf(_("did not fit in %.0f minutes; waits for the next slot"),
+							p->max_s / 60));
+				p->left_out++;
+			} else {
+				used += need;
+			}
+		}
+	}
+	/* the timeline */
+	double cursor = 0, end = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		struct pl_item *it = &p->items[i];
+		if (it->skipped)
+			continue;
+		double start = cursor - it->crossfade;
+		it->offset_s = start > 0 ? start : 0;
+		double e_ = it->offset_s + it->length_s;
+		if (e_ > end)
+			end = e_;
+		cursor = e_ + it->gap;
+	}
+	p->length_s = end;
+	return 0;
+}
+
+/* The segments and beds the mixer plays. */
+static size_t
+build_segs(const struct pl_program *p, const struct pl_env *e, struct audio_seg *segs,
+	   struct audio_bed *beds, size_t *nbeds, size_t *seg_item)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->nbeds; i++) {
+		beds[i] = (struct audio_bed){ .path = p->beds[i].path,
+					      .gain_db = e->loudness_lufs - p->beds[i].lufs,
+					      .duck_db = p->beds[i].duck_db, .from_s = -1 };
+	}
+	*nbeds = p->nbeds;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pl_item *it = &p->items[i];
+		if (it->skipped)
+			continue;
+		struct audio_seg *s = &segs[n];
+		*s = (struct audio_seg){
+			.path = it->kind == PL_SILENCE ? NULL : it->path,
+			.silence_s = it->silence_s,
+			.gain_db = it->kind == PL_SILENCE ? 0 : e->loudness_lufs - it->lufs + it->gain_db,
+			.fade_in = it->fade_in > it->crossfade ? it->fade_in : it->crossfade,
+			.fade_out = it->fade_out,
+			.offset_s = it->offset_s,
+			.length_s = it->length_s,
+			.bed = it->bed,
+			.speech = it->kind == PL_BULLETIN || it->kind == PL_TTS,
+		};
+		/* a crossfade fades the previous item out over the same time */
+		if (n && it->crossfade > segs[n - 1].fade_out)
+			segs[n - 1].fade_out = it->crossfade;
+		if (it->bed >= 0 && (size_t)it->bed < p->nbeds) {
+			struct audio_bed *b = &beds[it->bed];
+			if (b->from_s < 0)
+				b->from_s = it->offset_s;
+			b->until_s = it->offset_s + it->length_s;
+		}
+		seg_item[n] = i;
+		n++;
+	}
+	for (size_t i = 0; i < *nbeds; i++)
+		if (beds[i].from_s < 0)
+			beds[i].from_s = beds[i].until_s = 0;
+	return n;
+}
+
+static int64_t
+realtime_ms(void)
+{
+	return time_now_ms();
+}
+
+/* Sleeps until the wall clock reads at_ms, or *stop. */
+static void
+wait_until(int64_t at_ms, volatile int *stop)
+{
+	while (!*stop) {
+		int64_t now = realtime_ms();
+		if (now >= at_ms)
+			return;
+		int64_t step = at_ms - now > 200 ? 200 : at_ms - now;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		int64_t ns = ts.tv_nsec + step * 1000000;
+		ts.tv_sec += (time_t)(ns / 1000000000);
+		ts.tv_nsec = (long)(ns % 1000000000);
+		clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL);
+	}
+}
+
+enum pl_play_status
+pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volatile int *stop,
+	const struct pl_play_cb *cb, struct pl_play_result *res, char *err)
+{
+	memset(res, 0, sizeof *res);
+	static volatile int never;
+	if (!stop)
+		stop = &never;
+	struct audio_seg *segs = xcalloc(p->n + 1, sizeof *segs);
+	struct audio_bed *beds = xcalloc(p->nbeds + 1, sizeof *beds);
+	size_t *seg_item = xcalloc(p->n + 1, sizeof *seg_item);
+	size_t nbeds;
+	size_t nsegs = build_segs(p, e, segs, beds, &nbeds, seg_item);
+	struct audio_mix_opts mo = { .rate = e->sample_rate, .highpass_hz = e->highpass_hz,
+				     .ceiling_dbtp = e->true_peak_dbtp,
+				     .duck_attack = e->duck_attack, .duck_release = e->duck_release };
+	struct audio_sink_opts so = { .output = e->output, .device = e->device,
+				      .wav_path = e->wav_path, .pace = e->pace,
+				      .rate = e->sample_rate };
+	enum pl_play_status status = PL_FAILED;
+	struct sha256 *h = sha256_new();
+	struct audio_mix *m = audio_mix_new(segs, nsegs, beds, nbeds, &mo, err);
+	struct audio_sink *sink = m ? audio_sink_open(&so, err) : NULL;
+	if (!sink)
+		goto out;
+	double latency = audio_sink_latency(sink);
+	if (at_ms)
+		wait_until(at_ms - (int64_t)(latency * 1000), stop);
+	float buf[AUDIO_BLOCK];
+	int stopped = 0, failed = 0;
+	size_t done = 0;
+	for (;;) {
+		if (*stop && !stopped) {
+			stopped = 1;
+			res->cut_s = audio_mix_position(m);
+			audio_mix_fade_out(m, STOP_FADE_S);
+		}
+		long n = audio_mix_read(m, buf, AUDIO_BLOCK, err);
+		if (n < 0) {
+			failed = 1;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (audio_sink_write(sink, buf, n, err) < 0) {
+			failed = 1;
+			res->cut_s = audio_mix_position(m);
+			break;
+		}
+		sha256_update(h, buf, sizeof(float) * (size_t)n);
+		if (!res->started_ms) {
+			res->started_ms = realtime_ms() + (int64_t)(latency * 1000);
+			if (cb && cb->started)
+				cb->started(cb->arg, res->started_ms);
+		}
+		if (cb && cb->position_s)
+			*cb->position_s = audio_mix_position(m);
+		size_t d = audio_mix_segments_done(m);
+		if (stopped) /* what ends inside the fade was cut, not finished */
+			d = done;
+		if (d != done) {
+			done = d;
+			res->items_done = d ? seg_item[d - 1] + 1 : 0;
+			if (cb && cb->item_done)
+				cb->item_done(cb->arg, res->items_done);
+		}
+	}
+	char e2[ERRLEN];
+	if (audio_sink_close(sink, e2) < 0 && !failed) {
+		failed = 1;
+		err_set(err, "%s", e2);
+	}
+	sink = NULL;
+	status = failed ? PL_FAILED : stopped ? PL_INTERRUPTED : PL_COMPLETED;
+	if (status == PL_COMPLETED)
+		res->items_done = p->n;
+out:
+	if (sink)
+		audio_sink_close(sink, NULL);
+	audio_mix_free(m);
+	sha256_finish(h, res->sha256);
+	res->ended_ms = realtime_ms();
+	free(segs);
+	free(beds);
+	free(seg_item);
+	return status;
+}
+
+int
+pl_render_wav(const struct pl_program *p, const struct pl_env *e, const char *path, char *err)
+{
+	struct pl_env w;
+	pl_env_copy(&w, e);
+	free(w.output);
+	free(w.wav_path);
+	w.output = xstrdup("wav");
+	w.wav_path = xstrdup(path);
+	w.pace = 0;
+	struct pl_play_result res;
+	enum pl_play_status st = pl_play(p, &w, 0, NULL, NULL, &res, err);
+	pl_env_clear(&w);
+	return st == PL_COMPLETED ? 0 : -1;
+}

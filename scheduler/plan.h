@@ -1,0 +1,133 @@
+/*
+ * Planning: which slot instants are due, missed or next, and which bulletins
+ * go into an airing.  Pure functions of (configuration, store state, time):
+ * the daemon feeds them the clock and acts on their answer; tests call them
+ * with any time they like.  (Part of the scheduler module's public API; kept
+ * in its own file while scheduler.h is being written, included by it.)
+ */
+#ifndef LOAXA_SCHEDULER_PLAN_H
+#define LOAXA_SCHEDULER_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct sched_cal;
+
+struct sched_slot {
+	const char *name;      /* borrowed from the configuration */
+	const char *program;
+	int catch_up_ms;
+	int priority;
+	struct sched_cal *cal; /* owned */
+	int64_t last_ms;       /* latest logged instant of this slot, 0 = none */
+};
+
+struct sched {
+	struct sched_slot *slots;
+	size_t n;
+};
+
+/*
+ * Parses every slot's calendar expression; NULL with err naming the file,
+ * line and slot.  The sched borrows strings from cfg: free it first.
+ */
+struct sched *sched_new(const struct config *cfg, char *err);
+void sched_free(struct sched *s);
+
+enum sched_action {
+	SCHED_AIR,    /* air now: on time, or late within the catch-up window */
+	SCHED_MISSED, /* log as missed: too late to air */
+};
+
+struct sched_due {
+	size_t slot;
+	int64_t at_ms;
+	enum sched_action action;
+};
+
+/*
+ * Slot instants that have come (≤ now) and have no row yet: after each
+ * slot's last_ms, or after since_ms for a slot never logged (a new slot does
+ * not owe airings from before the daemon knew it).  The latest instant of a
+ * slot airs if now is within its catch-up window, every other one is missed.
+ * Returns how many (array in *out, caller frees), at most max_per_slot per
+ * slot (the oldest beyond that are dropped and counted in *dropped).
+ */
+size_t sched_due(const struct sched *s, int64_t since_ms, int64_t now_ms, size_t max_per_slot,
+		 struct sched_due **out, size_t *dropped);
+
+/*
+ * The next slot instant strictly after now (and after the slot's last
+ * logged one, so a clock stepped back never re-airs an instant).  0 and
+ * -1 when no slot ever falls again.  Ties go to the higher priority.
+ */
+int sched_next(const struct sched *s, int64_t now_ms, size_t *slot, int64_t *at_ms);
+
+/* ---- what goes into an airing ---- */
+
+enum sched_reason { SCHED_QUEUED, SCHED_PRIORITY, SCHED_ROTATION };
+
+struct sched_bulletin {
+	int64_t id;
+	const char *klass; /* normal | priority | emergency */
+	const char *state; /* draft | approved | retired */
+	const char *valid_from, *valid_until; /* local dates or NULL */
+	int airings_wanted, airings_done;
+	int has_content;   /* text or recording */
+	double length_s;   /* rendered or estimated length */
+};
+
+struct sched_queued {
+	int64_t entry_id;
+	int64_t bulletin_id;
+	const char *slot; /* NULL: any slot */
+	int64_t at_ms;    /* 0: any time; else the first slot at or after it */
+};
+
+struct sched_pick {
+	int64_t bulletin_id;
+	int64_t entry_id; /* queue entry consumed, 0 for none */
+	enum sched_reason reason;
+	double length_s;
+};
+
+/*
+ * Picks the bulletins of the `queue` item of slot `slot` airing at at_ms:
+ * queued entries for this slot first, then approved bulletins of class
+ * priority, then rotation (approved, valid on the local date of at_ms,
+ * wanted airings not reached), in the order given (oldest first), as long
+ * as they fit in budget_s with gap_s between them (budget_s <= 0: no cap).
+ * Drafts, retired and out-of-date bulletins never air; a bulletin goes in
+ * once.  Fills out (room for nb + nq) and returns how many; *left = how
+ * many eligible ones did not fit and wait for the next slot.
+ */
+size_t sched_pick(const char *slot, int64_t at_ms, double budget_s, double gap_s,
+		  const struct sched_bulletin *b, size_t nb, const struct sched_queued *q,
+		  size_t nq, struct sched_pick *out, size_t *left);
+
+/* 1 if the bulletin may air at at_ms (approved and valid that local day). */
+int sched_bulletin_airable(const struct sched_bulletin *b, int64_t at_ms);
+
+/* ---- the same, fed from the store ---- */
+
+struct store;
+struct config_program;
+
+/* Approved bulletins and pending queue entries, read once from the store. */
+struct sched_pool;
+struct sched_pool *sched_pool_load(struct store *st, char *err);
+void sched_pool_free(struct sched_pool *p);
+
+/*
+ * Picks the bulletins for the queue item of programme tpl at (slot, at_ms);
+ * slot NULL for a manual airing.  *out is allocated (caller frees).  With
+ * commit, the pool counts the airing as done (airings_done + 1, queue entries
+ * consumed), so that `loaxa schedule` can look days ahead.
+ */
+int sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
+		    int64_t at_ms, int commit, struct sched_pick **out, size_t *n, size_t *left);
+/* The topic of a bulletin of the pool, or NULL. */
+const char *sched_pool_topic(const struct sched_pool *p, int64_t id);
+
+#endif

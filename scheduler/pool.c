@@ -1,0 +1,143 @@
+/*
+ * The pool of airable bulletins and queue entries, read from the store once
+ * per decision and handed to the pure picker (plan.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "config/config.h"
+#include "playlists/playlists.h"
+#include "scheduler/scheduler.h"
+#include "store/store.h"
+
+struct sched_pool {
+	struct sched_bulletin *b;
+	char **strings; /* owned copies the entries point into */
+	size_t nb, capb, ns, caps;
+	struct sched_queued *q;
+	size_t nq, capq;
+	char **topics; /* parallel to b */
+};
+
+static const char *
+keep(struct sched_pool *p, const char *s)
+{
+	if (!s)
+		return NULL;
+	if (p->ns == p->caps) {
+		p->caps = p->caps ? p->caps * 2 : 64;
+		p->strings = xrealloc(p->strings, p->caps * sizeof *p->strings);
+	}
+	return p->strings[p->ns++] = xstrdup(s);
+}
+
+static int
+collect_bulletin(const struct store_bulletin *sb, void *arg)
+{
+	struct sched_pool *p = arg;
+	if (p->nb == p->capb) {
+		p->capb = p->capb ? p->capb * 2 : 16;
+		p->b = xrealloc(p->b, p->capb * sizeof *p->b);
+		p->topics = xrealloc(p->topics, p->capb * sizeof *p->topics);
+	}
+	p->topics[p->nb] = (char *)keep(p, sb->topic);
+	p->b[p->nb++] = (struct sched_bulletin){
+		.id = sb->id,
+		.klass = keep(p, sb->klass),
+		.state = keep(p, sb->state),
+		.valid_from = keep(p, sb->valid_from),
+		.valid_until = keep(p, sb->valid_until),
+		.airings_wanted = sb->airings_wanted,
+		.airings_done = sb->airings_done,
+		.has_content = sb->text != NULL || sb->audio_clip_id != 0,
+		.length_s = pl_estimate_seconds(sb->text, sb->audio_clip_id),
+	};
+	return 0;
+}
+
+static int
+collect_queue(const struct store_queue_entry *e, void *arg)
+{
+	struct sched_pool *p = arg;
+	if (p->nq == p->capq) {
+		p->capq = p->capq ? p->capq * 2 : 16;
+		p->q = xrealloc(p->q, p->capq * sizeof *p->q);
+	}
+	p->q[p->nq++] = (struct sched_queued){ e->id, e->bulletin_id, keep(p, e->slot), e->at_ms };
+	return 0;
+}
+
+struct sched_pool *
+sched_pool_load(struct store *st, char *err)
+{
+	struct sched_pool *p = xcalloc(1, sizeof *p);
+	if (store_bulletin_list(st, NULL, "approved", collect_bulletin, p, err) < 0 ||
+	    store_queue_list(st, collect_queue, p, err) < 0) {
+		sched_pool_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+sched_pool_free(struct sched_pool *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->ns; i++)
+		free(p->strings[i]);
+	free(p->strings);
+	free(p->b);
+	free(p->q);
+	free(p->topics);
+	free(p);
+}
+
+const char *
+sched_pool_topic(const struct sched_pool *p, int64_t id)
+{
+	for (size_t i = 0; i < p->nb; i++)
+		if (p->b[i].id == id)
+			return p->topics[i];
+	return NULL;
+}
+
+int
+sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
+		int64_t at_ms, int commit, struct sched_pick **out, size_t *n, size_t *left)
+{
+	const struct config_item *qi = NULL;
+	double fixed = 0;
+	for (size_t i = 0; i < tpl->n_items; i++) {
+		if (tpl->items[i].kind == CONFIG_ITEM_QUEUE)
+			qi = &tpl->items[i];
+		else
+			fixed += pl_template_item_estimate(&tpl->items[i]);
+	}
+	*out = xcalloc(p->nb + p->nq + 1, sizeof **out);
+	*n = *left = 0;
+	if (!qi)
+		return 0;
+	double budget = 0;
+	if (tpl->max_minutes > 0) {
+		budget = tpl->max_minutes * 60 - fixed;
+		if (budget <= 0)
+			budget = 0.001; /* the fixed items fill it: nothing more fits */
+	}
+	*n = sched_pick(slot ? slot : "", at_ms, budget, qi->gap, p->b, p->nb, p->q, p->nq, *out,
+			left);
+	if (!commit)
+		return 0;
+	for (size_t i = 0; i < *n; i++) {
+		for (size_t k = 0; k < p->nb; k++)
+			if (p->b[k].id == (*out)[i].bulletin_id)
+				p->b[k].airings_done++;
+		for (size_t k = 0; k < p->nq; k++)
+			if (p->q[k].entry_id && p->q[k].entry_id == (*out)[i].entry_id) {
+				p->q[k] = p->q[--p->nq];
+				break;
+			}
+	}
+	return 0;
+}

@@ -1,0 +1,1 @@
+LIB_OBJS += tts/engine.o tts/render.o

@@ -1,0 +1,3 @@
+LIB_OBJS += tts/text.o tts/lexicon.o tts/normalize.o tts/lint.o
+UNIT_TESTS += tests/unit/test_normalize
+FUZZ_TARGETS += tests/fuzz/fuzz_normalize

@@ -1,0 +1,205 @@
+/*
+ * Vietnamese letters and syllables.  A syllable is an onset (possibly none),
+ * a rhyme from the closed set of Vietnamese rhymes, and one tone mark; the
+ * check tells words from acronyms in capitals ("NỘI DUNG" vs "UBND") and
+ * finds what PDF extraction broke ("đ u", "ph ng").
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "base/base.h"
+#include "tts/text.h"
+
+char *
+vi_lower(const char *s, size_t n)
+{
+	struct sbuf b = { 0 };
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, &cp);
+		char out[4];
+		int m = utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)cp), out);
+		sbuf_add(&b, out, (size_t)m);
+		i += (size_t)k;
+	}
+	return sbuf_steal(&b);
+}
+
+int
+vi_is_letter(uint32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
+	       c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LO ||
+	       c == UTF8PROC_CATEGORY_MN;
+}
+
+int
+vi_is_upper(uint32_t cp)
+{
+	return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
+}
+
+int
+vi_all_caps(const char *s, size_t n)
+{
+	size_t i = 0;
+	int letters = 0;
+	while (i < n) {
+		uint32_t cp;
+		i += (size_t)utf8_decode(s + i, &cp);
+		if (vi_is_letter(cp)) {
+			if (!vi_is_upper(cp))
+				return 0;
+			letters++;
+		}
+	}
+	return letters >= 2;
+}
+
+static const struct {
+	uint32_t cp;
+	const char *name;
+} letter_names[] = {
+	{ 'A', "a" }, { 'B', "bê" }, { 'C', "xê" }, { 'D', "dê" }, { 0x110, "đê" }, { 'E', "e" },
+	{ 'F', "ép" }, { 'G', "giê" }, { 'H', "hát" }, { 'I', "i" }, { 'J', "gi" }, { 'K', "ca" },
+	{ 'L', "e lờ" }, { 'M', "em mờ" }, { 'N', "en nờ" }, { 'O', "o" }, { 'P', "pê" },
+	{ 'Q', "quy" }, { 'R', "e rờ" }, { 'S', "ét" }, { 'T', "tê" }, { 'U', "u" }, { 'V', "vê" },
+	{ 'W', "vê kép" }, { 'X', "ích xì" }, { 'Y', "i dài" }, { 'Z', "dét" },
+	{ 0xC2, "ớ" }, { 0x102, "á" }, { 0xCA, "ê" }, { 0xD4, "ô" }, { 0x1A0, "ơ" }, { 0x1AF, "ư" },
+};
+
+const char *
+vi_letter_name(uint32_t cp)
+{
+	uint32_t up = (uint32_t)utf8proc_toupper((utf8proc_int32_t)cp);
+	for (size_t i = 0; i < ARRAY_LEN(letter_names); i++)
+		if (letter_names[i].cp == up)
+			return letter_names[i].name;
+	return NULL;
+}
+
+/* Rhymes without tone; the vowels keep their hats and horns. */
+static const char *const rhymes[] = {
+	"a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+	"ăc", "ăm", "ăn", "ăng", "ăp", "ăt",
+	"âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây",
+	"e", "ec", "em", "en", "eng", "eo", "ep", "et",
+	"ê", "êch", "êm", "ên", "ênh", "êp", "êt", "êu",
+	"i", "ia", "ich", "im", "in", "inh", "ip", "it", "iu",
+	"iêc", "iêm", "iên", "iêng", "iêp", "iêt", "iêu",
+	"o", "oc", "oi", "om", "on", "ong", "op", "ot", "ooc", "oong",
+	"ô", "ôc", "ôi", "ôm", "ôn", "ông", "ôp", "ôt",
+	"ơ", "ơi", "ơm", "ơn", "ơp", "ơt",
+	"u", "ua", "uc", "ui", "um", "un", "ung", "up", "ut",
+	"uôc", "uôi", "uôm", "uôn", "uông", "uôt",
+	"ư", "ưa", "ưc", "ưi", "ưm", "ưn", "ưng", "ưt", "ưu",
+	"ươc", "ươi", "ươm", "ươn", "ương", "ươp", "ươt", "ươu",
+	"y", "yêm", "yên", "yêt", "yêu",
+	"oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay",
+	"oăc", "oăm", "oăn", "oăng", "oăt",
+	"oe", "oen", "oeo", "oet",
+	"uân", "uâng", "uât", "uây",
+	"uê", "uêch", "uênh",
+	"uy", "uya", "uych", "uyên", "uyêt", "uynh", "uyp", "uyt", "uyu",
+	"uơ",
+};
+
+/* qu- and gi- take rhymes with their own first vowel folded in. */
+static const char *const qu_rhymes[] = {
+	"a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+	"ăc", "ăm", "ăn", "ăng", "ăt", "ân", "âng", "ât", "ây",
+	"e", "en", "eo", "et", "ê", "êch", "ên", "ênh", "êt",
+	"y", "ych", "ynh", "yên", "yêt", "yt", "i", "it", "in",
+	"ô", "ôc", "ơ", "ơi", "ơn",
+	"yêt", "uy",
+};
+
+static const char *const onsets[] = {
+	"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu",
+	"b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+};
+
+static int
+in_set(const char *r, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(r, set[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Lower case without the five tone marks, NFC; NULL when two tones or a non-letter. */
+static char *
+toneless(const char *s, size_t n)
+{
+	char *low = vi_lower(s, n);
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)low, 0, &d,
+					    UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+	free(low);
+	if (len < 0)
+		return NULL;
+	struct sbuf b = { 0 };
+	int tones = 0;
+	for (utf8proc_ssize_t i = 0; i < len;) {
+		uint32_t cp;
+		int k = utf8_decode((const char *)d + i, &cp);
+		i += k;
+		if (cp == 0x300 || cp == 0x301 || cp == 0x303 || cp == 0x309 || cp == 0x323) {
+			tones++;
+			continue;
+		}
+		if (!(cp >= 'a' && cp <= 'z') && cp != 0x306 && cp != 0x302 && cp != 0x31B &&
+		    cp != 0x111) {
+			free(d);
+			sbuf_free(&b);
+			return NULL;
+		}
+		sbuf_add(&b, (const char *)d + i - k, (size_t)k);
+	}
+	free(d);
+	if (tones > 1 || !b.s) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	char *nfc = utf8_nfc(b.s);
+	sbuf_free(&b);
+	return nfc;
+}
+
+int
+vi_is_syllable(const char *s, size_t n)
+{
+	if (n == 0 || n > 24)
+		return 0;
+	char *t = toneless(s, n);
+	if (!t)
+		return 0;
+	int ok = 0;
+	for (size_t i = 0; i < ARRAY_LEN(onsets) && !ok; i++) {
+		size_t ol = strlen(onsets[i]);
+		if (strncmp(t, onsets[i], ol) != 0)
+			continue;
+		const char *r = t + ol;
+		if (!*r)
+			continue;
+		if (strcmp(onsets[i], "qu") == 0)
+			ok = in_set(r, qu_rhymes, ARRAY_LEN(qu_rhymes));
+		else if (strcmp(onsets[i], "gi") == 0)
+			ok = in_set(r, qu_rhymes, ARRAY_LEN(qu_rhymes)) ||
+			     in_set(r, rhymes, ARRAY_LEN(rhymes));
+		else
+			ok = in_set(r, rhymes, ARRAY_LEN(rhymes));
+		/* gi + iê rhymes lose their i: giếng, giêng, giết */
+		if (!ok && strcmp(onsets[i], "gi") == 0) {
+			char *withi = xasprintf("i%s", r);
+			ok = in_set(withi, rhymes, ARRAY_LEN(rhymes));
+			free(withi);
+		}
+	}
+	free(t);
+	return ok;
+}
