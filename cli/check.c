@@ -1,0 +1,24 @@
+/*
+ * Checks of a loaded configuration that reach beyond config/: the slots'
+ * calendar expressions and what the programmes name in the store.  The daemon
+ * runs the same checks on load and reload.
+ */
+#include <stdlib.h>
+
+#include "base/base.h"
+#include "cli/cli.h"
+#include "config/config.h"
+#include "playlists/playlists.h"
+#include "store/store.h"
+
+int
+config_check_references(struct cli *cli, const struct config *cfg, char *err)
+{
+	struct store *st;
+	const char *dir = cli->state_dir ? cli->state_dir : cfg->state_dir;
+	if (store_open(dir, &st, err) < 0)
+		return -1;
+	int rc = playlists_check(cfg, st, err);
+	store_close(st);
+	return rc;
+}

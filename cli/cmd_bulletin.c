@@ -1,0 +1,740 @@
+/*
+ * loaxa bulletin — the operator's bulletins: add (text, a recording, or both),
+ * list, show, edit (a new version; the old one stays for the log), approve,
+ * retire.  A bulletin that has aired is never deleted.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "playlists/playlists.h"
+#include "store/store.h"
+#include "tts/tts.h"
+
+#define TEXT_MAX (1 << 20)
+#define HELP_SHOWN 3
+
+/* Words shown translated in listings. */
+static const char *const shown_words[] __attribute__((unused)) = {
+	N_("draft"), N_("approved"), N_("retired"), N_("normal"), N_("priority"), N_("emergency"),
+};
+
+static const char *const classes[] = { "normal", "priority", "emergency", NULL };
+static const char *const states[] = { "draft", "approved", "retired", NULL };
+static const char *const list_formats[] = { "text", "csv", "json", NULL };
+static const char *const show_formats[] = { "text", "json", NULL };
+
+static void
+help(void)
+{
+	printf(_("Usage: loaxa bulletin add --title T --topic ID [--file PATH|-] [--text TEXT]\n"
+		 "                          [--audio PATH] [--source DOC] [--from YYYY-MM-DD]\n"
+		 "                          [--until YYYY-MM-DD] [--airings N]\n"
+		 "                          [--class normal|priority|emergency]\n"
+		 "       loaxa bulletin list [--topic ID] [--state draft|approved|retired]\n"
+		 "                           [--format text|csv|json]\n"
+		 "       loaxa bulletin show ID [--format text|json]\n"
+		 "       loaxa bulletin edit ID [options of add]\n"
+		 "       loaxa bulletin approve ID [--force]\n"
+		 "       loaxa bulletin retire ID\n"
+		 "       loaxa bulletin render ID -o OUT.wav\n"
+		 "       loaxa bulletin check ID|--file F [--format text|json]\n\n"
+		 "add prints the new bulletin's id.  Text comes from a file, standard input (-)\n"
+		 "or --text; it must be UTF-8.  --audio imports a recording of the bulletin.\n"
+		 "--airings is how many times rotation airs it (default 1).  approve refuses\n"
+		 "a bulletin whose text would sound wrong (see check) unless --force.  check\n"
+		 "lists what would sound wrong, with line:column; exit 1 when it finds any.\n"));
+}
+
+/* What add and edit were given; NULL / -1 for "not given". */
+struct fields {
+	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass;
+	int airings;
+};
+
+static const struct option field_opts[] = {
+	{ "title", required_argument, NULL, 't' },
+	{ "topic", required_argument, NULL, 'T' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "text", required_argument, NULL, 'x' },
+	{ "audio", required_argument, NULL, 'a' },
+	{ "source", required_argument, NULL, 's' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "until", required_argument, NULL, 'U' },
+	{ "airings", required_argument, NULL, 'n' },
+	{ "class", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+static int
+parse_fields(const char *sub, int argc, char **argv, struct fields *f)
+{
+	memset(f, 0, sizeof *f);
+	f->airings = -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", field_opts, NULL)) != -1) {
+		switch (c) {
+		case 't': f->title = optarg; break;
+		case 'T': f->topic = optarg; break;
+		case 'f': f->file = optarg; break;
+		case 'x': f->text = optarg; break;
+		case 'a': f->audio = optarg; break;
+		case 's': f->source = optarg; break;
+		case 'F': f->from = optarg; break;
+		case 'U': f->until = optarg; break;
+		case 'c': f->klass = optarg; break;
+		case 'n': {
+			long long v = strcmp(optarg, "0") == 0 ? 0 : cli_parse_id(optarg);
+			if (v < 0 || v > 10000)
+				return cli_usage_error("bulletin", _("--airings takes a whole number from 0 to 10000 (got %s)"),
+						       optarg);
+			f->airings = (int)v;
+			break;
+		}
+		case 'h':
+			help();
+			return HELP_SHOWN;
+		default:
+			return cli_usage_error("bulletin", _("unknown option for 'bulletin %s'"), sub);
+		}
+	}
+	if (f->file && f->text)
+		return cli_usage_error("bulletin", _("give the text with --file or --text, not both"));
+	if (f->klass && cli_parse_choice(f->klass, classes) < 0)
+		return cli_usage_error("bulletin", _("--class is normal, priority or emergency (got %s)"),
+				       f->klass);
+	return 0;
+}
+
+/* Reads, checks and NFC-normalises the text; NULL after printing why. */
+static char *
+load_text(const struct fields *f)
+{
+	char err[ERRLEN];
+	char *raw;
+	size_t len;
+	if (f->file) {
+		if (file_read_all(f->file, TEXT_MAX, &raw, &len, err) < 0) {
+			cli_error("%s", err);
+			return NULL;
+		}
+	} else {
+		len = strlen(f->text);
+		if (len > TEXT_MAX) {
+			cli_error(_("The text is longer than the limit of %d bytes (1 MiB); split it into several bulletins."),
+				  TEXT_MAX);
+			return NULL;
+		}
+		raw = xstrdup(f->text);
+	}
+	const char *name = f->file ? (strcmp(f->file, "-") == 0 ? _("standard input") : f->file)
+				   : "--text";
+	size_t bad;
+	if (utf8_check(raw, len, &bad) < 0) {
+		cli_error(_("%s is not valid UTF-8 text (bad byte at offset %zu); save it as UTF-8 and try again."),
+			  name, bad);
+		free(raw);
+		return NULL;
+	}
+	size_t k = strspn(raw, " \t\r\n");
+	if (k == len) {
+		cli_error(_("The text from %s is empty; a bulletin needs something to say."), name);
+		free(raw);
+		return NULL;
+	}
+	char *nfc = utf8_nfc(raw);
+	free(raw);
+	return nfc;
+}
+
+static int
+check_dates(const char *from, const char *until)
+{
+	int y, m, d;
+	if (from && date_parse(from, &y, &m, &d) < 0)
+		return cli_error(_("--from %s is not a date that exists; write YYYY-MM-DD."), from);
+	if (until && date_parse(until, &y, &m, &d) < 0)
+		return cli_error(_("--until %s is not a date that exists; write YYYY-MM-DD."), until);
+	if (from && until && strcmp(until, from) < 0)
+		return cli_error(_("--until %s is before --from %s; a bulletin cannot end before it starts."),
+				 until, from);
+	return 0;
+}
+
+static void
+print_lint(struct cli *cli, const char *text)
+{
+	struct tts_lexicon *lex = cli_lexicon(cli);
+	struct tts_finding *f = NULL;
+	size_t n = 0;
+	char err[ERRLEN];
+	if (!lex || !text || tts_lint(lex, text, strlen(text), cli->cfg->tts.max_syllables, &f, &n, err) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, _("loaxa: warning: %d:%d: %s\n"), f[i].line, f[i].col, f[i].message);
+	if (n)
+		fprintf(stderr, _("loaxa: 'loaxa bulletin check ID' lists these again.\n"));
+	tts_findings_free(f, n);
+}
+
+/* Applies fields to b; imports the recording when asked.  Prints why on failure. */
+static int
+apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, char **text_out)
+{
+	*text_out = NULL;
+	if (f->title) {
+		size_t bad;
+		if (!*f->title || utf8_check(f->title, strlen(f->title), &bad) < 0 || strlen(f->title) > 500)
+			return cli_error(_("The title must be 1 to 500 bytes of UTF-8 text."));
+		free(b->title);
+		b->title = utf8_nfc(f->title);
+	}
+	if (f->topic) {
+		if (!config_topic_find(cli->cfg, f->topic)) {
+			struct sbuf ids = { 0 };
+			for (size_t i = 0; i < cli->cfg->n_topics; i++)
+				sbuf_addf(&ids, "%s%s", i ? ", " : "", cli->cfg->topics[i].id);
+			cli_error(_("There is no topic \"%s\"; the topics are: %s."), f->topic, ids.s);
+			sbuf_free(&ids);
+			return 1;
+		}
+		free(b->topic);
+		b->topic = xstrdup(f->topic);
+	}
+	if (f->klass) {
+		free(b->klass);
+		b->klass = xstrdup(f->klass);
+	}
+	if (f->source) {
+		free(b->source);
+		b->source = utf8_nfc(f->source);
+	}
+	if (f->from) {
+		free(b->valid_from);
+		b->valid_from = xstrdup(f->from);
+	}
+	if (f->until) {
+		free(b->valid_until);
+		b->valid_until = xstrdup(f->until);
+	}
+	if (check_dates(b->valid_from, b->valid_until))
+		return 1;
+	if (f->airings >= 0)
+		b->airings_wanted = f->airings;
+	if (f->file || f->text) {
+		char *t = load_text(f);
+		if (!t)
+			return 1;
+		free(b->text);
+		b->text = t;
+		*text_out = t;
+	}
+	return 0;
+}
+
+static int
+bulletin_add(struct cli *cli, int argc, char **argv)
+{
+	struct fields f;
+	int rc = parse_fields("add", argc, argv, &f);
+	if (rc)
+		return rc == HELP_SHOWN ? 0 : rc;
+	if (optind != argc)
+		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind]);
+	if (!f.title)
+		return cli_usage_error("bulletin", _("add needs --title"));
+	if (!f.topic)
+		return cli_usage_error("bulletin", _("add needs --topic"));
+	if (!f.file && !f.text && !f.audio)
+		return cli_usage_error("bulletin", _("add needs text (--file or --text) or a recording (--audio)"));
+	struct store_bulletin b = { .airings_wanted = 1 };
+	char *text;
+	if (apply_fields(cli, &b, &f, &text)) {
+		store_bulletin_clear(&b);
+		return 1;
+	}
+	struct store *st = cli_store(cli);
+	if (!st) {
+		store_bulletin_clear(&b);
+		return 1;
+	}
+	b.state = xstrdup(cli->cfg->approval_required ? "draft" : "approved");
+	char err[ERRLEN];
+	int64_t clip_id = 0;
+	if (f.audio) {
+		if (cli_import_recording(cli, f.audio, b.title, &clip_id) < 0) {
+			store_bulletin_clear(&b);
+			return 1;
+		}
+		b.audio_clip_id = clip_id;
+	}
+	if (store_bulletin_add(st, &b, err) < 0) {
+		if (clip_id)
+			cli_clip_discard(cli, clip_id);
+		store_bulletin_clear(&b);
+		return cli_error("%s", err);
+	}
+	printf("%lld\n", (long long)b.id);
+	print_lint(cli, b.text);
+	store_bulletin_clear(&b);
+	cli_poke_daemon(cli);
+	return 0;
+}
+
+static int
+bulletin_edit(struct cli *cli, int argc, char **argv)
+{
+	struct fields f;
+	int rc = parse_fields("edit", argc, argv, &f);
+	if (rc)
+		return rc == HELP_SHOWN ? 0 : rc;
+	if (optind + 1 != argc)
+		return cli_usage_error("bulletin", _("edit needs one bulletin ID"));
+	long long id = cli_parse_id(argv[optind]);
+	if (id < 0)
+		return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), argv[optind]);
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	char err[ERRLEN];
+	struct store_bulletin b;
+	if (store_bulletin_get(st, id, &b, err) < 0)
+		return cli_error("%s", err);
+	char *text;
+	int64_t clip_id = 0;
+	if (apply_fields(cli, &b, &f, &text))
+		goto fail;
+	if (f.audio) {
+		if (cli_import_recording(cli, f.audio, b.title, &clip_id) < 0)
+			goto fail;
+		b.audio_clip_id = clip_id;
+	}
+	if (store_bulletin_update(st, &b, err) < 0) {
+		if (clip_id)
+			cli_clip_discard(cli, clip_id);
+		cli_error("%s", err);
+		goto fail;
+	}
+	if (text)
+		print_lint(cli, text);
+	store_bulletin_clear(&b);
+	cli_poke_daemon(cli);
+	return 0;
+fail:
+	store_bulletin_clear(&b);
+	return 1;
+}
+
+static int
+set_state(struct cli *cli, int argc, char **argv, const char *state)
+{
+	int force = 0;
+	int i = 1;
+	const char *idarg = NULL;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0)
+			force = 1;
+		else if (strcmp(argv[i], "--help") == 0) {
+			help();
+			return 0;
+		} else if (!idarg)
+			idarg = argv[i];
+		else
+			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+	}
+	long long id = cli_parse_id(idarg);
+	if (id < 0)
+		return cli_usage_error("bulletin", _("%s needs one bulletin ID"), argv[0]);
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	char err[ERRLEN];
+	struct store_bulletin b;
+	if (store_bulletin_get(st, id, &b, err) < 0)
+		return cli_error("%s", err);
+	if (strcmp(state, "approved") == 0 && strcmp(b.state, "retired") == 0) {
+		store_bulletin_clear(&b);
+		return cli_error(_("Bulletin %lld is retired; a retired bulletin is not aired again. Add it anew if it is needed."),
+				 id);
+	}
+	if (strcmp(state, "approved") == 0 && b.text && !force) {
+		struct tts_lexicon *lex = cli_lexicon(cli);
+		struct tts_finding *fd = NULL;
+		size_t n = 0;
+		if (!lex || tts_lint(lex, b.text, strlen(b.text), cli->cfg->tts.max_syllables, &fd, &n, err) < 0) {
+			store_bulletin_clear(&b);
+			return lex ? cli_error("%s", err) : 1;
+		}
+		size_t errors = 0;
+		for (size_t i = 0; i < n; i++)
+			if (fd[i].kind != TTS_LINT_LONG_SENTENCE) {
+				fprintf(stderr, "loaxa: %d:%d: %s\n", fd[i].line, fd[i].col, fd[i].message);
+				errors++;
+			}
+		tts_findings_free(fd, n);
+		if (errors) {
+			store_bulletin_clear(&b);
+			return cli_error(_("Bulletin %lld has %zu problems that would be heard on air; fix the text with 'loaxa bulletin edit', or approve anyway with --force."),
+					 id, errors);
+		}
+	}
+	store_bulletin_clear(&b);
+	if (store_bulletin_set_state(st, id, state, err) < 0)
+		return cli_error("%s", err);
+	cli_poke_daemon(cli);
+	return 0;
+}
+
+static json_t *
+bulletin_json(const struct store_bulletin *b)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(b->id));
+	json_object_set_new(o, "version", json_integer(b->version));
+	json_object_set_new(o, "title", json_string(b->title));
+	json_object_set_new(o, "topic", json_string(b->topic));
+	json_object_set_new(o, "class", json_string(b->klass));
+	json_object_set_new(o, "state", json_string(b->state));
+	json_object_set_new(o, "text", b->text ? json_string(b->text) : json_null());
+	json_object_set_new(o, "source", b->source ? json_string(b->source) : json_null());
+	json_object_set_new(o, "valid_from", b->valid_from ? json_string(b->valid_from) : json_null());
+	json_object_set_new(o, "valid_until", b->valid_until ? json_string(b->valid_until) : json_null());
+	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
+	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
+	json_object_set_new(o, "audio_clip_id", b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
+	char t[40];
+	time_iso8601(b->created_at, t);
+	json_object_set_new(o, "created_at", json_string(t));
+	time_iso8601(b->updated_at, t);
+	json_object_set_new(o, "updated_at", json_string(t));
+	return o;
+}
+
+static void
+csv_cell(FILE *f, const char *s)
+{
+	/* RFC 4180; a leading formula character is neutralised for spreadsheets */
+	fputc('"', f);
+	if (s && strchr("=+-@\t\r", s[0]) && s[0])
+		fputc('\'', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+struct list_ctx {
+	int format;
+	int n;
+};
+
+static int
+list_row(const struct store_bulletin *b, void *arg)
+{
+	struct list_ctx *x = arg;
+	if (x->format == 2) {
+		json_t *o = bulletin_json(b);
+		json_object_del(o, "text");
+		printf("%s", x->n ? ",\n  " : "\n  ");
+		json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		json_decref(o);
+	} else if (x->format == 1) {
+		char id[24], n[48];
+		snprintf(id, sizeof id, "%lld", (long long)b->id);
+		snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
+		csv_cell(stdout, id);
+		fputc(',', stdout);
+		csv_cell(stdout, b->state);
+		fputc(',', stdout);
+		csv_cell(stdout, b->klass);
+		fputc(',', stdout);
+		csv_cell(stdout, b->topic);
+		fputc(',', stdout);
+		csv_cell(stdout, n);
+		fputc(',', stdout);
+		csv_cell(stdout, b->valid_from);
+		fputc(',', stdout);
+		csv_cell(stdout, b->valid_until);
+		fputc(',', stdout);
+		csv_cell(stdout, b->title);
+		fputs("\r\n", stdout);
+	} else {
+		char n[32];
+		snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
+		printf("%5lld  %-8s  %-9s  %-14s  %7s  %s\n", (long long)b->id, _(b->state),
+		       _(b->klass), b->topic, n, b->title);
+	}
+	x->n++;
+	return 0;
+}
+
+static int
+bulletin_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "topic", required_argument, NULL, 'T' },
+		{ "state", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *topic = NULL, *state = NULL;
+	struct list_ctx x = { 0 };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'T': topic = optarg; break;
+		case 's':
+			state = optarg;
+			if (cli_parse_choice(state, states) < 0)
+				return cli_usage_error("bulletin", _("--state is draft, approved or retired (got %s)"), state);
+			break;
+		case 'o':
+			x.format = cli_parse_choice(optarg, list_formats);
+			if (x.format < 0)
+				return cli_usage_error("bulletin", _("--format is text, csv or json (got %s)"), optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_usage_error("bulletin", _("unknown option for 'bulletin list'"));
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind]);
+	if (topic && !config_topic_find(cli->cfg, topic))
+		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	if (x.format == 1)
+		printf("\xef\xbb\xbf\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\r\n", _("id"),
+		       _("state"), _("class"), _("topic"), _("aired/wanted"), _("valid from"),
+		       _("valid until"), _("title"));
+	else if (x.format == 0)
+		printf("%5s  %-8s  %-9s  %-14s  %7s  %s\n", _("ID"), _("STATE"), _("CLASS"), _("TOPIC"),
+		       _("AIRED"), _("TITLE"));
+	else
+		printf("[");
+	char err[ERRLEN];
+	int rc = store_bulletin_list(st, topic, state, list_row, &x, err);
+	if (x.format == 2)
+		printf("%s]\n", x.n ? "\n" : "");
+	if (rc < 0)
+		return cli_error("%s", err);
+	if (x.format == 0 && x.n == 0)
+		printf(_("(no bulletins; 'loaxa bulletin add' adds one)\n"));
+	return 0;
+}
+
+static int
+bulletin_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int format = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			format = cli_parse_choice(optarg, show_formats);
+			if (format < 0)
+				return cli_usage_error("bulletin", _("--format is text or json (got %s)"), optarg);
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return cli_usage_error("bulletin", _("unknown option for 'bulletin show'"));
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("bulletin", _("show needs one bulletin ID"));
+	long long id = cli_parse_id(argv[optind]);
+	if (id < 0)
+		return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), argv[optind]);
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	char err[ERRLEN];
+	struct store_bulletin b;
+	if (store_bulletin_get(st, id, &b, err) < 0)
+		return cli_error("%s", err);
+	if (format == 1) {
+		json_t *o = bulletin_json(&b);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		const struct config_topic *t = config_topic_find(cli->cfg, b.topic);
+		printf(_("Bulletin %lld (version %d): %s\n"), (long long)b.id, b.version, b.title);
+		printf(_("  topic:    %s%s%s\n"), b.topic, t ? " — " : "", t ? t->name : "");
+		printf(_("  class:    %s\n  state:    %s\n"), _(b.klass), _(b.state));
+		printf(_("  aired:    %d of %d wanted\n"), b.airings_done, b.airings_wanted);
+		if (b.source)
+			printf(_("  source:   %s\n"), b.source);
+		if (b.valid_from || b.valid_until)
+			printf(_("  valid:    %s .. %s\n"), b.valid_from ? b.valid_from : "",
+			       b.valid_until ? b.valid_until : "");
+		if (b.audio_clip_id)
+			printf(_("  recording: clip %lld\n"), (long long)b.audio_clip_id);
+		if (b.text)
+			printf("\n%s%s", b.text, b.text[strlen(b.text) - 1] == '\n' ? "" : "\n");
+	}
+	store_bulletin_clear(&b);
+	return 0;
+}
+
+/* Renders a bulletin as it would air: its recording, or its text read aloud. */
+static int
+bulletin_render(struct cli *cli, int argc, char **argv)
+{
+	const char *out = NULL, *idarg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--help") == 0) {
+			help();
+			return 0;
+		} else if (!idarg)
+			idarg = argv[i];
+		else
+			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+	}
+	long long id = cli_parse_id(idarg);
+	if (id < 0 || !out)
+		return cli_usage_error("bulletin", _("render needs a bulletin ID and -o OUT.wav"));
+	struct store *st = cli_store(cli);
+	struct tts_lexicon *lex = cli_lexicon(cli);
+	if (!st || !lex)
+		return 1;
+	char err[ERRLEN];
+	struct pl_program *p = pl_build_bulletin(cli->cfg, st, id, err);
+	if (!p)
+		return cli_error("%s", err);
+	struct pl_env env;
+	pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), lex);
+	int rc = pl_render(p, &env, err) < 0 || pl_render_wav(p, &env, out, err) < 0;
+	if (rc)
+		cli_error("%s", err);
+	else
+		printf(_("Bulletin %lld: %.1f s of sound in %s.\n"), id, p->length_s, out);
+	pl_free(p);
+	pl_env_clear(&env);
+	return rc;
+}
+
+/* The pre-air lint, for a bulletin or a file. */
+static int
+bulletin_check(struct cli *cli, int argc, char **argv)
+{
+	const char *file = NULL, *idarg = NULL;
+	int json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "json") == 0)
+				json = 1;
+			else if (strcmp(f, "text") != 0)
+				return cli_usage_error("bulletin", _("--format is text or json (got %s)"), f);
+		} else if (strcmp(argv[i], "--help") == 0) {
+			help();
+			return 0;
+		} else if (!idarg)
+			idarg = argv[i];
+		else
+			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+	}
+	if (!file == !idarg)
+		return cli_usage_error("bulletin", _("check needs a bulletin ID or --file F"));
+	char err[ERRLEN];
+	char *text = NULL;
+	size_t len;
+	if (file) {
+		if (file_read_all(file, TEXT_MAX, &text, &len, err) < 0)
+			return cli_error("%s", err);
+	} else {
+		long long id = cli_parse_id(idarg);
+		if (id < 0)
+			return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), idarg);
+		struct store *st = cli_store(cli);
+		if (!st)
+			return 1;
+		struct store_bulletin b;
+		if (store_bulletin_get(st, id, &b, err) < 0)
+			return cli_error("%s", err);
+		text = b.text ? xstrdup(b.text) : xstrdup("");
+		len = strlen(text);
+		store_bulletin_clear(&b);
+	}
+	struct tts_lexicon *lex = cli_lexicon(cli);
+	struct tts_finding *f = NULL;
+	size_t n = 0;
+	if (!lex || tts_lint(lex, text, len, cli->cfg->tts.max_syllables, &f, &n, err) < 0) {
+		free(text);
+		return lex ? cli_error("%s", err) : 1;
+	}
+	free(text);
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:i,s:i,s:s,s:s,s:s}", "line", f[i].line,
+							     "column", f[i].col, "kind",
+							     tts_lint_kind_name(f[i].kind), "text",
+							     f[i].text, "message", f[i].message));
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%s:%d:%d: %s\n", file ? file : idarg, f[i].line, f[i].col, f[i].message);
+		if (!n)
+			printf(_("No problems found.\n"));
+	}
+	tts_findings_free(f, n);
+	return n ? 1 : 0;
+}
+
+int
+cmd_bulletin(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help();
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	const char *sub = argv[1];
+	argc--, argv++;
+	if (strcmp(sub, "add") == 0)
+		return bulletin_add(cli, argc, argv);
+	if (strcmp(sub, "list") == 0)
+		return bulletin_list(cli, argc, argv);
+	if (strcmp(sub, "show") == 0)
+		return bulletin_show(cli, argc, argv);
+	if (strcmp(sub, "edit") == 0)
+		return bulletin_edit(cli, argc, argv);
+	if (strcmp(sub, "approve") == 0)
+		return set_state(cli, argc, argv, "approved");
+	if (strcmp(sub, "retire") == 0)
+		return set_state(cli, argc, argv, "retired");
+	if (strcmp(sub, "render") == 0)
+		return bulletin_render(cli, argc, argv);
+	if (strcmp(sub, "check") == 0)
+		return bulletin_check(cli, argc, argv);
+	return cli_usage_error("bulletin", _("'%s' is not a bulletin subcommand"), sub);
+}

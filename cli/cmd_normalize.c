@@ -1,0 +1,89 @@
+/*
+ * loaxa normalize — the spoken form of Vietnamese text, as the speech engine
+ * will be given it.  With arguments, their spoken form; without, stdin line
+ * by line (one output line per input line, so it can score against a corpus).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "tts/tts.h"
+
+#define LINE_MAX_BYTES (1 << 20)
+
+static void
+help(void)
+{
+	printf(_("Usage: loaxa normalize [TEXT...]\n\n"
+		 "Prints what an announcer would say for TEXT: numbers, dates, acronyms and\n"
+		 "document codes written out in Vietnamese words.  Without TEXT, reads standard\n"
+		 "input and prints one line for each line read.\n"));
+}
+
+static int
+say_one(const struct tts_lexicon *lex, const char *text, size_t len)
+{
+	char err[ERRLEN];
+	char *out = tts_normalize(lex, text, len, err);
+	if (!out)
+		return cli_error("%s", err);
+	fputs(out, stdout);
+	fputc('\n', stdout);
+	free(out);
+	return 0;
+}
+
+int
+cmd_normalize(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			help();
+			return 0;
+		}
+		return cli_usage_error("normalize", _("unknown option"));
+	}
+	struct tts_lexicon *lex = cli_lexicon(cli);
+	if (!lex)
+		return 1;
+	if (optind < argc) {
+		struct sbuf b = { 0 };
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				sbuf_addc(&b, ' ');
+			sbuf_adds(&b, argv[i]);
+		}
+		int rc = say_one(lex, b.s, b.len);
+		sbuf_free(&b);
+		return rc;
+	}
+	/* Line by line, so that output keeps pace with input in a pipe. */
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = 0;
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = 0;
+		if (n > LINE_MAX_BYTES) {
+			rc = cli_error(_("A line of standard input is longer than %d bytes; split it."),
+				       LINE_MAX_BYTES);
+			break;
+		}
+		if (say_one(lex, line, (size_t)n)) {
+			rc = 1;
+			break;
+		}
+		fflush(stdout);
+	}
+	free(line);
+	return rc;
+}

@@ -1,0 +1,172 @@
+#!/bin/sh
+# loaxa bulletin and clip: the operator's round trip, and every bad input of
+# the foundation issue giving its sentence, its exit code, and an unchanged store.
+. "$(dirname "$0")/lib.sh"
+PLAN="$TOP/tests/data/plans/gieng-day-2025.txt"
+
+# --- the round trip: a real plan's text comes back unchanged
+run 0 loaxa bulletin add --topic tthc --title "Kế hoạch CCHC phường Giếng Đáy" --file "$PLAN" --source "Kế hoạch 30/KH-UBND"
+ID=$OUT
+[ "$ID" = 1 ] && ok || bad "first id is '$ID'"
+run 0 loaxa bulletin show "$ID" --format json
+printf '%s' "$OUT" >"$T/show.json"
+python3 - "$T/show.json" "$PLAN" <<'PY' && ok || bad "JSON round trip"
+import json, sys, unicodedata
+b = json.load(open(sys.argv[1]))
+text = open(sys.argv[2], encoding="utf-8").read()
+assert b["text"] == unicodedata.normalize("NFC", text), "text differs"
+for k in ("id", "title", "topic", "class", "state", "text", "source", "valid_from", "valid_until", "airings_wanted"):
+    assert k in b, k
+assert b["topic"] == "tthc" and b["class"] == "normal" and b["state"] == "approved"
+assert b["source"] == "Kế hoạch 30/KH-UBND"
+PY
+run 0 loaxa bulletin add --topic khac --title "Từ stdin" --file - --from 2025-03-01 --until 2025-03-31 --airings 3 --class priority <<'TXT'
+Thông báo lịch tiếp công dân.
+TXT
+run 0 loaxa bulletin show 2 --format json
+printf '%s' "$OUT" | grep -q '"valid_until": "2025-03-31"' && ok || bad "until stored"
+printf '%s' "$OUT" | grep -q '"airings_wanted": 3' && ok || bad "airings stored"
+run 0 loaxa bulletin list
+expect_out "Kế hoạch CCHC phường Giếng Đáy"
+run 0 loaxa bulletin list --topic khac --format csv
+printf '%s' "$OUT" | grep -q "Từ stdin" && ok || bad "csv filter"
+printf '%s' "$OUT" | grep -q "Giếng Đáy" && bad "csv filter let tthc through" || ok
+run 0 loaxa bulletin list --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) == 2' && ok || bad "json list"
+
+# edit keeps the old version
+run 0 loaxa bulletin edit 2 --text "Lịch tiếp công dân đổi sang thứ Ba."
+run 0 loaxa bulletin show 2 --format json
+printf '%s' "$OUT" | grep -q '"version": 2' && ok || bad "edit made version 2"
+run 0 loaxa bulletin retire 2
+run 0 loaxa bulletin list --state retired
+expect_out "Từ stdin"
+run 1 loaxa bulletin approve 2
+expect_err "retired"
+
+# --- bad input: each a sentence, an exit code, and the store unchanged
+db_snapshot
+printf 'Xin ch\340o\377 b\340 con\n' >"$T/bad.txt"
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/bad.txt"
+expect_err "not valid UTF-8.*offset 6"
+db_unchanged "invalid UTF-8"
+
+printf '   \n\n' >"$T/empty.txt"
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/empty.txt"
+expect_err "empty"
+db_unchanged "empty text"
+
+head -c 1048577 /dev/zero | tr '\0' 'a' >"$T/big.txt"
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/big.txt"
+expect_err "limit of 1048576 bytes"
+db_unchanged "text over 1 MiB"
+
+run 1 loaxa bulletin add --topic thue --title x --text "Nội dung"
+expect_err 'no topic "thue".*tthc'
+db_unchanged "unknown topic"
+
+run 1 loaxa bulletin add --topic tthc --title x --text "Nội dung" --from 2025-03-10 --until 2025-03-01
+expect_err "before --from"
+db_unchanged "until before from"
+
+run 1 loaxa bulletin add --topic tthc --title x --text "Nội dung" --from 2025-02-30
+expect_err "2025-02-30 is not a date"
+db_unchanged "impossible date"
+
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/missing.txt"
+expect_err "missing.txt.*No such file"
+db_unchanged "missing text file"
+
+head -c 2000 /dev/urandom >"$T/corrupt.wav"
+printf 'RIFF' | dd of="$T/corrupt.wav" conv=notrunc 2>/dev/null
+run 1 loaxa bulletin add --topic tthc --title x --audio "$T/corrupt.wav"
+expect_err "corrupt.wav"
+db_unchanged "corrupt audio"
+
+run 1 loaxa clip import "$PLAN" --name plan --kind jingle
+expect_err "gieng-day-2025.txt"
+db_unchanged "text file as audio"
+
+: >"$T/zero.wav"
+run 1 loaxa clip import "$T/zero.wav" --name zero --kind jingle
+expect_err "zero.wav is empty"
+db_unchanged "zero-length audio"
+
+run 1 loaxa clip import "$T/nothere.wav" --name n --kind jingle
+expect_err "nothere.wav.*No such file"
+db_unchanged "missing audio"
+
+run 1 loaxa clip show khong-co
+expect_err 'no clip "khong-co"'
+run 1 loaxa clip remove khong-co
+expect_err 'no clip "khong-co"'
+
+run 2 loaxa bulletin add --title x --text y
+expect_err "needs --topic"
+run 2 loaxa bulletin add --topic tthc --title x --text y --class urgent
+expect_err "normal, priority or emergency"
+run 2 loaxa bulletin show abc
+run 2 loaxa frobnicate
+db_unchanged "usage errors"
+
+# --- a clip imports, measures, and is refused removal while used
+sox -n -r 44100 -c 2 "$T/jingle.flac" synth 1.5 sine 440 vol 0.5 2>/dev/null
+run 0 loaxa clip import "$T/jingle.flac" --name nhac-hieu --kind jingle
+CLIP=$OUT
+run 0 loaxa clip show nhac-hieu --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+assert c["sample_rate"] == 44100 and c["channels"] == 2, c
+assert abs(c["duration_s"] - 1.5) < 0.01, c
+assert -20 < c["lufs"] < 0 and c["true_peak_dbtp"] < 0, c
+assert len(c["sha256"]) == 64
+' && ok || bad "clip measured"
+rm "$T/jingle.flac"
+run 0 loaxa clip list
+expect_out "nhac-hieu"
+run 1 loaxa clip import "$TOP/tests/data/plans/gieng-day-2025.txt" --name nhac-hieu --kind jingle
+expect_err "already a clip named"
+sox -n -r 16000 -c 1 "$T/rec.wav" synth 2 sine 300 2>/dev/null
+run 0 loaxa bulletin add --topic tthc --title "Ghi âm" --audio "$T/rec.wav"
+REC=$(loaxa bulletin show "$OUT" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["audio_clip_id"])')
+run 1 loaxa clip remove "$REC"
+expect_err "used by 1 bulletin"
+run 0 loaxa clip remove nhac-hieu
+[ -z "$(ls "$LOAXA_STATE_DIR/clips" | grep nhac-hieu)" ] && ok || bad "clip file left after remove"
+
+# --- the state directory and the database themselves
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	mkdir -p "$T/locked"
+	chmod 700 "$T/locked"
+	chmod 755 "$T"
+	run 1 asnobody env LOAXA_STATE_DIR="$T/locked/s" "$TOP/loaxa" bulletin list
+	expect_err "state directory|Cannot create"
+	db_snapshot
+	chmod 777 "$LOAXA_STATE_DIR"
+	chmod 444 "$LOAXA_STATE_DIR/loaxa.db"
+	chmod 666 "$LOAXA_STATE_DIR"/loaxa.db-* 2>/dev/null
+	run 1 asnobody env LOAXA_CONFIG="$LOAXA_CONFIG" LOAXA_STATE_DIR="$LOAXA_STATE_DIR" "$TOP/loaxa" bulletin add --topic tthc --title x --text y
+	expect_err "read-only"
+	chmod 644 "$LOAXA_STATE_DIR/loaxa.db"
+	db_unchanged "read-only database"
+fi
+
+db_snapshot
+python3 - "$LOAXA_STATE_DIR/loaxa.db" "$T/locked.flag" <<'PY' &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(8)
+PY
+LOCKER=$!
+while [ ! -e "$T/locked.flag" ]; do sleep 0.1; done
+run 1 loaxa bulletin add --topic tthc --title x --text y
+expect_err "locked by another process"
+kill $LOCKER 2>/dev/null
+wait $LOCKER 2>/dev/null
+db_unchanged "locked database"
+
+finish
