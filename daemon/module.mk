@@ -1,1 +1,1 @@
-DAEMON_OBJS += daemon/main.o
+DAEMON_OBJS += daemon/main.o daemon/loop.o daemon/workers.o daemon/control.o

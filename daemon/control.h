@@ -1,0 +1,41 @@
+/*
+ * The control socket's protocol: one JSON object per line each way.
+ *
+ *   {"cmd":"status"}                         what is playing, what comes next
+ *   {"cmd":"air","bulletin":12}              air now, or right after what plays
+ *   {"cmd":"air","bulletin":12,"class":"emergency"}   pre-empt what plays
+ *   {"cmd":"air","program":"sang"}
+ *   {"cmd":"stop"}                           fade out what plays, log it interrupted
+ *   {"cmd":"reload"}                         same as SIGHUP
+ *   {"cmd":"replan"}                         bulletins or the queue changed
+ *
+ * Answers are {"ok":true,...} or {"ok":false,"error":"sentence"}.
+ * Private to daemon/ (and the CLI, which speaks it: see cli/cmd_daemon.c).
+ */
+#ifndef LOAXA_DAEMON_CONTROL_H
+#define LOAXA_DAEMON_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONTROL_MAX_REQUEST 65536
+
+enum control_cmd {
+	CONTROL_STATUS,
+	CONTROL_AIR,
+	CONTROL_STOP,
+	CONTROL_RELOAD,
+	CONTROL_REPLAN,
+};
+
+struct control_req {
+	enum control_cmd cmd;
+	int64_t bulletin;  /* AIR: bulletin id, or 0 */
+	char program[65];  /* AIR: programme name, or "" */
+	int emergency;     /* AIR: pre-empt */
+};
+
+/* Parses one request line (without the newline); -1 with a sentence in err. */
+int control_parse(const char *line, size_t len, struct control_req *req, char *err);
+
+#endif
