@@ -18,6 +18,7 @@
 
 /* A write that makes no progress for this long means the device is gone. */
 #define STALL_MS 2000
+#define PREFILL_S 0.25
 
 struct sink_ops {
 	const char *name;
@@ -192,6 +193,8 @@ find_device(const char *want)
 	return paNoDevice;
 }
 
+static int pa_write(struct audio_sink *s, const float *buf, long n, char *err);
+
 static int
 pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 {
@@ -234,6 +237,22 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 	}
 	const PaStreamInfo *si = Pa_GetStreamInfo(s->pa);
 	s->latency = si ? si->outputLatency : 0;
+	/*
+	 * A fresh stream drops its first ~100 ms on some back ends (ALSA's pulse
+	 * plugin): start it with silence, so that what we write next is heard.
+	 */
+	float zero[AUDIO_BLOCK] = { 0 };
+	long lead = (long)(PREFILL_S * o->rate);
+	s->rate = o->rate;
+	while (lead > 0) {
+		if (pa_write(s, zero, lead < AUDIO_BLOCK ? lead : AUDIO_BLOCK, err) < 0) {
+			Pa_CloseStream(s->pa);
+			s->pa = NULL;
+			Pa_Terminate();
+			return -1;
+		}
+		lead -= AUDIO_BLOCK;
+	}
 	return 0;
 }
 
@@ -287,14 +306,15 @@ pa_close(struct audio_sink *s, char *err)
 {
 	int rc = 0;
 	if (s->pa) {
-		/* let the buffered sound play out, but not forever */
-		int64_t until = mono_ms() + (int64_t)(s->latency * 1000) + 500;
-		while (Pa_GetStreamWriteAvailable(s->pa) >= 0 && mono_ms() < until) {
-			struct timespec ts = { 0, 10000000 };
-			nanosleep(&ts, NULL);
-			if (Pa_GetStreamWriteAvailable(s->pa) >= (long)(s->latency * s->rate))
-				break;
-		}
+		/*
+		 * Let the buffered sound play out: some back ends (ALSA's pulse
+		 * plugin) drop the last period on stop, so push silence after it.
+		 */
+		float zero[AUDIO_BLOCK] = { 0 };
+		long tail = (long)((s->latency + 0.1) * s->rate);
+		char e2[ERRLEN];
+		while (tail > 0 && pa_write(s, zero, tail < AUDIO_BLOCK ? tail : AUDIO_BLOCK, e2) == 0)
+			tail -= AUDIO_BLOCK;
 		PaError e = Pa_StopStream(s->pa);
 		Pa_CloseStream(s->pa);
 		if (e != paNoError && e != paStreamIsStopped) {

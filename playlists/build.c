@@ -263,6 +263,16 @@ pl_print_timeline(const struct pl_program *p, FILE *f)
 			/* the first words of the text, on one line */
 			char buf[64];
 			snprintf(buf, sizeof buf, "%s", it->label);
+			/* cut at a character boundary, not inside one */
+			size_t len = strlen(buf), lead = len;
+			while (lead && ((unsigned char)buf[lead - 1] & 0xc0) == 0x80)
+				lead--;
+			if (lead) {
+				unsigned char c = (unsigned char)buf[lead - 1];
+				size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+				if (len - (lead - 1) < need)
+					buf[lead - 1] = 0;
+			}
 			for (char *c = buf; *c; c++)
 				if (*c == '\n')
 					*c = ' ';

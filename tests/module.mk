@@ -32,3 +32,9 @@ fuzz: $(FUZZ_TARGETS)
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
 		./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$t.corpus tests/fuzz/corpus/$$(basename $$t) || exit 1; \
 	done
+
+# The system tests' comparison tool (libsndfile).
+tests/system/wavcmp: tests/system/wavcmp.c
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs sndfile) -lm
+check-system: all tests/system/wavcmp
+	sh tests/system/run.sh

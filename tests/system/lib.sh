@@ -1,0 +1,107 @@
+# The real sound path for system tests: a private PulseAudio with a null sink
+# "loa", ALSA's pulse plugin as the default device (so PortAudio's default
+# goes there), and parec recording the sink's monitor.  Everything lives in
+# a temporary directory and stops on exit.
+#
+#   . tests/system/lib.sh
+#   pa_start; rec_start out.wav; ...; rec_stop; wav_matches ref.wav out.wav
+#   start_daemon CONF; stop_daemon
+#   finish          prints "N passed, N failed"
+
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+S=$(mktemp -d /tmp/loaxa-sys.XXXXXX)
+PASS=0
+FAIL=0
+PA_PID=
+REC_PID=
+DAEMON_PID=
+
+cleanup() {
+	[ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID" 2>/dev/null
+	[ -n "$REC_PID" ] && kill "$REC_PID" 2>/dev/null
+	[ -n "$PA_PID" ] && kill "$PA_PID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$S"
+}
+trap cleanup EXIT
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
+check() { # check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	if "$@"; then ok; else bad "$d"; fi
+}
+
+loaxa() { "$TOP/loaxa" "$@"; }
+
+pa_start() {
+	export HOME="$S/home" XDG_RUNTIME_DIR="$S/run" PULSE_RUNTIME_PATH="$S/run/pulse"
+	mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$HOME/.asoundrc"
+	pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --log-target=file:"$S/pulse.log" \
+		--load="module-null-sink sink_name=loa rate=48000" \
+		--load="module-native-protocol-unix" >/dev/null 2>&1 &
+	PA_PID=$!
+	for _ in $(seq 50); do
+		pactl info >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	pactl set-default-sink loa || { echo "cannot start PulseAudio (see $S/pulse.log)" >&2; return 1; }
+}
+
+pa_stop() {
+	[ -n "$PA_PID" ] && kill "$PA_PID" 2>/dev/null && wait "$PA_PID" 2>/dev/null
+	PA_PID=
+}
+
+rec_start() {
+	parec -d loa.monitor --format=s16le --rate=48000 --channels=1 --file-format=wav "$1" &
+	REC_PID=$!
+	sleep 0.3
+}
+
+rec_stop() {
+	sleep 0.3
+	kill "$REC_PID" 2>/dev/null
+	wait "$REC_PID" 2>/dev/null
+	REC_PID=
+}
+
+wav_matches() {
+	"$TOP/tests/system/wavcmp" "$1" "$2"
+}
+
+start_daemon() {
+	"$TOP/loaxad" --config "$1" >>"$S/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	for _ in $(seq 50); do
+		loaxa --config "$1" status >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "the daemon did not start:" >&2
+	cat "$S/daemon.log" >&2
+	return 1
+}
+
+stop_daemon() {
+	[ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+kill9_daemon() {
+	[ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+# sql DB QUERY: one value
+sql() {
+	sqlite3 "$1" "$2"
+}
+
+finish() {
+	echo "$(basename "$0"): $PASS passed, $FAIL failed"
+	[ "$FAIL" = 0 ]
+}

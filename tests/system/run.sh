@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs every system test (the real daemon, the real sound path) and sums
+# their "N passed, N failed" lines.
+cd "$(dirname "$0")/../.." || exit 1
+make -s tests/system/wavcmp || exit 1
+pass=0
+fail=0
+status=0
+for t in tests/system/test_*.sh; do
+	echo "== $t"
+	out=$(sh "$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -vE '^(\s*$)' | tail -n 40
+	p=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -1)
+	f=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' | tail -1)
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + ${f:-0}))
+	if [ "$rc" != 0 ]; then
+		status=1
+		[ "${f:-0}" = 0 ] && fail=$((fail + 1))
+	fi
+done
+echo "system: $pass passed, $fail failed"
+exit $status
