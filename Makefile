@@ -72,8 +72,8 @@ po/%/LC_MESSAGES/loaxa.mo: po/%.po
 ALL_SRCS = $(sort $(wildcard */*.c))
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o po/loaxa.pot --package-name=loaxa \
-		--package-version=$(VERSION) $(filter-out tests/% bench/%,$(ALL_SRCS))
-	msgmerge --update --backup=none po/vi.po po/loaxa.pot
+		--package-version=$(VERSION) --no-wrap $(filter-out tests/% bench/%,$(ALL_SRCS) $(wildcard */*.h))
+	python3 po/fill.py
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \

@@ -64,6 +64,13 @@ db_unchanged "text over 1 MiB"
 run 1 loaxa bulletin add --topic thue --title x --text "Nội dung"
 expect_err 'no topic "thue".*tthc'
 db_unchanged "unknown topic"
+# the same sentence in Vietnamese under a Vietnamese locale
+if locale -a 2>/dev/null | grep -qi '^vi_VN.utf-\?8$'; then
+	run 1 env LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" bulletin add --topic thue --title x --text "Nội dung"
+	expect_err 'Không có chủ đề "thue"; các chủ đề là: .*tthc'
+else
+	bad "the vi_VN.UTF-8 locale is missing (scripts/deps generates it)"
+fi
 
 run 1 loaxa bulletin add --topic tthc --title x --text "Nội dung" --from 2025-03-10 --until 2025-03-01
 expect_err "before --from"
