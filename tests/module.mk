@@ -21,9 +21,13 @@ valgrind:
 
 # libFuzzer targets, built with clang: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
+FUZZ_CFLAGS := -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS)
 fuzz-build: $(FUZZ_TARGETS)
 tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJS:.o=.c)
+	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
+		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz_control
+tests/fuzz/fuzz_control: tests/fuzz/fuzz_control.c daemon/control.c $(LIB_OBJS:.o=.c)
 	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
 		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
 fuzz: $(FUZZ_TARGETS)

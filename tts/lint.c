@@ -149,6 +149,9 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 		err_set(err, _("The text is not valid UTF-8 (bad byte at offset %zu)."), bad);
 		return -1;
 	}
+	/* a terminated copy: the scan below uses string functions */
+	char *copy = xstrndup(text, len);
+	text = copy;
 	struct lint l = { 0 };
 	int line = 1;
 	size_t i = 0;
@@ -273,6 +276,7 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 			sent_syll = 0;
 		}
 	}
+	free(copy);
 	*out = l.f;
 	*nout = l.n;
 	return 0;

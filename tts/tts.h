@@ -80,7 +80,7 @@ struct tts_opts {
 
 struct tts_entry {
 	char *path;     /* the cached FLAC; caller frees */
-	double lufs;    /* its integrated loudness */
+	double lufs;    /* the loudness to gain it by: measured, corrected for the limiter */
 	double seconds;
 };
 
