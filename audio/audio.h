@@ -132,6 +132,10 @@ struct audio_sink;
 struct audio_sink *audio_sink_open(const struct audio_sink_opts *o, char *err);
 /* Blocks like a device; -1 with err when the device fails or hangs (2 s). */
 int audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err);
+/* Frames that can be written now without blocking (a large number for files). */
+long audio_sink_room(const struct audio_sink *s);
+/* 1 if writes take real time (a device, a paced WAV file): wait by writing silence. */
+int audio_sink_realtime(const struct audio_sink *s);
 /* Seconds between a write returning and its first sample leaving. */
 double audio_sink_latency(const struct audio_sink *s);
 /* Plays out what is buffered and closes; err when that failed. */

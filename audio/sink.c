@@ -140,9 +140,26 @@ quiet_end(void)
 	}
 }
 
+/*
+ * PortAudio is initialised once per process: probing the host APIs takes
+ * long enough to make a programme late, so a daemon keeps it up.
+ * audio_devices() re-initialises, to see devices plugged in since.
+ */
+static int pa_up;
+
+static void
+pa_down(void)
+{
+	if (pa_up)
+		Pa_Terminate();
+	pa_up = 0;
+}
+
 static int
 pa_init(char *err)
 {
+	if (pa_up)
+		return 0;
 	quiet_begin();
 	PaError e = Pa_Initialize();
 	quiet_end();
@@ -150,6 +167,9 @@ pa_init(char *err)
 		err_set(err, _("Cannot start the sound system (PortAudio): %s."), Pa_GetErrorText(e));
 		return -1;
 	}
+	if (!pa_up++)
+		atexit(pa_down);
+	pa_up = 1;
 	return 0;
 }
 
@@ -203,6 +223,15 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 	quiet_begin();
 	PaDeviceIndex dev = find_device(o->device);
 	if (dev == paNoDevice) {
+		/* plugged in since PortAudio last looked? look again */
+		quiet_end();
+		pa_down();
+		if (pa_init(err) < 0)
+			return -1;
+		quiet_begin();
+		dev = find_device(o->device);
+	}
+	if (dev == paNoDevice) {
 		quiet_end();
 		struct sbuf b = { 0 };
 		list_devices(&b);
@@ -212,7 +241,6 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		else
 			err_set(err, _("There is no default audio device; PortAudio sees: %s."), b.s);
 		sbuf_free(&b);
-		Pa_Terminate();
 		return -1;
 	}
 	const PaDeviceInfo *di = Pa_GetDeviceInfo(dev);
@@ -232,7 +260,6 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		if (s->pa)
 			Pa_CloseStream(s->pa);
 		s->pa = NULL;
-		Pa_Terminate();
 		return -1;
 	}
 	const PaStreamInfo *si = Pa_GetStreamInfo(s->pa);
@@ -248,7 +275,6 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		if (pa_write(s, zero, lead < AUDIO_BLOCK ? lead : AUDIO_BLOCK, err) < 0) {
 			Pa_CloseStream(s->pa);
 			s->pa = NULL;
-			Pa_Terminate();
 			return -1;
 		}
 		lead -= AUDIO_BLOCK;
@@ -322,7 +348,6 @@ pa_close(struct audio_sink *s, char *err)
 			rc = -1;
 		}
 	}
-	Pa_Terminate();
 	return rc;
 }
 
@@ -360,6 +385,21 @@ audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err)
 	return s->ops->write(s, buf, n, err);
 }
 
+long
+audio_sink_room(const struct audio_sink *s)
+{
+	if (!s->pa)
+		return AUDIO_BLOCK;
+	signed long n = Pa_GetStreamWriteAvailable(s->pa);
+	return n < 0 ? AUDIO_BLOCK : n; /* an error shows on the next write */
+}
+
+int
+audio_sink_realtime(const struct audio_sink *s)
+{
+	return s->pa != NULL || (s->w && s->pace);
+}
+
 double
 audio_sink_latency(const struct audio_sink *s)
 {
@@ -379,6 +419,7 @@ audio_sink_close(struct audio_sink *s, char *err)
 int
 audio_devices(audio_device_cb cb, void *arg, char *err)
 {
+	pa_down();
 	if (pa_init(err) < 0)
 		return -1;
 	quiet_begin();
@@ -390,6 +431,5 @@ audio_devices(audio_device_cb cb, void *arg, char *err)
 		if (d && d->maxOutputChannels > 0)
 			cb(i, d->name, d->maxOutputChannels, d->defaultSampleRate, i == def, arg);
 	}
-	Pa_Terminate();
 	return 0;
 }

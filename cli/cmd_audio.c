@@ -257,7 +257,7 @@ cmd_play(struct cli *cli, int argc, char **argv)
 		pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), NULL);
 	}
 	struct pl_play_result res;
-	enum pl_play_status st = pl_play(p, &env, 0, NULL, NULL, &res, err);
+	enum pl_play_status st = pl_play(p, &env, 0, NULL, NULL, NULL, &res, err);
 	int rc = 0;
 	if (st != PL_COMPLETED)
 		rc = cli_error("%s", err);

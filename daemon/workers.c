@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audio/audio.h"
 #include "base/base.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
@@ -40,6 +41,7 @@ struct workers {
 	struct airing *playing;
 	volatile int stop;
 	volatile double position_s;
+	struct audio_sink *sink; /* the player's, open while airings follow each other */
 };
 
 /* What the player's callbacks need. */
@@ -147,11 +149,21 @@ play_main(void *arg)
 		struct pl_play_result res = { 0 };
 		char err[ERRLEN] = "";
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
-						 &res, err);
+						 &w->sink, &res, err);
 		pl_env_clear(&env);
 		pthread_mutex_lock(&w->lock);
 		w->playing = NULL;
+		/* keep the sound device running only while another airing waits for it */
+		int keep = w->play_q.head != NULL && !w->quit;
 		pthread_mutex_unlock(&w->lock);
+		if (!keep && w->sink) {
+			char e2[ERRLEN];
+			if (audio_sink_close(w->sink, e2) < 0 && st == PL_COMPLETED) {
+				st = PL_FAILED;
+				snprintf(err, sizeof err, "%s", e2);
+			}
+			w->sink = NULL;
+		}
 		a->items_done = res.items_done;
 		a->ended_ms = res.ended_ms ? res.ended_ms : time_now_ms();
 		a->cut_s = res.cut_s;
@@ -250,6 +262,8 @@ workers_free(struct workers *w)
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->render_thread, NULL);
 	pthread_join(w->play_thread, NULL);
+	if (w->sink)
+		audio_sink_close(w->sink, NULL);
 	struct nqueue *queues[] = { &w->render_q, &w->play_q };
 	for (size_t i = 0; i < ARRAY_LEN(queues); i++)
 		while (queues[i]->head) {

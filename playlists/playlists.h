@@ -126,13 +126,18 @@ enum pl_play_status { PL_COMPLETED, PL_INTERRUPTED, PL_FAILED };
 
 /*
  * Plays a rendered programme through the sink env names, so that its first
- * sample leaves at at_ms (wall clock; 0: at once): opens the sink, waits,
- * streams, and fades out within 0.5 s when *stop becomes non-zero.  Fills
- * res; err says why when it failed (device gone, file unreadable).
+ * sample leaves at at_ms (wall clock; 0: at once), and fades out within
+ * 0.5 s when *stop becomes non-zero.  *sink is the open sink to use, or
+ * NULL to open one (left open in *sink for the next programme; the caller
+ * closes it with audio_sink_close(); after a failure it is closed and NULL).
+ * A real-time sink is kept running with silence until the instant, so the
+ * first sample leaves within a millisecond of it.  Fills res; err says why
+ * when it failed (device gone, file unreadable).
  */
+struct audio_sink;
 enum pl_play_status pl_play(const struct pl_program *p, const struct pl_env *env, int64_t at_ms,
 			    volatile int *stop, const struct pl_play_cb *cb,
-			    struct pl_play_result *res, char *err);
+			    struct audio_sink **sink, struct pl_play_result *res, char *err);
 /* Renders the whole programme into a WAV file (what would air). */
 int pl_render_wav(const struct pl_program *p, const struct pl_env *env, const char *path,
 		  char *err);

@@ -266,9 +266,44 @@ wait_until(int64_t at_ms, volatile int *stop)
 	}
 }
 
+/*
+ * Waits for the instant at_ms by feeding a real-time sink silence, so that
+ * it keeps running; the last piece is cut to length so that the next
+ * sample written leaves at at_ms.
+ */
+static int
+wait_with_silence(struct audio_sink *sink, int rate, int64_t at_ms, volatile int *stop, char *err)
+{
+	static const float zero[AUDIO_BLOCK];
+	double latency = audio_sink_latency(sink);
+	while (!*stop) {
+		double left = (double)(at_ms - realtime_ms()) / 1000 - latency;
+		if (left <= 0)
+			return 0;
+		long n = (long)(left * rate);
+		if (n > AUDIO_BLOCK)
+			n = AUDIO_BLOCK;
+		if (n < 1)
+			return 0;
+		/* never block here: a blocked write would overshoot the instant */
+		long room = audio_sink_room(sink);
+		if (room <= 0) {
+			struct timespec ts = { 0, 500000 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (n > room)
+			n = room;
+		if (audio_sink_write(sink, zero, n, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 enum pl_play_status
 pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volatile int *stop,
-	const struct pl_play_cb *cb, struct pl_play_result *res, char *err)
+	const struct pl_play_cb *cb, struct audio_sink **sinkp, struct pl_play_result *res,
+	char *err)
 {
 	memset(res, 0, sizeof *res);
 	static volatile int never;
@@ -287,13 +322,21 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volat
 				      .rate = e->sample_rate };
 	enum pl_play_status status = PL_FAILED;
 	struct sha256 *h = sha256_new();
+	struct audio_sink *own = NULL;
+	if (!sinkp)
+		sinkp = &own;
 	struct audio_mix *m = audio_mix_new(segs, nsegs, beds, nbeds, &mo, err);
-	struct audio_sink *sink = m ? audio_sink_open(&so, err) : NULL;
+	struct audio_sink *sink = !m ? NULL : *sinkp ? *sinkp : audio_sink_open(&so, err);
+	*sinkp = sink;
 	if (!sink)
 		goto out;
 	double latency = audio_sink_latency(sink);
-	if (at_ms)
+	if (at_ms && audio_sink_realtime(sink)) {
+		if (wait_with_silence(sink, e->sample_rate, at_ms, stop, err) < 0)
+			goto out;
+	} else if (at_ms) {
 		wait_until(at_ms - (int64_t)(latency * 1000), stop);
+	}
 	float buf[AUDIO_BLOCK];
 	int stopped = 0, failed = 0;
 	size_t done = 0;
@@ -310,6 +353,8 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volat
 		}
 		if (n == 0)
 			break;
+		/* "handed to the device": when the first sample is given to it */
+		int64_t handed = realtime_ms();
 		if (audio_sink_write(sink, buf, n, err) < 0) {
 			failed = 1;
 			res->cut_s = audio_mix_position(m);
@@ -317,7 +362,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volat
 		}
 		sha256_update(h, buf, sizeof(float) * (size_t)n);
 		if (!res->started_ms) {
-			res->started_ms = realtime_ms() + (int64_t)(latency * 1000);
+			res->started_ms = handed + (int64_t)(latency * 1000 + 0.5);
 			if (cb && cb->started)
 				cb->started(cb->arg, res->started_ms);
 		}
@@ -334,17 +379,23 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volat
 		}
 	}
 	char e2[ERRLEN];
-	if (audio_sink_close(sink, e2) < 0 && !failed) {
-		failed = 1;
-		err_set(err, "%s", e2);
+	if (sinkp == &own || failed) {
+		/* our own sink: play out and close; a failed one is closed for a fresh start */
+		if (audio_sink_close(sink, e2) < 0 && !failed) {
+			failed = 1;
+			err_set(err, "%s", e2);
+		}
+		*sinkp = NULL;
 	}
 	sink = NULL;
 	status = failed ? PL_FAILED : stopped ? PL_INTERRUPTED : PL_COMPLETED;
 	if (status == PL_COMPLETED)
 		res->items_done = p->n;
 out:
-	if (sink)
+	if (sink) { /* failed before playing */
 		audio_sink_close(sink, NULL);
+		*sinkp = NULL;
+	}
 	audio_mix_free(m);
 	sha256_finish(h, res->sha256);
 	res->ended_ms = realtime_ms();
@@ -365,7 +416,7 @@ pl_render_wav(const struct pl_program *p, const struct pl_env *e, const char *pa
 	w.wav_path = xstrdup(path);
 	w.pace = 0;
 	struct pl_play_result res;
-	enum pl_play_status st = pl_play(p, &w, 0, NULL, NULL, &res, err);
+	enum pl_play_status st = pl_play(p, &w, 0, NULL, NULL, NULL, &res, err);
 	pl_env_clear(&w);
 	return st == PL_COMPLETED ? 0 : -1;
 }

@@ -253,6 +253,9 @@ tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const 
 		goto cleanup;
 	out->seconds = (double)r.frames / o->sample_rate;
 	out->lufs = effective_lufs(flac, audio_meter_lufs(r.meter), out->seconds, o);
+	/* what a hit will read back from the .info file */
+	out->lufs = round(out->lufs * 1000) / 1000;
+	out->seconds = round(out->seconds * 1000) / 1000;
 	char *tmp = xasprintf("%s.tmp", info);
 	FILE *f = fopen(tmp, "w");
 	if (!f || fprintf(f, "%.3f %.3f\n", out->lufs, out->seconds) < 0 || fclose(f) != 0 ||

@@ -9,7 +9,7 @@
 #   finish          prints "N passed, N failed"
 
 set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 S=$(mktemp -d /tmp/loaxa-sys.XXXXXX)
 PASS=0
 FAIL=0
