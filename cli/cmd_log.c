@@ -8,21 +8,51 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xlsxwriter.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
-static const char *const formats[] = { "text", "csv", "json", NULL };
+static const char *const formats[] = { "text", "csv", "json", "xlsx", NULL };
 static const char *const statuses[] = { "started", "completed", "interrupted", "failed", "missed", NULL };
 
 struct log_ctx {
 	FILE *f;
 	int format;
 	long rows;
+	lxw_worksheet *ws;
+	lxw_format *datefmt;
 };
+
+/* A row of the XLSX log: the date and time as a real spreadsheet date. */
+static void
+xlsx_row(struct log_ctx *x, const struct store_log_row *r)
+{
+	lxw_row_t row = (lxw_row_t)(x->rows + 3);
+	time_t t = (time_t)(r->a.scheduled_at / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	lxw_datetime dt = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			    tm.tm_sec };
+	worksheet_write_datetime(x->ws, row, 0, &dt, x->datefmt);
+	worksheet_write_string(x->ws, row, 1, r->a.slot ? r->a.slot : "", NULL);
+	worksheet_write_string(x->ws, row, 2, r->a.program ? r->a.program : "", NULL);
+	if (r->it.kind && r->it.bulletin_id)
+		worksheet_write_number(x->ws, row, 3, (double)r->it.bulletin_id, NULL);
+	worksheet_write_string(x->ws, row, 4, r->title ? r->title : r->clip_name ? r->clip_name : "", NULL);
+	worksheet_write_string(x->ws, row, 5, r->topic ? r->topic : "", NULL);
+	worksheet_write_string(x->ws, row, 6, r->klass ? r->klass : "", NULL);
+	if (r->it.kind)
+		worksheet_write_number(x->ws, row, 7, (double)(long)(r->it.length_s * 10 + 0.5) / 10, NULL);
+	worksheet_write_string(x->ws, row, 8, r->a.status, NULL);
+	worksheet_write_string(x->ws, row, 9, r->a.reason ? r->a.reason : "", NULL);
+	if (r->a.started_at)
+		worksheet_write_number(x->ws, row, 10, (double)r->a.lateness_ms, NULL);
+}
 
 static json_t *
 str_or_null(const char *s)
@@ -40,26 +70,6 @@ time_or_null(int64_t ms)
 	return json_string(iso);
 }
 
-/* RFC 4180 cell; a leading = + - @ tab or CR is neutralised so it cannot run as a formula. */
-static void
-csv_cell(FILE *f, const char *s, int last)
-{
-	s = s ? s : "";
-	int quote = strpbrk(s, ",\"\r\n") != NULL || (s[0] && strchr("=+-@\t\r", s[0]));
-	if (quote)
-		fputc('"', f);
-	if (s[0] && strchr("=+-@\t\r", s[0]))
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
-}
-
 static int
 row(const struct store_log_row *r, void *arg)
 {
@@ -68,7 +78,9 @@ row(const struct store_log_row *r, void *arg)
 	time_format(r->a.scheduled_at, "%Y-%m-%d", date, sizeof date);
 	time_format(r->a.scheduled_at, "%H:%M:%S", tm, sizeof tm);
 	const char *kind = r->it.kind;
-	if (x->format == 2) {
+	if (x->format == 3) {
+		xlsx_row(x, r);
+	} else if (x->format == 2) {
 		json_t *o = json_object();
 		json_object_set_new(o, "airing_id", json_integer(r->a.id));
 		json_object_set_new(o, "slot", str_or_null(r->a.slot));
@@ -95,21 +107,21 @@ row(const struct store_log_row *r, void *arg)
 		json_dumpf(o, x->f, JSON_COMPACT);
 		json_decref(o);
 	} else if (x->format == 1) {
-		csv_cell(x->f, date, 0);
-		csv_cell(x->f, tm, 0);
-		csv_cell(x->f, r->a.slot, 0);
-		csv_cell(x->f, r->a.program, 0);
+		report_csv_cell(x->f, date, 0);
+		report_csv_cell(x->f, tm, 0);
+		report_csv_cell(x->f, r->a.slot, 0);
+		report_csv_cell(x->f, r->a.program, 0);
 		snprintf(num, sizeof num, "%lld", (long long)r->it.bulletin_id);
-		csv_cell(x->f, kind && r->it.bulletin_id ? num : "", 0);
-		csv_cell(x->f, r->title ? r->title : r->clip_name, 0);
-		csv_cell(x->f, r->topic, 0);
-		csv_cell(x->f, r->klass, 0);
+		report_csv_cell(x->f, kind && r->it.bulletin_id ? num : "", 0);
+		report_csv_cell(x->f, r->title ? r->title : r->clip_name, 0);
+		report_csv_cell(x->f, r->topic, 0);
+		report_csv_cell(x->f, r->klass, 0);
 		snprintf(num, sizeof num, "%.1f", r->it.length_s);
-		csv_cell(x->f, kind ? num : "", 0);
-		csv_cell(x->f, r->a.status, 0);
-		csv_cell(x->f, r->a.reason, 0);
+		report_csv_cell(x->f, kind ? num : "", 0);
+		report_csv_cell(x->f, r->a.status, 0);
+		report_csv_cell(x->f, r->a.reason, 0);
 		snprintf(num, sizeof num, "%lld", (long long)r->a.lateness_ms);
-		csv_cell(x->f, r->a.started_at ? num : "", 1);
+		report_csv_cell(x->f, r->a.started_at ? num : "", 1);
 	} else {
 		char item[80];
 		if (!kind)
@@ -176,13 +188,13 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		case 'f':
 			x.format = cli_parse_choice(optarg, formats);
 			if (x.format < 0)
-				return cli_usage_error("log", _("--format is text, csv or json (got %s)"), optarg);
+				return cli_usage_error("log", _("--format is text, csv, json or xlsx (got %s)"), optarg);
 			break;
 		case 'o': out = optarg; break;
 		case 'h':
 			printf(_("Usage: loaxa log [--from YYYY-MM-DD] [--until YYYY-MM-DD] [--month YYYY-MM]\n"
 				 "                 [--status completed|interrupted|failed|missed] [--topic ID]\n"
-				 "                 [--format text|csv|json] [-o FILE]\n\n"
+				 "                 [--format text|csv|json|xlsx] [-o FILE]\n\n"
 				 "One row per aired item, in local time: date, time, slot, programme, bulletin,\n"
 				 "title as aired, topic, class, length, outcome and reason, lateness.\n"
 				 "--until is inclusive.\n"));
@@ -226,11 +238,38 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
+	if (x.format == 3 && (!out || strcmp(out, "-") == 0))
+		return cli_usage_error("log", _("--format xlsx needs -o FILE.xlsx"));
 	struct cli_out o;
 	if (cli_out_open(&o, out) < 0)
 		return 1;
 	x.f = o.f;
-	if (x.format == 2) {
+	lxw_workbook *wb = NULL;
+	if (x.format == 3) {
+		/* libxlsxwriter writes its own file: the temporary one, renamed after */
+		lxw_workbook_options wo = { .constant_memory = LXW_TRUE };
+		wb = workbook_new_opt(o.tmp, &wo);
+		if (!wb) {
+			cli_out_abort(&o);
+			return cli_error(_("Cannot write %s."), out);
+		}
+		x.ws = workbook_add_worksheet(wb, _("Log"));
+		x.datefmt = workbook_add_format(wb);
+		format_set_num_format(x.datefmt, "yyyy-mm-dd hh:mm:ss");
+		lxw_format *bold = workbook_add_format(wb);
+		format_set_bold(bold);
+		worksheet_set_column(x.ws, 0, 0, 20, NULL);
+		worksheet_set_column(x.ws, 4, 4, 40, NULL);
+		worksheet_set_column(x.ws, 9, 9, 30, NULL);
+		char title[256];
+		snprintf(title, sizeof title, _("%s — airing log"), cli->cfg->station_name);
+		worksheet_write_string(x.ws, 0, 0, title, bold);
+		const char *h[] = { _("date and time"), _("slot"), _("programme"), _("bulletin"),
+				    _("title"), _("topic"), _("class"), _("length (s)"), _("outcome"),
+				    _("reason"), _("lateness (ms)") };
+		for (size_t i = 0; i < ARRAY_LEN(h); i++)
+			worksheet_write_string(x.ws, 2, (lxw_col_t)i, h[i], bold);
+	} else if (x.format == 2) {
 		fputc('[', x.f);
 	} else if (x.format == 1) {
 		fputs("\xef\xbb\xbf", x.f);
@@ -238,7 +277,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 				    _("title"), _("topic"), _("class"), _("length (s)"), _("outcome"),
 				    _("reason"), _("lateness (ms)") };
 		for (size_t i = 0; i < ARRAY_LEN(h); i++)
-			csv_cell(x.f, h[i], i + 1 == ARRAY_LEN(h));
+			report_csv_cell(x.f, h[i], i + 1 == ARRAY_LEN(h));
 	} else {
 		fprintf(x.f, "%-10s %-8s  %-8s %-10s %-11s %9s  %-9s %6s  %s\n", _("DATE"), _("TIME"),
 			_("SLOT"), _("PROGRAMME"), _("OUTCOME"), _("LATE"), _("ITEM"), _("SECONDS"),
@@ -248,6 +287,10 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	int rc = store_log(st, from, until, status, topic, row, &x, err);
 	if (x.format == 2)
 		fputs(x.rows ? "\n]\n" : "]\n", x.f);
+	if (wb && workbook_close(wb) != LXW_NO_ERROR && rc == 0) {
+		rc = -1;
+		err_set(err, _("Cannot write %s."), out);
+	}
 	if (rc < 0) {
 		cli_out_abort(&o);
 		return cli_error("%s", err);

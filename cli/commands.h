@@ -19,6 +19,7 @@ int cmd_stop(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_play(struct cli *cli, int argc, char **argv);
 int cmd_audio(struct cli *cli, int argc, char **argv);
@@ -35,6 +36,7 @@ int cmd_audio(struct cli *cli, int argc, char **argv);
 	{ "status", cmd_status, 1, N_("what the daemon is airing, and what comes next") },      \
 	{ "reload", cmd_reload, 1, N_("make the daemon re-read its configuration") },           \
 	{ "log", cmd_log, 1, N_("the airing log") },                                            \
+	{ "report", cmd_report, 1, N_("monthly and quarterly counts for officers' reports") },   \
 	{ "program", cmd_program, 1, N_("render a programme into a WAV file") },                \
 	{ "play", cmd_play, 1, N_("play a file or programme through the sound output") },       \
 	{ "audio", cmd_audio, 1, N_("list the audio devices") },                                \

@@ -115,4 +115,22 @@ check "the slot within its window aired late" wait_for 30 \
 log_check "[x['status'] for x in r if x['slot']=='miss'] == ['missed']" && ok || bad "older slot not logged missed once"
 stop_daemon
 grep -q 'STOPPING\|stopping' "$S/daemon.log" && ok || bad "no clean stop in the log"
+
+# --- the report counts what the daemon aired
+loaxa log --format json >"$S/log.json"
+loaxa report --format json >"$S/report.json"
+python3 - "$S/log.json" "$S/report.json" <<'PY' && ok || bad "report counts differ from the log"
+import json, sys
+log = json.load(open(sys.argv[1]))
+rep = json.load(open(sys.argv[2]))
+counted = [r for r in log if r["kind"] == "bulletin" and r["completed"]
+           and r["status"] in ("completed", "interrupted")]
+t = rep["totals"]
+assert t["airings"] == len(counted), (t, len(counted))
+assert t["bulletins"] == len({r["bulletin_id"] for r in counted}), t
+assert t["cchc_bulletins"] == len({r["bulletin_id"] for r in counted if r["topic"] != "khac"}), t
+assert t["airings"] >= 2      # the queued bulletin and the emergency
+assert len(rep["missed"]) >= 1
+print("report: %d bulletins, %d airings, %d CCHC; %d missed" % (t["bulletins"], t["airings"], t["cchc_bulletins"], len(rep["missed"])))
+PY
 finish

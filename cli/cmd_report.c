@@ -1,0 +1,112 @@
+/*
+ * loaxa report — the monthly and period counts officers hand in: distinct
+ * bulletins, airings, airtime, per topic and for CCHC against the monthly
+ * target ("đạt" / "chưa đạt"), and the slots missed or failed.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "reports/reports.h"
+
+static const char *const formats[] = { "text", "csv", "json", "xlsx", NULL };
+
+int
+cmd_report(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "quarter", required_argument, NULL, 'q' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "topic", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *month = NULL, *quarter = NULL, *period = NULL, *year = NULL, *topic = NULL,
+		   *out = NULL;
+	int format = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': month = optarg; break;
+		case 'q': quarter = optarg; break;
+		case 'p': period = optarg; break;
+		case 'y': year = optarg; break;
+		case 't': topic = optarg; break;
+		case 'o': out = optarg; break;
+		case 'f':
+			format = cli_parse_choice(optarg, formats);
+			if (format < 0)
+				return cli_usage_error("report", _("--format is text, csv, json or xlsx (got %s)"), optarg);
+			break;
+		case 'h':
+			printf(_("Usage: loaxa report [--month YYYY-MM | --quarter YYYY-Qn |\n"
+				 "                     --period q1|6m|9m|12m --year YYYY | --year YYYY]\n"
+				 "                    [--topic ID] [--format text|csv|json|xlsx] [-o FILE]\n\n"
+				 "Per month: distinct bulletins aired, bulletin airings, airtime, per topic\n"
+				 "and for CCHC against targets.cchc_per_month (đạt / chưa đạt); the slots\n"
+				 "missed or failed; and the period's totals.  Without a period: this month.\n"));
+			return 0;
+		default:
+			return cli_usage_error("report", _("unknown option"));
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("report", _("unexpected argument '%s'"), argv[optind]);
+	char err[ERRLEN], label[48];
+	int y0, m0, y1, m1;
+	if (report_period(month, quarter, period, year, &y0, &m0, &y1, &m1, label, sizeof label, err) < 0)
+		return cli_usage_error("report", "%s", err);
+	if (topic && !config_topic_find(cli->cfg, topic))
+		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (format == 3 && (!out || strcmp(out, "-") == 0))
+		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, err);
+	if (!r)
+		return cli_error("%s", err);
+	int rc = 0;
+	if (format == 3) {
+		/* libxlsxwriter writes the file itself: into a temporary name, renamed after */
+		struct cli_out o;
+		if (cli_out_open(&o, out) < 0) {
+			report_free(r);
+			return 1;
+		}
+		fclose(o.f);
+		o.f = NULL;
+		if (report_write_xlsx(r, o.tmp, err) < 0 || rename(o.tmp, o.path) < 0) {
+			cli_out_abort(&o);
+			rc = cli_error("%s", err[0] ? err : _("Cannot write the report."));
+		} else {
+			free(o.tmp);
+			free(o.path);
+		}
+	} else {
+		struct cli_out o;
+		if (cli_out_open(&o, out) < 0) {
+			report_free(r);
+			return 1;
+		}
+		int w = format == 0 ? report_write_text(r, o.f)
+			: format == 1 ? report_write_csv(r, o.f)
+				      : report_write_json(r, o.f);
+		if (w < 0) {
+			cli_out_abort(&o);
+			rc = cli_error(_("Cannot write the report."));
+		} else if (cli_out_commit(&o) < 0) {
+			rc = 1;
+		}
+	}
+	report_free(r);
+	return rc;
+}

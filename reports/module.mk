@@ -1,0 +1,2 @@
+LIB_OBJS += reports/reports.o
+UNIT_TESTS += tests/unit/test_reports
