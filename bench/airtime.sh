@@ -42,7 +42,8 @@ echo "  lateness: p50 $p50 ms, p99 $p99 ms, max $max ms, min $min ms (goal: p50 
 # idle: a configuration whose only slot is far away
 sed -i 's|when = "\*:\*:0/3"|when = "2099-01-01 00:00"|' "$S/loaxa.conf"
 kill -HUP "$DAEMON_PID"
-sleep 2
+# the airings planned before the reload (up to lead_seconds ahead) still air
+sleep 12
 strace -f -c -e trace=poll,ppoll,epoll_wait,read,timerfd_settime,clock_nanosleep,futex \
 	-p "$DAEMON_PID" -o "$S/strace" &
 SPID=$!

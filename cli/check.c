@@ -9,11 +9,16 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "playlists/playlists.h"
+#include "scheduler/scheduler.h"
 #include "store/store.h"
 
 int
 config_check_references(struct cli *cli, const struct config *cfg, char *err)
 {
+	struct sched *sc = sched_new(cfg, err);
+	if (!sc)
+		return -1;
+	sched_free(sc);
 	struct store *st;
 	const char *dir = cli->state_dir ? cli->state_dir : cfg->state_dir;
 	if (store_open(dir, &st, err) < 0)

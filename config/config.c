@@ -555,16 +555,22 @@ slot_free(struct config_slot *s)
 static int
 read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
 {
-	for (size_t i = 0; i < c->n_programs; i++)
-		program_free(&c->programs[i]);
-	free(c->programs);
+	/* the file's programmes join the built-in ones, replacing one of the same name */
 	int n = config_setting_length(s);
-	c->programs = xcalloc((size_t)n, sizeof *c->programs);
-	c->n_programs = 0;
+	c->programs = xrealloc(c->programs, (c->n_programs + (size_t)n) * sizeof *c->programs);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-		struct config_program *p = &c->programs[c->n_programs++];
-		p->name = xstrdup(config_setting_name(g));
+		const char *name = config_setting_name(g);
+		struct config_program *p = NULL;
+		for (size_t k = 0; k < c->n_programs; k++)
+			if (c->programs[k].line == 0 && strcmp(c->programs[k].name, name) == 0) {
+				p = &c->programs[k];
+				program_free(p);
+			}
+		if (!p)
+			p = &c->programs[c->n_programs++];
+		memset(p, 0, sizeof *p);
+		p->name = xstrdup(name);
 		p->line = config_setting_source_line(g);
 		if (check_ident(x, g, p->name))
 			return -1;

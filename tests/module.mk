@@ -42,3 +42,7 @@ tests/system/wavcmp: tests/system/wavcmp.c
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs sndfile) -lm
 check-system: all tests/system/wavcmp
 	sh tests/system/run.sh
+
+# bench/ programs (run by bench/*.sh)
+bench/fill: bench/fill.c libloaxa.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

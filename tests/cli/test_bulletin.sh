@@ -176,4 +176,15 @@ kill $LOCKER 2>/dev/null
 wait $LOCKER 2>/dev/null
 db_unchanged "locked database"
 
+# --- config check: file:line for a bad calendar and a clip not imported
+printf 'slots = (\n  { name = "s"; when = "Mon..Fry 05:30"; program = "mac-dinh"; }\n);\n' >"$T/bad.conf"
+run 1 loaxa config check --config "$T/bad.conf"
+expect_err "bad.conf:2: slot \"s\": when: .*Mon..Fry"
+printf 'programs = { p = { items = (\n { clip = "khong-co"; } ); }; };\n' >"$T/bad2.conf"
+run 1 loaxa config check --config "$T/bad2.conf"
+expect_err "bad2.conf:2: programme \"p\" names the clip \"khong-co\""
+# the other commands keep working, so the operator can import the clip
+run 0 loaxa --config "$T/bad2.conf" clip list
+run 0 loaxa config check
+expect_out 'timezone = "Asia/Ho_Chi_Minh"'
 finish
