@@ -136,7 +136,7 @@ render_program(struct cli *cli, const char *name, int64_t at_ms, struct pl_env *
 	for (size_t i = 0; i < cli->cfg->n_slots; i++)
 		if (strcmp(cli->cfg->slots[i].program, name) == 0)
 			slot = cli->cfg->slots[i].name;
-	sched_pool_pick(pool, tpl, slot, at_ms, 0, &picks, &n, &left);
+	sched_pool_pick(pool, tpl, slot, at_ms, 0, 0, &picks, &n, &left);
 	int64_t *ids = xcalloc(n + 1, sizeof *ids);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = picks[i].bulletin_id;

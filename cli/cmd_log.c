@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "base/base.h"
@@ -24,6 +25,7 @@ struct log_ctx {
 	FILE *f;
 	int format;
 	long rows;
+	int progress; /* stderr is a terminal and the rows go to a file */
 	lxw_worksheet *ws;
 	lxw_format *datefmt;
 };
@@ -141,6 +143,8 @@ row(const struct store_log_row *r, void *arg)
 			kind && !r->it.completed ? _(" (cut)") : "");
 	}
 	x->rows++;
+	if (x->progress && x->rows % 50000 == 0)
+		fprintf(stderr, _("\r%ld rows written..."), x->rows);
 	return 0;
 }
 
@@ -244,6 +248,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	if (cli_out_open(&o, out) < 0)
 		return 1;
 	x.f = o.f;
+	x.progress = out && strcmp(out, "-") != 0 && isatty(2);
 	lxw_workbook *wb = NULL;
 	if (x.format == 3) {
 		/* libxlsxwriter writes its own file: the temporary one, renamed after */
@@ -295,6 +300,8 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		cli_out_abort(&o);
 		return cli_error("%s", err);
 	}
+	if (x.progress && x.rows >= 50000)
+		fprintf(stderr, _("\r%ld rows written.   \n"), x.rows);
 	if (x.format == 0 && !x.rows)
 		fprintf(x.f, _("(nothing in the log for this period)\n"));
 	return cli_out_commit(&o) < 0 ? 1 : 0;

@@ -138,7 +138,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 		size_t n = 0, left = 0;
 		double length = 0;
 		if (tpl) {
-			sched_pool_pick(pool, tpl, sl->name, t, 1, &picks, &n, &left);
+			sched_pool_pick(pool, tpl, sl->name, t, 1, 1, &picks, &n, &left);
 			double gap = 0;
 			for (size_t i = 0; i < tpl->n_items; i++)
 				if (tpl->items[i].kind != CONFIG_ITEM_QUEUE)

@@ -38,7 +38,7 @@ struct airing {
 	int emergency;
 	enum airing_state state;
 	struct pl_program *prog;
-	int64_t *queue_entries; /* queue entries this airing consumes */
+	int64_t *queue_entries; /* queue entries this airing consumes: (entry, bulletin) pairs */
 	size_t n_queue_entries;
 	/* filled by the render thread */
 	int render_failed;

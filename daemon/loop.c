@@ -152,13 +152,16 @@ pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, i
 		return -1;
 	struct sched_pick *out;
 	size_t left;
-	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, &out, n, &left);
+	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, 0, &out, n, &left);
 	*ids = xcalloc(*n + 1, sizeof **ids);
-	a->queue_entries = xcalloc(*n + 1, sizeof *a->queue_entries);
+	a->queue_entries = xcalloc(2 * *n + 1, sizeof *a->queue_entries);
 	for (size_t i = 0; i < *n; i++) {
 		(*ids)[i] = out[i].bulletin_id;
-		if (out[i].entry_id)
-			a->queue_entries[a->n_queue_entries++] = out[i].entry_id;
+		if (out[i].entry_id) { /* pairs: entry, bulletin */
+			a->queue_entries[2 * a->n_queue_entries] = out[i].entry_id;
+			a->queue_entries[2 * a->n_queue_entries + 1] = out[i].bulletin_id;
+			a->n_queue_entries++;
+		}
 	}
 	if (left)
 		daemon_log(6, _("%zu bulletin(s) did not fit in programme %s and wait for the next slot"),
@@ -321,10 +324,15 @@ finished(struct daemon *d, struct airing *a)
 	if (a->row && store_airing_finish(d->st, a->row, a->status, a->reason[0] ? a->reason : NULL,
 					  a->ended_ms, a->sha256[0] ? a->sha256 : NULL, err) < 0)
 		daemon_log(3, _("cannot finish the airing log row: %s"), err);
-	if (completed)
-		for (size_t i = 0; i < a->n_queue_entries; i++)
-			if (store_queue_mark_aired(d->st, a->queue_entries[i], a->row, err) < 0)
-				daemon_log(3, "%s", err);
+	/* a queue entry is done when its bulletin aired; one left out waits */
+	for (size_t i = 0; completed && i < a->n_queue_entries; i++) {
+		int aired = 0;
+		for (size_t k = 0; k < pl_count(a->prog); k++)
+			aired |= a->prog->items[k].bulletin_id == a->queue_entries[2 * i + 1] &&
+				 !a->prog->items[k].skipped;
+		if (aired && store_queue_mark_aired(d->st, a->queue_entries[2 * i], a->row, err) < 0)
+			daemon_log(3, "%s", err);
+	}
 	daemon_log(6, _("airing %s (%s): %s%s%s"), a->slot ? a->slot : _("manual"), a->program,
 		   a->status, a->reason[0] ? ": " : "", a->reason);
 	if (a->slot && d->cfg->preroll.after)

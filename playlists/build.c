@@ -282,7 +282,7 @@ pl_print_timeline(const struct pl_program *p, FILE *f)
 		}
 	}
 	if (p->left_out)
-		fprintf(f, _("  %zu item(s) did not fit in %.0f minutes and wait for the next slot.\n"),
+		fprintf(f, _("  %zu item(s) did not fit in %g minutes and wait for the next slot.\n"),
 			p->left_out, p->max_s / 60);
 	fprintf(f, _("  total %.1f s\n"), p->length_s);
 }

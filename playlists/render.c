@@ -171,7 +171,7 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 				continue;
 			double need = it->length_s + it->gap - it->crossfade;
 			if (used + need > p->max_s) {
-				leave_out(it, xasprintf(_("did not fit in %.0f minutes; waits for the next slot"),
+				leave_out(it, xasprintf(_("did not fit in %g minutes; waits for the next slot"),
 							p->max_s / 60));
 				p->left_out++;
 			} else {

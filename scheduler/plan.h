@@ -122,11 +122,15 @@ void sched_pool_free(struct sched_pool *p);
 /*
  * Picks the bulletins for the queue item of programme tpl at (slot, at_ms);
  * slot NULL for a manual airing.  *out is allocated (caller frees).  With
- * commit, the pool counts the airing as done (airings_done + 1, queue entries
- * consumed), so that `loaxa schedule` can look days ahead.
+ * estimate, max_minutes is applied with estimated lengths (a forecast);
+ * without, every eligible bulletin is offered and rendering applies the cap
+ * with the real lengths.  With commit, the pool counts the airing as done
+ * (airings_done + 1, queue entries consumed), so that `loaxa schedule` can
+ * look days ahead.
  */
 int sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
-		    int64_t at_ms, int commit, struct sched_pick **out, size_t *n, size_t *left);
+		    int64_t at_ms, int estimate, int commit, struct sched_pick **out, size_t *n,
+		    size_t *left);
 /* The topic of a bulletin of the pool, or NULL. */
 const char *sched_pool_topic(const struct sched_pool *p, int64_t id);
 

@@ -105,7 +105,8 @@ sched_pool_topic(const struct sched_pool *p, int64_t id)
 
 int
 sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
-		int64_t at_ms, int commit, struct sched_pick **out, size_t *n, size_t *left)
+		int64_t at_ms, int estimate, int commit, struct sched_pick **out, size_t *n,
+		size_t *left)
 {
 	const struct config_item *qi = NULL;
 	double fixed = 0;
@@ -120,7 +121,7 @@ sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const ch
 	if (!qi)
 		return 0;
 	double budget = 0;
-	if (tpl->max_minutes > 0) {
+	if (estimate && tpl->max_minutes > 0) {
 		budget = tpl->max_minutes * 60 - fixed;
 		if (budget <= 0)
 			budget = 0.001; /* the fixed items fill it: nothing more fits */

@@ -31,4 +31,21 @@ err=$(loaxa play "$S/programme.wav" 2>&1)
 rc=$?
 [ $rc = 1 ] && ok || bad "missing device exit $rc"
 echo "$err" | grep -q 'Loa Không Có.*PortAudio sees:.*default' && ok || bad "missing device message: $err"
+# the sound server dies in the middle of a programme: an error within 2 s, no hang
+sed -i 's/device = "Loa Không Có"; //' "$S/loaxa.conf"
+sox -n -r 48000 -c 1 "$S/long.wav" synth 10 sine 440 vol 0.3 2>/dev/null
+loaxa play "$S/long.wav" >"$S/play.out" 2>"$S/play.err" &
+PLAY=$!
+sleep 2
+kill -9 "$PA_PID"
+PA_PID=
+t0=$(date +%s.%N)
+wait "$PLAY"
+rc=$?
+t1=$(date +%s.%N)
+took=$(echo "$t1 - $t0" | bc)
+echo "the device went away: loaxa play ended after $took s with exit $rc: $(cat "$S/play.err")"
+[ "$rc" = 1 ] && ok || bad "exit $rc after the device went away"
+python3 -c "import sys; sys.exit(0 if $took < 3.0 else 1)" && ok || bad "took $took s to notice"
+grep -q "audio device" "$S/play.err" && ok || bad "no sentence about the device: $(cat "$S/play.err")"
 finish

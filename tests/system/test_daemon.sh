@@ -17,6 +17,7 @@ state_dir = "$S/state";
 control_socket = "$S/control.sock";
 lead_seconds = 5;
 audio = { output = "portaudio"; };
+preroll = { command = "date +%s.%N > $S/amp-on"; seconds = 3; after = "date +%s.%N > $S/amp-off"; };
 programs = { p = { max_minutes = 10; items = (
   { tts = "Xin chào bà con."; gap = 0.5; },
   { queue = true; gap = 1.0; } ); }; };
@@ -65,6 +66,11 @@ rec_len=$(echo "$out" | sed -n 's/sent \([0-9.]*\) s.*/\1/p')
 python3 -c "import sys; sys.exit(0 if abs($rec_len - $len) / $len < 0.02 else 1)" && ok ||
 	bad "recorded $rec_len s of sound, the log says $len s"
 echo "slot aired: $len s logged, $rec_len s recorded"
+# the amplifier was switched on 3 s before the slot, and off after it
+on=$(cat "$S/amp-on" 2>/dev/null || echo 0)
+off=$(cat "$S/amp-off" 2>/dev/null || echo 0)
+python3 -c "import sys; sys.exit(0 if $T - 3.5 <= $on <= $T - 2.5 and $off > $T + 1 else 1)" && ok ||
+	bad "pre-roll at $on and after at $off for a slot at $T"
 
 # --- B: an emergency cuts what is on air
 LONG=$(loaxa bulletin add --topic khac --title "Tin dài" --airings 0 --text "$(for i in 1 2 3 4 5 6; do printf 'Đây là một bản tin dài để thử việc ngắt chương trình khi có tin khẩn cấp. '; done)")
