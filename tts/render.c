@@ -25,7 +25,12 @@
 /* Entries used in the last hour are never evicted (an airing may be playing them). */
 #define EVICT_MIN_AGE_S 3600
 
+/*
+ * Entries are kept at the engine's own rate (espeak-ng: 22.05 kHz): half
+ * the samples to encode and measure; the mixer resamples when it plays.
+ */
 struct render {
+	const char *path;
 	struct audio_meter *meter; /* at the engine's rate */
 	int meter_rate;
 	struct audio_resampler *rs;
@@ -47,6 +52,12 @@ on_pcm(void *arg, const float *pcm, long n, int rate)
 		r->meter_rate = rate;
 	}
 	audio_meter_add(r->meter, pcm, n);
+	if (!r->w) {
+		r->out_rate = rate;
+		r->w = audio_writer_open(r->path, rate, AUDIO_FLAC, r->err);
+		if (!r->w)
+			return -1;
+	}
 	if (rate == r->out_rate) {
 		r->frames += n;
 		return audio_writer_write(r->w, pcm, n, r->err);
@@ -72,7 +83,7 @@ cache_key(const struct tts_opts *o, const char *spoken)
 {
 	struct sha256 *h = sha256_new();
 	char head[512];
-	snprintf(head, sizeof head, "loaxa-tts-2|%.2f|%.2f|", o->loudness_lufs, o->true_peak_dbtp);
+	snprintf(head, sizeof head, "loaxa-tts-3|%.2f|%.2f|", o->loudness_lufs, o->true_peak_dbtp);
 	sha256_update(h, head, strlen(head));
 	snprintf(head, sizeof head, "|%s|%s|%s|%d|%d|%d|%d|", o->engine,
 		 o->voice ? o->voice : "", o->command ? o->command : "", o->rate, o->pitch,
@@ -157,14 +168,14 @@ evict(const struct tts_opts *o)
  */
 /* The loudness of the entry after the output stage, at a given gain. */
 static double
-limited_loudness(const char *path, double gain, double seconds, const struct tts_opts *o)
+limited_loudness(const char *path, double gain, double seconds, int rate, const struct tts_opts *o)
 {
 	char err[ERRLEN];
 	struct audio_seg seg = { .path = path, .gain_db = gain, .length_s = seconds, .bed = -1,
 				 .speech = 1 };
-	struct audio_mix_opts mo = { .rate = o->sample_rate, .ceiling_dbtp = o->true_peak_dbtp };
+	struct audio_mix_opts mo = { .rate = rate, .ceiling_dbtp = o->true_peak_dbtp };
 	struct audio_mix *m = audio_mix_new(&seg, 1, NULL, 0, &mo, err);
-	struct audio_meter *meter = audio_meter_new(o->sample_rate);
+	struct audio_meter *meter = audio_meter_new(rate);
 	float buf[AUDIO_BLOCK];
 	long n;
 	while ((n = audio_mix_read(m, buf, AUDIO_BLOCK, err)) > 0)
@@ -182,15 +193,15 @@ limited_loudness(const char *path, double gain, double seconds, const struct tts
  * correction lands within about 0.1 LU.
  */
 static double
-effective_lufs(const char *path, double lufs, double seconds, const struct tts_opts *o)
+effective_lufs(const char *path, double lufs, double seconds, int rate, const struct tts_opts *o)
 {
 	double target = o->loudness_lufs;
 	double g0 = target - lufs;
-	double m0 = limited_loudness(path, g0, seconds, o);
+	double m0 = limited_loudness(path, g0, seconds, rate, o);
 	if (m0 <= -70 || fabs(target - m0) < 0.1)
 		return target - g0;
 	double g1 = g0 + (target - m0);
-	double m1 = limited_loudness(path, g1, seconds, o);
+	double m1 = limited_loudness(path, g1, seconds, rate, o);
 	if (m1 <= -70 || fabs(target - m1) < 0.1)
 		return target - g1;
 	double slope = (m1 - m0) / (g1 - g0);
@@ -231,14 +242,12 @@ tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const 
 		rc = 0;
 		goto done;
 	}
-	struct render r = { .out_rate = o->sample_rate, .err = err };
-	r.w = audio_writer_open(flac, o->sample_rate, AUDIO_FLAC, err);
-	if (!r.w)
-		goto done;
+	struct render r = { .path = flac, .err = err };
 	if (tts_engine_synth(o, spoken, on_pcm, &r, err) < 0 || r.frames == 0) {
 		if (r.frames == 0 && !err[0])
 			err_set(err, _("The speech engine made no sound for this text."));
-		audio_writer_close(r.w, 1, NULL);
+		if (r.w)
+			audio_writer_close(r.w, 1, NULL);
 		goto cleanup;
 	}
 	if (r.rs) { /* the resampler's tail */
@@ -251,8 +260,8 @@ tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const 
 	}
 	if (audio_writer_close(r.w, 0, err) < 0)
 		goto cleanup;
-	out->seconds = (double)r.frames / o->sample_rate;
-	out->lufs = effective_lufs(flac, audio_meter_lufs(r.meter), out->seconds, o);
+	out->seconds = (double)r.frames / r.out_rate;
+	out->lufs = effective_lufs(flac, audio_meter_lufs(r.meter), out->seconds, r.out_rate, o);
 	/* what a hit will read back from the .info file */
 	out->lufs = round(out->lufs * 1000) / 1000;
 	out->seconds = round(out->seconds * 1000) / 1000;
