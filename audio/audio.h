@@ -22,13 +22,15 @@ struct audio_info {
 	double duration_s;
 	int sample_rate, channels;
 	int64_t frames;
-	double lufs;         /* integrated loudness, EBU R128; -70 for silence */
+	double lufs;         /* integrated loudness, EBU R128, at the file's rate; -70 for silence */
 	double true_peak_db; /* dBTP */
+	char sha256[65];     /* of the file's bytes */
 };
 
 /*
- * Decodes the whole file once and measures it.  Errors name the file and say
- * what is wrong with it (missing, not audio, empty, damaged).
+ * Decodes the whole file once (streaming) and measures it.  Errors name the
+ * file and say what is wrong with it (missing, a directory, empty, not audio,
+ * damaged or cut short, no frames, an unusable sample rate or channel count).
  */
 int audio_probe(const char *path, struct audio_info *out, char *err);
 
@@ -67,6 +69,13 @@ void audio_resampler_free(struct audio_resampler *r);
 
 /* ---- the programme mixer ---- */
 
+/*
+ * Two ways in.  audio_mix_new() plays segments the caller has laid out
+ * (offsets given); audio_mix_programme() lays out a list of items itself
+ * (gaps, crossfades) and gains each to the loudness target.  Both stream:
+ * a file is open only while it sounds, so memory is flat however long the
+ * programme.  Either way audio_mix_timeline() says where each one sounds.
+ */
 struct audio_seg {
 	const char *path;  /* NULL: silence of silence_s */
 	double silence_s;
@@ -90,25 +99,95 @@ struct audio_mix_opts {
 	double highpass_hz; /* 0: off */
 	double ceiling_dbtp;
 	double duck_attack, duck_release;
+	/*
+	 * A file that cannot be opened or fails while decoding: 1 plays
+	 * silence in its place and the timeline says why (on_missing = skip);
+	 * 0 makes audio_mix_read() fail with the sentence (on_missing = fail).
+	 */
+	int skip_bad;
 };
 
 struct audio_mix;
 /*
  * The mixer plays segments at their offsets (a crossfade is an overlap of
  * two segments' offsets with their fades).  Sources open when they start
- * and close when they end.
+ * and close when they end.  NULL with err only for unusable options.
  */
 struct audio_mix *audio_mix_new(const struct audio_seg *segs, size_t n,
 				const struct audio_bed *beds, size_t nbeds,
 				const struct audio_mix_opts *o, char *err);
+
+/* One item of a programme for audio_mix_programme(). */
+struct audio_item {
+	const char *path;  /* NULL: silence of silence_s */
+	double silence_s;
+	double lufs;       /* the file's loudness (audio_probe); gained to the target */
+	double gain_db;    /* the item's own gain on top */
+	double fade_in, fade_out;
+	double crossfade;  /* overlap with the item before, both faded over it */
+	double gap;        /* silence after it */
+	int bed;           /* index into beds: the bed sounds under this item; -1 none */
+	int speech;        /* it ducks the bed */
+};
+
+/* A music bed, looped under the run of items that name it. */
+struct audio_prog_bed {
+	const char *path;
+	double lufs, gain_db;
+	double duck_db;    /* under speech, e.g. -18 */
+};
+
+struct audio_prog_opts {
+	struct audio_mix_opts mix; /* mix.skip_bad: skip or fail on a bad file */
+	double target_lufs;        /* e.g. -16 */
+};
+
+/*
+ * Lays the items out one after the other (each after the previous one's
+ * gap, or overlapping it by its crossfade), opening each file once to learn
+ * its length, and returns a mixer over them.  A file that is missing or not
+ * audio: with o->mix.skip_bad it is left out (the timeline says so and why),
+ * else NULL with err naming the file.
+ */
+struct audio_mix *audio_mix_programme(const struct audio_item *items, size_t n,
+				      const struct audio_prog_bed *beds, size_t nbeds,
+				      const struct audio_prog_opts *o, char *err);
+
+/* Where one segment or item sounds in the programme. */
+struct audio_span {
+	double offset_s, length_s; /* length_s: what was played when a file failed */
+	int skipped;               /* left out or silenced: reason says why */
+	int cut;                   /* a stop ended the programme before this one ended */
+	const char *reason;        /* names the file; owned by the mixer */
+};
+/* One span per segment (audio_mix_new) or per item (audio_mix_programme). */
+const struct audio_span *audio_mix_timeline(const struct audio_mix *m, size_t *n);
+/* Length of the whole programme in seconds (before any stop). */
+double audio_mix_length(const struct audio_mix *m);
+
 /* Fills buf with up to n frames; 0 at the end; -1 with err when a file fails. */
 long audio_mix_read(struct audio_mix *m, float *buf, long n, char *err);
-/* Fades out over `seconds` from here and ends: the stop of an emergency. */
+/*
+ * Fades out over `seconds` (at most 0.5) from the next block and ends: the
+ * stop of an emergency or of `loaxa stop`.  Safe to call from any thread
+ * while another reads; a second call changes nothing.
+ */
 void audio_mix_fade_out(struct audio_mix *m, double seconds);
+/* Where a stop cut the programme, in seconds; -1 when none did. */
+double audio_mix_cut_s(const struct audio_mix *m);
 /* Output position in seconds, and how many segments have ended. */
 double audio_mix_position(const struct audio_mix *m);
 size_t audio_mix_segments_done(const struct audio_mix *m);
 void audio_mix_free(struct audio_mix *m);
+
+/*
+ * The loudness to gain a file by so that, after the output stage's
+ * true-peak limiter, it sounds at target: peaky material (speech) loses a
+ * little on each peak.  A first correction and a secant step land within
+ * about 0.1 LU.  Decodes the file two or three times, at `rate`.
+ */
+double audio_effective_lufs(const char *path, double lufs, double seconds, int rate, double target,
+			    double ceiling);
 
 /* A limiter alone, for speech renders (tts). */
 struct audio_limiter;
@@ -141,6 +220,7 @@ double audio_sink_latency(const struct audio_sink *s);
 /* Plays out what is buffered and closes; err when that failed. */
 int audio_sink_close(struct audio_sink *s, char *err);
 
+/* Calls cb for each output device PortAudio sees (for `loaxa audio devices`). */
 typedef void (*audio_device_cb)(int index, const char *name, int channels, double rate,
 				int is_default, void *arg);
 int audio_devices(audio_device_cb cb, void *arg, char *err);

@@ -7,6 +7,7 @@
  * true-peak ceiling.  Only the segments sounding now have open files.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@
 #define RELEASE_S 0.08
 /* Speech louder than this ducks the bed. */
 #define SIDECHAIN_DB -45.0
+/* The longest fade a stop may ask for. */
+#define STOP_MAX_S 0.5
 
 static double
 db_to_lin(double db)
@@ -176,6 +179,8 @@ struct seg_state {
 	struct audio_src *src;
 	int64_t done; /* frames played */
 	int ended;
+	int failed;   /* its file failed: silence from here (skip_bad) */
+	size_t span;  /* its entry in the timeline */
 };
 
 struct bed_state {
@@ -184,6 +189,8 @@ struct bed_state {
 	int64_t from, until;
 	struct audio_src *src;
 	double gain, duck_lin, cur; /* current ducking gain (linear) */
+	double env;                 /* side-chain level, kept across blocks */
+	int failed;
 };
 
 struct audio_mix {
@@ -197,30 +204,65 @@ struct audio_mix {
 	struct biquad hp;
 	struct audio_limiter *lim;
 	double att, rel;
-	int64_t stop_at, stop_len; /* fade-out request; stop_len 0: none */
-	int stopping, limiter_flushed, finished;
+	int64_t stop_at, stop_len; /* fade-out in force; stop_len 0: none */
+	atomic_long stop_req_us;   /* a stop asked for (from any thread); 0: none */
+	int finished;
+	struct audio_span *spans;
+	size_t nspans;
+	char **reasons;            /* per span, owned */
 };
 
-struct audio_mix *
-audio_mix_new(const struct audio_seg *segs, size_t n, const struct audio_bed *beds, size_t nbeds,
-	      const struct audio_mix_opts *o, char *err)
+static int
+check_opts(const struct audio_mix_opts *o, char *err)
+{
+	if (o->rate < 8000 || o->rate > 384000) {
+		err_set(err, _("The sample rate %d Hz is not usable; use 8000 to 384000 (48000 is usual)."),
+			o->rate);
+		return -1;
+	}
+	if (o->highpass_hz < 0 || o->highpass_hz >= o->rate / 2.0) {
+		err_set(err, _("The high-pass frequency %g Hz is not usable at %d Hz; use 0 (off) or e.g. 150."),
+			o->highpass_hz, o->rate);
+		return -1;
+	}
+	return 0;
+}
+
+static double
+nonneg(double x)
+{
+	return isfinite(x) && x > 0 ? x : 0;
+}
+
+/* The mixer over laid-out segments; span_of[i] is segment i's timeline entry. */
+static struct audio_mix *
+mix_alloc(const struct audio_seg *segs, size_t n, const size_t *span_of, size_t nspans,
+	  const struct audio_bed *beds, size_t nbeds, const struct audio_mix_opts *o)
 {
 	struct audio_mix *m = xcalloc(1, sizeof *m);
 	m->o = *o;
 	m->segs = xcalloc(n ? n : 1, sizeof *m->segs);
 	m->n = n;
+	m->nspans = nspans;
+	m->spans = xcalloc(nspans ? nspans : 1, sizeof *m->spans);
+	m->reasons = xcalloc(nspans ? nspans : 1, sizeof *m->reasons);
+	atomic_init(&m->stop_req_us, 0);
 	double r = o->rate;
 	for (size_t i = 0; i < n; i++) {
 		struct seg_state *s = &m->segs[i];
 		s->s = segs[i];
 		s->path = segs[i].path ? xstrdup(segs[i].path) : NULL;
 		s->s.path = s->path;
-		s->start = (int64_t)llround(segs[i].offset_s * r);
-		s->len = (int64_t)llround(segs[i].length_s * r);
-		s->fin = (int64_t)llround(segs[i].fade_in * r);
-		s->fout = (int64_t)llround(segs[i].fade_out * r);
+		s->start = (int64_t)llround(nonneg(segs[i].offset_s) * r);
+		s->len = (int64_t)llround(nonneg(segs[i].length_s) * r);
+		s->fin = (int64_t)llround(nonneg(segs[i].fade_in) * r);
+		s->fout = (int64_t)llround(nonneg(segs[i].fade_out) * r);
+		s->span = span_of ? span_of[i] : i;
 		if (s->start + s->len > m->total)
 			m->total = s->start + s->len;
+		struct audio_span *sp = &m->spans[s->span];
+		sp->offset_s = (double)s->start / r;
+		sp->length_s = (double)s->len / r;
 	}
 	m->beds = xcalloc(nbeds ? nbeds : 1, sizeof *m->beds);
 	m->nbeds = nbeds;
@@ -229,8 +271,8 @@ audio_mix_new(const struct audio_seg *segs, size_t n, const struct audio_bed *be
 		b->b = beds[i];
 		b->path = xstrdup(beds[i].path);
 		b->b.path = b->path;
-		b->from = (int64_t)llround(beds[i].from_s * r);
-		b->until = (int64_t)llround(beds[i].until_s * r);
+		b->from = (int64_t)llround(nonneg(beds[i].from_s) * r);
+		b->until = (int64_t)llround(nonneg(beds[i].until_s) * r);
 		b->gain = db_to_lin(beds[i].gain_db);
 		b->duck_lin = db_to_lin(beds[i].duck_db);
 		b->cur = 1.0;
@@ -240,8 +282,156 @@ audio_mix_new(const struct audio_seg *segs, size_t n, const struct audio_bed *be
 	m->lim = audio_limiter_new(o->rate, o->ceiling_dbtp);
 	m->att = exp(-1.0 / ((o->duck_attack > 0 ? o->duck_attack : 0.05) * r));
 	m->rel = exp(-1.0 / ((o->duck_release > 0 ? o->duck_release : 0.5) * r));
-	(void)err;
 	return m;
+}
+
+struct audio_mix *
+audio_mix_new(const struct audio_seg *segs, size_t n, const struct audio_bed *beds, size_t nbeds,
+	      const struct audio_mix_opts *o, char *err)
+{
+	if (check_opts(o, err) < 0)
+		return NULL;
+	return mix_alloc(segs, n, NULL, n, beds, nbeds, o);
+}
+
+struct audio_mix *
+audio_mix_programme(const struct audio_item *items, size_t n, const struct audio_prog_bed *pbeds,
+		    size_t nbeds, const struct audio_prog_opts *o, char *err)
+{
+	if (check_opts(&o->mix, err) < 0)
+		return NULL;
+	struct audio_seg *segs = xcalloc(n ? n : 1, sizeof *segs);
+	size_t *span_of = xcalloc(n ? n : 1, sizeof *span_of);
+	char **why = xcalloc(n ? n : 1, sizeof *why);
+	double *len = xcalloc(n ? n : 1, sizeof *len);
+	struct audio_bed *beds = xcalloc(nbeds ? nbeds : 1, sizeof *beds);
+	for (size_t i = 0; i < nbeds; i++)
+		beds[i] = (struct audio_bed){ .path = pbeds[i].path,
+					      .gain_db = o->target_lufs - pbeds[i].lufs + pbeds[i].gain_db,
+					      .duck_db = pbeds[i].duck_db, .from_s = -1 };
+	/* learn each file's length at the output rate: only its header is read */
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].path) {
+			len[i] = nonneg(items[i].silence_s);
+			continue;
+		}
+		char e2[ERRLEN];
+		struct audio_src *src = audio_src_open(items[i].path, o->mix.rate, e2);
+		if (src && audio_src_frames(src) <= 0)
+			err_set(e2, _("%s holds no audio (0 frames)."), items[i].path);
+		if (src && audio_src_frames(src) > 0)
+			len[i] = (double)audio_src_frames(src) / o->mix.rate;
+		else if (o->mix.skip_bad)
+			why[i] = xstrdup(e2);
+		else
+			err_set(err, "%s", e2);
+		audio_src_close(src);
+		if (!len[i] && !why[i]) {
+			for (size_t k = 0; k < i; k++)
+				free(why[k]);
+			free(segs);
+			free(span_of);
+			free(why);
+			free(len);
+			free(beds);
+			return NULL;
+		}
+	}
+	/* the layout: each item after the last one's gap, or over its crossfade */
+	double cursor = 0;
+	size_t ns = 0;
+	struct audio_seg *prev = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct audio_item *it = &items[i];
+		if (why[i])
+			continue;
+		double xf = nonneg(it->crossfade);
+		if (!prev)
+			xf = 0;
+		if (prev && xf > prev->length_s)
+			xf = prev->length_s;
+		if (xf > len[i])
+			xf = len[i];
+		struct audio_seg *s = &segs[ns];
+		*s = (struct audio_seg){
+			.path = it->path,
+			.silence_s = len[i],
+			.gain_db = it->path ? o->target_lufs - it->lufs + it->gain_db : 0,
+			.fade_in = nonneg(it->fade_in) > xf ? nonneg(it->fade_in) : xf,
+			.fade_out = nonneg(it->fade_out),
+			.offset_s = cursor - xf > 0 ? cursor - xf : 0,
+			.length_s = len[i],
+			.bed = it->bed >= 0 && (size_t)it->bed < nbeds ? it->bed : -1,
+			.speech = it->speech,
+		};
+		if (prev && xf > prev->fade_out)
+			prev->fade_out = xf;
+		if (s->bed >= 0) {
+			struct audio_bed *b = &beds[s->bed];
+			if (b->from_s < 0)
+				b->from_s = s->offset_s;
+			b->until_s = s->offset_s + s->length_s;
+		}
+		cursor = s->offset_s + s->length_s + nonneg(it->gap);
+		span_of[ns] = i;
+		prev = s;
+		ns++;
+	}
+	for (size_t i = 0; i < nbeds; i++)
+		if (beds[i].from_s < 0)
+			beds[i].from_s = beds[i].until_s = 0;
+	struct audio_mix *m = mix_alloc(segs, ns, span_of, n, beds, nbeds, &o->mix);
+	for (size_t i = 0; i < n; i++) {
+		if (!why[i])
+			continue;
+		m->reasons[i] = why[i];
+		m->spans[i] = (struct audio_span){ .skipped = 1, .reason = why[i] };
+	}
+	/* a left-out item sits where it would have started */
+	double at = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m->spans[i].skipped)
+			m->spans[i].offset_s = at;
+		else
+			at = m->spans[i].offset_s + m->spans[i].length_s;
+	}
+	free(segs);
+	free(span_of);
+	free(why);
+	free(len);
+	free(beds);
+	return m;
+}
+
+const struct audio_span *
+audio_mix_timeline(const struct audio_mix *m, size_t *n)
+{
+	*n = m->nspans;
+	return m->spans;
+}
+
+double
+audio_mix_length(const struct audio_mix *m)
+{
+	return (double)m->total / m->o.rate;
+}
+
+/* Segment s's file failed: silence in its place, or the error. */
+static int
+seg_failed(struct audio_mix *m, struct seg_state *s, char *err)
+{
+	audio_src_close(s->src);
+	s->src = NULL;
+	s->failed = 1;
+	if (!m->o.skip_bad)
+		return -1;
+	struct audio_span *sp = &m->spans[s->span];
+	if (!m->reasons[s->span])
+		m->reasons[s->span] = xstrdup(err ? err : "");
+	sp->skipped = 1;
+	sp->reason = m->reasons[s->span];
+	sp->length_s = (double)s->done / m->o.rate;
+	return 0;
 }
 
 static double
@@ -263,27 +453,40 @@ mix_seg(struct audio_mix *m, struct seg_state *s, float *out, float *speech, lon
 	int64_t b = m->pos + n < s->start + s->len ? m->pos + n : s->start + s->len;
 	if (a >= b)
 		return 0;
-	if (s->path && !s->src && !s->ended) {
+	if (s->path && !s->src && !s->ended && !s->failed) {
 		s->src = audio_src_open(s->path, m->o.rate, err);
-		if (!s->src)
+		if (!s->src && seg_failed(m, s, err) < 0)
 			return -1;
 	}
 	long want = (long)(b - a);
 	long got = 0;
 	if (s->src) {
 		got = audio_src_read(s->src, m->sbuf, want, err);
-		if (got < 0)
-			return -1;
+		if (got < 0) {
+			got = 0;
+			if (seg_failed(m, s, err) < 0)
+				return -1;
+		}
 	}
 	if (got < want)
 		memset(m->sbuf + got, 0, sizeof(float) * (size_t)(want - got));
-	double gain = db_to_lin(s->s.gain_db);
-	for (long i = 0; i < want; i++) {
-		int64_t k = a - s->start + i;
-		float v = (float)(m->sbuf[i] * gain * seg_envelope(s, k));
-		out[a - m->pos + i] += v;
+	float gain = (float)db_to_lin(s->s.gain_db);
+	int64_t k0 = a - s->start;
+	float *o = out + (a - m->pos), *sp = speech + (a - m->pos);
+	if (k0 >= s->fin && k0 + want <= s->len - s->fout) {
+		/* no fade in this stretch: the common case, kept simple to vectorise */
+		for (long i = 0; i < want; i++)
+			o[i] += m->sbuf[i] * gain;
 		if (s->s.speech)
-			speech[a - m->pos + i] += v;
+			for (long i = 0; i < want; i++)
+				sp[i] += m->sbuf[i] * gain;
+	} else {
+		for (long i = 0; i < want; i++) {
+			float v = (float)(m->sbuf[i] * gain * seg_envelope(s, k0 + i));
+			o[i] += v;
+			if (s->s.speech)
+				sp[i] += v;
+		}
 	}
 	s->done += want;
 	if (a - s->start + want >= s->len) {
@@ -309,13 +512,20 @@ mix_bed(struct audio_mix *m, struct bed_state *b, float *out, const float *speec
 		}
 		return 0;
 	}
+	if (b->failed)
+		return 0;
 	long want = (long)(e - a), got = 0;
 	while (got < want) {
-		if (!b->src && !(b->src = audio_src_open(b->path, m->o.rate, err)))
-			return -1;
-		long k = audio_src_read(b->src, m->sbuf + got, want - got, err);
-		if (k < 0)
-			return -1;
+		long k = -1;
+		if (b->src || (b->src = audio_src_open(b->path, m->o.rate, err)))
+			k = audio_src_read(b->src, m->sbuf + got, want - got, err);
+		if (k < 0) {
+			/* a bed that fails is left out (skip) or fails the programme */
+			audio_src_close(b->src);
+			b->src = NULL;
+			b->failed = 1;
+			return m->o.skip_bad ? 0 : -1;
+		}
 		if (k == 0) { /* loop it */
 			audio_src_close(b->src);
 			b->src = NULL;
@@ -330,7 +540,7 @@ mix_bed(struct audio_mix *m, struct bed_state *b, float *out, const float *speec
 	}
 	double thr = db_to_lin(SIDECHAIN_DB);
 	/* a short window of the speech level decides the target */
-	double env = 0;
+	double env = b->env;
 	for (long i = 0; i < want; i++) {
 		double v = fabs(speech[a - m->pos + i]);
 		env = v > env ? v : env * 0.999;
@@ -339,6 +549,7 @@ mix_bed(struct audio_mix *m, struct bed_state *b, float *out, const float *speec
 		b->cur = target + (b->cur - target) * c;
 		out[a - m->pos + i] += (float)(m->sbuf[i] * b->gain * b->cur);
 	}
+	b->env = env;
 	return 0;
 }
 
@@ -349,6 +560,17 @@ audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 		n = AUDIO_BLOCK;
 	if (m->finished)
 		return 0;
+	long req = atomic_load(&m->stop_req_us);
+	if (req && !m->stop_len) {
+		m->stop_at = m->pos;
+		m->stop_len = (int64_t)((double)req * m->o.rate / 1e6);
+		if (m->stop_len < 1)
+			m->stop_len = 1;
+		double cut = (double)m->pos / m->o.rate;
+		for (size_t i = 0; i < m->nspans; i++)
+			if (!m->spans[i].skipped && m->spans[i].offset_s + m->spans[i].length_s > cut)
+				m->spans[i].cut = 1;
+	}
 	int64_t end = m->total;
 	if (m->stop_len && m->stop_at + m->stop_len < end)
 		end = m->stop_at + m->stop_len;
@@ -394,12 +616,19 @@ audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 void
 audio_mix_fade_out(struct audio_mix *m, double seconds)
 {
-	if (m->stop_len)
-		return;
-	m->stop_at = m->pos;
-	m->stop_len = (int64_t)(seconds * m->o.rate);
-	if (m->stop_len < 1)
-		m->stop_len = 1;
+	if (!(seconds > 0))
+		seconds = 0;
+	if (seconds > STOP_MAX_S)
+		seconds = STOP_MAX_S;
+	long us = (long)(seconds * 1e6);
+	long none = 0;
+	atomic_compare_exchange_strong(&m->stop_req_us, &none, us > 0 ? us : 1);
+}
+
+double
+audio_mix_cut_s(const struct audio_mix *m)
+{
+	return m->stop_len ? (double)m->stop_at / m->o.rate : -1;
 }
 
 double
@@ -434,8 +663,54 @@ audio_mix_free(struct audio_mix *m)
 		audio_src_close(m->beds[i].src);
 		free(m->beds[i].path);
 	}
+	for (size_t i = 0; i < m->nspans; i++)
+		free(m->reasons[i]);
+	free(m->reasons);
+	free(m->spans);
 	free(m->segs);
 	free(m->beds);
 	audio_limiter_free(m->lim);
 	free(m);
+}
+
+/* The loudness of a file after the output stage, at a given gain. */
+static double
+limited_loudness(const char *path, double gain, double seconds, int rate, double ceiling)
+{
+	char err[ERRLEN];
+	struct audio_seg seg = { .path = path, .gain_db = gain, .length_s = seconds, .bed = -1,
+				 .speech = 1 };
+	struct audio_mix_opts mo = { .rate = rate, .ceiling_dbtp = ceiling };
+	struct audio_mix *m = audio_mix_new(&seg, 1, NULL, 0, &mo, err);
+	if (!m)
+		return -70;
+	struct audio_meter *meter = audio_meter_new(rate);
+	float buf[AUDIO_BLOCK];
+	long n;
+	while ((n = audio_mix_read(m, buf, AUDIO_BLOCK, err)) > 0)
+		audio_meter_add(meter, buf, n);
+	double got = n < 0 ? -70 : audio_meter_lufs(meter);
+	audio_meter_free(meter);
+	audio_mix_free(m);
+	return got;
+}
+
+double
+audio_effective_lufs(const char *path, double lufs, double seconds, int rate, double target,
+		     double ceiling)
+{
+	double g0 = target - lufs;
+	double m0 = limited_loudness(path, g0, seconds, rate, ceiling);
+	if (m0 <= -70 || fabs(target - m0) < 0.1)
+		return target - g0;
+	double g1 = g0 + (target - m0);
+	double m1 = limited_loudness(path, g1, seconds, rate, ceiling);
+	if (m1 <= -70 || fabs(target - m1) < 0.1)
+		return target - g1;
+	double slope = (m1 - m0) / (g1 - g0);
+	if (slope < 0.3)
+		slope = 0.3;
+	if (slope > 1)
+		slope = 1;
+	return target - (g1 + (target - m1) / slope);
 }

@@ -5,6 +5,8 @@
  * first sample leaves at the instant asked for.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,42 @@ tts_opts_from(struct tts_opts *o, const struct pl_env *e)
 	};
 }
 
+/*
+ * The limiter-aware loudness of a clip, kept beside the render cache under
+ * the clip file's name (which holds its SHA-256) and the target: computed
+ * once per clip, not once per airing.
+ */
+static double
+clip_effective_lufs(const struct pl_item *it, const struct pl_env *e)
+{
+	const char *base = strrchr(it->path, '/');
+	base = base ? base + 1 : it->path;
+	char *memo = xasprintf("%s/clip-%s-%.1f-%.1f.lufs", e->cache_dir, base, e->loudness_lufs,
+			       e->true_peak_dbtp);
+	double v;
+	FILE *f = fopen(memo, "r");
+	int ok = f && fscanf(f, "%lf", &v) == 1;
+	if (f)
+		fclose(f);
+	if (!ok) {
+		v = audio_effective_lufs(it->path, it->lufs, it->length_s, e->sample_rate,
+					 e->loudness_lufs, e->true_peak_dbtp);
+		char err[ERRLEN];
+		if (mkdir_p(e->cache_dir, 0750, err) == 0) {
+			char *tmp = xasprintf("%s.tmp", memo);
+			f = fopen(tmp, "w");
+			if (f && fprintf(f, "%.3f\n", v) > 0 && fclose(f) == 0)
+				rename(tmp, memo);
+			else if (f)
+				fclose(f);
+			unlink(tmp);
+			free(tmp);
+		}
+	}
+	free(memo);
+	return v;
+}
+
 /* Opens a file to learn its length at the output rate; err names the clip. */
 static int
 file_length(struct pl_item *it, const struct pl_env *e, char *err)
@@ -139,6 +177,8 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 						return -1;
 					}
 					leave_out(it, xstrdup(e2));
+				} else {
+					it->lufs = clip_effective_lufs(it, e);
 				}
 				break;
 			}

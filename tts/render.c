@@ -166,53 +166,6 @@ evict(const struct tts_opts *o)
  * limiter takes a little off each peak.  Two passes through the limiter
  * converge to within a few hundredths of a LU.
  */
-/* The loudness of the entry after the output stage, at a given gain. */
-static double
-limited_loudness(const char *path, double gain, double seconds, int rate, const struct tts_opts *o)
-{
-	char err[ERRLEN];
-	struct audio_seg seg = { .path = path, .gain_db = gain, .length_s = seconds, .bed = -1,
-				 .speech = 1 };
-	struct audio_mix_opts mo = { .rate = rate, .ceiling_dbtp = o->true_peak_dbtp };
-	struct audio_mix *m = audio_mix_new(&seg, 1, NULL, 0, &mo, err);
-	struct audio_meter *meter = audio_meter_new(rate);
-	float buf[AUDIO_BLOCK];
-	long n;
-	while ((n = audio_mix_read(m, buf, AUDIO_BLOCK, err)) > 0)
-		audio_meter_add(meter, buf, n);
-	double got = n < 0 ? -70 : audio_meter_lufs(meter);
-	audio_meter_free(meter);
-	audio_mix_free(m);
-	return got;
-}
-
-/*
- * The loudness to gain this entry by so that, after the output stage's
- * true-peak limiter, it sounds at the target: speech is peaky, and the
- * limiter takes a little off each peak.  A secant step after a first
- * correction lands within about 0.1 LU.
- */
-static double
-effective_lufs(const char *path, double lufs, double seconds, int rate, const struct tts_opts *o)
-{
-	double target = o->loudness_lufs;
-	double g0 = target - lufs;
-	double m0 = limited_loudness(path, g0, seconds, rate, o);
-	if (m0 <= -70 || fabs(target - m0) < 0.1)
-		return target - g0;
-	double g1 = g0 + (target - m0);
-	double m1 = limited_loudness(path, g1, seconds, rate, o);
-	if (m1 <= -70 || fabs(target - m1) < 0.1)
-		return target - g1;
-	double slope = (m1 - m0) / (g1 - g0);
-	if (slope < 0.3)
-		slope = 0.3;
-	if (slope > 1)
-		slope = 1;
-	double g2 = g1 + (target - m1) / slope;
-	return target - g2;
-}
-
 int
 tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
 		 struct tts_entry *out, char *err)
@@ -261,7 +214,8 @@ tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const 
 	if (audio_writer_close(r.w, 0, err) < 0)
 		goto cleanup;
 	out->seconds = (double)r.frames / r.out_rate;
-	out->lufs = effective_lufs(flac, audio_meter_lufs(r.meter), out->seconds, r.out_rate, o);
+	out->lufs = audio_effective_lufs(flac, audio_meter_lufs(r.meter), out->seconds, r.out_rate,
+					 o->loudness_lufs, o->true_peak_dbtp);
 	/* what a hit will read back from the .info file */
 	out->lufs = round(out->lufs * 1000) / 1000;
 	out->seconds = round(out->seconds * 1000) / 1000;
