@@ -19,6 +19,8 @@
 
 #define MAX_RATE 384000
 #define MAX_CHANNELS 64
+/* EBU R128 gates 400 ms blocks: a shorter sound is measured looped to this. */
+#define MIN_MEASURE_S 0.4
 
 /* ---- meter ---- */
 
@@ -122,6 +124,34 @@ audio_resampler_free(struct audio_resampler *r)
 
 /* ---- decoding ---- */
 
+/*
+ * A WAV file whose data chunk says it is longer than the file: it was cut
+ * short (a copy that stopped, a recorder that crashed).  libsndfile plays
+ * what is there without complaint, so look at its log.  A size of 0 or
+ * 0xFFFFFFFF means "unknown" (a streamed write) and is fine.
+ */
+static int
+cut_short(SNDFILE *f, const SF_INFO *info, const char *path, char *err)
+{
+	if ((info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV &&
+	    (info->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAVEX)
+		return 0;
+	char log[4096];
+	sf_command(f, SFC_GET_LOG_INFO, log, sizeof log);
+	const char *p = strstr(log, "\ndata : ");
+	unsigned long long said, is;
+	if (!p || sscanf(p, "\ndata : %llu (should be %llu)", &said, &is) != 2)
+		return 0;
+	if (said == 0 || said >= 0xFFFFFFF0ULL || said <= is)
+		return 0;
+	/* bytes per frame, from what is there */
+	double bpf = info->frames > 0 ? (double)is / (double)info->frames : 0;
+	double whole = bpf > 0 ? (double)said / bpf : 0;
+	err_set(err, _("%s is cut short: its header promises %.1f s of sound but only %.1f s are there; copy the file again from where it came."),
+		path, whole / info->samplerate, (double)info->frames / info->samplerate);
+	return 1;
+}
+
 static SNDFILE *
 open_file(const char *path, SF_INFO *info, char *err)
 {
@@ -157,6 +187,10 @@ open_file(const char *path, SF_INFO *info, char *err)
 		sf_close(f);
 		return NULL;
 	}
+	if (cut_short(f, info, path, err)) {
+		sf_close(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -188,12 +222,22 @@ audio_probe(const char *path, struct audio_info *out, char *err)
 	float mono[AUDIO_BLOCK];
 	int64_t frames = 0;
 	long n;
+	/* the start is kept for a sound too short to measure as it is */
+	long keep = (long)(MIN_MEASURE_S * info.samplerate) + 1, kept = 0;
+	float *start = xmalloc(sizeof(float) * (size_t)keep);
 	while ((n = read_mono(f, info.channels, tmp, mono, AUDIO_BLOCK)) > 0) {
 		audio_meter_add(m, mono, n);
+		long k = n < keep - kept ? n : keep - kept;
+		memcpy(start + kept, mono, sizeof(float) * (size_t)k);
+		kept += k;
 		frames += n;
 	}
 	int bad = sf_error(f);
 	free(tmp);
+	/* what a listener hears of a 0.1 s beep is the beep, not the beep and silence */
+	for (int64_t fed = frames; !bad && frames > 0 && fed < keep; fed += frames)
+		audio_meter_add(m, start, (long)frames);
+	free(start);
 	if (bad) {
 		err_set(err, _("%s is damaged: %s after %.1f s."), path, sf_strerror(f),
 			(double)frames / info.samplerate);
@@ -214,7 +258,7 @@ audio_probe(const char *path, struct audio_info *out, char *err)
 	out->lufs = audio_meter_lufs(m);
 	out->true_peak_db = audio_meter_true_peak_db(m);
 	audio_meter_free(m);
-	return 0;
+	return sha256_file(path, out->sha256, err);
 }
 
 struct audio_src {

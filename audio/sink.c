@@ -4,6 +4,7 @@
  * null.  Each says how long its output latency is, so callers can tell when
  * a sample actually leaves.
  */
+#include <alsa/asoundlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <portaudio.h>
@@ -155,11 +156,25 @@ pa_down(void)
 	pa_up = 0;
 }
 
+/*
+ * ALSA's own messages (an underrun, a server that went away) are noise to an
+ * operator: PortAudio's return codes carry the failure into our sentence.
+ * LOAXA_AUDIO_DEBUG=1 lets them through.
+ */
+static void
+alsa_quiet(const char *file, int line, const char *fn, int e, const char *fmt, ...)
+{
+}
+
 static int
 pa_init(char *err)
 {
 	if (pa_up)
 		return 0;
+	if (!getenv("LOAXA_AUDIO_DEBUG"))
+		snd_lib_error_set_handler(alsa_quiet);
+	/* never start a JACK server just to look for devices */
+	setenv("JACK_NO_START_SERVER", "1", 0);
 	quiet_begin();
 	PaError e = Pa_Initialize();
 	quiet_end();

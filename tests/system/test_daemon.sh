@@ -122,6 +122,23 @@ log_check "[x['status'] for x in r if x['slot']=='miss'] == ['missed']" && ok ||
 stop_daemon
 grep -q 'STOPPING\|stopping' "$S/daemon.log" && ok || bad "no clean stop in the log"
 
+# --- a configuration naming a clip that is not there: refused at start and on reload
+cp "$S/loaxa.conf" "$S/good.conf"
+sed 's/{ queue = true; gap = 1.0; }/{ queue = true; gap = 1.0; }, { clip = "khong-co"; }/' "$S/good.conf" >"$S/bad.conf"
+err=$("$TOP/loaxad" --config "$S/bad.conf" 2>&1)
+rc=$?
+[ $rc = 1 ] && ok || bad "the daemon started with a missing clip (exit $rc)"
+echo "$err" | grep -q 'bad.conf:[0-9]*: programme "p" names the clip "khong-co"' && ok || bad "start refusal: $err"
+start_daemon "$S/loaxa.conf" || exit 1
+cp "$S/bad.conf" "$S/loaxa.conf"
+out=$(loaxa --config "$S/good.conf" reload 2>&1)
+rc=$?
+[ $rc = 1 ] && ok || bad "reload accepted a missing clip"
+echo "$out" | grep -q 'khong-co' && ok || bad "reload refusal: $out"
+loaxa --config "$S/good.conf" status >/dev/null && ok || bad "the daemon went away after a refused reload"
+cp "$S/good.conf" "$S/loaxa.conf"
+stop_daemon
+
 # --- the report counts what the daemon aired
 loaxa log --format json >"$S/log.json"
 loaxa report --format json >"$S/report.json"
