@@ -33,3 +33,8 @@ echo "  loaxa say (cache miss):     ${ours} s  = $(echo "scale=2; $ours / $espea
 echo "                              $(echo "scale=2; $espeak_sox / $ours" | bc)x faster than espeak-ng + sox (goal >= 1.5)"
 echo "  loaxa say (cache hit):      ${hit} s  = $(echo "scale=1; 100 * $hit / $ours" | bc)% of a miss (goal < 5%)"
 echo "  loudness: ${lufs} LUFS (target -16); peak RSS $(($(cat "$B/rss") / 1024)) MiB (goal <= 30)"
+# normalizer throughput: the three plans, 400 times over
+for _ in $(seq 400); do cat tests/data/plans/*.txt; done >"$B/big.txt"
+bytes=$(wc -c <"$B/big.txt")
+t0=$(now); ./loaxa normalize <"$B/big.txt" >/dev/null; t1=$(now)
+echo "  normalizer: $bytes bytes in $(echo "$t1 - $t0" | bc) s = $(echo "scale=1; $bytes / ($t1 - $t0) / 1000000" | bc) MB/s (goal >= 5)"

@@ -84,18 +84,55 @@ struct entry {
 	char *key, *spoken;
 };
 
+/* Entries in an array, found through an open-addressing hash of their keys:
+ * the normalizer asks for every word it reads. */
 struct tts_lexicon {
 	struct entry *e;
 	size_t n, cap;
+	size_t *slots; /* index + 1 into e, 0 = empty */
+	size_t nslots; /* a power of two, at least twice n */
 };
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
 
 static struct entry *
 find(const struct tts_lexicon *lex, const char *key)
 {
-	for (size_t i = 0; i < lex->n; i++)
-		if (strcmp(lex->e[i].key, key) == 0)
-			return &lex->e[i];
-	return NULL;
+	if (!lex->nslots)
+		return NULL;
+	for (size_t i = hash(key) & (lex->nslots - 1);; i = (i + 1) & (lex->nslots - 1)) {
+		size_t k = lex->slots[i];
+		if (!k)
+			return NULL;
+		if (strcmp(lex->e[k - 1].key, key) == 0)
+			return &lex->e[k - 1];
+	}
+}
+
+static void
+rehash(struct tts_lexicon *lex)
+{
+	size_t want = 64;
+	while (want < 2 * (lex->n + 1))
+		want *= 2;
+	if (want != lex->nslots) {
+		free(lex->slots);
+		lex->slots = xcalloc(want, sizeof *lex->slots);
+		lex->nslots = want;
+		for (size_t j = 0; j < lex->n; j++) {
+			size_t i = hash(lex->e[j].key) & (want - 1);
+			while (lex->slots[i])
+				i = (i + 1) & (want - 1);
+			lex->slots[i] = j + 1;
+		}
+	}
 }
 
 struct tts_lexicon *
@@ -117,6 +154,7 @@ tts_lexicon_free(struct tts_lexicon *lex)
 		free(lex->e[i].spoken);
 	}
 	free(lex->e);
+	free(lex->slots);
 	free(lex);
 }
 
@@ -139,6 +177,14 @@ tts_lexicon_add(struct tts_lexicon *lex, const char *acronym, const char *spoken
 	if (lex->n == lex->cap)
 		lex->e = xrealloc(lex->e, (lex->cap = lex->cap ? lex->cap * 2 : 256) * sizeof *lex->e);
 	lex->e[lex->n++] = (struct entry){ key, utf8_nfc(spoken) };
+	if (2 * lex->n > lex->nslots) {
+		rehash(lex);
+	} else {
+		size_t i = hash(key) & (lex->nslots - 1);
+		while (lex->slots[i])
+			i = (i + 1) & (lex->nslots - 1);
+		lex->slots[i] = lex->n;
+	}
 	return 0;
 }
 
