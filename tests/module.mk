@@ -46,3 +46,8 @@ check-system: all tests/system/wavcmp
 # bench/ programs (run by bench/*.sh)
 bench/fill: bench/fill.c libloaxa.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# make soak SOAK_KILLS=200: kill -9 the daemon at random moments, then check the log
+SOAK_KILLS ?= 200
+soak: all tests/system/wavcmp
+	SOAK_KILLS=$(SOAK_KILLS) sh tests/system/soak.sh

@@ -6,9 +6,10 @@ make -s tests/system/wavcmp || exit 1
 pass=0
 fail=0
 status=0
-for t in tests/system/test_*.sh; do
+# the soak runs short here (make soak runs 200 kills)
+for t in tests/system/test_*.sh tests/system/soak.sh; do
 	echo "== $t"
-	out=$(sh "$t" 2>&1)
+	out=$(SOAK_KILLS=${SOAK_KILLS:-20} sh "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | grep -vE '^(\s*$)' | tail -n 40
 	p=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -1)
