@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fills po/vi.po from po/loaxa.pot and the translation tables po/vi-*.txt
-(one `msgid<TAB>msgstr` a line, written with PO escapes \\n and \\").
+(one `msgid<TAB>msgstr` a line, written with PO escapes \\n and \\") and
+PO fragments po/vi-*.po (msgid/msgstr pairs).
 Prints the msgids that have no translation yet."""
 import glob, re, sys
 
@@ -15,6 +16,15 @@ for f in sorted(glob.glob('po/vi-*.txt')):
             continue
         k, v = line.split('\t', 1)
         table[k] = v
+
+# PO fragments (msgid/msgstr pairs, no header) count as tables too
+for f in sorted(glob.glob('po/vi-*.po')):
+    text = open(f, encoding='utf-8').read()
+    for m in re.finditer(r'msgid ((?:"(?:[^"\\]|\\.)*"\s*)+)msgstr ((?:"(?:[^"\\]|\\.)*"\s*)+)', text):
+        k = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        v = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+        if k and v and k not in table:
+            table[k] = v
 
 pot = open('po/loaxa.pot', encoding='utf-8').read()
 entries = pot.split('\n\n')
