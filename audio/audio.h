@@ -121,7 +121,8 @@ struct audio_mix *audio_mix_new(const struct audio_seg *segs, size_t n,
 struct audio_item {
 	const char *path;  /* NULL: silence of silence_s */
 	double silence_s;
-	double lufs;       /* the file's loudness (audio_probe); gained to the target */
+	double lufs;       /* the file's loudness (audio_probe); gained to the target
+			    * (at most +30 dB; a silent file, -70, not at all) */
 	double gain_db;    /* the item's own gain on top */
 	double fade_in, fade_out;
 	double crossfade;  /* overlap with the item before, both faded over it */
@@ -189,10 +190,17 @@ void audio_mix_free(struct audio_mix *m);
 double audio_effective_lufs(const char *path, double lufs, double seconds, int rate, double target,
 			    double ceiling);
 
-/* A limiter alone, for speech renders (tts). */
+/*
+ * The output stage's true-peak limiter alone (4x oversampled detector,
+ * 5 ms look-ahead, 80 ms release).
+ */
 struct audio_limiter;
 struct audio_limiter *audio_limiter_new(int rate, double ceiling_dbtp);
-/* Processes in place; the output is delayed by the look-ahead: call with NULL, 0 to flush. */
+/*
+ * Limits up to cap of buf's n frames into out and returns how many came
+ * out: fewer at first, as the look-ahead fills.  Call with NULL, 0 to flush
+ * until it returns 0; in total as many frames come out as went in.
+ */
 long audio_limiter_process(struct audio_limiter *l, float *buf, long n, float *out, long cap);
 void audio_limiter_free(struct audio_limiter *l);
 

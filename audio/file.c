@@ -125,6 +125,23 @@ audio_resampler_free(struct audio_resampler *r)
 /* ---- decoding ---- */
 
 /*
+ * libsndfile's reason, fit to go inside our sentence: without its
+ * "Error : " prefix and its final full stop.
+ */
+static const char *
+why(SNDFILE *f, char buf[ERRLEN])
+{
+	const char *s = sf_strerror(f);
+	if (strncmp(s, "Error : ", 8) == 0)
+		s += 8;
+	snprintf(buf, ERRLEN, "%s", s);
+	size_t n = strlen(buf);
+	while (n && (buf[n - 1] == '.' || buf[n - 1] == ' ' || buf[n - 1] == '\n'))
+		buf[--n] = 0;
+	return buf;
+}
+
+/*
  * A WAV file whose data chunk says it is longer than the file: it was cut
  * short (a copy that stopped, a recorder that crashed).  libsndfile plays
  * what is there without complaint, so look at its log.  A size of 0 or
@@ -171,8 +188,9 @@ open_file(const char *path, SF_INFO *info, char *err)
 	memset(info, 0, sizeof *info);
 	SNDFILE *f = sf_open(path, SFM_READ, info);
 	if (!f) {
+		char wb[ERRLEN];
 		err_set(err, _("%s is not an audio file loaxa can read (%s); use WAV, FLAC, Ogg Vorbis or MP3."),
-			path, sf_strerror(NULL));
+			path, why(NULL, wb));
 		return NULL;
 	}
 	if (info->samplerate < 1000 || info->samplerate > MAX_RATE) {
@@ -184,6 +202,11 @@ open_file(const char *path, SF_INFO *info, char *err)
 	if (info->channels < 1 || info->channels > MAX_CHANNELS) {
 		err_set(err, _("%s has %d channels; loaxa reads 1 to %d."), path, info->channels,
 			MAX_CHANNELS);
+		sf_close(f);
+		return NULL;
+	}
+	if (info->frames == 0) {
+		err_set(err, _("%s holds no audio (0 frames)."), path);
 		sf_close(f);
 		return NULL;
 	}
@@ -239,7 +262,8 @@ audio_probe(const char *path, struct audio_info *out, char *err)
 		audio_meter_add(m, start, (long)frames);
 	free(start);
 	if (bad) {
-		err_set(err, _("%s is damaged: %s after %.1f s."), path, sf_strerror(f),
+		char wb[ERRLEN];
+		err_set(err, _("%s is damaged: %s after %.1f s."), path, why(f, wb),
 			(double)frames / info.samplerate);
 		sf_close(f);
 		audio_meter_free(m);
@@ -319,7 +343,8 @@ audio_src_read(struct audio_src *s, float *buf, long n, char *err)
 			got += k;
 		}
 		if (got == 0 && sf_error(s->f)) {
-			err_set(err, _("%s is damaged: %s."), s->path, sf_strerror(s->f));
+			char wb[ERRLEN];
+			err_set(err, _("%s is damaged: %s."), s->path, why(s->f, wb));
 			return -1;
 		}
 		return got;
@@ -342,7 +367,8 @@ audio_src_read(struct audio_src *s, float *buf, long n, char *err)
 			long k = read_mono(s->f, s->info.channels, s->tmp, s->in, AUDIO_BLOCK);
 			if (k <= 0) {
 				if (sf_error(s->f)) {
-					err_set(err, _("%s is damaged: %s."), s->path, sf_strerror(s->f));
+					char wb[ERRLEN];
+			err_set(err, _("%s is damaged: %s."), s->path, why(s->f, wb));
 					return -1;
 				}
 				s->eof = 1;
@@ -402,7 +428,8 @@ audio_writer_open(const char *path, int rate, enum audio_format fmt, char *err)
 	w->tmp = xasprintf("%s.tmp%d", path, (int)getpid());
 	w->f = sf_open(w->tmp, SFM_WRITE, &info);
 	if (!w->f) {
-		err_set(err, _("Cannot write %s: %s."), path, sf_strerror(NULL));
+		char wb[ERRLEN];
+		err_set(err, _("Cannot write %s: %s."), path, why(NULL, wb));
 		free(w->path);
 		free(w->tmp);
 		free(w);
@@ -417,7 +444,8 @@ int
 audio_writer_write(struct audio_writer *w, const float *buf, long n, char *err)
 {
 	if (sf_writef_float(w->f, buf, n) != n) {
-		err_set(err, _("Cannot write %s: %s."), w->path, sf_strerror(w->f));
+		char wb[ERRLEN];
+		err_set(err, _("Cannot write %s: %s."), w->path, why(w->f, wb));
 		return -1;
 	}
 	return 0;

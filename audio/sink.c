@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <portaudio.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,31 +115,80 @@ null_close(struct audio_sink *s, char *err)
 /* ---- portaudio ---- */
 
 /*
- * PortAudio's probing of ALSA and JACK prints to stderr; keep our programs'
- * output clean by sending fd 2 to /dev/null while it probes.
+ * PortAudio's probing of ALSA and JACK prints to stderr, and so does its
+ * ALSA back end when a device fails ("Expression '...' failed in ...").
+ * Around its calls fd 2 goes into a pipe; afterwards what came through is
+ * passed on, except that noise: lines of ours (and of other threads, which
+ * may write in the meantime) are only delayed, never lost.  While probing
+ * (quiet_begin(1)) only lines that look like ours pass.  LOAXA_AUDIO_DEBUG=1
+ * passes everything.
  */
-static int quiet_fd = -1;
+static pthread_mutex_t quiet_lock = PTHREAD_MUTEX_INITIALIZER;
+static int quiet_fd = -1, quiet_pipe[2] = { -1, -1 }, quiet_probing;
 
 static void
-quiet_begin(void)
+quiet_begin(int probing)
 {
+	pthread_mutex_lock(&quiet_lock);
+	if (quiet_pipe[0] < 0 && pipe2(quiet_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		quiet_pipe[0] = quiet_pipe[1] = -1;
+		return;
+	}
 	fflush(stderr);
 	quiet_fd = dup(2);
-	int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (nul >= 0) {
-		dup2(nul, 2);
-		close(nul);
-	}
+	if (quiet_fd >= 0)
+		dup2(quiet_pipe[1], 2);
+	quiet_probing = probing;
+}
+
+static int
+is_noise(const char *line, int probing)
+{
+	static const char *const noise[] = {
+		"ALSA lib ", "Expression '", "Cannot connect to server", "jack server",
+		"JackShm", "Jack", "PaAlsa", "pa_linux_alsa", "bt_audio_service_open",
+	};
+	if (getenv("LOAXA_AUDIO_DEBUG"))
+		return 0;
+	if (strncmp(line, "loaxa", 5) == 0 || (line[0] == '<' && line[1] >= '0' && line[1] <= '7'))
+		return 0;
+	if (probing)
+		return 1;
+	for (size_t i = 0; i < ARRAY_LEN(noise); i++)
+		if (strstr(line, noise[i]))
+			return 1;
+	return 0;
 }
 
 static void
 quiet_end(void)
 {
+	if (quiet_pipe[0] < 0) {
+		pthread_mutex_unlock(&quiet_lock);
+		return;
+	}
 	if (quiet_fd >= 0) {
 		dup2(quiet_fd, 2);
 		close(quiet_fd);
 		quiet_fd = -1;
 	}
+	char buf[4096];
+	struct sbuf b = { 0 };
+	ssize_t n;
+	while ((n = read(quiet_pipe[0], buf, sizeof buf)) > 0)
+		sbuf_add(&b, buf, (size_t)n);
+	for (char *line = b.s; line && *line;) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+		char save = line[len];
+		line[len] = 0;
+		if (!is_noise(line, quiet_probing) && write(2, line, len) < 0)
+			break;
+		line[len] = save;
+		line += len;
+	}
+	sbuf_free(&b);
+	pthread_mutex_unlock(&quiet_lock);
 }
 
 /*
@@ -175,7 +225,7 @@ pa_init(char *err)
 		snd_lib_error_set_handler(alsa_quiet);
 	/* never start a JACK server just to look for devices */
 	setenv("JACK_NO_START_SERVER", "1", 0);
-	quiet_begin();
+	quiet_begin(1);
 	PaError e = Pa_Initialize();
 	quiet_end();
 	if (e != paNoError) {
@@ -235,7 +285,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 {
 	if (pa_init(err) < 0)
 		return -1;
-	quiet_begin();
+	quiet_begin(1);
 	PaDeviceIndex dev = find_device(o->device);
 	if (dev == paNoDevice) {
 		/* plugged in since PortAudio last looked? look again */
@@ -243,7 +293,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		pa_down();
 		if (pa_init(err) < 0)
 			return -1;
-		quiet_begin();
+		quiet_begin(1);
 		dev = find_device(o->device);
 	}
 	if (dev == paNoDevice) {
@@ -272,8 +322,10 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 	if (e != paNoError) {
 		err_set(err, _("Cannot open the audio device \"%s\" at %d Hz: %s."), di->name, o->rate,
 			Pa_GetErrorText(e));
+		quiet_begin(0);
 		if (s->pa)
 			Pa_CloseStream(s->pa);
+		quiet_end();
 		s->pa = NULL;
 		return -1;
 	}
@@ -288,7 +340,9 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 	s->rate = o->rate;
 	while (lead > 0) {
 		if (pa_write(s, zero, lead < AUDIO_BLOCK ? lead : AUDIO_BLOCK, err) < 0) {
+			quiet_begin(0);
 			Pa_CloseStream(s->pa);
+			quiet_end();
 			s->pa = NULL;
 			return -1;
 		}
@@ -314,7 +368,9 @@ pa_write(struct audio_sink *s, const float *buf, long n, char *err)
 {
 	int64_t last = mono_ms();
 	while (n > 0) {
+		quiet_begin(0);
 		signed long room = Pa_GetStreamWriteAvailable(s->pa);
+		quiet_end();
 		if (room < 0) {
 			err_set(err, _("The audio device failed: %s."), Pa_GetErrorText((PaError)room));
 			return -1;
@@ -330,7 +386,9 @@ pa_write(struct audio_sink *s, const float *buf, long n, char *err)
 			continue;
 		}
 		long k = room < n ? room : n;
+		quiet_begin(0);
 		PaError e = Pa_WriteStream(s->pa, buf, (unsigned long)k);
+		quiet_end();
 		if (e != paNoError && e != paOutputUnderflowed) {
 			err_set(err, _("The audio device failed: %s."), Pa_GetErrorText(e));
 			return -1;
@@ -356,8 +414,10 @@ pa_close(struct audio_sink *s, char *err)
 		char e2[ERRLEN];
 		while (tail > 0 && pa_write(s, zero, tail < AUDIO_BLOCK ? tail : AUDIO_BLOCK, e2) == 0)
 			tail -= AUDIO_BLOCK;
+		quiet_begin(0);
 		PaError e = Pa_StopStream(s->pa);
 		Pa_CloseStream(s->pa);
+		quiet_end();
 		if (e != paNoError && e != paStreamIsStopped) {
 			err_set(err, _("The audio device failed while finishing: %s."), Pa_GetErrorText(e));
 			rc = -1;
@@ -405,7 +465,9 @@ audio_sink_room(const struct audio_sink *s)
 {
 	if (!s->pa)
 		return AUDIO_BLOCK;
+	quiet_begin(0);
 	signed long n = Pa_GetStreamWriteAvailable(s->pa);
+	quiet_end();
 	return n < 0 ? AUDIO_BLOCK : n; /* an error shows on the next write */
 }
 
@@ -437,7 +499,7 @@ audio_devices(audio_device_cb cb, void *arg, char *err)
 	pa_down();
 	if (pa_init(err) < 0)
 		return -1;
-	quiet_begin();
+	quiet_begin(1);
 	int n = Pa_GetDeviceCount();
 	PaDeviceIndex def = Pa_GetDefaultOutputDevice();
 	quiet_end();
