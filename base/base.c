@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,16 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+void
+i18n_init(void)
+{
+	setlocale(LC_ALL, "");
+	const char *ld = getenv("LOAXA_LOCALEDIR");
+	bindtextdomain("loaxa", ld && *ld ? ld : LOCALEDIR);
+	bind_textdomain_codeset("loaxa", "UTF-8");
+	textdomain("loaxa");
+}
 
 static void
 oom(size_t n)

@@ -18,6 +18,12 @@
 #define _(s) gettext(s)
 #define N_(s) (s)
 
+/*
+ * Sets the locale from the environment and binds the "loaxa" text domain
+ * ($LOAXA_LOCALEDIR, for a build tree, else the installed one).
+ */
+void i18n_init(void);
+
 #define ERRLEN 512
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

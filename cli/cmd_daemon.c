@@ -76,14 +76,10 @@ ask(struct cli *cli, json_t *req)
 	return ans;
 }
 
+/* Prints the daemon's message, if any, and returns 0. */
 static int
-simple(struct cli *cli, const char *cmd)
+print_answer(json_t *ans)
 {
-	json_t *req = json_pack("{s:s}", "cmd", cmd);
-	json_t *ans = ask(cli, req);
-	json_decref(req);
-	if (!ans)
-		return 1;
 	const char *msg = json_string_value(json_object_get(ans, "message"));
 	if (msg)
 		printf("%s\n", msg);
@@ -91,30 +87,35 @@ simple(struct cli *cli, const char *cmd)
 	return 0;
 }
 
-int
-cmd_stop(struct cli *cli, int argc, char **argv)
+/* A request without arguments: `loaxa stop`, `loaxa reload`. */
+static int
+simple(struct cli *cli, int argc, char **argv, const char *usage)
 {
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0) {
-			printf(_("Usage: loaxa stop\n\nFades out what is airing now; the log records it as interrupted.\n"));
+			fputs(usage, stdout);
 			return 0;
 		}
-		return cli_usage_error("stop", _("unexpected argument '%s'"), argv[1]);
+		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[1]);
 	}
-	return simple(cli, "stop");
+	json_t *req = json_pack("{s:s}", "cmd", argv[0]);
+	json_t *ans = ask(cli, req);
+	json_decref(req);
+	return ans ? print_answer(ans) : 1;
+}
+
+int
+cmd_stop(struct cli *cli, int argc, char **argv)
+{
+	return simple(cli, argc, argv,
+		      _("Usage: loaxa stop\n\nFades out what is airing now; the log records it as interrupted.\n"));
 }
 
 int
 cmd_reload(struct cli *cli, int argc, char **argv)
 {
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0) {
-			printf(_("Usage: loaxa reload\n\nThe daemon re-reads its configuration; a configuration with errors is refused\nand the old one stays in force.\n"));
-			return 0;
-		}
-		return cli_usage_error("reload", _("unexpected argument '%s'"), argv[1]);
-	}
-	return simple(cli, "reload");
+	return simple(cli, argc, argv,
+		      _("Usage: loaxa reload\n\nThe daemon re-reads its configuration; a configuration with errors is refused\nand the old one stays in force.\n"));
 }
 
 int
@@ -166,13 +167,7 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "class", json_string(klass));
 	json_t *ans = ask(cli, req);
 	json_decref(req);
-	if (!ans)
-		return 1;
-	const char *msg = json_string_value(json_object_get(ans, "message"));
-	if (msg)
-		printf("%s\n", msg);
-	json_decref(ans);
-	return 0;
+	return ans ? print_answer(ans) : 1;
 }
 
 int

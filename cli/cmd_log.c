@@ -143,8 +143,10 @@ row(const struct store_log_row *r, void *arg)
 			kind && !r->it.completed ? _(" (cut)") : "");
 	}
 	x->rows++;
-	if (x->progress && x->rows % 50000 == 0)
-		fprintf(stderr, _("\r%ld rows written..."), x->rows);
+	if (x->progress && x->rows % 50000 == 0) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("%ld rows written..."), x->rows);
+	}
 	return 0;
 }
 
@@ -300,8 +302,10 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		cli_out_abort(&o);
 		return cli_error("%s", err);
 	}
-	if (x.progress && x.rows >= 50000)
-		fprintf(stderr, _("\r%ld rows written.   \n"), x.rows);
+	if (x.progress && x.rows >= 50000) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("%ld rows written.   \n"), x.rows);
+	}
 	if (x.format == 0 && !x.rows)
 		fprintf(x.f, _("(nothing in the log for this period)\n"));
 	return cli_out_commit(&o) < 0 ? 1 : 0;

@@ -3,7 +3,6 @@
  * (--config, --state-dir, wherever they stand), loads the configuration,
  * and hands the rest to one command of the table below.
  */
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,11 +75,7 @@ global_options(struct cli *cli, int *argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
-	const char *ld = getenv("LOAXA_LOCALEDIR");
-	bindtextdomain("loaxa", ld && *ld ? ld : LOCALEDIR);
-	bind_textdomain_codeset("loaxa", "UTF-8");
-	textdomain("loaxa");
+	i18n_init();
 
 	struct cli cli = { 0 };
 	if (global_options(&cli, &argc, argv) < 0)

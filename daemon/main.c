@@ -3,7 +3,6 @@
  * (systemd Type=notify); never daemonizes.  See loaxad(8) and loop.c.
  */
 #include <getopt.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -21,11 +20,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
-	const char *ld = getenv("LOAXA_LOCALEDIR");
-	bindtextdomain("loaxa", ld && *ld ? ld : LOCALEDIR);
-	bind_textdomain_codeset("loaxa", "UTF-8");
-	textdomain("loaxa");
+	i18n_init();
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 's' },
