@@ -1,7 +1,9 @@
 /*
  * bench/fill STATE_DIR ITEMS — fills a store through its own API with
  * ITEMS aired items over ten years (2016-2025): ten slots a day, about 27
- * bulletins an airing, a few hundred bulletins across the topics.
+ * bulletins an airing, a few hundred bulletins across the topics.  One
+ * airing in 97 is missed (no items), one in 31 interrupted (its last item
+ * cut), and each airing opens with a jingle clip, as real programmes do.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,14 +40,26 @@ main(int argc, char **argv)
 		store_begin(st, err);
 		ids[i] = b.id;
 	}
+	struct store_clip jingle = { .name = (char *)"nhạc hiệu", .kind = (char *)"jingle",
+				     .file = (char *)"jingle.flac", .duration_s = 5, .sample_rate = 48000,
+				     .channels = 1, .frames = 240000, .sha256 = (char *)"00" };
+	store_commit(st, err);
+	if (store_clip_add(st, &jingle, err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	store_begin(st, err);
 	int64_t t0 = (int64_t)1451606400 * 1000; /* 2016-01-01 */
 	long days = 3652, per_airing = target / (days * 10) + 1, n = 0;
 	static const char *const slots[] = { "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9" };
 	for (long d = 0; d < days && n < target; d++) {
 		for (int s = 0; s < 10 && n < target; s++) {
+			long no = d * 10 + s;
 			struct store_airing a = { .slot = (char *)slots[s], .program = (char *)"p",
 						  .scheduled_at = t0 + d * 86400000LL + s * 3600000LL,
-						  .status = (char *)(d % 97 == 0 ? "missed" : "completed"),
+						  .status = (char *)(d % 97 == 0   ? "missed"
+								     : no % 31 == 0 ? "interrupted"
+										    : "completed"),
 						  .lateness_ms = 1 };
 			a.started_at = a.scheduled_at + 1;
 			a.ended_at = a.scheduled_at + 600000;
@@ -58,7 +72,15 @@ main(int argc, char **argv)
 							       .kind = (char *)"bulletin",
 							       .bulletin_id = ids[(d * 7 + s * 3 + k) % 300],
 							       .bulletin_version = 1, .offset_s = 20.0 * k,
-							       .length_s = 20, .completed = 1 };
+							       .length_s = 20,
+							       .completed = no % 31 || k + 1 < per_airing };
+				if (k == 0) { /* the jingle: one of the ITEMS too */
+					it.kind = (char *)"clip";
+					it.bulletin_id = 0;
+					it.bulletin_version = 0;
+					it.clip_id = jingle.id;
+					it.length_s = 5;
+				}
 				if (store_aired_item_add(st, &it, err) < 0) {
 					fprintf(stderr, "%s\n", err);
 					return 1;

@@ -1,8 +1,11 @@
 /*
  * loaxa report — the monthly and period counts officers hand in: distinct
  * bulletins, airings, airtime, per topic and for CCHC against the monthly
- * target ("đạt" / "chưa đạt"), and the slots missed or failed.
+ * target ("đạt" / "chưa đạt"), and the slots missed or failed.  The
+ * counting itself is reports/'s; this file reads the options and picks
+ * the writer.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +15,6 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "reports/reports.h"
-
-static const char *const formats[] = { "text", "csv", "json", "xlsx", NULL };
 
 int
 cmd_report(struct cli *cli, int argc, char **argv)
@@ -31,9 +32,10 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	};
 	const char *month = NULL, *quarter = NULL, *period = NULL, *year = NULL, *topic = NULL,
 		   *out = NULL;
-	int format = 0, c;
+	int format = REPORT_TEXT, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': month = optarg; break;
 		case 'q': quarter = optarg; break;
@@ -42,7 +44,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		case 't': topic = optarg; break;
 		case 'o': out = optarg; break;
 		case 'f':
-			format = cli_parse_choice(optarg, formats);
+			format = report_format_parse(optarg);
 			if (format < 0)
 				return cli_usage_error("report", _("--format is text, csv, json or xlsx (got %s)"), optarg);
 			break;
@@ -51,11 +53,13 @@ cmd_report(struct cli *cli, int argc, char **argv)
 				 "                     --period q1|6m|9m|12m --year YYYY | --year YYYY]\n"
 				 "                    [--topic ID] [--format text|csv|json|xlsx] [-o FILE]\n\n"
 				 "Per month: distinct bulletins aired, bulletin airings, airtime, per topic\n"
-				 "and for CCHC against targets.cchc_per_month (đạt / chưa đạt); the slots\n"
+				 "and for CCHC against targets.cchc_per_month (met or not met); the slots\n"
 				 "missed or failed; and the period's totals.  Without a period: this month.\n"));
 			return 0;
+		case ':':
+			return cli_usage_error("report", _("%s needs a value"), argv[optind - 1]);
 		default:
-			return cli_usage_error("report", _("unknown option"));
+			return cli_usage_error("report", _("unknown option %s"), argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
@@ -66,7 +70,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("report", "%s", err);
 	if (topic && !config_topic_find(cli->cfg, topic))
 		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
-	if (format == 3 && (!out || strcmp(out, "-") == 0))
+	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	struct store *st = cli_store(cli);
 	if (!st)
@@ -74,38 +78,39 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, err);
 	if (!r)
 		return cli_error("%s", err);
+	if (report_empty(r) && format != REPORT_TEXT)
+		fprintf(stderr, _("loaxa: nothing was aired or missed in %s; the report is empty.\n"),
+			label);
+	struct cli_out o;
+	if (cli_out_open(&o, out) < 0) {
+		report_free(r);
+		return 1;
+	}
+	int w;
+	err[0] = 0;
+	switch (format) {
+	case REPORT_XLSX:
+		/* libxlsxwriter writes the file itself: the temporary one, renamed after */
+		w = report_write_xlsx(r, o.tmp, err);
+		break;
+	case REPORT_CSV:
+		w = report_write_csv(r, o.f);
+		break;
+	case REPORT_JSON:
+		w = report_write_json(r, o.f);
+		break;
+	default:
+		w = report_write_text(r, o.f);
+		break;
+	}
 	int rc = 0;
-	if (format == 3) {
-		/* libxlsxwriter writes the file itself: into a temporary name, renamed after */
-		struct cli_out o;
-		if (cli_out_open(&o, out) < 0) {
-			report_free(r);
-			return 1;
-		}
-		fclose(o.f);
-		o.f = NULL;
-		if (report_write_xlsx(r, o.tmp, err) < 0 || rename(o.tmp, o.path) < 0) {
-			cli_out_abort(&o);
-			rc = cli_error("%s", err[0] ? err : _("Cannot write the report."));
-		} else {
-			free(o.tmp);
-			free(o.path);
-		}
-	} else {
-		struct cli_out o;
-		if (cli_out_open(&o, out) < 0) {
-			report_free(r);
-			return 1;
-		}
-		int w = format == 0 ? report_write_text(r, o.f)
-			: format == 1 ? report_write_csv(r, o.f)
-				      : report_write_json(r, o.f);
-		if (w < 0) {
-			cli_out_abort(&o);
-			rc = cli_error(_("Cannot write the report."));
-		} else if (cli_out_commit(&o) < 0) {
-			rc = 1;
-		}
+	if (w < 0) {
+		int e = errno;
+		cli_out_abort(&o);
+		rc = err[0] ? cli_error("%s", err)
+			    : cli_error(_("Cannot write %s: %s."), out ? out : _("the output"), strerror(e));
+	} else if (cli_out_commit(&o) < 0) {
+		rc = 1;
 	}
 	report_free(r);
 	return rc;

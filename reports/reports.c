@@ -1,19 +1,18 @@
 /*
- * Monthly and period counts from the airing log, and their writers.  One
- * pass over the log rows of the period; distinct bulletins are kept in a
- * small sorted set per month and per topic.
+ * Periods and counts: the months of a period, and per month what counts
+ * under the rules (store_report_counts() applies them in SQL, one grouped
+ * row per bulletin and topic), then distinct bulletins per month, per
+ * topic and over the period, kept in small sorted sets.
  */
 #include "reports/reports.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xlsxwriter.h>
 
 #include "base/base.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "store/report_queries.h"
 
 /* ---- periods ---- */
 
@@ -104,6 +103,16 @@ month_start(int y, int m)
 	return (int64_t)mktime(&tm) * 1000;
 }
 
+int
+report_format_parse(const char *s)
+{
+	static const char *const names[] = { "text", "csv", "json", "xlsx" };
+	for (size_t i = 0; s && i < ARRAY_LEN(names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* ---- distinct sets ---- */
 
 struct idset {
@@ -133,22 +142,14 @@ idset_add(struct idset *s, int64_t id)
 	return 1;
 }
 
+/* The distinct sets behind one report_counts. */
 struct acc {
 	struct idset all, cchc;
 	struct idset *topic_sets; /* parallel to counts.by_topic */
 };
 
-struct build {
-	struct report *r;
-	const struct config *cfg;
-	struct acc *macc; /* per month */
-	struct acc tacc;  /* the period */
-	int y0, m0;
-	int64_t last_airing;
-};
-
 static struct report_topic *
-topic_slot(struct report_counts *c, struct acc *a, const char *topic)
+topic_slot(struct report_counts *c, struct acc *a, const struct config *cfg, const char *topic)
 {
 	for (size_t i = 0; i < c->n_topics; i++)
 		if (strcmp(c->by_topic[i].topic, topic) == 0)
@@ -159,62 +160,61 @@ topic_slot(struct report_counts *c, struct acc *a, const char *topic)
 	struct report_topic *t = &c->by_topic[c->n_topics++];
 	memset(t, 0, sizeof *t);
 	t->topic = xstrdup(topic);
+	const struct config_topic *ct = config_topic_find(cfg, topic);
+	t->name = ct ? ct->name : t->topic;
+	t->cchc = ct && ct->cchc;
 	return t;
 }
 
 static void
-count(struct report_counts *c, struct acc *a, const struct config *cfg, int64_t bulletin,
-      const char *topic, double length)
+count(struct report_counts *c, struct acc *a, const struct config *cfg,
+      const struct store_count_row *row)
 {
-	const struct config_topic *t = config_topic_find(cfg, topic);
-	c->airings++;
-	c->airtime_s += length;
-	if (idset_add(&a->all, bulletin))
-		c->bulletins++;
-	if (t && t->cchc && idset_add(&a->cchc, bulletin))
-		c->cchc_bulletins++;
-	struct report_topic *rt = topic_slot(c, a, topic);
+	struct report_topic *rt = topic_slot(c, a, cfg, row->topic);
 	size_t k = (size_t)(rt - c->by_topic);
-	rt->airings++;
-	rt->airtime_s += length;
-	if (idset_add(&a->topic_sets[k], bulletin))
+	c->airings += row->airings;
+	c->airtime_s += row->airtime_s;
+	if (idset_add(&a->all, row->bulletin_id))
+		c->bulletins++;
+	/* a topic the configuration no longer knows is not CCHC: say so, do not guess */
+	if (rt->cchc && idset_add(&a->cchc, row->bulletin_id))
+		c->cchc_bulletins++;
+	rt->airings += row->airings;
+	rt->airtime_s += row->airtime_s;
+	if (idset_add(&a->topic_sets[k], row->bulletin_id))
 		rt->bulletins++;
 }
 
+struct build {
+	struct report *r;
+	const struct config *cfg;
+	struct acc month, total;
+	size_t idx;
+};
+
 static int
-on_row(const struct store_log_row *row, void *arg)
+on_count(const struct store_count_row *row, void *arg)
 {
 	struct build *b = arg;
-	const char *st = row->a.status;
-	if (strcmp(st, "missed") == 0 || strcmp(st, "failed") == 0) {
-		if (b->last_airing != row->a.id) {
-			struct report *r = b->r;
-			r->missed = xrealloc(r->missed, (r->n_missed + 1) * sizeof *r->missed);
-			r->missed[r->n_missed++] = (struct report_missed){
-				row->a.slot ? xstrdup(row->a.slot) : NULL,
-				row->a.program ? xstrdup(row->a.program) : NULL, xstrdup(st),
-				row->a.reason ? xstrdup(row->a.reason) : NULL, row->a.scheduled_at,
-			};
-		}
-		b->last_airing = row->a.id;
+	if (!row->topic)
 		return 0;
-	}
-	b->last_airing = row->a.id;
-	/* the counting rule: completed airings, and what finished before a cut */
-	if (strcmp(st, "completed") != 0 && strcmp(st, "interrupted") != 0)
-		return 0;
-	if (!row->it.kind || strcmp(row->it.kind, "bulletin") != 0 || !row->it.completed ||
-	    !row->topic)
-		return 0;
-	time_t t = (time_t)(row->a.scheduled_at / 1000);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	int idx = (tm.tm_year + 1900 - b->y0) * 12 + (tm.tm_mon + 1 - b->m0);
-	if (idx < 0 || (size_t)idx >= b->r->n_months)
-		return 0;
-	count(&b->r->months[idx].c, &b->macc[idx], b->cfg, row->it.bulletin_id, row->topic,
-	      row->it.length_s);
-	count(&b->r->totals, &b->tacc, b->cfg, row->it.bulletin_id, row->topic, row->it.length_s);
+	count(&b->r->months[b->idx].c, &b->month, b->cfg, row);
+	count(&b->r->totals, &b->total, b->cfg, row);
+	return 0;
+}
+
+static int
+on_missed(const struct store_missed_row *row, void *arg)
+{
+	struct report *r = arg;
+	r->missed = xrealloc(r->missed, (r->n_missed + 1) * sizeof *r->missed);
+	r->missed[r->n_missed++] = (struct report_missed){
+		row->slot ? xstrdup(row->slot) : NULL,
+		row->program ? xstrdup(row->program) : NULL,
+		xstrdup(row->status),
+		row->reason ? xstrdup(row->reason) : NULL,
+		row->scheduled_at,
+	};
 	return 0;
 }
 
@@ -226,6 +226,31 @@ acc_free(struct acc *a, size_t ntopics)
 	for (size_t i = 0; i < ntopics; i++)
 		free(a->topic_sets[i].v);
 	free(a->topic_sets);
+	memset(a, 0, sizeof *a);
+}
+
+/* Position of a topic in the configuration; unknown ones after, by id. */
+static int
+topic_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct config *cfg = arg;
+	const struct report_topic *a = pa, *b = pb;
+	size_t ia = cfg->n_topics, ib = cfg->n_topics;
+	for (size_t i = 0; i < cfg->n_topics; i++) {
+		if (strcmp(cfg->topics[i].id, a->topic) == 0)
+			ia = i;
+		if (strcmp(cfg->topics[i].id, b->topic) == 0)
+			ib = i;
+	}
+	if (ia != ib)
+		return ia < ib ? -1 : 1;
+	return strcmp(a->topic, b->topic);
+}
+
+static void
+sort_topics(struct report_counts *c, const struct config *cfg)
+{
+	qsort_r(c->by_topic, c->n_topics, sizeof *c->by_topic, topic_cmp, (void *)cfg);
 }
 
 struct report *
@@ -235,29 +260,36 @@ report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 	struct report *r = xcalloc(1, sizeof *r);
 	r->n_months = (size_t)((y1 - y0) * 12 + (m1 - m0) + 1);
 	r->months = xcalloc(r->n_months, sizeof *r->months);
-	for (size_t i = 0; i < r->n_months; i++) {
-		int k = m0 - 1 + (int)i;
-		r->months[i].year = y0 + k / 12;
-		r->months[i].month = k % 12 + 1;
-		r->months[i].c.target = cfg->cchc_per_month;
-	}
 	r->from = month_start(y0, m0);
 	r->until = month_start(y1 + (m1 == 12), m1 % 12 + 1);
 	snprintf(r->label, sizeof r->label, "%s", label);
 	r->station = xstrdup(cfg->station_name);
-	struct build b = { .r = r, .cfg = cfg, .macc = xcalloc(r->n_months, sizeof *b.macc), .y0 = y0, .m0 = m0 };
-	int rc = store_log(st, r->from, r->until, NULL, topic, on_row, &b, err);
-	int all_met = 1;
-	for (size_t i = 0; i < r->n_months; i++) {
-		struct report_counts *c = &r->months[i].c;
-		c->met = c->cchc_bulletins >= c->target;
-		all_met &= c->met;
-		acc_free(&b.macc[i], c->n_topics);
+	struct build b = { .r = r, .cfg = cfg };
+	int rc = 0;
+	/* one grouped query per month: the month is cut in local time, here, not in SQL */
+	for (size_t i = 0; i < r->n_months && rc == 0; i++) {
+		struct report_month *m = &r->months[i];
+		int k = m0 - 1 + (int)i;
+		m->year = y0 + k / 12;
+		m->month = k % 12 + 1;
+		m->c.target = cfg->cchc_per_month;
+		int64_t from = month_start(m->year, m->month);
+		int64_t until = month_start(m->year + (m->month == 12), m->month % 12 + 1);
+		b.idx = i;
+		rc = store_report_counts(st, from, until, topic, on_count, &b, err);
+		acc_free(&b.month, m->c.n_topics);
+		m->c.met = m->c.cchc_bulletins >= m->c.target;
+		sort_topics(&m->c, cfg);
 	}
+	acc_free(&b.total, r->totals.n_topics);
+	sort_topics(&r->totals, cfg);
+	if (rc == 0)
+		rc = store_report_missed(st, r->from, r->until, on_missed, r, err);
+	/* the period is met when every month of it is */
 	r->totals.target = cfg->cchc_per_month * (int)r->n_months;
-	r->totals.met = all_met;
-	acc_free(&b.tacc, r->totals.n_topics);
-	free(b.macc);
+	r->totals.met = 1;
+	for (size_t i = 0; i < r->n_months; i++)
+		r->totals.met &= r->months[i].c.met;
 	if (rc < 0) {
 		report_free(r);
 		return NULL;
@@ -293,234 +325,8 @@ report_free(struct report *r)
 	free(r);
 }
 
-/* ---- writers ---- */
-
-static const char *
-met_word(int met)
-{
-	/* Vietnamese on purpose: the plans' own words, what the report is checked for */
-	return met ? "đạt" : "chưa đạt";
-}
-
-void
-report_csv_cell(FILE *f, const char *s, int last)
-{
-	s = s ? s : "";
-	int formula = s[0] && strchr("=+-@\t\r", s[0]);
-	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
-}
-
-static void
-hms(double s, char *buf, size_t n)
-{
-	long t = (long)(s + 0.5);
-	snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-}
-
-static int
-empty(const struct report *r)
+int
+report_empty(const struct report *r)
 {
 	return r->totals.airings == 0 && r->n_missed == 0;
-}
-
-/* Prints s right- or left-aligned in width characters (not bytes: Vietnamese headers). */
-static void
-col(FILE *f, const char *s, int width, int left)
-{
-	int chars = 0;
-	for (const char *p = s; *p; p++)
-		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	if (!left)
-		for (int i = chars; i < width; i++)
-			fputc(' ', f);
-	fputs(s, f);
-	if (left)
-		for (int i = chars; i < width; i++)
-			fputc(' ', f);
-}
-
-int
-report_write_text(const struct report *r, FILE *f)
-{
-	fprintf(f, _("%s — airing report %s\n\n"), r->station, r->label);
-	if (empty(r))
-		fprintf(f, _("Nothing was aired or missed in this period.\n\n"));
-	col(f, _("MONTH"), 8, 1);
-	const char *heads[] = { _("BULLETINS"), _("CCHC"), _("AIRINGS"), _("AIRTIME"), _("TARGET") };
-	const int widths[] = { 10, 10, 10, 11, 9 };
-	for (size_t i = 0; i < ARRAY_LEN(heads); i++)
-		col(f, heads[i], widths[i], 0);
-	fprintf(f, "  %s\n", _("MET"));
-	char t[32];
-	for (size_t i = 0; i < r->n_months; i++) {
-		const struct report_counts *c = &r->months[i].c;
-		hms(c->airtime_s, t, sizeof t);
-		char m[16];
-		snprintf(m, sizeof m, "%04d-%02d", r->months[i].year, r->months[i].month);
-		fprintf(f, "%-8s %9d %9d %9d %10s %8d  %s\n", m, c->bulletins, c->cchc_bulletins,
-			c->airings, t, c->target, met_word(c->met));
-	}
-	const struct report_counts *c = &r->totals;
-	hms(c->airtime_s, t, sizeof t);
-	col(f, _("TOTAL"), 8, 1);
-	fprintf(f, " %9d %9d %9d %10s %8d  %s\n", c->bulletins, c->cchc_bulletins, c->airings, t,
-		c->target, met_word(c->met));
-	if (c->n_topics) {
-		fprintf(f, _("\nBy topic over the period:\n"));
-		for (size_t i = 0; i < c->n_topics; i++) {
-			hms(c->by_topic[i].airtime_s, t, sizeof t);
-			fprintf(f, "  %-16s %5d %s, %5d %s, %s\n", c->by_topic[i].topic,
-				c->by_topic[i].bulletins, _("bulletins"), c->by_topic[i].airings,
-				_("airings"), t);
-		}
-	}
-	if (r->n_missed) {
-		fprintf(f, _("\nSlots missed or failed:\n"));
-		for (size_t i = 0; i < r->n_missed; i++) {
-			char when[32];
-			time_format(r->missed[i].scheduled_at, "%Y-%m-%d %H:%M", when, sizeof when);
-			fprintf(f, "  %s  %-8s %-12s %s\n", when, r->missed[i].slot ? r->missed[i].slot : "-",
-				_(r->missed[i].status), r->missed[i].reason ? r->missed[i].reason : "");
-		}
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-int
-report_write_csv(const struct report *r, FILE *f)
-{
-	fputs("\xef\xbb\xbf", f);
-	const char *h[] = { _("month"), _("distinct bulletins"), _("CCHC bulletins"),
-			    _("bulletin airings"), _("airtime (s)"), _("CCHC target"), _("met") };
-	for (size_t i = 0; i < ARRAY_LEN(h); i++)
-		report_csv_cell(f, h[i], i + 1 == ARRAY_LEN(h));
-	char buf[64];
-	for (size_t i = 0; i <= r->n_months; i++) {
-		const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-		if (i < r->n_months)
-			snprintf(buf, sizeof buf, "%04d-%02d", r->months[i].year, r->months[i].month);
-		else
-			snprintf(buf, sizeof buf, "%s", _("total"));
-		report_csv_cell(f, buf, 0);
-		snprintf(buf, sizeof buf, "%d", c->bulletins);
-		report_csv_cell(f, buf, 0);
-		snprintf(buf, sizeof buf, "%d", c->cchc_bulletins);
-		report_csv_cell(f, buf, 0);
-		snprintf(buf, sizeof buf, "%d", c->airings);
-		report_csv_cell(f, buf, 0);
-		snprintf(buf, sizeof buf, "%.0f", c->airtime_s);
-		report_csv_cell(f, buf, 0);
-		snprintf(buf, sizeof buf, "%d", c->target);
-		report_csv_cell(f, buf, 0);
-		report_csv_cell(f, met_word(c->met), 1);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-static json_t *
-counts_json(const struct report_counts *c)
-{
-	json_t *o = json_pack("{s:i,s:i,s:i,s:f,s:i,s:b}", "bulletins", c->bulletins,
-			      "cchc_bulletins", c->cchc_bulletins, "airings", c->airings,
-			      "airtime_s", c->airtime_s, "target", c->target, "met", c->met);
-	json_t *bt = json_object();
-	for (size_t i = 0; i < c->n_topics; i++)
-		json_object_set_new(bt, c->by_topic[i].topic,
-				    json_pack("{s:i,s:i,s:f}", "bulletins", c->by_topic[i].bulletins,
-					      "airings", c->by_topic[i].airings, "airtime_s",
-					      c->by_topic[i].airtime_s));
-	json_object_set_new(o, "by_topic", bt);
-	return o;
-}
-
-int
-report_write_json(const struct report *r, FILE *f)
-{
-	char from[16], until[16];
-	time_format(r->from, "%Y-%m-%d", from, sizeof from);
-	time_format(r->until - 1000, "%Y-%m-%d", until, sizeof until);
-	json_t *o = json_pack("{s:{s:s,s:s,s:s},s:s}", "period", "from", from, "until", until,
-			      "label", r->label, "station", r->station);
-	json_t *months = json_array();
-	for (size_t i = 0; i < r->n_months; i++) {
-		json_t *m = counts_json(&r->months[i].c);
-		char ym[16];
-		snprintf(ym, sizeof ym, "%04d-%02d", r->months[i].year, r->months[i].month);
-		json_object_set_new(m, "month", json_string(ym));
-		json_array_append_new(months, m);
-	}
-	json_object_set_new(o, "months", months);
-	json_object_set_new(o, "totals", counts_json(&r->totals));
-	json_t *missed = json_array();
-	for (size_t i = 0; i < r->n_missed; i++) {
-		char iso[40];
-		time_iso8601(r->missed[i].scheduled_at, iso);
-		json_array_append_new(missed, json_pack("{s:s,s:s?,s:s?,s:s,s:s?}", "scheduled_at", iso,
-							"slot", r->missed[i].slot, "program",
-							r->missed[i].program, "status", r->missed[i].status,
-							"reason", r->missed[i].reason));
-	}
-	json_object_set_new(o, "missed", missed);
-	json_object_set_new(o, "empty", json_boolean(empty(r)));
-	int rc = json_dumpf(o, f, JSON_INDENT(2));
-	fputc('\n', f);
-	json_decref(o);
-	return rc < 0 || ferror(f) ? -1 : 0;
-}
-
-int
-report_write_xlsx(const struct report *r, const char *path, char *err)
-{
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	if (!wb) {
-		err_set(err, _("Cannot write %s."), path);
-		return -1;
-	}
-	lxw_worksheet *ws = workbook_add_worksheet(wb, _("Report"));
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	worksheet_set_column(ws, 0, 0, 12, NULL);
-	worksheet_set_column(ws, 1, 6, 16, NULL);
-	char title[256];
-	snprintf(title, sizeof title, _("%s — airing report %s"), r->station, r->label);
-	worksheet_write_string(ws, 0, 0, title, bold);
-	const char *h[] = { _("month"), _("distinct bulletins"), _("CCHC bulletins"),
-			    _("bulletin airings"), _("airtime (s)"), _("CCHC target"), _("met") };
-	for (size_t i = 0; i < ARRAY_LEN(h); i++)
-		worksheet_write_string(ws, 2, (lxw_col_t)i, h[i], bold);
-	for (size_t i = 0; i <= r->n_months; i++) {
-		const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-		lxw_row_t row = (lxw_row_t)(3 + i);
-		char m[16];
-		if (i < r->n_months)
-			snprintf(m, sizeof m, "%04d-%02d", r->months[i].year, r->months[i].month);
-		else
-			snprintf(m, sizeof m, "%s", _("total"));
-		worksheet_write_string(ws, row, 0, m, i == r->n_months ? bold : NULL);
-		worksheet_write_number(ws, row, 1, c->bulletins, NULL);
-		worksheet_write_number(ws, row, 2, c->cchc_bulletins, NULL);
-		worksheet_write_number(ws, row, 3, c->airings, NULL);
-		worksheet_write_number(ws, row, 4, (double)(long)(c->airtime_s + 0.5), NULL);
-		worksheet_write_number(ws, row, 5, c->target, NULL);
-		worksheet_write_string(ws, row, 6, met_word(c->met), NULL);
-	}
-	lxw_error e = workbook_close(wb);
-	if (e != LXW_NO_ERROR) {
-		err_set(err, _("Cannot write %s: %s."), path, lxw_strerror(e));
-		return -1;
-	}
-	return 0;
 }

@@ -3,13 +3,17 @@
  * bulletins aired, how many times bulletins aired, the airtime, per topic
  * and for administrative reform (CCHC) as a whole against the monthly
  * target; the slots missed or failed; the totals as plans count them
- * (Q1 = January–March, 6 months = January–June, ...).  Written as text,
- * CSV (for spreadsheets; formulas neutralised), JSON and XLSX.
+ * (Q1 = January–March, 6 months = January–June, ...).  And the airing log
+ * exported one row per aired item.  Both are written as text, CSV (for
+ * spreadsheets: BOM, CRLF, formulas neutralised), JSON or XLSX.
  *
- * Counting: a bulletin counts in the local month of a completed airing
- * that contained it; in an interrupted airing only the items that finished
- * before the cut count; retired bulletins still count for the months they
- * aired.
+ * Counting (man/loaxa.1, "How bulletins are counted"; the SQL is store_report_counts()): a
+ * bulletin counts in the local month of the scheduled time of a completed
+ * airing that contained it; in an interrupted airing only the items that
+ * finished before the cut count; retired bulletins still count for the
+ * months they aired.
+ *
+ * Months are cut in the process time zone (config_apply_timezone()).
  */
 #ifndef LOAXA_REPORTS_H
 #define LOAXA_REPORTS_H
@@ -20,11 +24,19 @@
 
 struct config;
 struct store;
+struct store_log_row;
+
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_XLSX };
+
+/* "text", "csv", "json", "xlsx" -> enum report_format, else -1. */
+int report_format_parse(const char *s);
 
 struct report_topic {
-	char *topic;
-	int bulletins;      /* distinct */
-	int airings;        /* bulletin airings */
+	char *topic;     /* id */
+	const char *name; /* from the configuration, or the id; not owned */
+	int cchc;
+	int bulletins;   /* distinct */
+	int airings;     /* bulletin airings that count */
 	double airtime_s;
 };
 
@@ -32,7 +44,7 @@ struct report_counts {
 	int bulletins, cchc_bulletins, airings;
 	double airtime_s;
 	int target, met;
-	struct report_topic *by_topic;
+	struct report_topic *by_topic; /* in the configuration's topic order */
 	size_t n_topics;
 };
 
@@ -42,41 +54,69 @@ struct report_month {
 };
 
 struct report_missed {
-	char *slot, *program, *status, *reason;
+	char *slot, *program, *status, *reason; /* slot, program, reason may be NULL */
 	int64_t scheduled_at;
 };
 
 struct report {
-	int64_t from, until;   /* local midnight of the first day, of the day after */
+	int64_t from, until;   /* local midnight of the first day, of the day after the last */
 	char label[48];        /* "2025-03", "2025-Q1", "6m 2025", "2025" */
 	struct report_month *months;
 	size_t n_months;
-	struct report_counts totals;
+	struct report_counts totals; /* distinct over the period; target = months x monthly */
 	struct report_missed *missed;
 	size_t n_missed;
 	char *station;
 };
 
 /*
- * Parses the period options into months y0-m0 .. y1-m1 and a label.  Exactly
+ * Parses the period options into months y0-m0 .. y1-m1 and a label.  At most
  * one of month ("YYYY-MM"), quarter ("YYYY-Qn"), period ("q1|6m|9m|12m",
  * with year) or year may be given; none: the current month.  -1 with err.
  */
 int report_period(const char *month, const char *quarter, const char *period, const char *year,
 		  int *y0, int *m0, int *y1, int *m1, char *label, size_t labellen, char *err);
 
-/* Counts months y0-m0 .. y1-m1 (local time); topic filters when not NULL. */
+/*
+ * Counts months y0-m0 .. y1-m1 (local time); topic filters the counts when
+ * not NULL (the missed slots are listed whatever the topic).  NULL with err.
+ * Caller frees with report_free().
+ */
 struct report *report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 			    int m1, const char *label, const char *topic, char *err);
 void report_free(struct report *r);
+/* Nothing counted and nothing missed. */
+int report_empty(const struct report *r);
 
 int report_write_text(const struct report *r, FILE *f);
 int report_write_csv(const struct report *r, FILE *f);
 int report_write_json(const struct report *r, FILE *f);
-/* XLSX goes to a path (libxlsxwriter writes the file itself). */
+/* XLSX goes to a path (libxlsxwriter writes the file itself).  0 or -1 with err. */
 int report_write_xlsx(const struct report *r, const char *path, char *err);
+
+/*
+ * The airing log, streamed one row at a time (memory stays flat: XLSX in
+ * libxlsxwriter's constant-memory mode).  Text, CSV and JSON go to f;
+ * XLSX to xlsx_path.  title names the station and the period (XLSX title
+ * row).  report_log_finish() writes the ending, frees w, and returns 0 or
+ * -1 with err.
+ */
+struct report_log;
+struct report_log *report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path,
+				  const char *title, char *err);
+int report_log_row(struct report_log *w, const struct store_log_row *r);
+long report_log_count(const struct report_log *w);
+int report_log_finish(struct report_log *w, char *err);
 
 /* An RFC 4180 cell; a leading = + - @ tab or CR is neutralised with a quote. */
 void report_csv_cell(FILE *f, const char *s, int last);
+
+/* Terminal columns of UTF-8 s: combining marks (U+0300..U+036F) take none. */
+int report_width(const char *s);
+/*
+ * Writes s padded with spaces to `width` terminal columns (combining marks
+ * take none), on the left (left = 1) or the right; longer s is written whole.
+ */
+void report_pad(FILE *f, const char *s, int width, int left);
 
 #endif

@@ -1,114 +1,275 @@
 #!/bin/sh
 # loaxa log and loaxa report: counts and cells as officers will read them —
-# the CSV through a real CSV parser, the XLSX through LibreOffice — formula
-# injection neutralised, bad periods refused, nothing half-written.
+# the CSV through a real CSV parser (python3's csv), the XLSX through
+# LibreOffice (soffice --headless --convert-to csv) compared cell by cell
+# with the CSV — formula injection neutralised, Vietnamese headers under a
+# Vietnamese locale, bad periods refused, nothing half-written.
+#
+# The airings are written with SQL as the daemon's store_airing_add() /
+# store_aired_item_add() would write them (the daemon-made airings are
+# checked by the system tests); the unit test test_reports goes through
+# the store's API.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh
 DB="$LOAXA_STATE_DIR/loaxa.db"
 
-# an empty store: an empty report that says so
+# --- an empty store: an empty report that says so, exit 0
 run 0 loaxa report --month 2025-03
-expect_out "Nothing was aired"
+expect_out "Nothing was aired or missed"
+run 0 loaxa report --year 2025 --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["empty"] is True and len(r["months"]) == 12' && ok || bad "empty json"
+run 0 loaxa report --month 2025-03 --format csv -o "$T/empty.csv"
+expect_err "empty"
+run 0 loaxa log
+expect_out "nothing in the log"
 
 A=$(loaxa bulletin add --topic tthc --title "=HYPERLINK(\"http://evil\",\"bấm\")" --text "Tin một.")
 B=$(loaxa bulletin add --topic chinh-quyen-so --title "Dịch vụ công, trực tuyến" --text "Tin hai.")
-K=$(loaxa bulletin add --topic khac --title "Tiêm phòng" --text "Tin ba.")
-# airings as the daemon logs them (times in ms; 2025-03-03 05:30 +07 = 1740954600000)
+K=$(loaxa bulletin add --topic khac --title "@SUM(1+1) Tiêm phòng" --text "Tin ba.")
+[ -n "$A" ] && [ -n "$B" ] && [ -n "$K" ] && ok || bad "bulletin add"
+# airings as the daemon logs them (ms; 2025-03-03 05:30 +07 = 1740954600000):
+# 1 completed (A, B), 2 interrupted (K finished, A cut), 3 missed,
+# 4 completed in April (B), 5 failed in February, 6 completed 31 Jan 23:30
+# local (16:30 UTC: January, not February), 7 completed with B and a jingle.
 sqlite3 "$DB" <<SQL
-INSERT INTO airings (id, slot, program, scheduled_at, started_at, ended_at, status, lateness_ms, normalizer_version)
-  VALUES (1, 'sang', 'p', 1740954600000, 1740954600002, 1740954780000, 'completed', 2, 1),
-         (2, 'sang', 'p', 1741041000000, 1741041000001, 1741041100000, 'interrupted', 1, 1),
-         (3, 'chieu', 'p', 1741082400000, NULL, 1741082400000, 'missed', 0, 1),
-         (4, 'sang', 'p', 1743460200000, 1743460200003, 1743460300000, 'completed', 3, 1);
-UPDATE airings SET reason = 'daemon stopped' WHERE id = 2;
-UPDATE airings SET reason = 'the daemon was not running' WHERE id = 3;
-INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, offset_s, length_s, completed)
-  VALUES (1, 0, 'bulletin', $A, 1, 0, 60, 1), (1, 1, 'bulletin', $B, 1, 61, 60, 1),
-         (2, 0, 'bulletin', $K, 1, 0, 60, 1), (2, 1, 'bulletin', $A, 1, 61, 60, 0),
-         (4, 0, 'bulletin', $B, 1, 0, 60, 1);
+INSERT INTO clips (id, name, kind, file, duration_s, sample_rate, channels, frames, sha256, created_at)
+  VALUES (1, 'nhạc hiệu', 'jingle', 'x.flac', 5, 48000, 1, 240000, 'aa', 0);
+INSERT INTO airings (id, slot, program, scheduled_at, started_at, ended_at, status, reason, lateness_ms, audio_sha256, normalizer_version)
+  VALUES (1, 'sang', 'p', 1740954600000, 1740954600002, 1740954780000, 'completed', NULL, 2, 'ab12', 1),
+         (2, 'sang', 'p', 1741041000000, 1741041000001, 1741041100000, 'interrupted', 'daemon stopped', 1, NULL, 1),
+         (3, 'chieu', 'p', 1741082400000, NULL, 1741082400000, 'missed', 'the daemon was not running', 0, NULL, 1),
+         (4, 'sang', 'p', 1743460200000, 1743460200003, 1743460300000, 'completed', NULL, 3, NULL, 1),
+         (5, 'chieu', 'p', 1738749600000, NULL, 1738749600000, 'failed', '-rm -rf: sound card gone', 0, NULL, 1),
+         (6, 'dem', 'p', 1738341000000, 1738341000004, 1738341100000, 'completed', NULL, 4, NULL, 1),
+         (7, 'sang', 'p', 1741127400000, 1741127400005, 1741127500000, 'completed', NULL, 5, NULL, 1);
+INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, clip_id, offset_s, length_s, completed)
+  VALUES (1, 0, 'bulletin', $A, 1, NULL, 0, 60, 1), (1, 1, 'bulletin', $B, 1, NULL, 61, 60, 1),
+         (2, 0, 'bulletin', $K, 1, NULL, 0, 60, 1), (2, 1, 'bulletin', $A, 1, NULL, 61, 60, 0),
+         (4, 0, 'bulletin', $B, 1, NULL, 0, 60, 1), (6, 0, 'bulletin', $A, 1, NULL, 0, 45, 1),
+         (7, 0, 'clip', NULL, NULL, 1, 0, 5, 1), (7, 1, 'bulletin', $B, 1, NULL, 5, 30, 1);
 SQL
+# B is retired afterwards: it still counts for the months it aired
+loaxa bulletin retire "$B" >/dev/null 2>&1
 
-# --- the report: March met? A and B are CCHC and aired on 3 March: 2 -> đạt
-run 0 loaxa report --month 2025-03 --format json
+# --- the report's counts (JSON): March has A and B (CCHC) -> 2 = target: đạt;
+# the cut A does not count; January has A only -> chưa đạt
+run 0 loaxa report --period q1 --year 2025 --format json
 printf '%s' "$OUT" >"$T/r.json"
 python3 - "$T/r.json" <<'PY' && ok || bad "report json counts"
 import json, sys
 r = json.load(open(sys.argv[1]))
-m = r["months"][0]
-assert r["period"]["from"] == "2025-03-01" and r["period"]["until"] == "2025-03-31", r["period"]
-assert m["month"] == "2025-03" and m["bulletins"] == 3 and m["cchc_bulletins"] == 2, m
-assert m["airings"] == 3 and m["met"] is True and m["target"] == 2, m   # the cut A does not count
-assert m["by_topic"]["khac"]["bulletins"] == 1
-assert len(r["missed"]) == 1 and r["missed"][0]["status"] == "missed"
+assert r["period"]["from"] == "2025-01-01" and r["period"]["until"] == "2025-03-31", r["period"]
+jan, feb, mar = r["months"]
+assert [m["month"] for m in r["months"]] == ["2025-01", "2025-02", "2025-03"]
+assert jan["bulletins"] == 1 and jan["airings"] == 1 and jan["met"] is False, jan
+assert feb["bulletins"] == 0 and feb["met"] is False, feb
+assert mar["bulletins"] == 3 and mar["cchc_bulletins"] == 2, mar
+assert mar["airings"] == 4 and mar["airtime_s"] == 210 and mar["met"] is True and mar["target"] == 2, mar
+assert mar["by_topic"]["khac"]["bulletins"] == 1 and mar["by_topic"]["khac"]["cchc"] is False
+assert mar["by_topic"]["chinh-quyen-so"]["airings"] == 2
+t = r["totals"]
+assert t["bulletins"] == 3 and t["cchc_bulletins"] == 2 and t["airings"] == 5 and t["target"] == 6 and t["met"] is False, t
+assert [m["status"] for m in r["missed"]] == ["failed", "missed"], r["missed"]
+assert r["missed"][1]["scheduled_at"] == "2025-03-04T17:00:00.000+07:00"
+assert r["empty"] is False
 PY
 run 0 loaxa report --period q1 --year 2025
-expect_out "2025-03 +3 +2 +3 .* đạt"
-expect_out "2025-01 .* chưa đạt"
+expect_out "2025-03 +3 +2 +4 +0:03:30 +2  đạt"
+expect_out "2025-01 +1 +1 +1 +0:00:45 +2  chưa đạt"
+expect_out "TOTAL +3 +2 +5 .* chưa đạt"
+expect_out "2025-03-04 17:00  chieu .*missed"
 run 0 loaxa report --quarter 2025-Q2 --format csv
-printf '%s' "$OUT" | grep -q "2025-04,1,1,1,60,2,chưa đạt" && ok || bad "Q2 csv: $OUT"
+printf '%s' "$OUT" | grep -q "^2025-04,1,1,1,0:01:00,2,chưa đạt" && ok || bad "Q2 csv: $OUT"
+run 0 loaxa report --month 2025-03 --topic khac --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; m=json.load(sys.stdin)["months"][0]; assert m["bulletins"] == 1 and m["cchc_bulletins"] == 0 and m["met"] is False, m' && ok || bad "topic filter"
+run 0 loaxa report --period 6m --year 2025 --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r["months"]) == 6 and r["period"]["until"] == "2025-06-30" and r["totals"]["airings"] == 6' && ok || bad "6m"
 
-# --- CSV through a real parser; the injected formula neutralised
+# --- the log: JSON with issue 4's fields, one row per item, one per empty airing
+run 0 loaxa log --format json
+printf '%s' "$OUT" >"$T/log.json"
+python3 - "$T/log.json" <<'PY' && ok || bad "log json"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 10, len(rows)
+need = "airing_id slot program scheduled_at started_at ended_at status reason lateness_ms kind bulletin_id bulletin_version title topic class offset_s length_s audio_sha256".split()
+for r in rows:
+    assert all(k in r for k in need), r
+first = rows[0]
+assert first["scheduled_at"] == "2025-01-31T23:30:00.000+07:00" and first["started_at"] == "2025-01-31T23:30:00.004+07:00", first
+m = [r for r in rows if r["status"] == "missed"][0]
+assert m["kind"] is None and m["bulletin_id"] is None and m["started_at"] is None and m["lateness_ms"] is None
+j = [r for r in rows if r["kind"] == "clip"][0]
+assert j["bulletin_id"] is None and j["title"] is None and j["clip"] == "nhạc hiệu"
+assert rows[1]["audio_sha256"] is None and [r for r in rows if r["airing_id"] == 1][0]["audio_sha256"] == "ab12"
+PY
+run 0 loaxa log --month 2025-03 --status missed --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert len(r) == 1 and r[0]["status"] == "missed"' && ok || bad "--status"
+run 0 loaxa log --topic khac --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert [x["topic"] for x in r] == ["khac"]' && ok || bad "--topic"
+run 0 loaxa log --from 2025-03-04 --until 2025-03-04 --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert sorted({x["airing_id"] for x in r}) == [2, 3], r' && ok || bad "--from/--until inclusive"
+
+# --- CSV through a real parser; the injected formulas neutralised
 run 0 loaxa log --month 2025-03 --format csv -o "$T/log.csv"
-python3 - "$T/log.csv" "$A" <<'PY' && ok || bad "log csv"
+python3 - "$T/log.csv" <<'PY' && ok || bad "log csv"
 import csv, sys
 raw = open(sys.argv[1], "rb").read()
-assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 head, body = rows[0], rows[1:]
-assert len(body) == 5, body
+assert head[:3] == ["date", "time", "slot"] and len(head) == 12, head
+assert len(body) == 7, body
 titles = [r[5] for r in body]
 assert "'=HYPERLINK(\"http://evil\",\"bấm\")" in titles, titles
-assert not any(t.startswith("=") for t in titles)
+assert "'@SUM(1+1) Tiêm phòng" in titles
 assert "Dịch vụ công, trực tuyến" in titles
-assert any(r[9] == "missed" for r in body)
+assert not any(c[:1] in "=+-@" for r in body for c in r if c), body
+assert any(r[9] == "missed" and r[10] == "the daemon was not running" for r in body)
+assert body[0][:2] == ["2025-03-03", "05:30:00"] and body[0][8] == "60.0" and body[0][11] == "2"
+PY
+run 0 loaxa report --year 2025 --format csv -o "$T/y.csv"
+python3 - "$T/y.csv" <<'PY' && ok || bad "report csv: failed reason neutralised"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert ["2025-02-05 17:00", "chieu", "p", "failed", "'-rm -rf: sound card gone"] in rows, rows
 PY
 if locale -a | grep -qi '^vi_VN.utf-\?8$'; then
-	LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" log --month 2025-03 --format csv | head -1 | grep -q "ngày,giờ,khung giờ" && ok || bad "Vietnamese CSV headers"
+	# our fragment's translations (po/vi-reports.po), compiled here, and the merged catalogue
+	mkdir -p "$T/locale/vi/LC_MESSAGES"
+	{ printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'; cat "$TOP/po/vi-reports.po"; } |
+		msgfmt -o "$T/locale/vi/LC_MESSAGES/loaxa.mo" - && ok || bad "po/vi-reports.po does not compile"
+	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" log --month 2025-03 --format csv >"$T/vi.csv"
+	head -1 "$T/vi.csv" | grep -q "ngày,giờ,khung giờ,chương trình,bản tin,tiêu đề,chủ đề,loại,độ dài (giây),kết quả,lý do,độ trễ (ms)" && ok || bad "Vietnamese log CSV headers: $(head -1 "$T/vi.csv")"
+	grep -q "60.0" "$T/vi.csv" && ok || bad "CSV numbers keep a point under vi_VN"
+	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" report --period q1 --year 2025 --format csv >"$T/vi-r.csv"
+	head -1 "$T/vi-r.csv" | grep -q "tháng,số bản tin,bản tin CCHC,lượt phát tin,thời lượng,chỉ tiêu CCHC,kết quả" && ok || bad "Vietnamese report CSV headers: $(head -1 "$T/vi-r.csv")"
+	grep -q "^tổng,3,2,5,0:04:15,6,chưa đạt" "$T/vi-r.csv" && ok || bad "Vietnamese total row"
+	# the text report stays aligned with Vietnamese headers
+	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" report --period q1 --year 2025 >"$T/vi.txt"
+	python3 - "$T/vi.txt" <<'PY' && ok || bad "Vietnamese text report misaligned"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+i = next(k for k, l in enumerate(lines) if l.startswith("THÁNG"))
+table = lines[i:i + 5]
+ends = {len(l.rstrip().rsplit("  ", 1)[0]) for l in table}
+assert len(ends) == 1, table
+PY
+else
+	bad "the vi_VN.UTF-8 locale is missing (scripts/deps generates it)"
 fi
 
-# --- XLSX: LibreOffice reads the same cells as the CSV
-run 0 loaxa report --period q1 --year 2025 --format xlsx -o "$T/q1.xlsx"
-run 0 loaxa report --period q1 --year 2025 --format csv -o "$T/q1.csv"
-if command -v soffice >/dev/null; then
-	mkdir -p "$T/lo"
-	HOME="$T" timeout 120 soffice --headless --convert-to csv:"Text - txt - csv (StarCalc)":44,34,76 \
-		--outdir "$T/lo" "$T/q1.xlsx" >/dev/null 2>&1
-	mv "$T/lo/q1.csv" "$T/lo.csv"
-	cp "$T/q1.csv" "$T/ours.csv"
-	python3 - "$T/lo.csv" "$T/ours.csv" <<'PY' && ok || bad "LibreOffice's cells differ from the CSV's"
+# --- XLSX: LibreOffice reads the same cells as the CSV (report and log)
+# compare.py LO_CSV OURS_CSV: LibreOffice's sheet minus its title row, blank
+# rows and trailing empty cells dropped on both sides
+cat >"$T/compare.py" <<'PY'
 import csv, sys
-lo = [r for r in csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")) if any(r)]
-ours = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="")))
-# LibreOffice's sheet: title, blank, header, months..., total
-assert lo[0][0].startswith("Đài truyền thanh"), lo[0]
-table = [r[:7] for r in lo[1:]]
-assert table == ours, (table, ours)
+def rows(p):
+    out = []
+    for r in csv.reader(open(p, encoding="utf-8-sig", newline="")):
+        while r and r[-1] == "":
+            r.pop()
+        if r:
+            out.append(r)
+    return out
+lo, ours = rows(sys.argv[1]), rows(sys.argv[2])
+assert lo[0][0].startswith(sys.argv[3]), lo[0]
+# an XLSX string cell is never a formula: it keeps "=..." as written, where
+# the CSV cell carries the neutralising quote; no other difference allowed
+lo = [["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in r] for r in lo]
+assert lo[1:] == ours, "\n".join(map(str, [x for x in zip(lo[1:], ours) if x[0] != x[1]][:5] or [len(lo) - 1, len(ours)]))
 PY
+to_csv() { # XLSX -> CSV with LibreOffice (UTF-8, comma, as shown)
+	mkdir -p "$T/lo"
+	HOME="$T" timeout 180 soffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true' \
+		--outdir "$T/lo" "$1" >/dev/null 2>&1
+}
+if command -v soffice >/dev/null; then
+	run 0 loaxa report --period q1 --year 2025 --format xlsx -o "$T/q1.xlsx"
+	run 0 loaxa report --period q1 --year 2025 --format csv -o "$T/q1.csv"
+	run 0 loaxa log --format xlsx -o "$T/log-all.xlsx"
+	run 0 loaxa log --format csv -o "$T/log-all.csv"
+	to_csv "$T/q1.xlsx"
+	to_csv "$T/log-all.xlsx"
+	python3 "$T/compare.py" "$T/lo/q1.csv" "$T/q1.csv" "Đài truyền thanh cơ sở: airing report q1 2025" &&
+		ok || bad "LibreOffice's cells of the report XLSX differ from the CSV's"
+	python3 "$T/compare.py" "$T/lo/log-all.csv" "$T/log-all.csv" "Đài truyền thanh cơ sở: airing log" &&
+		ok || bad "LibreOffice's cells of the log XLSX differ from the CSV's"
+	# months and dates are real dates (2025-01-01 = serial 45658), no cell is a formula
+	unzip -p "$T/q1.xlsx" xl/worksheets/sheet1.xml >"$T/q1.xml"
+	unzip -p "$T/log-all.xlsx" xl/worksheets/sheet1.xml >"$T/log.xml"
+	grep -q '<c r="A4" s="[0-9]*"><v>45658</v>' "$T/q1.xml" && ok || bad "the month cell is not a real date"
+	grep -q '<c r="A4" s="[0-9]*"><v>45688</v>' "$T/log.xml" && ok || bad "the log's date cell is not a real date"
+	! grep -q '<f>' "$T/q1.xml" "$T/log.xml" && ok || bad "an XLSX cell holds a formula"
 else
 	bad "soffice is missing (scripts/deps installs libreoffice-calc-nogui)"
 fi
 
-# --- bad periods and outputs: a sentence, exit 2 or 1, nothing left behind
+# --- bad input: a sentence, exit 2 (usage) or 1, nothing left behind
 run 2 loaxa report --month 2025-13
 expect_err "2025-13"
 run 2 loaxa report --quarter 2025-Q5
 expect_err "2025-Q5"
 run 2 loaxa report --period 7m --year 2025
 expect_err "q1, 6m, 9m or 12m"
+run 2 loaxa report --period 6m
+expect_err "needs --year"
 run 2 loaxa report --month 2025-01 --quarter 2025-Q1
 expect_err "one period"
+run 2 loaxa report --year 2025 --month 2025-01
+expect_err "one period"
+run 2 loaxa report --year 25
+expect_err "YYYY"
+run 2 loaxa report --format pdf
+expect_err "text, csv, json or xlsx"
+run 2 loaxa report --year 2025 --format xlsx
+expect_err "needs -o"
+run 1 loaxa report --year 2025 --topic nope
+expect_err "no topic \"nope\""
+run 2 loaxa report --month
+expect_err "needs a value"
 run 2 loaxa log --from 2025-03-10 --until 2025-03-01
 expect_err "before --from"
+run 2 loaxa log --from 2025-02-30
+expect_err "2025-02-30"
+run 2 loaxa log --month 2025-00
+expect_err "2025-00"
+run 2 loaxa log --status playing
+expect_err "playing"
+run 2 loaxa log --month 2025-03 --from 2025-03-01
+expect_err "not both"
 run 1 loaxa report --year 2025 --format csv -o "$T/no/such/dir/r.csv"
 expect_err "no/such/dir"
+run 1 loaxa log --format xlsx -o "$T/no/such/dir/l.xlsx"
+expect_err "no/such/dir"
+[ ! -e "$T/no" ] && ok || bad "something was created for the missing directory"
 mkdir -p "$T/ro"
 chmod 555 "$T/ro"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if [ "$(id -u)" = 0 ]; then
+	# root writes anywhere: drop to nobody for this one
 	chmod 755 "$T"
 	chmod -R a+rwX "$LOAXA_STATE_DIR" "$LOAXA_CONFIG"
 	run 1 setpriv --reuid=65534 --regid=65534 --clear-groups env LOAXA_CONFIG="$LOAXA_CONFIG" \
 		LOAXA_STATE_DIR="$LOAXA_STATE_DIR" "$TOP/loaxa" report --year 2025 -o "$T/ro/r.txt"
 	expect_err "ro/r.txt"
+	run 1 setpriv --reuid=65534 --regid=65534 --clear-groups env LOAXA_CONFIG="$LOAXA_CONFIG" \
+		LOAXA_STATE_DIR="$LOAXA_STATE_DIR" "$TOP/loaxa" log --format xlsx -o "$T/ro/l.xlsx"
+	expect_err "ro/l.xlsx"
+else
+	run 1 loaxa report --year 2025 -o "$T/ro/r.txt"
+	expect_err "ro/r.txt"
 fi
 [ -z "$(ls -A "$T/ro")" ] && ok || bad "something was left in the read-only directory"
+# an export that fails half-way (3000 rows; the file may not grow past 100 KB) leaves nothing
+S2="$T/big-state"
+loaxa --state-dir "$S2" log >/dev/null
+sqlite3 "$S2/loaxa.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+  INSERT INTO airings (slot, program, scheduled_at, status, reason)
+  SELECT 'sang', 'p', 1740954600000 + i * 60000, 'missed', 'the daemon was not running' FROM n"
+run 1 sh -c 'trap "" XFSZ; ulimit -f 200; exec "$0" --state-dir "$2" log --format csv -o "$1"' \
+	"$TOP/loaxa" "$T/big.csv" "$S2"
+expect_err "big.csv: File too large"
+[ ! -e "$T/big.csv" ] && [ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok || bad "a failed export left a file behind"
+run 0 loaxa log --format csv -o "$T/ok.csv"
+[ -s "$T/ok.csv" ] && [ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok || bad "a temporary file was left behind"
 finish

@@ -3,7 +3,8 @@
  * interrupted ones only for what finished before the cut; missed and failed
  * are listed, not counted; retired bulletins still count; months cut in
  * local time), the CCHC target, periods, and the CSV writer's neutralising
- * of formulas.
+ * of formulas; the report against an independent count of random airings;
+ * the log writers (issue 4's JSON fields, CSV, aligned text).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "base/base.h"
 #include "config/config.h"
@@ -128,12 +130,149 @@ counts_follow_the_rules(void **state)
 	assert_int_equal(r->n_missed, 2);
 	assert_string_equal(r->missed[0].status, "missed");
 	assert_string_equal(r->missed[1].status, "failed");
+	/* by topic, in the configuration's order: tthc before chinh-quyen-so */
+	assert_int_equal(jan->n_topics, 2);
+	assert_string_equal(jan->by_topic[0].topic, "tthc");
+	assert_int_equal(jan->by_topic[0].airings, 2);
+	assert_true(jan->by_topic[0].cchc);
+	assert_string_equal(jan->by_topic[1].topic, "chinh-quyen-so");
+	assert_int_equal(jan->by_topic[1].airings, 3);
+	assert_string_equal(jan->by_topic[1].name, "Xây dựng chính quyền điện tử, chính quyền số");
 	report_free(r);
-	/* by topic, and a topic filter */
-	r = report_build(st, cfg, 2025, 1, 2025, 1, "2025-01", "tthc", err);
+	/* a topic filter counts that topic only; missed slots are still listed */
+	r = report_build(st, cfg, 2025, 1, 2025, 2, "x", "tthc", err);
 	assert_int_equal(r->months[0].c.bulletins, 1);
 	assert_int_equal(r->months[0].c.airings, 2);
+	assert_int_equal(r->n_missed, 2);
 	report_free(r);
+	/* a period with nothing: empty, says so, every month "chưa đạt" */
+	r = report_build(st, cfg, 2024, 1, 2024, 12, "2024", NULL, err);
+	assert_true(report_empty(r));
+	assert_int_equal(r->n_months, 12);
+	assert_false(r->totals.met);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(report_write_text(r, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "Nothing was aired or missed"));
+	free(buf);
+	report_free(r);
+}
+
+/*
+ * The report agrees with an independent count of what was inserted: random
+ * airings over three months (all statuses, cuts, clips and speech between
+ * bulletins, a bulletin whose second version changed topic, airings a
+ * minute either side of local midnight at month ends), counted here by the
+ * rule, then compared month by month and over the period.
+ */
+#define RB 12 /* bulletins */
+static void
+report_equals_an_independent_count(void **state)
+{
+	char err[ERRLEN];
+	struct store *s2;
+	char d2[64];
+	strcpy(d2, "/tmp/loaxa-test-reports2-XXXXXX");
+	assert_non_null(mkdtemp(d2));
+	assert_int_equal(store_open(d2, &s2, err), 0);
+	static const char *const topics[] = { "tthc", "khac", "the-che", "cong-vu" };
+	int64_t ids[RB];
+	for (int i = 0; i < RB; i++) {
+		struct store_bulletin b = { .title = (char *)"Tin", .topic = (char *)topics[i % 4],
+					    .klass = (char *)"normal", .state = (char *)"approved",
+					    .text = (char *)"Nội dung.", .airings_wanted = 5 };
+		assert_int_equal(store_bulletin_add(s2, &b, err), 0);
+		ids[i] = b.id;
+	}
+	/* bulletin 1 (tthc) becomes "khac" in version 2: its version-2 airings are not CCHC */
+	struct store_bulletin b1;
+	assert_int_equal(store_bulletin_get(s2, ids[0], &b1, err), 0);
+	free(b1.topic);
+	b1.topic = xstrdup("khac");
+	assert_int_equal(store_bulletin_update(s2, &b1, err), 0);
+	store_bulletin_clear(&b1);
+	static const char *const statuses[] = { "completed", "completed", "completed", "interrupted",
+						"missed", "failed", "started" };
+	/* expected[month][bulletin] airings and airtime; cchc per month as a set */
+	int exp_air[3][RB] = { { 0 } }, exp_cchc[3][RB] = { { 0 } };
+	double exp_time[3] = { 0 };
+	int exp_missed = 0;
+	srand(42);
+	int64_t base = at("2025-04-01 00:00");
+	for (int n = 0; n < 400; n++) {
+		int64_t t;
+		if (n % 50 == 0) /* a minute before or after a local month boundary */
+			t = at(n % 100 ? "2025-05-31 23:59" : "2025-06-01 00:00");
+		else
+			t = base + (int64_t)(rand() % (91 * 24)) * 3600000LL + (n % 7) * 60000;
+		const char *stt = statuses[rand() % ARRAY_LEN(statuses)];
+		char slot[16];
+		snprintf(slot, sizeof slot, "s%d", n);
+		struct store_airing a = { .slot = slot, .program = (char *)"p", .scheduled_at = t,
+					  .started_at = t + 1, .status = (char *)stt };
+		assert_int_equal(store_airing_add(s2, &a, err), 0);
+		time_t tt = (time_t)(t / 1000);
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		int mi = tm.tm_mon - 3; /* April = 0 */
+		if (!strcmp(stt, "missed") || !strcmp(stt, "failed")) {
+			exp_missed += mi >= 0 && mi < 3;
+			continue;
+		}
+		int items = 1 + rand() % 5;
+		double off = 0;
+		for (int k = 0; k < items; k++) {
+			int kindr = rand() % 4; /* 0, 1: bulletin; 2: clip-less speech; 3: silence */
+			int bi = rand() % RB, ver = bi == 0 && rand() % 2 ? 2 : 1;
+			double len = 10 + rand() % 50;
+			int completed = strcmp(stt, "interrupted") || k < items / 2;
+			struct store_aired_item it = {
+				.airing_id = a.id, .seq = k,
+				.kind = (char *)(kindr < 2 ? "bulletin" : kindr == 2 ? "tts" : "silence"),
+				.bulletin_id = kindr < 2 ? ids[bi] : 0, .bulletin_version = kindr < 2 ? ver : 0,
+				.offset_s = off, .length_s = len, .completed = completed,
+			};
+			off += len;
+			assert_int_equal(store_aired_item_add(s2, &it, err), 0);
+			if (kindr >= 2 || !completed || !strcmp(stt, "started") || mi < 0 || mi > 2)
+				continue;
+			exp_air[mi][bi]++;
+			exp_time[mi] += len;
+			const char *topic = ver == 2 ? "khac" : topics[bi % 4];
+			if (strcmp(topic, "khac") != 0)
+				exp_cchc[mi][bi] = 1;
+		}
+	}
+	struct report *r = report_build(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", NULL, err);
+	assert_non_null(r);
+	int tot_b = 0, tot_a = 0, seen[RB] = { 0 };
+	for (int m = 0; m < 3; m++) {
+		int nb = 0, na = 0, nc = 0;
+		for (int i = 0; i < RB; i++) {
+			nb += exp_air[m][i] > 0;
+			na += exp_air[m][i];
+			nc += exp_cchc[m][i];
+			seen[i] |= exp_air[m][i] > 0;
+		}
+		tot_a += na;
+		assert_int_equal(r->months[m].c.bulletins, nb);
+		assert_int_equal(r->months[m].c.airings, na);
+		assert_int_equal(r->months[m].c.cchc_bulletins, nc);
+		assert_true(r->months[m].c.airtime_s == exp_time[m]);
+		assert_int_equal(r->months[m].c.met, nc >= 2);
+	}
+	for (int i = 0; i < RB; i++)
+		tot_b += seen[i];
+	assert_int_equal(r->totals.bulletins, tot_b);
+	assert_int_equal(r->totals.airings, tot_a);
+	assert_int_equal((int)r->n_missed, exp_missed);
+	report_free(r);
+	store_close(s2);
+	char *cmd = xasprintf("rm -rf %s", d2);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
 }
 
 static void
@@ -174,6 +313,111 @@ csv_cells_cannot_run_as_formulas(void **state)
 	free(buf);
 }
 
+static void
+csv_matches_the_report_and_marks_the_target(void **state)
+{
+	char err[ERRLEN];
+	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, err);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(report_write_csv(r, f), 0);
+	fclose(f);
+	assert_memory_equal(buf, "\xef\xbb\xbf", 3);
+	/* months as YYYY-MM, airtime as h:mm:ss, CRLF, the plan's words */
+	assert_non_null(strstr(buf, "\r\n2025-01,2,2,5,0:05:00,2,đạt\r\n"));
+	assert_non_null(strstr(buf, "\r\n2025-02,1,1,2,0:02:00,2,chưa đạt\r\n"));
+	assert_non_null(strstr(buf, "\r\ntotal,2,2,8,0:08:00,6,chưa đạt\r\n"));
+	/* the missed and failed slots, with their local time */
+	assert_non_null(strstr(buf, "\r\n2025-02-04 17:00,chieu,p,missed,"));
+	assert_null(strstr(buf, "\n\n")); /* blank rows are CRLF too */
+	free(buf);
+	/* XLSX into a directory that does not exist: a sentence naming it */
+	assert_int_equal(report_write_xlsx(r, "/nonexistent/dir/r.xlsx", err), -1);
+	assert_non_null(strstr(err, "/nonexistent/dir/r.xlsx"));
+	report_free(r);
+}
+
+static int
+log_row(const struct store_log_row *row, void *arg)
+{
+	return report_log_row(arg, row);
+}
+
+/* The log, as JSON (issue 4's fields), CSV and aligned text. */
+static void
+log_writers(void **state)
+{
+	char err[ERRLEN];
+	static const enum report_format fmts[] = { REPORT_JSON, REPORT_CSV, REPORT_TEXT };
+	char *out[3];
+	for (int i = 0; i < 3; i++) {
+		size_t len = 0;
+		FILE *f = open_memstream(&out[i], &len);
+		struct report_log *w = report_log_new(fmts[i], f, NULL, "t", err);
+		assert_non_null(w);
+		assert_int_equal(store_log(st, at("2025-02-04 00:00"), at("2025-02-05 00:00"), NULL, NULL,
+					   log_row, w, err), 0);
+		assert_int_equal(report_log_count(w), 3);
+		assert_int_equal(report_log_finish(w, err), 0);
+		fclose(f);
+	}
+	json_error_t je;
+	json_t *a = json_loads(out[0], 0, &je);
+	assert_non_null(a);
+	assert_int_equal(json_array_size(a), 3);
+	static const char *const fields[] = { "airing_id", "slot", "program", "scheduled_at",
+					      "started_at", "ended_at", "status", "reason",
+					      "lateness_ms", "kind", "bulletin_id", "bulletin_version",
+					      "title", "topic", "class", "offset_s", "length_s",
+					      "audio_sha256" };
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < ARRAY_LEN(fields); i++)
+			assert_non_null(json_object_get(json_array_get(a, k), fields[i]));
+	json_t *cut = json_array_get(a, 1), *missed = json_array_get(a, 2);
+	assert_string_equal(json_string_value(json_object_get(cut, "scheduled_at")),
+			    "2025-02-04T05:30:00.000+07:00");
+	assert_string_equal(json_string_value(json_object_get(cut, "status")), "interrupted");
+	assert_true(json_is_false(json_object_get(cut, "completed")));
+	assert_true(json_is_null(json_object_get(missed, "kind")));
+	assert_string_equal(json_string_value(json_object_get(missed, "status")), "missed");
+	json_decref(a);
+	/* CSV: header and three rows, length with a point */
+	assert_non_null(strstr(out[1], "\r\n2025-02-04,05:30:00,sang,p,1,Tin,tthc,normal,60.0,interrupted,,0\r\n"));
+	/* text: every line's columns line up to the title column */
+	char *line = out[2], *nl;
+	int col = -1;
+	while ((nl = strchr(line, '\n'))) {
+		*nl = 0;
+		char *title = strstr(line, line == out[2] ? "TITLE" : "Tin");
+		if (title) {
+			int c = report_width(line) - report_width(title);
+			assert_true(col < 0 || c == col);
+			col = c;
+		}
+		line = nl + 1;
+	}
+	assert_true(col > 0);
+	for (int i = 0; i < 3; i++)
+		free(out[i]);
+}
+
+static void
+width_counts_characters_not_bytes(void **state)
+{
+	assert_int_equal(report_width("chưa đạt"), 8);
+	assert_int_equal(report_width("Đ"), 1);
+	assert_int_equal(report_width("D\xcc\x9b"), 1); /* D + combining horn */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_pad(f, "đạt", 5, 1);
+	report_pad(f, "1", 3, 0);
+	fclose(f);
+	assert_string_equal(buf, "đạt    1");
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -181,6 +425,10 @@ main(void)
 		cmocka_unit_test(counts_follow_the_rules),
 		cmocka_unit_test(periods_are_the_plans_periods),
 		cmocka_unit_test(csv_cells_cannot_run_as_formulas),
+		cmocka_unit_test(report_equals_an_independent_count),
+		cmocka_unit_test(csv_matches_the_report_and_marks_the_target),
+		cmocka_unit_test(log_writers),
+		cmocka_unit_test(width_counts_characters_not_bytes),
 	};
 	return cmocka_run_group_tests_name("reports", tests, setup, teardown);
 }

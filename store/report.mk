@@ -1,0 +1,1 @@
+LIB_OBJS += store/report_queries.o
