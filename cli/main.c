@@ -122,6 +122,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	int rc = cmd->fn(&cli, argc - 1, argv + 1);
+	tts_done();
 	store_close(cli.store);
 	tts_lexicon_free(cli.lex);
 	config_free(cli.cfg);

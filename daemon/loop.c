@@ -960,6 +960,7 @@ out:
 		close(d->wdfd);
 	if (d->evfd >= 0)
 		close(d->evfd);
+	tts_done(); /* the workers are stopped: no job is left */
 	store_close(d->st);
 	sched_free(d->sched);
 	tts_lexicon_free(d->lex);

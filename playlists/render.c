@@ -148,11 +148,9 @@ leave_out(struct pl_item *it, char *why)
 	it->skipped = why;
 }
 
-int
-pl_render(struct pl_program *p, const struct pl_env *e, char *err)
+static int
+render_items(struct pl_program *p, const struct pl_env *e, const struct tts_opts *o, char *err)
 {
-	struct tts_opts to;
-	tts_opts_from(&to, e);
 	for (size_t i = 0; i < p->n; i++) {
 		struct pl_item *it = &p->items[i];
 		char e2[ERRLEN];
@@ -183,7 +181,7 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 				break;
 			}
 			struct tts_entry te;
-			if (tts_cache_render(&to, e->lex, it->text, &te, e2) < 0) {
+			if (tts_cache_render(o, e->lex, it->text, &te, e2) < 0) {
 				if (it->kind == PL_BULLETIN)
 					err_set(err, _("bulletin %lld cannot be read aloud: %s"),
 						(long long)it->bulletin_id, e2);
@@ -198,7 +196,13 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 			break;
 		}
 	}
-	/* the cap: fixed items stay; queue bulletins go in while they fit */
+	return 0;
+}
+
+/* The cap (fixed items stay; queue bulletins go in while they fit), then the timeline. */
+static int
+lay_out(struct pl_program *p, char *err)
+{
 	if (p->max_s > 0) {
 		double fixed = 0;
 		for (size_t i = 0; i < p->n; i++)
@@ -234,6 +238,34 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 	}
 	p->length_s = end;
 	return 0;
+}
+
+int
+pl_render(struct pl_program *p, const struct pl_env *e, char *err)
+{
+	struct tts_opts to;
+	tts_opts_from(&to, e);
+	/*
+	 * The programme's own speech is pinned in the render cache while it is
+	 * rendered: a small cache_mb must not evict the first bulletin to make
+	 * room for the second.
+	 */
+	char (*keys)[65] = xcalloc(p->n ? p->n : 1, sizeof *keys);
+	const char **pins = xcalloc(p->n ? p->n : 1, sizeof *pins);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pl_item *it = &p->items[i];
+		char e2[ERRLEN];
+		if (it->kind != PL_SILENCE && !it->path && it->text &&
+		    tts_cache_key(&to, e->lex, it->text, keys[to.n_pinned], e2) == 0)
+			pins[to.n_pinned] = keys[to.n_pinned], to.n_pinned++;
+	}
+	to.pinned = pins;
+	int rc = render_items(p, e, &to, err);
+	free(pins);
+	free(keys);
+	if (rc < 0)
+		return -1;
+	return lay_out(p, err);
 }
 
 /* The segments and beds the mixer plays. */

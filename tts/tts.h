@@ -13,7 +13,7 @@
 /* ---- Normalizer, lexicon, lint ------------------------------------------ */
 
 /* Goes into the render-cache key and the airing log; bump on any change of output. */
-#define TTS_NORMALIZER_VERSION 1
+#define TTS_NORMALIZER_VERSION 2
 
 struct tts_lexicon;
 
@@ -66,38 +66,101 @@ const char *tts_lint_kind_name(enum tts_lint_kind k);
 
 /* ---- Engines and rendering ---------------------------------------------- */
 
-/* What rendering needs, filled by the caller from the configuration. */
+/*
+ * What rendering needs, filled by the caller from the configuration
+ * (tts.*, audio.sample_rate, audio.loudness_lufs, audio.true_peak_dbtp) and
+ * STATE_DIR/cache.  Zero-initialise; the pointers are borrowed for the call
+ * (tts_job_submit() copies them).
+ */
 struct tts_opts {
-	const char *engine;  /* espeak | command | fake */
-	const char *voice;   /* vi, vi-vn-x-central, vi-vn-x-south */
-	const char *command; /* command engine: reads text on stdin, writes the WAV named by $1 */
-	int rate, pitch;
-	int sample_rate;     /* of what is rendered */
-	double loudness_lufs, true_peak_dbtp;
-	const char *cache_dir;
-	int cache_mb;
+	const char *engine;    /* espeak | command | fake */
+	const char *voice;     /* espeak: vi, vi-vn-x-central, vi-vn-x-south */
+	const char *command;   /* command engine: "program [args]", run without a shell; it
+				* reads the text on stdin and writes a WAV to the path it gets
+				* as its last argument */
+	int command_timeout_s; /* 0: 120 s */
+	int rate, pitch;       /* words a minute (80-450; 0: 150), pitch 0-99 */
+	int sample_rate;       /* of what is rendered: 48000 */
+	double loudness_lufs, true_peak_dbtp; /* target (-16) and ceiling (-1) */
+	const char *cache_dir; /* STATE_DIR/cache; created when missing */
+	int cache_mb;          /* size bound of the cache; 0: none */
+	/* cache keys (tts_cache_key()) an upcoming airing needs: never evicted */
+	const char *const *pinned;
+	size_t n_pinned;
 };
 
+/* A rendered item in the cache. */
 struct tts_entry {
-	char *path;     /* the cached FLAC; caller frees */
-	double lufs;    /* the loudness to gain it by: measured, corrected for the limiter */
+	char *path;     /* DIR/KEY.flac, mono at sample_rate; caller frees */
+	double lufs;    /* its integrated loudness: gain it by target - lufs (at most
+			 * +1 dB, which keeps it under the ceiling) */
 	double seconds;
+	char key[65];
 };
 
 /*
- * The cached rendering of text (normalized, then synthesised, at
- * sample_rate, mono), rendering it on a miss.  "Nothing to say" when the
- * text has no words.  Synthesis is serialised inside: espeak-ng is not
- * thread-safe; call from one worker thread to keep the event loop free.
+ * The cache key of text under o: SHA-256 of its spoken form, the engine,
+ * voice, command, rate, pitch, TTS_NORMALIZER_VERSION, sample rate, loudness
+ * target and ceiling.  -1 with err when the text cannot be normalized or
+ * has nothing to say.
+ */
+int tts_cache_key(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
+		  char key[65], char *err);
+
+/*
+ * The cached rendering of text, rendering it on a miss: normalized,
+ * synthesised, resampled to sample_rate, mono, limited under the ceiling,
+ * kept as DIR/KEY.flac with its loudness in DIR/KEY.info.  A hit does no
+ * synthesis.  "Nothing to say" when the text has no words.  Waits for the
+ * synthesis thread; the daemon uses tts_job_submit() instead.
  */
 int tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
 		     struct tts_entry *out, char *err);
-/* Speech for text in a WAV file at the loudness target, under the ceiling. */
+
+/*
+ * Speech for text in a 16-bit WAV file at sample_rate, mono, at the
+ * loudness target (within 0.5 LU) under the true-peak ceiling: `loaxa say`.
+ * From the cache when it holds the text; else rendered straight into the
+ * file (not kept in the cache), written to wav.tmp and renamed.
+ */
 int tts_render_wav(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
 		   const char *wav, char *err);
+
 /* Checks that the engine and voice can be used (lists the installed voices if not). */
 int tts_check(const struct tts_opts *o, char *err);
+
+/*
+ * Rendering without blocking: a job goes to the one synthesis thread (all
+ * engines run there, as espeak-ng is not thread-safe) and its fd (an
+ * eventfd) becomes readable when it is done; poll it, then call
+ * tts_job_finish().  The text is normalized, and a cache hit found, before
+ * submit returns; a hit's job is done at once.  NULL with err when the text
+ * cannot be normalized, has nothing to say, or the options are unusable.
+ */
+struct tts_job;
+struct tts_job *tts_job_submit(const struct tts_opts *o, const struct tts_lexicon *lex,
+			       const char *text, char *err);
+int tts_job_fd(const struct tts_job *j);
+/* Asks a job to stop soon; tts_job_finish() then fails with "stopped". */
+void tts_job_cancel(struct tts_job *j);
+/* Waits for the job if needed, gives its result like tts_cache_render(), frees j. */
+int tts_job_finish(struct tts_job *j, struct tts_entry *out, char *err);
+
+/*
+ * Evicts least recently used entries (a hit counts as a use) until the
+ * cache fits in cache_mb, never a pinned one.  Rendering does this after
+ * each new entry; call it when the bound or the pinned set changes.
+ */
+void tts_cache_trim(const struct tts_opts *o);
+
 /* How many syntheses ran in this process (tests: a cache hit synthesises nothing). */
 unsigned long tts_synth_count(void);
+
+/*
+ * Stops the synthesis thread once its queue is empty and releases
+ * espeak-ng.  Call once at exit (after the last job is finished); rendering
+ * again afterwards starts it again.
+ */
+void tts_done(void);
 
 #endif
