@@ -90,6 +90,15 @@ has_vowel(const char *low)
 }
 
 static int
+ascii_only(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int
 is_roman(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -133,8 +142,13 @@ check_letters(struct lint *l, const struct tts_lexicon *lex, const char *s, size
 	char *low = vi_lower(s, n);
 	int vowel = has_vowel(low);
 	free(low);
-	/* short fragments and vowel-less runs are damage; longer words are foreign names */
-	if (chars <= 3 || !vowel)
+	/*
+	 * Vowel-less runs and fragments of one or two letters are damage.  A
+	 * word in plain Latin letters is a foreign name or loanword (Zalo, app,
+	 * fanpage) and is left alone; a word with Vietnamese letters or tone
+	 * marks that is no syllable lost letters ("iến" for "kiến").
+	 */
+	if (chars <= 2 || !vowel || !ascii_only(s, n))
 		add(l, TTS_LINT_DAMAGED_SYLLABLE, line, col, s, n,
 		    xasprintf(_("\"%.*s\" is not a Vietnamese syllable: letters may have been lost when the text was copied"),
 			      (int)n, s));
@@ -157,6 +171,11 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 	size_t i = 0;
 	const char *line_start = text;
 	int sent_syll = 0, sent_line = 1, sent_col = 1;
+	int caps_line = 0, caps_context = 0;
+	const char *col_from = text;
+	int col_chars = 0;
+	int tok_line = 0; /* the line of the last token */
+	size_t gap = len; /* where the last run of spaces began */
 	while (i < len) {
 		/* one white-space separated token */
 		uint32_t cp;
@@ -168,9 +187,23 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 			continue;
 		}
 		if (cp == ' ' || cp == '\t' || cp == '\r' || cp == 0xA0) {
+			if (cp == ' ' && (i == 0 || text[i - 1] != ' '))
+				gap = i;
 			i += (size_t)k;
 			continue;
 		}
+		/*
+		 * Three spaces or more between two words of a line: PDF extraction
+		 * turned lost letters into spaces ("tăng cường    luật").
+		 */
+		if (tok_line == line && gap < i && i - gap >= 3 && strspn(text + gap, " ") == i - gap) {
+			int gcol = col_chars + (int)cps(col_from, (size_t)(text + gap - col_from)) + 1;
+			add(&l, TTS_LINT_DAMAGED_SYLLABLE, line, gcol, text + gap, i - gap,
+			    xasprintf(_("%d spaces inside a line: a word may have been lost when the text was copied"),
+				      (int)(i - gap)));
+		}
+		tok_line = line;
+		gap = len;
 		size_t start = i;
 		while (i < len) {
 			k = utf8_decode(text + i, &cp);
@@ -180,7 +213,16 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 		}
 		const char *tok = text + start;
 		size_t tn = i - start;
-		int col = (int)cps(line_start, (size_t)(tok - line_start)) + 1;
+		/* columns counted forward from the last token: linear on long lines */
+		if (col_from < line_start) {
+			col_from = line_start;
+			col_chars = 0;
+		}
+		col_chars += (int)cps(col_from, (size_t)(tok - col_from));
+		col_from = tok;
+		int col = col_chars + 1;
+		size_t cb = 0; /* within the token: characters before byte cb */
+		int cc = 0;
 		/* a list marker: a) 1) */
 		if (tn <= 3 && tok[tn - 1] == ')' && tok == line_start + strspn(line_start, " \t"))
 			continue;
@@ -211,13 +253,13 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 		/* an address: its symbol is reported, its parts are not words */
 		int address = memchr(tok, '@', tn) || (tn > 4 && (strncmp(tok, "http", 4) == 0 ||
 								  strncmp(tok, "www.", 4) == 0));
-		/* headings in capitals: fragments there are damage, not acronyms */
-		int caps_context = 0;
 		size_t j = 0;
 		while (j < tn) {
 			k = utf8_decode(tok + j, &cp);
 			if (odd_symbol(cp)) {
-				add(&l, TTS_LINT_SYMBOL, line, col + (int)cps(tok, j), tok + j, (size_t)k,
+				cc += (int)cps(tok + cb, j - cb);
+				cb = j;
+				add(&l, TTS_LINT_SYMBOL, line, col + cc, tok + j, (size_t)k,
 				    xasprintf(_("the symbol \"%.*s\" would be dropped or read oddly; write it in words"),
 					      k, tok + j));
 				j += (size_t)k;
@@ -235,21 +277,26 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 				j += (size_t)k;
 			}
 			letters++;
-			/* the words around: is this a line in capitals? */
-			const char *ls = line_start;
-			const char *le = strchr(ls, '\n');
-			size_t ll = le ? (size_t)(le - ls) : strlen(ls);
-			int caps = 0, lower = 0;
-			for (size_t q = 0; q < ll;) {
-				uint32_t c2;
-				q += (size_t)utf8_decode(ls + q, &c2);
-				if (vi_is_letter(c2))
-					vi_is_upper(c2) ? caps++ : lower++;
+			/* the words around: is this a line in capitals?  Counted once a line. */
+			if (caps_line != line) {
+				const char *ls = line_start;
+				const char *le = strchr(ls, '\n');
+				size_t ll = le ? (size_t)(le - ls) : strlen(ls);
+				int caps = 0, lower = 0;
+				for (size_t q = 0; q < ll;) {
+					uint32_t c2;
+					q += (size_t)utf8_decode(ls + q, &c2);
+					if (vi_is_letter(c2))
+						vi_is_upper(c2) ? caps++ : lower++;
+				}
+				caps_line = line;
+				caps_context = caps > 3 * lower && caps > 6;
 			}
-			caps_context = caps > 3 * lower && caps > 6;
+			cc += (int)cps(tok + cb, a - cb);
+			cb = a;
 			if (!address)
-				check_letters(&l, lex, tok + a, j - a, line, col + (int)cps(tok, a),
-					      in_code && a > 0, caps_context);
+				check_letters(&l, lex, tok + a, j - a, line, col + cc, in_code && a > 0,
+					      caps_context);
 		}
 		/* numbers the normalizer cannot place: more than two separators of one kind */
 		if (has_digit && !in_code) {

@@ -131,10 +131,14 @@ in_set(const char *r, const char *const *set, size_t n)
 	return 0;
 }
 
-/* Lower case without the five tone marks, NFC; NULL when two tones or a non-letter. */
+/*
+ * Lower case without the five tone marks, NFC; NULL when two tones or a
+ * non-letter.  *tone gets the tone's combining mark, 0 for none.
+ */
 static char *
-toneless(const char *s, size_t n)
+toneless(const char *s, size_t n, uint32_t *tone)
 {
+	*tone = 0;
 	char *low = vi_lower(s, n);
 	utf8proc_uint8_t *d = NULL;
 	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)low, 0, &d,
@@ -150,6 +154,7 @@ toneless(const char *s, size_t n)
 		i += k;
 		if (cp == 0x300 || cp == 0x301 || cp == 0x303 || cp == 0x309 || cp == 0x323) {
 			tones++;
+			*tone = cp;
 			continue;
 		}
 		if (!(cp >= 'a' && cp <= 'z') && cp != 0x306 && cp != 0x302 && cp != 0x31B &&
@@ -170,12 +175,57 @@ toneless(const char *s, size_t n)
 	return nfc;
 }
 
+static int
+starts_front(const char *r)
+{
+	return r[0] == 'i' || r[0] == 'e' || strncmp(r, "ê", strlen("ê")) == 0;
+}
+
+/*
+ * Spelling rules that tie an onset to its rhyme: k, gh, ngh before i e ê
+ * (and k before y); c, g, ng elsewhere; iê opens a syllable only after a
+ * consonant (yên, yêu otherwise), yê only without one.
+ */
+static int
+onset_fits(const char *o, const char *r)
+{
+	int front = starts_front(r);
+	if (strcmp(o, "k") == 0)
+		return front || r[0] == 'y';
+	if (strcmp(o, "gh") == 0 || strcmp(o, "ngh") == 0)
+		return front;
+	if (strcmp(o, "c") == 0 || strcmp(o, "ng") == 0)
+		return !front && r[0] != 'y';
+	if (strcmp(o, "g") == 0)
+		return !front || r[0] == 'i'; /* gì, gìn */
+	if (!*o && strncmp(r, "iê", strlen("iê")) == 0)
+		return 0;
+	if (*o && strcmp(o, "qu") != 0 && strncmp(r, "yê", strlen("yê")) == 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Syllables closed by p, t, c, ch take only the sắc or nặng tone.  No tone
+ * at all is let through: "thưc" is a typing slip a listener still
+ * understands, not letters lost.
+ */
+static int
+tone_fits(const char *r, uint32_t tone)
+{
+	size_t n = strlen(r);
+	int stop = n && (r[n - 1] == 'p' || r[n - 1] == 't' || r[n - 1] == 'c' ||
+			 (n >= 2 && strcmp(r + n - 2, "ch") == 0));
+	return !stop || tone == 0 || tone == 0x301 || tone == 0x323;
+}
+
 int
 vi_is_syllable(const char *s, size_t n)
 {
 	if (n == 0 || n > 24)
 		return 0;
-	char *t = toneless(s, n);
+	uint32_t tone;
+	char *t = toneless(s, n, &tone);
 	if (!t)
 		return 0;
 	int ok = 0;
@@ -184,7 +234,7 @@ vi_is_syllable(const char *s, size_t n)
 		if (strncmp(t, onsets[i], ol) != 0)
 			continue;
 		const char *r = t + ol;
-		if (!*r)
+		if (!*r || !tone_fits(r, tone) || !onset_fits(onsets[i], r))
 			continue;
 		if (strcmp(onsets[i], "qu") == 0)
 			ok = in_set(r, qu_rhymes, ARRAY_LEN(qu_rhymes));
