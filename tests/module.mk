@@ -40,7 +40,7 @@ fuzz: $(FUZZ_TARGETS)
 # The system tests' comparison tool (libsndfile).
 tests/system/wavcmp: tests/system/wavcmp.c
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs sndfile) -lm
-check-system: all tests/system/wavcmp
+check-system: all tests/system/wavcmp tests/system/clockshift.so
 	sh tests/system/run.sh
 
 # bench/ programs (run by bench/*.sh)
@@ -51,3 +51,7 @@ bench/fill: bench/fill.c libloaxa.a
 SOAK_KILLS ?= 200
 soak: all tests/system/wavcmp
 	SOAK_KILLS=$(SOAK_KILLS) sh tests/system/soak.sh
+
+# Test-only LD_PRELOAD that steps the wall clock of the daemon (tests/system/test_clock.sh).
+tests/system/clockshift.so: tests/system/clockshift.c
+	$(CC) -O2 -g -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl -lpthread
