@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -262,11 +263,40 @@ setting_path(const config_setting_t *s, char *out, size_t n)
 	}
 }
 
+/*
+ * libconfig reads an integer literal too large for 64 bits as -1: is that
+ * what happened to s (no "-1" on its line)?
+ */
+static int
+overflowed(const struct ctx *x, const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+	if ((t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) || config_setting_get_int64(s) != -1)
+		return 0;
+	FILE *f = fopen(x->path, "r");
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int ln = 0, minus_one = 1;
+	while (getline(&line, &cap, f) > 0)
+		if (++ln == (int)config_setting_source_line(s)) {
+			minus_one = strstr(line, "-1") != NULL;
+			break;
+		}
+	free(line);
+	fclose(f);
+	return !minus_one;
+}
+
 static int
 fail(struct ctx *x, const config_setting_t *s, const char *what)
 {
 	char val[256], name[256];
-	value_text(s, val, sizeof val);
+	if (overflowed(x, s))
+		snprintf(val, sizeof val, "%s", _("a number too large"));
+	else
+		value_text(s, val, sizeof val);
 	setting_path(s, name, sizeof name);
 	err_set(x->err, "%s:%d: %s: %s (got %s)", x->path, config_setting_source_line(s), name,
 		what, val);
@@ -314,7 +344,7 @@ get_number(struct ctx *x, const config_setting_t *s, double min, double max, dou
 	*v = number(s);
 	if (!(*v >= min && *v <= max)) {
 		char what[128];
-		snprintf(what, sizeof what, _("must be between %g and %g"), min, max);
+		snprintf(what, sizeof what, _("must be between %.15g and %.15g"), min, max);
 		return fail(x, s, what);
 	}
 	return 0;
@@ -556,6 +586,8 @@ static int
 read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
 {
 	/* the file's programmes join the built-in ones, replacing one of the same name */
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, _("must be a group { NAME = { items = ( ... ); }; ... }"));
 	int n = config_setting_length(s);
 	c->programs = xrealloc(c->programs, (c->n_programs + (size_t)n) * sizeof *c->programs);
 	for (int i = 0; i < n; i++) {
@@ -670,12 +702,22 @@ cross_check(struct ctx *x, struct config *c, config_t *cf)
 			x->path, e ? config_setting_source_line(e) : 0);
 		return -1;
 	}
+	if (strlen(c->control_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		config_setting_t *t = config_lookup(cf, "control_socket");
+		return fail(x, t, _("is too long for a socket path (at most 107 bytes); choose a shorter one"));
+	}
 	const char *tz = c->timezone;
 	int ok = *tz && tz[0] != '/' && !strstr(tz, "..");
 	if (ok) {
 		char *zf = xasprintf("/usr/share/zoneinfo/%s", tz);
 		struct stat st;
 		ok = stat(zf, &st) == 0 && S_ISREG(st.st_mode);
+		/* zone.tab, tzdata.zi ... are files there too, but not zones */
+		char magic[4] = { 0 };
+		FILE *f = ok ? fopen(zf, "rb") : NULL;
+		ok = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+		if (f)
+			fclose(f);
 		free(zf);
 	}
 	if (!ok) {
@@ -698,17 +740,25 @@ config_load(const char *path, char *err)
 	config_t cf;
 	config_init(&cf);
 	struct ctx x = { path, err };
+	struct stat st;
 	if (access(path, R_OK) < 0) {
 		err_set(err, _("%s:0: cannot read the configuration file: %m"), path);
 		goto fail;
 	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		err_set(err, _("%s is a directory, not a configuration file."), path);
+		goto fail;
+	}
 	if (config_read_file(&cf, path) != CONFIG_TRUE) {
+		const char *file = config_error_file(&cf) ? config_error_file(&cf) : path;
+		const char *text = config_error_text(&cf);
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
 			err_set(err, _("%s:0: cannot read the configuration file"), path);
+		else if (!text || strcmp(text, "syntax error") == 0)
+			err_set(err, _("%s:%d: syntax error (look for a missing or extra \"=\", quote, brace or \";\" on this line or the ones above)"),
+				file, config_error_line(&cf));
 		else
-			err_set(err, _("%s:%d: syntax error: %s"),
-				config_error_file(&cf) ? config_error_file(&cf) : path,
-				config_error_line(&cf), config_error_text(&cf));
+			err_set(err, _("%s:%d: syntax error: %s"), file, config_error_line(&cf), text);
 		goto fail;
 	}
 	if (read_group(&x, c, config_root_setting(&cf), top_keys) < 0)

@@ -19,8 +19,12 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 	}
 	json_error_t je;
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-	if (!o || !json_is_object(o)) {
-		err_set(err, _("The request is not a JSON object: %s."), o ? "" : je.text);
+	if (!o) {
+		err_set(err, _("The request is not a JSON object: %s."), je.text);
+		return -1;
+	}
+	if (!json_is_object(o)) {
+		err_set(err, _("The request is not a JSON object."));
 		json_decref(o);
 		return -1;
 	}

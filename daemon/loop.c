@@ -503,6 +503,10 @@ load_config(struct daemon *d, struct sched **sched, struct tts_lexicon **lex, ch
 	*lex = tts_lexicon_new();
 	if (c->tts.lexicon && tts_lexicon_load(*lex, c->tts.lexicon, err) < 0)
 		goto fail;
+	struct tts_opts o = { .engine = c->tts.engine, .voice = c->tts.voice,
+			      .command = c->tts.command };
+	if (tts_check(&o, err) < 0)
+		goto fail;
 	if (d->st && playlists_check(c, d->st, err) < 0)
 		goto fail;
 	return c;

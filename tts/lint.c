@@ -154,6 +154,20 @@ check_letters(struct lint *l, const struct tts_lexicon *lex, const char *s, size
 			      (int)n, s));
 }
 
+/* Digits in a row beyond which a number is no amount, phone or code. */
+#define MAX_READ_DIGITS 15
+
+/* A sentence ends: is it longer than one breath? */
+static void
+end_sentence(struct lint *l, int *syll, int line, int col, int max_syllables)
+{
+	if (max_syllables > 0 && *syll > max_syllables)
+		add(l, TTS_LINT_LONG_SENTENCE, line, col, "", 0,
+		    xasprintf(_("a sentence of %d syllables is too long to read in one breath (more than %d); split it"),
+			      *syll, max_syllables));
+	*syll = 0;
+}
+
 int
 tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_syllables,
 	 struct tts_finding **out, size_t *nout, char *err)
@@ -308,21 +322,38 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 				    xasprintf(_("the number \"%.*s\" has no reading the normalizer knows; write it as a date, an amount or in words"),
 					      (int)tn, tok));
 		}
-		/* sentences: syllables until . ! ? ; */
+		/*
+		 * A run of digits longer than any amount is read one digit at a
+		 * time ("một một một ..."): for minutes, if it is 1000 long.
+		 */
+		size_t run = 0, longest = 0;
+		for (size_t q = 0; q < tn; q++) {
+			run = isdigit((unsigned char)tok[q]) ? run + 1 : 0;
+			if (run > longest)
+				longest = run;
+		}
+		if (longest > MAX_READ_DIGITS) {
+			size_t shown = 0; /* twelve characters, not bytes */
+			for (int q = 0; q < 12 && shown < tn; q++)
+				shown += (size_t)utf8_decode(tok + shown, &cp);
+			add(&l, TTS_LINT_NUMBER, line, col, tok, tn,
+			    xasprintf(_("the number \"%.*s…\" is too long to read (%zu digits); write it in words or split it"),
+				      (int)shown, tok, longest));
+		}
+		/* sentences: syllables until . ! ? ; : or a blank line */
 		if (sent_syll == 0) {
 			sent_line = line;
 			sent_col = col;
 		}
-		sent_syll += letters ? letters : has_digit;
+		sent_syll += letters ? letters : longest > MAX_READ_DIGITS ? (int)longest : has_digit;
 		char last = tok[tn - 1];
-		if (last == '.' || last == '!' || last == '?' || last == ';' || last == ':') {
-			if (max_syllables > 0 && sent_syll > max_syllables)
-				add(&l, TTS_LINT_LONG_SENTENCE, sent_line, sent_col, "", 0,
-				    xasprintf(_("a sentence of %d syllables is too long to read in one breath (more than %d); split it"),
-					      sent_syll, max_syllables));
-			sent_syll = 0;
-		}
+		if (last == '.' || last == '!' || last == '?' || last == ';' || last == ':')
+			end_sentence(&l, &sent_syll, sent_line, sent_col, max_syllables);
+		else if (i + 1 < len && text[i] == '\n' && (text[i + 1] == '\n' || text[i + 1] == '\r'))
+			end_sentence(&l, &sent_syll, sent_line, sent_col, max_syllables);
 	}
+	/* the last sentence, when the text does not end it with a full stop */
+	end_sentence(&l, &sent_syll, sent_line, sent_col, max_syllables);
 	free(copy);
 	*out = l.f;
 	*nout = l.n;

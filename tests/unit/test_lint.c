@@ -194,6 +194,30 @@ other_findings(void **state)
 	x = first(f, n, TTS_LINT_UNKNOWN_ACRONYM);
 	assert_int_equal(x->col, 8);
 	tts_findings_free(f, n);
+	/* a last sentence without its full stop is measured too */
+	lint("Ngắn thôi.\nmột hai ba bốn năm sáu bảy tám chín mười một hai", 10, &f, &n);
+	x = first(f, n, TTS_LINT_LONG_SENTENCE);
+	assert_int_equal(x->line, 2);
+	assert_int_equal(count(f, n, TTS_LINT_LONG_SENTENCE), 1);
+	tts_findings_free(f, n);
+	/* so is a paragraph without one, ended by a blank line */
+	lint("một hai ba bốn năm sáu bảy tám chín mười một\n\nNgắn.", 10, &f, &n);
+	assert_int_equal(count(f, n, TTS_LINT_LONG_SENTENCE), 1);
+	tts_findings_free(f, n);
+	/* a number too long to be an amount is read digit by digit: said so */
+	char digits[64] = "Số ";
+	size_t at = strlen(digits);
+	memset(digits + at, '7', 20);
+	strcpy(digits + at + 20, " đồng.");
+	lint(digits, 60, &f, &n);
+	x = first(f, n, TTS_LINT_NUMBER);
+	assert_int_equal(x->col, 4);
+	assert_non_null(strstr(x->message, "20"));
+	tts_findings_free(f, n);
+	/* a phone number is not */
+	lint("Gọi 0912345678 hoặc 0912 345 678.", 60, &f, &n);
+	assert_int_equal(count(f, n, TTS_LINT_NUMBER), 0);
+	tts_findings_free(f, n);
 }
 
 static void
