@@ -59,6 +59,15 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *
+xmemdup(const void *p, size_t n)
+{
+	void *q = xmalloc(n ? n : 1);
+	if (n)
+		memcpy(q, p, n);
+	return q;
+}
+
 char *
 xstrdup(const char *s)
 {
@@ -279,12 +288,36 @@ days_in_month(int y, int m)
 	return d[m - 1];
 }
 
+/* s[0..n) are all ASCII digits: no sign, no space (sscanf's %d would take both). */
+static int
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The value of the n ASCII digits at s (checked by all_digits()). */
+static int
+digits_value(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 int
 date_parse(const char *s, int *y, int *m, int *d)
 {
-	int n = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", y, m, d, &n) != 3 || n != 10 || s[n])
+	/* exactly YYYY-MM-DD: the stored dates are compared as strings */
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
 		return -1;
+	*y = digits_value(s, 4);
+	*m = digits_value(s + 5, 2);
+	*d = digits_value(s + 8, 2);
 	if (*y < 1970 || *y > 9999 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
 		return -1;
 	return 0;
@@ -293,7 +326,7 @@ date_parse(const char *s, int *y, int *m, int *d)
 int
 time_parse_local(const char *s, int64_t *ms, char *err)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0;
 	char date[11];
 	if (strlen(s) < 10)
 		goto bad;
@@ -302,15 +335,18 @@ time_parse_local(const char *s, int64_t *ms, char *err)
 	if (date_parse(date, &y, &mo, &d) < 0)
 		goto bad;
 	if (s[10]) {
-		if (sscanf(s + 10, " %2d:%2d%n", &h, &mi, &n) != 2)
+		/* " HH:MM" or " HH:MM:SS", two digits each */
+		const char *t = s + 11;
+		size_t n = strlen(s + 10);
+		if (s[10] != ' ' || (n != 6 && n != 9) || t[2] != ':' || !all_digits(t, 2) ||
+		    !all_digits(t + 3, 2))
 			goto bad;
-		if (s[10 + n] == ':') {
-			int n2 = 0;
-			if (sscanf(s + 10 + n, ":%2d%n", &sec, &n2) != 1)
-				goto bad;
-			n += n2;
-		}
-		if (s[10 + n] || h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 || sec < 0)
+		if (n == 9 && (t[5] != ':' || !all_digits(t + 6, 2)))
+			goto bad;
+		h = digits_value(t, 2);
+		mi = digits_value(t + 3, 2);
+		sec = n == 9 ? digits_value(t + 6, 2) : 0;
+		if (h > 23 || mi > 59 || sec > 59)
 			goto bad;
 	}
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,

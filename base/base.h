@@ -31,6 +31,8 @@ void i18n_init(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* A copy of n bytes (n may be 0: a valid pointer all the same). */
+void *xmemdup(const void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -82,10 +84,15 @@ void time_format(int64_t ms, const char *fmt, char *out, size_t outlen);
 void time_iso8601(int64_t ms, char out[40]);
 /*
  * Parses "YYYY-MM-DD" (as local midnight) or "YYYY-MM-DD HH:MM[:SS]" in local
- * time; refuses impossible dates such as 2025-02-30.  0 or -1 with err.
+ * time, two digits each part of the time; refuses impossible dates such as
+ * 2025-02-30.  0 or -1 with err.
  */
 int time_parse_local(const char *s, int64_t *ms, char *err);
-/* Parses a date "YYYY-MM-DD", checking it exists; fills y, m, d. */
+/*
+ * Parses a date "YYYY-MM-DD", exactly: ten characters, digits and the two
+ * '-' (no sign, no space, so stored dates compare as strings), checking it
+ * exists; fills y, m, d.
+ */
 int date_parse(const char *s, int *y, int *m, int *d);
 
 /* Reads a whole file (at most max bytes; "-" is stdin). */

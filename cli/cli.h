@@ -40,6 +40,23 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "loaxa CMD: SENTENCE" + "Try 'loaxa CMD --help'." on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * getopt_long() for the commands' options, with loaxa's own sentences
+ * instead of getopt's: it sets opterr = 0 and puts ':' before optstring
+ * (after a leading '+' or '-'), and for an unknown option, one missing its
+ * value, or one given a value it does not take, prints through
+ * cli_usage_error(cmd, ...) the option as typed:
+ *     loaxa bulletin: unknown option --bogus for 'bulletin add'
+ *     loaxa log: --from needs a value
+ * and returns '?' (the caller returns EXIT_USAGE).  what is the command as
+ * the operator typed it ("bulletin add"), or NULL when cmd says it all.
+ * Otherwise returns what getopt_long() returns; the caller sets optind = 1
+ * before the first call, as for getopt_long().
+ */
+struct option;
+int cli_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
+	       const char *cmd, const char *what);
+
 /* Parses a positive integer id; -1 if it is not one. */
 long long cli_parse_id(const char *s);
 

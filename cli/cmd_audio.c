@@ -47,7 +47,7 @@ cmd_say(struct cli *cli, int argc, char **argv)
 	const char *file = NULL, *out = NULL, *voice = NULL;
 	int rate = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "say", NULL)) != -1) {
 		switch (c) {
 		case 'f': file = optarg; break;
 		case 'o': out = optarg; break;
@@ -64,8 +64,8 @@ cmd_say(struct cli *cli, int argc, char **argv)
 				 "Speaks Vietnamese text into a WAV file at the configured sample rate and\n"
 				 "loudness, as it would air.  --file - reads standard input.\n"));
 			return 0;
-		default:
-			return cli_usage_error("say", _("unknown option"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (!out)
@@ -176,12 +176,12 @@ cmd_program(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("program", _("the subcommand is 'render'"));
 	}
 	argc--, argv++;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts, "program", "program render")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'a': at = optarg; break;
 		case 'h': goto help;
-		default: return cli_usage_error("program", _("unknown option"));
+		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
 	}
 	if (optind + 1 != argc)
@@ -222,7 +222,7 @@ cmd_play(struct cli *cli, int argc, char **argv)
 	const char *program = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "play", NULL)) != -1) {
 		switch (c) {
 		case 'p': program = optarg; break;
 		case 'h':
@@ -230,7 +230,7 @@ cmd_play(struct cli *cli, int argc, char **argv)
 				 "Plays an audio file, or what a programme would air, through the configured\n"
 				 "output (audio.output), to test the amplifier chain without the daemon.\n"));
 			return 0;
-		default: return cli_usage_error("play", _("unknown option"));
+		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
 	}
 	if (!program == (optind == argc) || optind + 1 < argc)

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
@@ -79,7 +80,9 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 	f->airings = -1;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", field_opts, NULL)) != -1) {
+	char what[32];
+	snprintf(what, sizeof what, "bulletin %s", sub);
+	while ((c = cli_getopt(argc, argv, "h", field_opts, "bulletin", what)) != -1) {
 		switch (c) {
 		case 't': f->title = optarg; break;
 		case 'T': f->topic = optarg; break;
@@ -101,8 +104,8 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 		case 'h':
 			help();
 			return HELP_SHOWN;
-		default:
-			return cli_usage_error("bulletin", _("unknown option for 'bulletin %s'"), sub);
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (f->file && f->text)
@@ -113,9 +116,99 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 	return 0;
 }
 
+/* C0 controls, DEL and the C1 controls: not text, and a terminal obeys them. */
+static int
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/* The first control character of valid UTF-8 s and its byte offset; 0 when there is none. */
+static uint32_t
+first_control(const char *s, size_t *off)
+{
+	for (const char *p = s; *p;) {
+		uint32_t cp;
+		int n = utf8_decode(p, &cp);
+		if (is_control(cp)) {
+			*off = (size_t)(p - s);
+			return cp;
+		}
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Bulletin text may hold TAB, LF and CR, and no other control character
+ * (an escape sequence, a bell, a backspace pasted from a terminal or a PDF):
+ * refused with its line:column, counted in characters as the lint does.  A
+ * form feed, pdftotext's page break, becomes a line break.  text is valid
+ * UTF-8; 0, or -1 after printing why.
+ */
+static int
+check_controls(char *text, size_t len, const char *name)
+{
+	int line = 1, col = 1;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = utf8_decode(text + i, &cp);
+		if (cp == '\f')
+			text[i] = '\n', cp = '\n';
+		if (cp == '\n') {
+			line++, col = 1;
+		} else if (is_control(cp) && cp != '\t' && cp != '\r') {
+			cli_error(_("%s:%d:%d: the text holds the control character U+%04X; remove it (it is not text and cannot be read)."),
+				  name, line, col, (unsigned)cp);
+			return -1;
+		} else {
+			col++;
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+/* A letter or a digit in the spoken form: something a listener would hear. */
+static int
+speaks_words(const char *spoken)
+{
+	for (const char *p = spoken; *p;) {
+		uint32_t cp;
+		p += utf8_decode(p, &cp);
+		utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+		if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+		    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the normalizer finds anything to read aloud in text: punctuation,
+ * symbols and emoji alone leave nothing.  1 yes, 0 no (said why), -1 when the
+ * lexicon or the normalizer failed (said why).
+ */
+static int
+check_words(struct cli *cli, const char *text, const char *name)
+{
+	struct tts_lexicon *lex = cli_lexicon(cli);
+	if (!lex)
+		return -1;
+	char err[ERRLEN];
+	char *spoken = tts_normalize(lex, text, strlen(text), err);
+	if (!spoken)
+		return cli_error("%s", err) * -1;
+	int words = speaks_words(spoken);
+	free(spoken);
+	if (!words)
+		cli_error(_("%s has nothing to read aloud: no words, only punctuation and symbols."), name);
+	return words;
+}
+
 /* Reads, checks and NFC-normalises the text; NULL after printing why. */
 static char *
-load_text(const struct fields *f)
+load_text(struct cli *cli, const struct fields *f)
 {
 	char err[ERRLEN];
 	char *raw;
@@ -143,6 +236,10 @@ load_text(const struct fields *f)
 		free(raw);
 		return NULL;
 	}
+	if (check_controls(raw, len, name) < 0) {
+		free(raw);
+		return NULL;
+	}
 	size_t k = strspn(raw, " \t\r\n");
 	if (k == len) {
 		cli_error(_("The text from %s is empty; a bulletin needs something to say."), name);
@@ -151,6 +248,10 @@ load_text(const struct fields *f)
 	}
 	char *nfc = utf8_nfc(raw);
 	free(raw);
+	if (check_words(cli, nfc, name) != 1) {
+		free(nfc);
+		return NULL;
+	}
 	return nfc;
 }
 
@@ -191,8 +292,9 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 	*text_out = NULL;
 	if (f->title) {
 		size_t bad;
-		if (!*f->title || utf8_check(f->title, strlen(f->title), &bad) < 0 || strlen(f->title) > 500)
-			return cli_error(_("The title must be 1 to 500 bytes of UTF-8 text."));
+		if (!*f->title || utf8_check(f->title, strlen(f->title), &bad) < 0 ||
+		    strlen(f->title) > 500 || first_control(f->title, &bad))
+			return cli_error(_("The title must be 1 to 500 bytes of UTF-8 text without control characters."));
 		free(b->title);
 		b->title = utf8_nfc(f->title);
 	}
@@ -213,6 +315,14 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 		b->klass = xstrdup(f->klass);
 	}
 	if (f->source) {
+		size_t bad;
+		uint32_t cp;
+		if (utf8_check(f->source, strlen(f->source), &bad) < 0)
+			return cli_error(_("The source is not valid UTF-8 (bad byte at offset %zu); it must be UTF-8 text without control characters."),
+					 bad);
+		if ((cp = first_control(f->source, &bad)))
+			return cli_error(_("The source holds the control character U+%04X at offset %zu; it must be UTF-8 text without control characters."),
+					 (unsigned)cp, bad);
 		free(b->source);
 		b->source = utf8_nfc(f->source);
 	}
@@ -229,7 +339,7 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 	if (f->airings >= 0)
 		b->airings_wanted = f->airings;
 	if (f->file || f->text) {
-		char *t = load_text(f);
+		char *t = load_text(cli, f);
 		if (!t)
 			return 1;
 		free(b->text);
@@ -491,7 +601,7 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 	struct list_ctx x = { 0 };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "bulletin", "bulletin list")) != -1) {
 		switch (c) {
 		case 'T': topic = optarg; break;
 		case 's':
@@ -507,8 +617,8 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 		case 'h':
 			help();
 			return 0;
-		default:
-			return cli_usage_error("bulletin", _("unknown option for 'bulletin list'"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc)
@@ -548,7 +658,7 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 	};
 	int format = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "bulletin", "bulletin show")) != -1) {
 		switch (c) {
 		case 'o':
 			format = cli_parse_choice(optarg, show_formats);
@@ -558,8 +668,8 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 		case 'h':
 			help();
 			return 0;
-		default:
-			return cli_usage_error("bulletin", _("unknown option for 'bulletin show'"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

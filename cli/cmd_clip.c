@@ -221,12 +221,12 @@ clip_import_cmd(struct cli *cli, int argc, char **argv)
 	const char *name = NULL, *kind = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "clip", "clip import")) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'k': kind = optarg; break;
 		case 'h': help(); return 0;
-		default: return cli_usage_error("clip", _("unknown option for 'clip import'"));
+		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
 	}
 	if (optind + 1 != argc)
@@ -299,16 +299,22 @@ parse_format(const char *cmd, int argc, char **argv, const char *const *formats,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	char what[32];
 	int c;
+	snprintf(what, sizeof what, "clip %s", cmd);
 	optind = 1;
 	*format = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "clip", what)) != -1) {
 		if (c == 'h') {
 			help();
 			return 3;
 		}
-		if (c != 'o' || (*format = cli_parse_choice(optarg, formats)) < 0)
-			return cli_usage_error("clip", _("unknown option or format for 'clip %s'"), cmd);
+		if (c != 'o')
+			return EXIT_USAGE; /* cli_getopt() said why */
+		if ((*format = cli_parse_choice(optarg, formats)) < 0)
+			return formats == list_formats
+				       ? cli_usage_error("clip", _("--format is text, csv or json (got %s)"), optarg)
+				       : cli_usage_error("clip", _("--format is text or json (got %s)"), optarg);
 	}
 	return 0;
 }

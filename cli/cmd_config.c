@@ -31,7 +31,7 @@ cmd_config(struct cli *cli, int argc, char **argv)
 	};
 	int quiet = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hq", opts, "config", NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			help();
@@ -39,8 +39,8 @@ cmd_config(struct cli *cli, int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
-		default:
-			return cli_usage_error("config", _("unknown option"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc || strcmp(argv[optind], "check") != 0 || optind + 1 != argc)

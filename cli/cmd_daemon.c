@@ -130,7 +130,7 @@ cmd_air(struct cli *cli, int argc, char **argv)
 	const char *program = NULL, *klass = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "air", NULL)) != -1) {
 		switch (c) {
 		case 'p': program = optarg; break;
 		case 'c': klass = optarg; break;
@@ -141,8 +141,8 @@ cmd_air(struct cli *cli, int argc, char **argv)
 				 "bulletin (or --class emergency) cuts what is airing: it fades out within\n"
 				 "half a second and is logged as interrupted.\n"));
 			return 0;
-		default:
-			return cli_usage_error("air", _("unknown option"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	long long id = 0;

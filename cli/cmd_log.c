@@ -89,8 +89,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	const char *from_s = NULL, *until_s = NULL;
 	int format = REPORT_TEXT, c;
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts, "log", NULL)) != -1) {
 		switch (c) {
 		case 'F': from_s = optarg; break;
 		case 'U': until_s = optarg; break;
@@ -110,10 +109,8 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		case 'h':
 			usage();
 			return 0;
-		case ':':
-			return cli_usage_error("log", _("%s needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error("log", _("unknown option %s"), argv[optind - 1]);
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

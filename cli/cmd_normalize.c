@@ -42,12 +42,12 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+h", opts, "normalize", NULL)) != -1) {
 		if (c == 'h') {
 			help();
 			return 0;
 		}
-		return cli_usage_error("normalize", _("unknown option"));
+		return EXIT_USAGE; /* cli_getopt() said why */
 	}
 	struct tts_lexicon *lex = cli_lexicon(cli);
 	if (!lex)
@@ -67,8 +67,10 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	long lineno = 0;
 	int rc = 0;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = 0;
 		if (n > 0 && line[n - 1] == '\r')
@@ -76,6 +78,16 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 		if (n > LINE_MAX_BYTES) {
 			rc = cli_error(_("A line of standard input is longer than %d bytes; split it."),
 				       LINE_MAX_BYTES);
+			break;
+		}
+		size_t bad;
+		if (utf8_check(line, (size_t)n, &bad) < 0) {
+			/* the column in characters, as an editor shows it: the bytes before are valid */
+			size_t col = 1;
+			for (size_t i = 0; i < bad; i++)
+				col += ((unsigned char)line[i] & 0xc0) != 0x80;
+			rc = cli_error(_("Line %ld of standard input is not valid UTF-8 (bad byte at column %zu); save it as UTF-8."),
+				       lineno, col);
 			break;
 		}
 		if (say_one(lex, line, (size_t)n)) {

@@ -36,12 +36,12 @@ queue_add(struct cli *cli, int argc, char **argv)
 	const char *slot = NULL, *at = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "queue", "queue add")) != -1) {
 		switch (c) {
 		case 's': slot = optarg; break;
 		case 'a': at = optarg; break;
 		case 'h': help(); return 0;
-		default: return cli_usage_error("queue", _("unknown option for 'queue add'"));
+		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
 	}
 	if (optind + 1 != argc)

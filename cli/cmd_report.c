@@ -34,8 +34,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		   *out = NULL;
 	int format = REPORT_TEXT, c;
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts, "report", NULL)) != -1) {
 		switch (c) {
 		case 'm': month = optarg; break;
 		case 'q': quarter = optarg; break;
@@ -56,10 +55,8 @@ cmd_report(struct cli *cli, int argc, char **argv)
 				 "and for CCHC against targets.cchc_per_month (met or not met); the slots\n"
 				 "missed or failed; and the period's totals.  Without a period: this month.\n"));
 			return 0;
-		case ':':
-			return cli_usage_error("report", _("%s needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error("report", _("unknown option %s"), argv[optind - 1]);
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

@@ -73,7 +73,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 	};
 	int days = 2, json = 0, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts, "schedule", NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			long long v = cli_parse_id(optarg);
@@ -94,8 +94,8 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 				 "bulletins that would go in and the expected length.  Warns when this\n"
 				 "month's CCHC bulletins fall short of targets.cchc_per_month.\n"));
 			return 0;
-		default:
-			return cli_usage_error("schedule", _("unknown option"));
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

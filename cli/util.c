@@ -3,6 +3,7 @@
  * lexicon, ids and choices, atomic output files, poking the daemon.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,80 @@ cli_lexicon(struct cli *cli)
 		cli->lex = NULL;
 	}
 	return cli->lex;
+}
+
+/* The long option named by arg ("--name" or "--name=value") whose val is c. */
+static int
+long_option_is(const char *arg, const struct option *opts, int c)
+{
+	size_t n = strcspn(arg + 2, "=");
+	for (const struct option *o = opts; o && o->name; o++)
+		if (o->val == c && strncmp(o->name, arg + 2, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* How many different long options "--name" abbreviates (an exact name counts alone). */
+static int
+long_option_matches(const char *arg, const struct option *opts)
+{
+	size_t n = strcspn(arg + 2, "=");
+	int found = 0, last = 0;
+	for (const struct option *o = opts; o && o->name; o++) {
+		if (strncmp(o->name, arg + 2, n) != 0)
+			continue;
+		if (strlen(o->name) == n)
+			return 1;
+		if (!found || o->val != last)
+			found++;
+		last = o->val;
+	}
+	return found;
+}
+
+int
+cli_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
+	   const char *cmd, const char *what)
+{
+	/* quiet getopt: ':' first (after a '+' or '-' that sets the ordering) */
+	char quiet[64];
+	size_t lead = (optstring[0] == '+' || optstring[0] == '-') ? 1 : 0;
+	if (optstring[lead] == ':' || strlen(optstring) + 2 > sizeof quiet)
+		snprintf(quiet, sizeof quiet, "%s", optstring);
+	else
+		snprintf(quiet, sizeof quiet, "%.*s:%s", (int)lead, optstring, optstring + lead);
+	opterr = 0;
+	int c = getopt_long(argc, argv, quiet, opts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+
+	/*
+	 * Which option: a long option has always been consumed, so it is
+	 * argv[optind - 1]; a short one is optopt (it may stand inside a
+	 * group such as -qz, where argv[optind - 1] is the word before).
+	 */
+	const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : NULL;
+	int is_long = arg && strncmp(arg, "--", 2) == 0 && arg[2] &&
+		      (optopt == 0 || long_option_is(arg, opts, optopt));
+	char name[128];
+	if (is_long)
+		snprintf(name, sizeof name, "%.*s", (int)(2 + strcspn(arg + 2, "=")), arg);
+	else if (optopt > 0 && optopt < 0x7f)
+		snprintf(name, sizeof name, "-%c", optopt);
+	else
+		snprintf(name, sizeof name, "%s", arg ? arg : "?");
+
+	if (c == ':')
+		cli_usage_error(cmd, _("%s needs a value"), name);
+	else if (is_long && optopt != 0 && strchr(arg, '='))
+		cli_usage_error(cmd, _("%s takes no value (got %s)"), name, arg);
+	else if (is_long && optopt == 0 && long_option_matches(arg, opts) > 1)
+		cli_usage_error(cmd, _("%s could be more than one option; write it in full"), name);
+	else if (what)
+		cli_usage_error(cmd, _("unknown option %s for '%s'"), name, what);
+	else
+		cli_usage_error(cmd, _("unknown option %s"), name);
+	return '?';
 }
 
 long long

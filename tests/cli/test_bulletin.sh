@@ -84,6 +84,85 @@ run 1 loaxa bulletin add --topic tthc --title x --file "$T/missing.txt"
 expect_err "missing.txt.*No such file"
 db_unchanged "missing text file"
 
+# dates are exactly YYYY-MM-DD digits: a space or a sign would compare wrong as text
+run 1 loaxa bulletin add --topic tthc --title x --text "Nội dung" --from "2025- 3-01"
+expect_err "^loaxa: --from 2025- 3-01 is not a date that exists; write YYYY-MM-DD\.$"
+run 1 loaxa bulletin add --topic tthc --title x --text "Nội dung" --until "2025-+3-31"
+expect_err "--until 2025-\+3-31 is not a date that exists"
+run 2 loaxa report --month "2025-+3"
+expect_err "--month takes YYYY-MM.*2025-\+3"
+run 1 loaxa queue add 1 --at "2030-01-01 +9:00"
+expect_err "'2030-01-01 \+9:00' is not a valid date or time"
+db_unchanged "dates with a space or a sign"
+
+# nothing to read aloud: punctuation, symbols, emoji
+printf '!!! ??? ... ,,, ;;; --- ***\n' >"$T/punct.txt"
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/punct.txt"
+expect_err "punct.txt has nothing to read aloud: no words, only punctuation and symbols\."
+run 1 loaxa bulletin add --topic tthc --title x --text "📢 👍 ★★★ →→"
+expect_err "^loaxa: --text has nothing to read aloud"
+run 1 loaxa bulletin edit 1 --text "... !!!"
+expect_err "nothing to read aloud"
+db_unchanged "nothing to read aloud"
+
+# control characters: refused with line:column and the code point
+printf 'Th\303\264ng b\303\241o\a \033[31mng\303\240y mai\b h\341\273\215p.\n' >"$T/ctrl.txt"
+run 1 loaxa bulletin add --topic tthc --title x --file "$T/ctrl.txt"
+expect_err "ctrl.txt:1:10: the text holds the control character U\+0007; remove it"
+printf 'D\303\262ng m\341\273\231t.\nC\303\263 \302\205 C1.\n' >"$T/c1.txt"
+run 1 loaxa bulletin edit 1 --file "$T/c1.txt"
+expect_err "c1.txt:2:4: .*control character U\+0085"
+run 1 loaxa bulletin add --topic tthc --title x --text "$(printf 'a\177b')"
+expect_err "--text:1:2: .*control character U\+007F"
+db_unchanged "control characters"
+
+# ... but a form feed (pdftotext's page break) becomes a line break, and TAB and CR stay
+printf 'Trang m\303\264t.\fTrang\thai.\r\n' >"$T/ff.txt"
+run 0 loaxa bulletin add --topic tthc --title "Hai trang" --file "$T/ff.txt"
+FF=$OUT
+run 0 loaxa bulletin show "$FF" --format json
+printf '%s' "$OUT" | grep -qF '"text": "Trang môt.\nTrang\thai.\r\n"' && ok || bad "form feed not turned into a line break: $OUT"
+db_snapshot
+
+# title and source: UTF-8 without control characters
+run 1 loaxa bulletin add --topic tthc --title "$(printf 'Th\033[2Jong b\007ao')" --text "Xin chào."
+expect_err "The title must be 1 to 500 bytes of UTF-8 text without control characters\."
+run 1 loaxa bulletin edit 1 --title "$(printf 'a\tb')"
+expect_err "title .*without control characters"
+run 1 loaxa bulletin add --topic tthc --title x --text "Xin chào." --source "$(printf 'KH s\377\376')"
+expect_err "The source is not valid UTF-8 \(bad byte at offset 4\)"
+run 1 loaxa bulletin add --topic tthc --title x --text "Xin chào." --source "$(printf 'KH\033[2J')"
+expect_err "The source holds the control character U\+001B at offset 2"
+db_unchanged "title and source"
+
+# unknown options and options without their value: loaxa's sentence, naming the option
+run 2 loaxa bulletin add --topic tthc --title x --text y --bogus
+expect_err "^loaxa bulletin: unknown option --bogus for 'bulletin add'$"
+printf '%s' "$ERR" | grep -q "unrecognized" && bad "getopt's own line printed: $ERR" || ok
+run 2 loaxa bulletin add --topic tthc --title
+expect_err "^loaxa bulletin: --title needs a value$"
+run 2 loaxa bulletin list --help=yes
+expect_err "^loaxa bulletin: --help takes no value"
+run 2 loaxa clip import x --name a --kind jingle --loud
+expect_err "^loaxa clip: unknown option --loud for 'clip import'$"
+run 2 loaxa clip list --format xml
+expect_err "^loaxa clip: --format is text, csv or json \(got xml\)$"
+run 2 loaxa schedule --week
+expect_err "^loaxa schedule: unknown option --week$"
+run 2 loaxa config -qz check
+expect_err "^loaxa config: unknown option -z$"
+run 2 loaxa say -o
+expect_err "^loaxa say: -o needs a value$"
+run 2 loaxa queue add 1 --sloot sang
+expect_err "^loaxa queue: unknown option --sloot for 'queue add'$"
+db_unchanged "unknown options"
+
+# normalize on standard input names the line and the column of a bad byte
+printf 'Xin ch\303\240o!\nXin ch\340o\377\n' >"$T/line2.txt"
+run 1 loaxa normalize <"$T/line2.txt"
+expect_err "^loaxa: Line 2 of standard input is not valid UTF-8 \(bad byte at column 7\); save it as UTF-8\.$"
+expect_out "^xin chào"
+
 head -c 2000 /dev/urandom >"$T/corrupt.wav"
 printf 'RIFF' | dd of="$T/corrupt.wav" conv=notrunc 2>/dev/null
 run 1 loaxa bulletin add --topic tthc --title x --audio "$T/corrupt.wav"
