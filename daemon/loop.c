@@ -58,6 +58,21 @@ struct client {
 	struct sbuf in;
 };
 
+/*
+ * A log write that failed (disk full, file system read-only): kept here,
+ * in order, and tried again every few seconds until it goes in.
+ */
+struct pending {
+	struct store_airing a;
+	struct store_aired_item *items;
+	size_t n;
+	int64_t *queue_ids; /* queue entries to mark aired once the row is in */
+	size_t n_queue;
+	struct pending *next;
+};
+
+#define PENDING_RETRY_MS 5000
+
 struct daemon {
 	const char *config_arg, *state_arg;
 	struct config *cfg;
@@ -72,6 +87,7 @@ struct daemon {
 	int64_t preroll_for;    /* slot instant whose pre-roll ran */
 	int int_count;
 	int stopping;
+	struct pending *pending, **pending_tail;
 	struct client clients[MAX_CLIENTS];
 };
 
@@ -122,6 +138,73 @@ add_airing(struct daemon *d, struct airing *a)
 }
 
 /* A row for a slot instant that did not air: missed or failed before sound. */
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	store_airing_clear(&p->a);
+	free(p->items);
+	free(p->queue_ids);
+	free(p);
+}
+
+/*
+ * Keeps a log write that failed, to be tried again (flush_pending()); err
+ * is the failure, said once (NULL: more are already waiting behind one).
+ */
+static void
+keep_pending(struct daemon *d, const struct store_airing *a, const struct store_aired_item *items,
+	     size_t n, const int64_t *queue_ids, size_t n_queue, const char *err)
+{
+	struct pending *p = xcalloc(1, sizeof *p);
+	p->a = *a;
+	p->a.slot = dup_or_null(a->slot);
+	p->a.program = dup_or_null(a->program);
+	p->a.status = dup_or_null(a->status);
+	p->a.reason = dup_or_null(a->reason);
+	p->a.audio_sha256 = dup_or_null(a->audio_sha256);
+	p->items = xmemdup(items, n * sizeof *items); /* kinds are static strings */
+	p->n = n;
+	p->queue_ids = xmemdup(queue_ids, n_queue * sizeof *queue_ids);
+	p->n_queue = n_queue;
+	if (!d->pending_tail)
+		d->pending_tail = &d->pending;
+	*d->pending_tail = p;
+	d->pending_tail = &p->next;
+	if (err)
+		daemon_log(3, _("cannot write the airing log (%s); the row is kept and written as soon as the disk allows"),
+			   err);
+}
+
+/* Writes the kept rows, oldest first, while the store takes them. */
+static void
+flush_pending(struct daemon *d)
+{
+	char err[ERRLEN];
+	int written = 0;
+	while (d->pending) {
+		struct pending *p = d->pending;
+		int rc = store_airing_record(d->st, &p->a, p->items, p->n, err);
+		if (rc < 0 && rc != STORE_EXISTS)
+			break;
+		for (size_t i = 0; rc == 0 && i < p->n_queue; i++)
+			if (store_queue_mark_aired(d->st, p->queue_ids[i], p->a.id, err) < 0)
+				daemon_log(3, "%s", err);
+		d->pending = p->next;
+		if (!d->pending)
+			d->pending_tail = &d->pending;
+		pending_free(p);
+		written++;
+	}
+	if (written)
+		daemon_log(5, _("the airing log caught up: %d kept rows written"), written);
+}
+
 static void
 log_not_aired(struct daemon *d, const char *slot, const char *program, int64_t at,
 	      const char *status, const char *reason)
@@ -131,15 +214,14 @@ log_not_aired(struct daemon *d, const char *slot, const char *program, int64_t a
 				  .scheduled_at = at, .status = (char *)status,
 				  .reason = (char *)reason, .ended_at = time_now_ms(),
 				  .normalizer_version = TTS_NORMALIZER_VERSION };
-	int rc = store_airing_add(d->st, &a, err);
+	int rc = d->pending ? -1 : store_airing_add(d->st, &a, err);
 	if (rc == STORE_EXISTS)
 		return;
 	char when[32];
 	time_format(at, "%Y-%m-%d %H:%M:%S", when, sizeof when);
+	daemon_log(4, _("slot %s at %s: %s (%s)"), slot ? slot : "-", when, status, reason);
 	if (rc < 0)
-		daemon_log(3, _("cannot log slot %s at %s as %s: %s"), slot ? slot : "-", when, status, err);
-	else
-		daemon_log(4, _("slot %s at %s: %s (%s)"), slot ? slot : "-", when, status, reason);
+		keep_pending(d, &a, NULL, 0, NULL, 0, d->pending ? NULL : err);
 }
 
 /* Which bulletins the queue item of this airing takes; fills ids and entries. */
@@ -317,22 +399,52 @@ finished(struct daemon *d, struct airing *a)
 {
 	char err[ERRLEN];
 	int completed = strcmp(a->status, "completed") == 0;
-	log_items(d, a, a->items_done, 1);
-	/* the item that was cut: logged, but it did not finish */
-	if (!completed && a->items_logged < pl_count(a->prog) && a->started_ms)
-		log_items(d, a, a->items_logged + 1, 0);
-	if (a->row && store_airing_finish(d->st, a->row, a->status, a->reason[0] ? a->reason : NULL,
-					  a->ended_ms, a->sha256[0] ? a->sha256 : NULL, err) < 0)
-		daemon_log(3, _("cannot finish the airing log row: %s"), err);
+	/*
+	 * The whole airing in one write: its row and the items that aired (the
+	 * one that was cut is logged, not completed).  The items logged while
+	 * it played are written again, so this works whether or not they went in.
+	 */
+	size_t upto = a->items_done + (!completed && a->started_ms ? 1 : 0);
+	struct store_aired_item *items = xcalloc(upto ? upto : 1, sizeof *items);
+	size_t n = 0;
+	for (size_t k = 0; k < upto && k < pl_count(a->prog); k++)
+		if (pl_aired_item(a->prog, k, &items[n]) == 0) {
+			items[n].completed = k < a->items_done;
+			n++;
+		}
+	a->items_logged = upto;
 	/* a queue entry is done when its bulletin aired; one left out waits */
+	int64_t *queue_ids = xcalloc(a->n_queue_entries + 1, sizeof *queue_ids);
+	size_t n_queue = 0;
 	for (size_t i = 0; completed && i < a->n_queue_entries; i++) {
 		int aired = 0;
 		for (size_t k = 0; k < pl_count(a->prog); k++)
 			aired |= a->prog->items[k].bulletin_id == a->queue_entries[2 * i + 1] &&
 				 !a->prog->items[k].skipped;
-		if (aired && store_queue_mark_aired(d->st, a->queue_entries[2 * i], a->row, err) < 0)
-			daemon_log(3, "%s", err);
+		if (aired)
+			queue_ids[n_queue++] = a->queue_entries[2 * i];
 	}
+	struct store_airing row = {
+		.id = a->row, .slot = a->slot, .program = a->program, .scheduled_at = a->at_ms,
+		.started_at = a->started_ms, .ended_at = a->ended_ms, .status = a->status,
+		.reason = a->reason[0] ? a->reason : NULL,
+		.lateness_ms = a->started_ms ? a->started_ms - a->at_ms : 0,
+		.audio_sha256 = a->sha256[0] ? a->sha256 : NULL,
+		.normalizer_version = TTS_NORMALIZER_VERSION,
+	};
+	int rc = d->pending ? -1 : store_airing_record(d->st, &row, items, n, err);
+	if (rc == STORE_EXISTS) {
+		daemon_log(3, _("slot %s at this instant was logged meanwhile: %s"), a->slot, err);
+	} else if (rc < 0) {
+		keep_pending(d, &row, items, n, queue_ids, n_queue, d->pending ? NULL : err);
+	} else {
+		a->row = row.id;
+		for (size_t i = 0; i < n_queue; i++)
+			if (store_queue_mark_aired(d->st, queue_ids[i], a->row, err) < 0)
+				daemon_log(3, "%s", err);
+	}
+	free(items);
+	free(queue_ids);
 	daemon_log(6, _("airing %s (%s): %s%s%s"), a->slot ? a->slot : _("manual"), a->program,
 		   a->status, a->reason[0] ? ": " : "", a->reason);
 	if (a->slot && d->cfg->preroll.after)
@@ -888,6 +1000,8 @@ daemon_run(const char *config_arg, const char *state_arg)
 		   d->sock_path);
 	sd_notify(0, "READY=1");
 	while (!d->stopping) {
+		if (d->pending)
+			flush_pending(d);
 		set_timer(d, tick(d));
 		struct pollfd p[5 + MAX_CLIENTS];
 		int np = 0;
@@ -898,7 +1012,7 @@ daemon_run(const char *config_arg, const char *state_arg)
 		p[np++] = (struct pollfd){ .fd = d->wdfd, .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			p[np++] = (struct pollfd){ .fd = d->clients[i].fd, .events = POLLIN };
-		if (poll(p, (nfds_t)np, -1) < 0) {
+		if (poll(p, (nfds_t)np, d->pending ? PENDING_RETRY_MS : -1) < 0) {
 			if (errno != EINTR)
 				daemon_log(3, "poll: %s", strerror(errno));
 			continue;
@@ -964,6 +1078,15 @@ out:
 		close(d->wdfd);
 	if (d->evfd >= 0)
 		close(d->evfd);
+	flush_pending(d);
+	for (struct pending *p = d->pending, *next; p; p = next) {
+		next = p->next;
+		char when[32];
+		time_format(p->a.scheduled_at, "%Y-%m-%d %H:%M:%S", when, sizeof when);
+		daemon_log(2, _("the airing log could not be written: slot %s at %s, %s, %zu items aired"),
+			   p->a.slot ? p->a.slot : _("manual"), when, p->a.status, p->n);
+		pending_free(p);
+	}
 	tts_done(); /* the workers are stopped: no job is left */
 	store_close(d->st);
 	sched_free(d->sched);

@@ -118,6 +118,7 @@ enum stmt {
 	S_AIRING_FINISH,
 	S_AIRING_STARTED,
 	S_ITEM_INSERT,
+	S_ITEMS_DELETE,
 	S_ITEMS_CUT,
 	S_AIRING_RECOVER,
 	S_AIRING_EXISTS,
@@ -188,6 +189,7 @@ static const char *const sql[S_COUNT] = {
 	[S_ITEM_INSERT] = "INSERT INTO aired_items (airing_id, seq, kind, bulletin_id,"
 			  " bulletin_version, clip_id, offset_s, length_s, completed)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_ITEMS_DELETE] = "DELETE FROM aired_items WHERE airing_id = ?1",
 	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
 			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
 	[S_AIRING_RECOVER] = "UPDATE airings SET status = 'interrupted', reason = ?1,"
@@ -392,7 +394,7 @@ store_open_at_version(const char *dir, int version, struct store **out, char *er
 	sqlite3_extended_result_codes(s->db, 1);
 	store_set_busy_timeout(s, STORE_BUSY_TIMEOUT_MS);
 	if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-			"PRAGMA synchronous = NORMAL;", err) < 0)
+			"PRAGMA synchronous = FULL;", err) < 0)
 		goto fail;
 	if (migrate(s, version, err) < 0)
 		goto fail;
@@ -997,6 +999,42 @@ store_aired_item_add(struct store *s, struct store_aired_item *it, char *err)
 		return -1;
 	it->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+int
+store_airing_record(struct store *s, struct store_airing *a, struct store_aired_item *items,
+		    size_t n, char *err)
+{
+	if (store_begin(s, err) < 0)
+		return -1;
+	int64_t id = a->id; /* restored when the transaction is rolled back */
+	int rc = 0;
+	if (a->id) {
+		rc = store_airing_finish(s, a->id, a->status, a->reason, a->ended_at, a->audio_sha256,
+					 err);
+		if (rc == 0 && sqlite3_changes(s->db) != 1)
+			a->id = 0; /* not there after all: written whole below */
+		else if (rc == 0 && a->started_at)
+			rc = store_airing_set_started(s, a->id, a->started_at, a->lateness_ms, err);
+	}
+	if (rc == 0 && !a->id)
+		rc = store_airing_add(s, a, err);
+	sqlite3_stmt *st = rc == 0 ? stmt(s, S_ITEMS_DELETE, err) : NULL;
+	if (st) {
+		sqlite3_bind_int64(st, 1, a->id);
+		rc = exec_done(s, st, _("Writing the airing log"), err);
+	} else if (rc == 0) {
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		items[i].airing_id = a->id;
+		rc = store_aired_item_add(s, &items[i], err);
+	}
+	if (rc == 0 && store_commit(s, err) == 0)
+		return 0;
+	store_rollback(s);
+	a->id = id;
+	return rc == STORE_EXISTS ? STORE_EXISTS : -1;
 }
 
 int

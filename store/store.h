@@ -159,6 +159,14 @@ int store_airing_finish(struct store *s, int64_t id, const char *status, const c
 int store_airing_set_started(struct store *s, int64_t id, int64_t started_at,
 			     int64_t lateness_ms, char *err);
 int store_aired_item_add(struct store *s, struct store_aired_item *it, char *err);
+/*
+ * Writes an airing whole, in one transaction: the row (inserted when a->id
+ * is 0, which sets it; else brought up to date) and exactly `items` as its
+ * aired items.  Idempotent, so a write that failed (disk full, read-only)
+ * can be tried again later.  STORE_EXISTS as store_airing_add().
+ */
+int store_airing_record(struct store *s, struct store_airing *a, struct store_aired_item *items,
+			size_t n, char *err);
 /* Marks items of an airing that did not finish before `cut_s` as not completed. */
 int store_aired_items_cut(struct store *s, int64_t airing_id, double cut_s, char *err);
 /* Turns `started` rows left by a crash into `interrupted` with reason; *n = how many. */

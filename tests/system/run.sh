@@ -2,7 +2,7 @@
 # Runs every system test (the real daemon, the real sound path) and sums
 # their "N passed, N failed" lines.
 cd "$(dirname "$0")/../.." || exit 1
-make -s tests/system/wavcmp tests/system/clockshift.so || exit 1
+make -s tests/system/wavcmp tests/system/clockshift.so tests/system/iofault.so || exit 1
 pass=0
 fail=0
 status=0
