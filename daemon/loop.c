@@ -388,8 +388,20 @@ spawn_command(const char *what, const char *cmd)
 {
 	pid_t pid;
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)cmd, NULL };
-	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0)
-		daemon_log(3, _("cannot run the %s command %s: %s"), what, cmd, strerror(errno));
+	/* the command gets the signals we block (signalfd) and ignore (PIPE) back */
+	posix_spawnattr_t at;
+	sigset_t none, pipe;
+	sigemptyset(&none);
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &pipe);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	int rc = posix_spawn(&pid, "/bin/sh", NULL, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0)
+		daemon_log(3, _("cannot run the %s command %s: %s"), what, cmd, strerror(rc));
 	else
 		daemon_log(6, _("running the %s command: %s"), what, cmd);
 }
@@ -716,7 +728,12 @@ open_socket(struct daemon *d, char *err)
 	return 0;
 }
 
-/* Who may talk to us: root, our own user, and members of group loaxa. */
+/*
+ * Who may talk to us: root, our own user, and members of group loaxa (as
+ * primary or supplementary group).  The kernel gives the peer's groups with
+ * the socket (SO_PEERGROUPS): /proc/PID/status is hidden from loaxad by
+ * the unit's ProtectProc=invisible.
+ */
 static int
 peer_allowed(int fd)
 {
@@ -731,22 +748,14 @@ peer_allowed(int fd)
 		return 0;
 	if (cr.gid == g->gr_gid)
 		return 1;
-	/* supplementary groups of the peer, as the kernel has them */
-	char *path = xasprintf("/proc/%d/status", (int)cr.pid);
-	FILE *f = fopen(path, "r");
-	free(path);
-	int ok = 0;
-	char line[1024];
-	while (f && fgets(line, sizeof line, f)) {
-		if (strncmp(line, "Groups:", 7) != 0)
-			continue;
-		for (char *tok = strtok(line + 7, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
-			if ((gid_t)strtoul(tok, NULL, 10) == g->gr_gid)
-				ok = 1;
-	}
-	if (f)
-		fclose(f);
-	return ok;
+	gid_t groups[256]; /* more groups than this: ERANGE, refused */
+	len = sizeof groups;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return 0;
+	for (size_t i = 0; i < len / sizeof *groups; i++)
+		if (groups[i] == g->gr_gid)
+			return 1;
+	return 0;
 }
 
 static json_t *
@@ -947,6 +956,20 @@ daemon_run(const char *config_arg, const char *state_arg)
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		d->clients[i].fd = -1;
 	d->started_ms = time_now_ms();
+	/*
+	 * Signals are blocked first of all, before any library starts a thread
+	 * (espeak-ng's check, PortAudio): every thread inherits the mask, so
+	 * a SIGTERM during start-up waits for the signalfd instead of killing
+	 * the process on whichever thread it lands.
+	 */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
 	d->cfg = load_config(d, &d->sched, &d->lex, err);
 	if (!d->cfg) {
@@ -964,14 +987,6 @@ daemon_run(const char *config_arg, const char *state_arg)
 	else if (n)
 		daemon_log(4, _("%d airing(s) cut by the last stop are logged as interrupted"), n);
 
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -37,7 +37,9 @@ fuzz: $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $$t.corpus; \
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
-		./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $$t.corpus tests/fuzz/corpus/$$(basename $$t) || exit 1; \
+		mkdir -p tests/fuzz/findings; \
+		./$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=tests/fuzz/findings/ \
+			$$t.corpus tests/fuzz/corpus/$$(basename $$t) || exit 1; \
 	done
 
 # The system tests' comparison tool (libsndfile).

@@ -1,6 +1,8 @@
 # The real sound path for system tests: a private PulseAudio with a null sink
 # "loa", ALSA's pulse plugin as the default device (so PortAudio's default
-# goes there), and parec recording the sink's monitor.  Everything lives in
+# goes there), and parec recording the sink's monitor.  The sink is mono
+# 32-bit float at 48 kHz, what loaxa sends, so the samples reach it unchanged
+# (the soak compares them bit for bit with the airing log's audio hashes).  Everything lives in
 # a temporary directory and stops on exit.
 #
 #   . tests/system/lib.sh
@@ -42,7 +44,7 @@ pa_start() {
 	chmod 700 "$XDG_RUNTIME_DIR"
 	printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$HOME/.asoundrc"
 	pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --log-target=file:"$S/pulse.log" \
-		--load="module-null-sink sink_name=loa rate=48000" \
+		--load="module-null-sink sink_name=loa rate=48000 channels=1 format=float32le" \
 		--load="module-native-protocol-unix" >/dev/null 2>&1 &
 	PA_PID=$!
 	for _ in $(seq 50); do
