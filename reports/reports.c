@@ -264,7 +264,8 @@ topic_cmp(const void *pa, const void *pb, void *arg)
 static void
 sort_topics(struct report_counts *c, const struct config *cfg)
 {
-	qsort_r(c->by_topic, c->n_topics, sizeof *c->by_topic, topic_cmp, (void *)cfg);
+	if (c->n_topics) /* by_topic is NULL when nothing counted */
+		qsort_r(c->by_topic, c->n_topics, sizeof *c->by_topic, topic_cmp, (void *)cfg);
 }
 
 struct report *
