@@ -18,7 +18,7 @@ check: all $(UNIT_TESTS)
 	exit $$fail
 
 valgrind:
-	$(MAKE) check TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+	$(MAKE) check CASE_TIMEOUT=120 TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
 
 # libFuzzer targets, built with clang: make fuzz FUZZ_SECONDS=600.  The
 # modules add theirs (normalizer, calendar); these are the control-socket

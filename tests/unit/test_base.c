@@ -48,6 +48,12 @@ impossible_dates_are_refused(void **state)
 	assert_int_equal(date_parse("2025-13-01", &y, &m, &d), -1);
 	assert_int_equal(date_parse("2025-1-01", &y, &m, &d), -1);
 	assert_int_equal(date_parse("2025-01-01x", &y, &m, &d), -1);
+	/* digits only: scanf would take a space or a sign, and stored dates
+	 * are compared as strings by the scheduler */
+	assert_int_equal(date_parse("2025- 3-01", &y, &m, &d), -1);
+	assert_int_equal(date_parse("2025-+3-01", &y, &m, &d), -1);
+	assert_int_equal(date_parse(" 2025-03-01", &y, &m, &d), -1);
+	assert_int_equal(date_parse("+025-03-01", &y, &m, &d), -1);
 }
 
 static void
@@ -65,6 +71,9 @@ local_times_are_read_in_the_configured_zone(void **state)
 	assert_string_equal(iso, "2025-03-01T05:30:00.250+07:00");
 	assert_int_equal(time_parse_local("2025-03-01 24:30", &ms, err), -1);
 	assert_non_null(strstr(err, "2025-03-01 24:30"));
+	assert_int_equal(time_parse_local("2030-01-01 +9:00", &ms, err), -1);
+	assert_int_equal(time_parse_local("2030-01-01  09:00", &ms, err), -1);
+	assert_int_equal(time_parse_local("2030-01-01 09:00:05", &ms, err), 0);
 }
 
 static void
