@@ -23,6 +23,7 @@ db="$S/state/loaxa.db"
 # the programme as it airs, for its length in samples (it is the same every time)
 loaxa program render p -o "$S/p.wav" >/dev/null || exit 1
 # everything the sound server receives, as it receives it
+rec_t0=$(date +%s%3N)
 parec -d loa.monitor --format=float32le --rate=48000 --channels=1 --raw >"$S/rec.f32" &
 REC_PID=$!
 sleep 0.3
@@ -63,12 +64,14 @@ print(len(lost))
 PY
 )
 [ "$lost" = 0 ] && ok || bad "$lost slot instants have no row"
-# What the sound server received, bit for bit: every completed row's audio
-# hash is that of a whole programme in the recording, and the recording
-# holds exactly as many whole programmes as there are completed rows.
-heard=$(python3 - "$db" "$S/rec.f32" "$S/p.wav" <<'PY'
+# What the sound server received, bit for bit.  Each whole programme in the
+# recording is matched, by when it began, to the airing row of its slot
+# instant: no row may have two (nothing aired twice), every completed row
+# must have one with that row's audio hash.  A whole programme may belong
+# to an interrupted row: killed after its last sample, before the log write.
+heard=$(python3 - "$db" "$S/rec.f32" "$S/p.wav" "$rec_t0" <<'PY'
 import hashlib, sqlite3, sys, wave
-db, rec, ref = sys.argv[1:4]
+db, rec, ref, t0 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 w = wave.open(ref)
 n = w.getnframes()
 pcm = w.readframes(n)
@@ -76,35 +79,51 @@ width = w.getsampwidth()
 # the programme's first sound: where it starts after the silence before it
 lead = next(i for i in range(n) if pcm[i * width:(i + 1) * width] != bytes(width))
 data = open(rec, "rb").read()
-rows = [r[0] for r in sqlite3.connect(db).execute(
-    "SELECT audio_sha256 FROM airings WHERE status = 'completed'")]
-found, i, quiet = {}, 0, 0
+rows = list(sqlite3.connect(db).execute(
+    "SELECT id, status, started_at, audio_sha256 FROM airings WHERE started_at IS NOT NULL"))
+completed = {r[0]: r[3] for r in rows if r[1] == "completed"}
+whole = []  # (sample index, sha256) of every whole programme heard
 zero = bytes(4)
-# onsets: a non-zero sample after at least 10 ms of digital silence
-samples = len(data) // 4
-s = 0
-while s < samples:
+quiet = 0
+for s in range(len(data) // 4):
     if data[4 * s:4 * s + 4] == zero:
         quiet += 1
+        continue
+    if quiet >= 480:  # an onset after at least 10 ms of digital silence
+        for k in range(lead - 2, lead + 3):
+            a = s - k
+            if a < 0:
+                continue
+            h = hashlib.sha256(data[4 * a:4 * (a + n)]).hexdigest()
+            if h in completed.values():
+                whole.append((a, h))
+                break
+    quiet = 0
+# the recording began some time after t0 (parec's start-up and buffering):
+# that delay is the same for the whole run, the median gap to the nearest row
+def nearest(t):
+    return min(rows, key=lambda r: abs(r[2] - t))
+gaps = sorted(nearest(t0 + a * 1000 // 48000)[2] - (t0 + a * 1000 // 48000) for a, h in whole)
+delay = gaps[len(gaps) // 2] if gaps else 0
+owner, twice, far = {}, 0, 0
+for a, h in whole:
+    t = t0 + a * 1000 // 48000 + delay
+    r = nearest(t)
+    if abs(r[2] - t) > 1000:  # slots are 4 s apart
+        far += 1
+    elif r[0] in owner:
+        twice += 1
     else:
-        if quiet >= 480:
-            for k in range(lead - 2, lead + 3):
-                a = s - k
-                if a < 0:
-                    continue
-                h = hashlib.sha256(data[4 * a:4 * (a + n)]).hexdigest()
-                if h in rows:
-                    found[a] = h
-                    break
-        quiet = 0
-    s += 1
-missing = sum(1 for h in set(rows) if h not in found.values())
-print(len(rows), len(found), missing)
+        owner[r[0]] = h
+unheard = sum(1 for i, h in completed.items() if owner.get(i) != h)
+late_log = sum(1 for i in owner if i not in completed)
+print(len(completed), len(whole), twice, far, unheard, late_log)
 PY
 )
 set -- $heard
-[ "${3:-1}" = 0 ] && ok || bad "${3:-?} completed rows' audio hashes are not in what the sound server received"
-[ "${2:-x}" = "${1:-y}" ] && ok || bad "the sound server received ${2:-?} whole programmes for ${1:-?} completed rows"
+[ "${3:-1}" = 0 ] && ok || bad "${3:-?} slot instants were heard twice"
+[ "${4:-1}" = 0 ] && ok || bad "${4:-?} whole programmes heard match no airing row's start"
+[ "${5:-1}" = 0 ] && ok || bad "${5:-?} completed rows' audio was not received as their hash says"
 tally=$(sqlite3 "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
-echo "soak: $KILLS kills; $tally; duplicates $dups, lost $lost; the sound server received ${2:-?} whole programmes, matching the hashes of ${1:-?} completed rows"
+echo "soak: $KILLS kills; $tally; duplicates $dups, lost $lost; the sound server received ${2:-?} whole programmes: each of the ${1:-?} completed rows' hash, ${6:-?} more from airings killed before their log write, ${3:-?} twice"
 finish
