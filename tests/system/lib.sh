@@ -98,6 +98,31 @@ kill9_daemon() {
 	DAEMON_PID=
 }
 
+# wait_playing: until the daemon reports a programme on air (15 s at most)
+wait_playing() {
+	for _ in $(seq 150); do
+		loaxa status --format json 2>/dev/null | grep -q '"position_s": [0-9]*\.[0-9]*[1-9]' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# log_whole DB: after a clean stop the airing log is whole: the database is
+# intact, no slot instant has two rows, and no row is left 'started'.
+# Sets $dups.
+log_whole() {
+	check "integrity_check ok" sh -c "[ \"\$(sqlite3 '$1' 'PRAGMA integrity_check')\" = ok ]"
+	dups=$(sql "$1" "SELECT count(*) FROM (SELECT slot, scheduled_at FROM airings WHERE slot IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1)")
+	[ "$dups" = 0 ] && ok || bad "$dups slot instants have more than one row"
+	left=$(sql "$1" "SELECT count(*) FROM airings WHERE status = 'started'")
+	[ "$left" = 0 ] && ok || bad "$left rows left 'started' after a clean stop"
+}
+
+# tally DB: "completed 3, missed 2, ..."
+tally() {
+	sql "$1" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)"
+}
+
 # sql DB QUERY: one value
 sql() {
 	sqlite3 "$1" "$2"

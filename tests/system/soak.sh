@@ -47,11 +47,7 @@ stop_daemon
 last=$(date +%s)
 rec_stop
 
-check "integrity_check ok" sh -c "[ \"\$(sqlite3 '$db' 'PRAGMA integrity_check')\" = ok ]"
-dups=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT slot, scheduled_at FROM airings WHERE slot IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1)")
-[ "$dups" = 0 ] && ok || bad "$dups slot instants have more than one row"
-started=$(sqlite3 "$db" "SELECT count(*) FROM airings WHERE status = 'started'")
-[ "$started" = 0 ] && ok || { bad "$started rows left 'started' after a clean stop"; sqlite3 "$db" "SELECT id, scheduled_at, started_at, ended_at, status, reason FROM airings ORDER BY id" >&2; tail -30 "$S/daemon.log" >&2; }
+log_whole "$db"
 # every instant from the first start to the end of the clean run has its row
 since=$(sqlite3 "$db" "SELECT since / 1000 FROM slot_watch WHERE slot = 's'")
 lost=$(python3 - "$db" "$since" "$((last - 4))" <<'PY'
@@ -124,6 +120,6 @@ set -- $heard
 [ "${3:-1}" = 0 ] && ok || bad "${3:-?} slot instants were heard twice"
 [ "${4:-1}" = 0 ] && ok || bad "${4:-?} whole programmes heard match no airing row's start"
 [ "${5:-1}" = 0 ] && ok || bad "${5:-?} completed rows' audio was not received as their hash says"
-tally=$(sqlite3 "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
+tally=$(tally "$db")
 echo "soak: $KILLS kills; $tally; duplicates $dups, lost $lost; the sound server received ${2:-?} whole programmes: each of the ${1:-?} completed rows' hash, ${6:-?} more from airings killed before their log write, ${3:-?} twice"
 finish

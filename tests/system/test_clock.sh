@@ -48,14 +48,6 @@ wait_row() {
 	done
 	return 1
 }
-# wait_playing: until the daemon reports a programme on air
-wait_playing() {
-	for _ in $(seq 50); do
-		loaxa status --format json 2>/dev/null | grep -q '"position_s": [0-9]*\.[0-9]*[1-9]' && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # expect "DAY TIME" STATUS: the instant has exactly that one row
 expect() {
 	got=$(row "$1" "$2")
@@ -160,6 +152,6 @@ PY
 )
 python3 -c "import sys; sys.exit(0 if abs($heard - 4 * $done_n) <= 0.5 else 1)" && ok ||
 	bad "the sound server received $heard s of tone for $done_n completed airings of 4 s"
-tally=$(sql "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
+tally=$(tally "$db")
 echo "clock: 8 steps; $tally; heard $heard s for $done_n airings"
 finish

@@ -30,13 +30,6 @@ wait_n() {
 	done
 	return 1
 }
-wait_playing() {
-	for _ in $(seq 150); do
-		loaxa status --format json 2>/dev/null | grep -q '"position_s": [0-9]*\.[0-9]*[1-9]' && return 0
-		sleep 0.1
-	done
-	return 1
-}
 alive() { kill -0 "$DAEMON_PID" 2>/dev/null; }
 now_ms() { echo $(($(date +%s) * 1000)); }
 reason_of_last() { sql "$db" "SELECT reason FROM airings WHERE status = 'failed' ORDER BY id DESC LIMIT 1"; }
@@ -88,10 +81,7 @@ t4=$(now_ms)
 check "sink unloaded: the next slot airs once it is back" wait_n completed "$t4" 30
 stop_daemon
 
-dups=$(sql "$db" "SELECT count(*) FROM (SELECT slot, scheduled_at FROM airings GROUP BY 1, 2 HAVING count(*) > 1)")
-[ "$dups" = 0 ] && ok || bad "$dups slot instants have more than one row"
-left=$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'started'")
-[ "$left" = 0 ] && ok || bad "$left rows still 'started' after a clean stop"
-tally=$(sql "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
+log_whole "$db"
+tally=$(tally "$db")
 echo "device: $tally"
 finish

@@ -62,11 +62,7 @@ ready=$(grep -c 'READY=1' "$S/notify.log")
 stopping=$(grep -c 'STOPPING=1' "$S/notify.log")
 [ "$ready" = "$RESTARTS" ] && ok || bad "$ready READY=1 for $RESTARTS starts"
 [ "$stopping" = "$RESTARTS" ] && ok || bad "$stopping STOPPING=1 for $RESTARTS stops"
-check "integrity_check ok" sh -c "[ \"\$(sqlite3 '$db' 'PRAGMA integrity_check')\" = ok ]"
-dups=$(sql "$db" "SELECT count(*) FROM (SELECT slot, scheduled_at FROM airings GROUP BY 1, 2 HAVING count(*) > 1)")
-[ "$dups" = 0 ] && ok || bad "$dups slot instants have more than one row"
-left=$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'started'")
-[ "$left" = 0 ] && ok || bad "$left rows left 'started' by clean stops"
-tally=$(sql "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
+log_whole "$db"
+tally=$(tally "$db")
 echo "restart: $RESTARTS SIGTERMs in $(echo "$t1 - $t0" | bc) s; exits 0: $((RESTARTS - bad_exits)); READY $ready, STOPPING $stopping; $tally; duplicates $dups"
 finish

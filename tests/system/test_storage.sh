@@ -71,10 +71,7 @@ check "disk full: the rows are in the log once there is room" wait_n completed "
 echo "disk full: $(grep -c 'cannot write the airing log' "$S/daemon.log") log writes failed and were kept"
 
 # --- read-only during an airing
-for _ in $(seq 150); do
-	loaxa status --format json 2>/dev/null | grep -q '"position_s": [0-9]*\.[0-9]*[1-9]' && break
-	sleep 0.1
-done
+check "an airing on air" wait_playing
 t1=$(($(now_ms) - 10000))
 kept_before=$(grep -c 'cannot write the airing log' "$S/daemon.log")
 : >"$S/readonly"
@@ -94,11 +91,7 @@ echo "read-only: $kept log writes failed ($written_ro rows in the log while read
 check "read-only: the daemon stays up" kill -0 "$DAEMON_PID"
 stop_daemon
 
-check "integrity_check ok" sh -c "[ \"\$(sqlite3 '$db' 'PRAGMA integrity_check')\" = ok ]"
-dups=$(sql "$db" "SELECT count(*) FROM (SELECT slot, scheduled_at FROM airings GROUP BY 1, 2 HAVING count(*) > 1)")
-[ "$dups" = 0 ] && ok || bad "$dups slot instants have more than one row"
-left=$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'started'")
-[ "$left" = 0 ] && ok || bad "$left rows still 'started' after a clean stop"
+log_whole "$db"
 noitems=$(sql "$db" "SELECT count(*) FROM airings a WHERE status = 'completed' AND (SELECT count(*) FROM aired_items i WHERE i.airing_id = a.id) != 2")
 [ "$noitems" = 0 ] && ok || bad "$noitems completed airings lack their two aired items"
 # every instant from the first airing to the stop has its row
@@ -113,6 +106,6 @@ PY
 	sql "$db" "SELECT id, scheduled_at / 1000, status, reason FROM airings" >&2
 	cat "$S/daemon.log" >&2
 }
-tally=$(sql "$db" "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM airings GROUP BY status)")
+tally=$(tally "$db")
 echo "storage: $tally"
 finish
