@@ -288,20 +288,22 @@ days_in_month(int y, int m)
 	return d[m - 1];
 }
 
-/* s[0..n) are all ASCII digits: no sign, no space (sscanf's %d would take both). */
-static int
-all_digits(const char *s, size_t n)
+int
+ascii_digits(const char *s, size_t n)
 {
+	if (!n)
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
 }
 
-/* The value of the n ASCII digits at s (checked by all_digits()). */
-static int
-digits_value(const char *s, size_t n)
+int
+ascii_number(const char *s, size_t n)
 {
+	if (n > 9 || !ascii_digits(s, n))
+		return -1;
 	int v = 0;
 	for (size_t i = 0; i < n; i++)
 		v = v * 10 + (s[i] - '0');
@@ -312,12 +314,12 @@ int
 date_parse(const char *s, int *y, int *m, int *d)
 {
 	/* exactly YYYY-MM-DD: the stored dates are compared as strings */
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
-	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !ascii_digits(s, 4) ||
+	    !ascii_digits(s + 5, 2) || !ascii_digits(s + 8, 2))
 		return -1;
-	*y = digits_value(s, 4);
-	*m = digits_value(s + 5, 2);
-	*d = digits_value(s + 8, 2);
+	*y = ascii_number(s, 4);
+	*m = ascii_number(s + 5, 2);
+	*d = ascii_number(s + 8, 2);
 	if (*y < 1970 || *y > 9999 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
 		return -1;
 	return 0;
@@ -338,14 +340,14 @@ time_parse_local(const char *s, int64_t *ms, char *err)
 		/* " HH:MM" or " HH:MM:SS", two digits each */
 		const char *t = s + 11;
 		size_t n = strlen(s + 10);
-		if (s[10] != ' ' || (n != 6 && n != 9) || t[2] != ':' || !all_digits(t, 2) ||
-		    !all_digits(t + 3, 2))
+		if (s[10] != ' ' || (n != 6 && n != 9) || t[2] != ':' || !ascii_digits(t, 2) ||
+		    !ascii_digits(t + 3, 2))
 			goto bad;
-		if (n == 9 && (t[5] != ':' || !all_digits(t + 6, 2)))
+		if (n == 9 && (t[5] != ':' || !ascii_digits(t + 6, 2)))
 			goto bad;
-		h = digits_value(t, 2);
-		mi = digits_value(t + 3, 2);
-		sec = n == 9 ? digits_value(t + 6, 2) : 0;
+		h = ascii_number(t, 2);
+		mi = ascii_number(t + 3, 2);
+		sec = n == 9 ? ascii_number(t + 6, 2) : 0;
 		if (h > 23 || mi > 59 || sec > 59)
 			goto bad;
 	}

@@ -94,6 +94,12 @@ int time_parse_local(const char *s, int64_t *ms, char *err);
  * exists; fills y, m, d.
  */
 int date_parse(const char *s, int *y, int *m, int *d);
+/*
+ * s[0..n) are n > 0 ASCII digits: no sign, no space (scanf's %d takes
+ * both).  ascii_number() gives their value (n <= 9), or -1 when they are not.
+ */
+int ascii_digits(const char *s, size_t n);
+int ascii_number(const char *s, size_t n);
 
 /* Reads a whole file (at most max bytes; "-" is stdin). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len, char *err);

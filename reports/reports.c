@@ -16,23 +16,10 @@
 
 /* ---- periods ---- */
 
-/* The value of the n ASCII digits at s, or -1 when one is not a digit (a sign, a space). */
-static int
-digits(const char *s, size_t n)
-{
-	int v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 static int
 parse_year(const char *s, int *y)
 {
-	if (!s || strlen(s) != 4 || (*y = digits(s, 4)) < 1970)
+	if (!s || strlen(s) != 4 || (*y = ascii_number(s, 4)) < 1970)
 		return -1;
 	return 0;
 }
@@ -48,8 +35,8 @@ report_period(const char *month, const char *quarter, const char *period, const 
 	}
 	if (month) {
 		/* exactly YYYY-MM, digits only: "2025-+3" and "2025- 3" are refused */
-		if (strlen(month) != 7 || month[4] != '-' || (*y0 = digits(month, 4)) < 1970 ||
-		    (*m0 = digits(month + 5, 2)) < 1 || *m0 > 12) {
+		if (strlen(month) != 7 || month[4] != '-' || (*y0 = ascii_number(month, 4)) < 1970 ||
+		    (*m0 = ascii_number(month + 5, 2)) < 1 || *m0 > 12) {
 			err_set(err, _("--month takes YYYY-MM with a month from 01 to 12 (got %s)"), month);
 			return -1;
 		}
@@ -60,7 +47,7 @@ report_period(const char *month, const char *quarter, const char *period, const 
 	if (quarter) {
 		int q = 0;
 		if (strlen(quarter) != 7 || quarter[4] != '-' || quarter[5] != 'Q' ||
-		    (*y0 = digits(quarter, 4)) < 1970 || (q = digits(quarter + 6, 1)) < 1 || q > 4) {
+		    (*y0 = ascii_number(quarter, 4)) < 1970 || (q = ascii_number(quarter + 6, 1)) < 1 || q > 4) {
 			err_set(err, _("--quarter takes YYYY-Qn with n from 1 to 4 (got %s)"), quarter);
 			return -1;
 		}

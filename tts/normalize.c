@@ -190,17 +190,6 @@ fraction(struct out *o, const char *d, size_t n)
 		cardinal(o, d + z, n - z);
 }
 
-static int
-all_digits(const char *s, size_t n)
-{
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 static long
 num(const char *s, size_t n)
 {
@@ -218,7 +207,7 @@ fields(const char *s, size_t n, const char *seps, const char **f, size_t *fl, in
 	size_t start = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || strchr(seps, s[i])) {
-			if (k == max || !all_digits(s + start, i - start))
+			if (k == max || !ascii_digits(s + start, i - start))
 				return -1;
 			f[k] = s + start;
 			fl[k] = i - start;
@@ -232,7 +221,7 @@ fields(const char *s, size_t n, const char *seps, const char **f, size_t *fl, in
 static int
 is_year(const char *s, size_t n)
 {
-	if (n != 4 || !all_digits(s, n))
+	if (n != 4 || !ascii_digits(s, n))
 		return 0;
 	long y = num(s, n);
 	return y >= 1000 && y <= 2999;
@@ -250,7 +239,7 @@ plain_number(struct out *o, const char *s, size_t n)
 		return 0;
 	const char *comma = memchr(s, ',', n);
 	size_t ilen = comma ? (size_t)(comma - s) : n;
-	if (comma && !all_digits(comma + 1, n - ilen - 1))
+	if (comma && !ascii_digits(comma + 1, n - ilen - 1))
 		return 0;
 	/* the integer part: digits, or groups of three after dots */
 	struct sbuf d = { 0 };
@@ -530,7 +519,7 @@ read_time(struct out *o, const char *s, size_t n)
 	size_t mn = n - i - 1;
 	if (colon ? mn != 2 : (mn != 0 && mn != 2))
 		return 0;
-	if (mn && !all_digits(m, mn))
+	if (mn && !ascii_digits(m, mn))
 		return 0;
 	long h = num(s, i), mi = mn ? num(m, mn) : 0;
 	if (h > 24 || mi > 59)
@@ -687,7 +676,7 @@ read_numeric(struct out *o, struct line *l, const char *s, size_t n)
 		}
 	}
 	/* 4 after thứ or tháng is "tư"; thứ 1 is "thứ nhất" */
-	if (all_digits(s, n) && (after(l, "tháng") || after(l, "thứ"))) {
+	if (ascii_digits(s, n) && (after(l, "tháng") || after(l, "thứ"))) {
 		long v = num(s, n);
 		if (v == 4) {
 			word(o, "tư");
@@ -771,7 +760,7 @@ read_address(struct out *o, const char *s, size_t n)
 			continue;
 		if (i > start) {
 			char *low = vi_lower(s + start, i - start);
-			if (all_digits(low, i - start))
+			if (ascii_digits(low, i - start))
 				digits_one_by_one(o, low, i - start);
 			else
 				word(o, low);
@@ -1102,7 +1091,7 @@ read_line(struct out *o, const char *prev, size_t nprev, const char *s, size_t n
 		if (start && ch->ncore <= 2 && ch->ntrail == 1 && ch->trail[0] == ')' && l.n > l.i + 1) {
 			uint32_t cp;
 			int len = utf8_decode(ch->core, &cp);
-			if ((size_t)len == ch->ncore || all_digits(ch->core, ch->ncore))
+			if ((size_t)len == ch->ncore || ascii_digits(ch->core, ch->ncore))
 				continue;
 		}
 		/*
@@ -1143,7 +1132,7 @@ read_line(struct out *o, const char *prev, size_t nprev, const char *s, size_t n
 		}
 		/* the code of "số 30 /KH-UBND" written apart from its number */
 		if (l.i > l.first && ch->nlead && ch->lead[ch->nlead - 1] == '/' && is_code_tail(ch) &&
-		    c[l.i - 1].ncore && all_digits(c[l.i - 1].core, c[l.i - 1].ncore) &&
+		    c[l.i - 1].ncore && ascii_digits(c[l.i - 1].core, c[l.i - 1].ncore) &&
 		    !c[l.i - 1].ntrail) {
 			trailing_pause(o, ch);
 			continue;
@@ -1170,10 +1159,10 @@ read_line(struct out *o, const char *prev, size_t nprev, const char *s, size_t n
 			continue;
 		}
 		/* a phone number written in groups: 0912 345 678 */
-		if (ch->ncore && ch->core[0] == '0' && all_digits(ch->core, ch->ncore) &&
+		if (ch->ncore && ch->core[0] == '0' && ascii_digits(ch->core, ch->ncore) &&
 		    ch->ncore >= 3 && !ch->ntrail) {
 			size_t total = ch->ncore, j = l.i + 1;
-			while (j < l.n && total < 11 && all_digits(c[j].core, c[j].ncore) &&
+			while (j < l.n && total < 11 && ascii_digits(c[j].core, c[j].ncore) &&
 			       !c[j].nlead && c[j].ncore >= 2 && c[j].ncore <= 4) {
 				total += c[j].ncore;
 				if (c[j].ntrail) {
