@@ -93,6 +93,55 @@ static const char *const migrations[] = {
 	"CREATE INDEX aired_items_by_bulletin ON aired_items(bulletin_id);"
 	"CREATE INDEX queue_pending ON queue(airing_id, created_at);"
 	"CREATE TABLE slot_watch (slot TEXT PRIMARY KEY, since INTEGER NOT NULL);",
+	/*
+	 * 5 (the province link, store/link.c): bulletins received from the
+	 * province, kept by its id (a repeat is refused); and an outbox of
+	 * airing rows for loaxa-link to publish, filled by triggers when a row
+	 * lands (its status leaves 'started') or changes after, so the daemon
+	 * needs no change.  rev counts the changes: the province's
+	 * acknowledgement of an older rev does not empty the outbox.
+	 */
+	"CREATE TABLE link_inbox ("
+	"  province TEXT NOT NULL,"
+	"  msg_id TEXT NOT NULL,"
+	"  class TEXT NOT NULL,"
+	"  issued_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	"  bulletin_id INTEGER REFERENCES bulletins(id),"
+	"  queue_id INTEGER REFERENCES queue(id),"
+	"  zones TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  outcome_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (province, msg_id));"
+	"CREATE INDEX link_inbox_by_bulletin ON link_inbox(bulletin_id);"
+	"CREATE TABLE link_outbox ("
+	"  airing_id INTEGER PRIMARY KEY REFERENCES airings(id),"
+	"  rev INTEGER NOT NULL DEFAULT 1,"
+	"  queued_at INTEGER NOT NULL);"
+	"INSERT INTO link_outbox (airing_id, queued_at)"
+	"  SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 FROM airings"
+	"  WHERE status <> 'started';"
+	"CREATE TRIGGER link_outbox_airing_insert AFTER INSERT ON airings"
+	"  WHEN NEW.status <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_airing_update AFTER UPDATE ON airings"
+	"  WHEN NEW.status <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_item_insert AFTER INSERT ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_item_update AFTER UPDATE ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;",
 };
 
 enum stmt {
@@ -351,15 +400,28 @@ migrate(struct store *s, int target, char *err)
 			s->path, v, (int)ARRAY_LEN(migrations));
 		return -1;
 	}
-	for (; v < target; v++) {
-		char *q = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
-				    migrations[v], v + 1);
-		int rc = exec_sql(s, q, err);
-		free(q);
-		if (rc < 0) {
+	/*
+	 * Each step reads the version again inside its write transaction: two
+	 * programs opening a new store at once (loaxad and loaxa-link) must
+	 * not both run a step.
+	 */
+	while (v < target) {
+		if (exec_sql(s, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		v = store_schema_version(s);
+		int rc = 0;
+		if (v >= 0 && v < target) {
+			char *q = xasprintf("%s PRAGMA user_version = %d;", migrations[v], v + 1);
+			rc = exec_sql(s, q, err);
+			free(q);
+		}
+		if (v < 0 || rc < 0 || exec_sql(s, "COMMIT", err) < 0) {
+			if (v < 0)
+				store_sql_error(s, _("Reading the schema version"), err);
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
+		v = v < 0 ? v : v + 1;
 	}
 	return 0;
 }
@@ -475,27 +537,34 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 }
 
 int
-store_bulletin_add(struct store *s, struct store_bulletin *b, char *err)
+store_bulletin_insert(struct store *s, struct store_bulletin *b, char *err)
 {
 	int64_t now = time_now_ms();
-	if (store_begin(s, err) < 0)
-		return -1;
 	sqlite3_stmt *st = stmt(s, S_BULLETIN_INSERT, err);
 	if (!st)
-		goto fail;
+		return -1;
 	bind_text(st, 1, b->state ? b->state : "approved");
 	sqlite3_bind_int64(st, 2, now);
 	if (exec_done(s, st, _("Saving the bulletin"), err) < 0)
-		goto fail;
+		return -1;
 	b->id = sqlite3_last_insert_rowid(s->db);
 	b->version = 1;
-	if (insert_version(s, b, now, err) < 0 || store_commit(s, err) < 0)
-		goto fail;
+	if (insert_version(s, b, now, err) < 0)
+		return -1;
 	b->created_at = b->updated_at = now;
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
+}
+
+int
+store_bulletin_add(struct store *s, struct store_bulletin *b, char *err)
+{
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_bulletin_insert(s, b, err) < 0 || store_commit(s, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
 }
 
 int
