@@ -43,6 +43,7 @@ struct link_mqtt_cb {
 	void (*message)(void *arg, const struct mosquitto_message *m);
 	void (*published)(void *arg, int mid);
 	void *arg;
+	int quiet; /* say nothing of connecting (a one-shot command); refusals still */
 };
 /*
  * A client of the broker in cfg->link: TLS when link.cafile is set, user

@@ -46,7 +46,7 @@ say(struct link_mqtt *q, const char *fmt, ...)
 	if (strcmp(buf, q->said) == 0)
 		return;
 	snprintf(q->said, sizeof q->said, "%s", buf);
-	fprintf(stderr, "%s\n", buf);
+	fprintf(stderr, "%s%s\n", q->cb.quiet ? "" : "<4>", buf);
 }
 
 static void
@@ -60,7 +60,9 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 	}
 	q->connected = 1;
 	q->backoff_ms = BACKOFF_MIN_MS;
-	say(q, _("connected to the broker %s:%d"), q->host, q->port);
+	q->said[0] = 0; /* troubles from now on are new ones */
+	if (!q->cb.quiet)
+		fprintf(stderr, _("<6>connected to the broker %s:%d\n"), q->host, q->port);
 	if (q->cb.connected)
 		q->cb.connected(q->cb.arg);
 }
@@ -69,6 +71,9 @@ static void
 on_disconnect(struct mosquitto *m, void *arg, int rc)
 {
 	struct link_mqtt *q = arg;
+	if (q->connected && rc != 0) /* rc 0: we asked for it */
+		say(q, _("lost the broker %s:%d (%s); connecting again"), q->host, q->port,
+		    mosquitto_strerror(rc));
 	q->connected = 0;
 }
 

@@ -286,7 +286,8 @@ send_all(struct config *cfg, char **topics, size_t n, const char *msg, size_t le
 {
 	char err[ERRLEN];
 	struct publish_ctx x = { 0 };
-	struct link_mqtt_cb cb = { .connected = pub_connected, .published = pub_published, .arg = &x };
+	struct link_mqtt_cb cb = { .connected = pub_connected, .published = pub_published, .arg = &x,
+				   .quiet = 1 };
 	char *id = xasprintf("loaxa-province-%s-publish-%d", cfg->link.province, (int)getpid());
 	struct link_mqtt *m = link_mqtt_new(cfg, id, 1, NULL, NULL, &cb, err);
 	free(id);
