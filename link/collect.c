@@ -5,7 +5,9 @@
  * them in the province's store, and acknowledges each log row, signed,
  * only once it is stored: the commune keeps the row until then, so a row
  * is held exactly once whatever dies in between (a repeated delivery only
- * counts in `deliveries`).
+ * counts in `deliveries`).  Statuses (the latest of each commune wins) are
+ * kept in memory and written once a second in one transaction: at a
+ * thousand communes they are most of the traffic.
  */
 #include <errno.h>
 #include <mosquitto.h>
@@ -22,8 +24,20 @@
 #include "link/link_int.h"
 #include "store/store_province.h"
 
+#define STATUS_FLUSH_MS 1000
+
+struct status {
+	char commune[LINK_ID_LEN + 1];
+	int online;
+	int64_t at;
+	char *json; /* NULL: keep the last one (an offline will) */
+};
+
 struct collector {
 	const struct config *cfg;
+	struct status *st;
+	size_t n_st, cap_st;
+	int64_t flushed_at;
 	struct store_province *p;
 	struct link_mqtt *mq;
 	unsigned char sk[64];
@@ -60,6 +74,51 @@ ack(struct collector *x, const char *commune, int64_t airing_id, int rev)
 }
 
 static void
+keep_status(struct collector *x, const char *commune, int online, int64_t at, char *json)
+{
+	struct status *s = NULL;
+	for (size_t i = 0; i < x->n_st && !s; i++)
+		if (strcmp(x->st[i].commune, commune) == 0)
+			s = &x->st[i];
+	if (!s) {
+		if (x->n_st == x->cap_st) {
+			x->cap_st = x->cap_st ? 2 * x->cap_st : 64;
+			x->st = xrealloc(x->st, x->cap_st * sizeof *x->st);
+		}
+		s = &x->st[x->n_st++];
+		snprintf(s->commune, sizeof s->commune, "%s", commune);
+	} else {
+		free(s->json);
+	}
+	s->online = online;
+	s->at = at;
+	s->json = json;
+}
+
+static void
+flush_statuses(struct collector *x)
+{
+	char err[ERRLEN];
+	x->flushed_at = time_now_ms();
+	if (!x->n_st)
+		return;
+	int rc = store_province_begin(x->p, err);
+	for (size_t i = 0; rc == 0 && i < x->n_st; i++)
+		rc = store_province_status_put(x->p, x->st[i].commune, x->st[i].online, x->st[i].at,
+					       x->st[i].json, err);
+	if (rc == 0)
+		rc = store_province_commit(x->p, err);
+	if (rc < 0) {
+		store_province_rollback(x->p);
+		fprintf(stderr, "<3>%s\n", err); /* kept: tried again at the next flush */
+		return;
+	}
+	for (size_t i = 0; i < x->n_st; i++)
+		free(x->st[i].json);
+	x->n_st = 0;
+}
+
+static void
 c_message(void *arg, const struct mosquitto_message *m)
 {
 	struct collector *x = arg;
@@ -90,14 +149,12 @@ c_message(void *arg, const struct mosquitto_message *m)
 	} else {
 		struct link_note n;
 		if ((rc = link_note_decode(m->payload, len, commune, kind, &n, err)) == 0) {
-			char *json = n.online ? xstrndup(m->payload, len) : NULL;
 			if (!strcmp(kind, "status"))
-				rc = store_province_status_put(x->p, commune, n.online, now, json, err);
-			else
-				rc = store_province_receipt_put(x->p, commune, n.msg_id ? n.msg_id : "",
-								n.outcome, n.reason, n.at ? n.at : now, err);
-			free(json);
-			if (rc < 0)
+				keep_status(x, commune, n.online, now,
+					    n.online ? xstrndup(m->payload, len) : NULL);
+			else if (store_province_receipt_put(x->p, commune, n.msg_id ? n.msg_id : "",
+							    n.outcome, n.reason, n.at ? n.at : now,
+							    err) < 0)
 				fprintf(stderr, "<3>%s\n", err);
 			rc = 0;
 			link_note_clear(&n);
@@ -153,7 +210,11 @@ link_province_collect(struct config *cfg, int argc, char **argv)
 	int stopping = 0;
 	while (!stopping) {
 		struct pollfd p[2];
+		if (time_now_ms() - x.flushed_at >= STATUS_FLUSH_MS)
+			flush_statuses(&x);
 		int timeout = link_mqtt_service(x.mq, 0);
+		if (timeout > STATUS_FLUSH_MS)
+			timeout = STATUS_FLUSH_MS;
 		link_mqtt_pollfd(x.mq, &p[0]);
 		p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		if (poll(p, 2, timeout) < 0 && errno != EINTR)
@@ -169,6 +230,10 @@ link_province_collect(struct config *cfg, int argc, char **argv)
 	fprintf(stderr, _("<6>loaxa-province collect stopping: %ld rows stored (%ld repeated deliveries), %ld messages refused\n"),
 		x.rows, x.repeats, x.refused);
 	link_mqtt_disconnect(x.mq, 2000);
+	flush_statuses(&x);
+	for (size_t i = 0; i < x.n_st; i++)
+		free(x.st[i].json);
+	free(x.st);
 	link_mqtt_free(x.mq);
 	store_province_close(x.p);
 	memset(x.sk, 0, sizeof x.sk);

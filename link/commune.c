@@ -238,6 +238,15 @@ bulletin_in(struct commune *c, const char *topic, const void *payload, size_t le
 		refuse(c, topic, b.id, err);
 		goto out;
 	}
+	/* a repeat is refused before anything is written (its recording above all) */
+	int seen = store_link_received(c->sl, b.province, b.id, err);
+	if (seen != 0) {
+		if (seen > 0)
+			refuse(c, topic, b.id, _("its id was received before: a repeated delivery or a replay, not aired again"));
+		else
+			lg(3, _("cannot store bulletin %s of the province: %s"), b.id, err);
+		goto out;
+	}
 	int emergency = strcmp(b.klass, "emergency") == 0;
 	int expired = emergency && now >= emergency_deadline(b.issued_at, b.expires_at);
 	if (!config_topic_find(c->cfg, b.topic))
@@ -287,7 +296,7 @@ bulletin_in(struct commune *c, const char *topic, const void *payload, size_t le
 	int rc = store_link_receive(c->sl, &r, clipp, &sb, qp, err);
 	free(zones);
 	free(source);
-	if (rc < 0 && clipp)
+	if (rc < 0 && rc != STORE_EXISTS && clipp)
 		unlink(clip.file);
 	store_clip_clear(&clip);
 	if (rc == STORE_EXISTS) {

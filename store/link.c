@@ -186,6 +186,23 @@ fail:
 }
 
 int
+store_link_received(struct store_link *l, const char *province, const char *msg_id, char *err)
+{
+	sqlite3_stmt *st = lstmt(l, L_INBOX_HAS, err);
+	if (!st)
+		return -1;
+	text(st, 1, province);
+	text(st, 2, msg_id);
+	int rc = sqlite3_step(st);
+	reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_sql_error(l->s, _("Reading the bulletins from the province"), err);
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+int
 store_link_set_outcome(struct store_link *l, const char *province, const char *msg_id,
 		       const char *outcome, char *err)
 {

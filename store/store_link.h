@@ -49,6 +49,8 @@ struct store_link_receipt {
 int store_link_receive(struct store_link *l, const struct store_link_receipt *r,
 		       struct store_clip *c, struct store_bulletin *b, struct store_queue_entry *q,
 		       char *err);
+/* 1 when the province's id was received before, 0 when not, -1 with err. */
+int store_link_received(struct store_link *l, const char *province, const char *msg_id, char *err);
 /* What became of a received bulletin (air-pending -> aired | expired). */
 int store_link_set_outcome(struct store_link *l, const char *province, const char *msg_id,
 			   const char *outcome, char *err);
