@@ -120,15 +120,18 @@ sqlite3 "$db" "SELECT received_at - published_at FROM airings WHERE deliveries =
 n=$(wc -l <"$S/delay")
 p50=$(sed -n "$(( (n + 1) / 2 ))p" "$S/delay")
 p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" "$S/delay")
+p90=$(sed -n "$(( (n * 9 + 9) / 10 ))p" "$S/delay")
+dmax=$(tail -1 "$S/delay")
+mqrss=$(awk '/VmHWM/ { print $2 }' "/proc/$MQ/status")
 dur=$(echo "$end - $start" | bc)
 echo "bench/province: $NC communes at ${RATE}x the real rate for $SECS s, one mosquitto, the collector"
 printf '  delivered: %s airing rows (%s items, %.1f rows/s, %.0f items/s) and %s statuses (%.0f/s)\n' \
 	"$rows" "$items" "$(echo "$rows / $SECS" | bc -l)" "$(echo "$items / $SECS" | bc -l)" \
 	"$statuses" "$(echo "$statuses / $SECS" | bc -l)"
-echo "  end-to-end delay (commune publish -> row in the province's store): p50 ${p50:-?} ms, p99 ${p99:-?} ms"
-printf '  collector: CPU %.1f s over %.0f s (%.1f %% of a core), peak RSS %d MiB; mosquitto CPU %.1f s\n' \
+echo "  end-to-end delay (commune publish -> row in the province's store): p50 ${p50:-?} ms, p90 ${p90:-?} ms, p99 ${p99:-?} ms, max ${dmax:-?} ms"
+printf '  collector: CPU %.1f s over %.0f s (%.1f %% of a core), peak RSS %d MiB; mosquitto CPU %.1f s, peak RSS %d MiB\n' \
 	"$(echo "($c1 - $c0) / 1000" | bc -l)" "$dur" "$(echo "($c1 - $c0) / 10 / $dur" | bc -l)" \
-	"$((rss / 1024))" "$(echo "($m1 - $m0) / 1000" | bc -l)"
+	"$((rss / 1024))" "$(echo "($m1 - $m0) / 1000" | bc -l)" "$((mqrss / 1024))"
 printf '  reference (mosquitto_sub to /dev/null, same traffic): CPU %.1f s (mosquitto %.1f s); the collector costs %.1fx it\n' \
 	"$(echo "$ref_cpu / 1000" | bc -l)" "$(echo "$ref_mq / 1000" | bc -l)" \
 	"$(echo "($c1 - $c0) / ($ref_cpu + 1)" | bc -l)"

@@ -588,7 +588,7 @@ connected(void *arg)
 	char err[ERRLEN];
 	const char *topics[] = { c->t_all, c->t_district, c->t_commune, c->t_ack };
 	for (size_t i = 0; i < ARRAY_LEN(topics); i++)
-		if (topics[i] && link_mqtt_subscribe(c->mq, topics[i], err) < 0)
+		if (topics[i] && link_mqtt_subscribe(c->mq, topics[i], 1, err) < 0)
 			lg(3, "%s", err);
 	c->n_fl = 0; /* whatever was in flight goes again */
 	c->pump_at = time_now_ms();

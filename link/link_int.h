@@ -63,7 +63,7 @@ int link_mqtt_connected(const struct link_mqtt *m);
 /* QoS 1 publish; *mid its id.  -1 with err when not connected or refused. */
 int link_mqtt_publish(struct link_mqtt *m, const char *topic, const void *payload, size_t len,
 		      int retain, int *mid, char *err);
-int link_mqtt_subscribe(struct link_mqtt *m, const char *topic, char *err);
+int link_mqtt_subscribe(struct link_mqtt *m, const char *topic, int qos, char *err);
 struct mosquitto *link_mqtt_handle(struct link_mqtt *m);
 /* Sends DISCONNECT (no will) and flushes what can be flushed in timeout_ms. */
 void link_mqtt_disconnect(struct link_mqtt *m, int timeout_ms);

@@ -253,9 +253,9 @@ link_mqtt_publish(struct link_mqtt *q, const char *topic, const void *payload, s
 }
 
 int
-link_mqtt_subscribe(struct link_mqtt *q, const char *topic, char *err)
+link_mqtt_subscribe(struct link_mqtt *q, const char *topic, int qos, char *err)
 {
-	int rc = mosquitto_subscribe(q->m, NULL, topic, 1);
+	int rc = mosquitto_subscribe(q->m, NULL, topic, qos);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		err_set(err, _("cannot subscribe to %s: %s"), topic, mosquitto_strerror(rc));
 		return -1;

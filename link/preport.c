@@ -113,7 +113,7 @@ hms(double s, char *out, size_t n)
 static const char *
 met_word(const struct preport *p, const struct prow *r)
 {
-	return r->months_met == p->months ? _("met") : _("not met");
+	return r->months_met == p->months ? _("target met") : _("not met");
 }
 
 static void
@@ -122,8 +122,17 @@ write_text(const struct preport *p, const char *label, FILE *f)
 	char t[32];
 	fprintf(f, _("Province %s, %s: CCHC target %d a month\n\n"), p->cfg->link.province, label,
 		p->cfg->cchc_per_month);
-	fprintf(f, "%-14s %-10s %9s %6s %8s %-8s %10s  %s\n", _("COMMUNE"), _("DISTRICT"),
-		_("BULLETINS"), _("CCHC"), _("MONTHS"), _("TARGET"), _("AIRTIME"), _("NAME"));
+	/* headers padded by terminal columns: Vietnamese ones carry diacritics */
+	static const struct { const char *h; int w, left; } cols[] = {
+		{ N_("COMMUNE"), 14, 1 }, { N_("DISTRICT"), 10, 1 }, { N_("BULLETINS"), 9, 0 },
+		{ N_("CCHC"), 6, 0 },     { N_("MONTHS"), 8, 0 },    { N_("TARGET"), 10, 1 },
+		{ N_("AIRTIME"), 10, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
+		report_pad(f, _(cols[i].h), cols[i].w, cols[i].left);
+		fputc(' ', f);
+	}
+	fprintf(f, " %s\n", _("NAME"));
 	int b = 0, cc = 0, met = 0;
 	double air = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -133,7 +142,7 @@ write_text(const struct preport *p, const char *label, FILE *f)
 		snprintf(months, sizeof months, "%d/%d", r->months_met, p->months);
 		fprintf(f, "%-14s %-10s %9zu %6zu %8s ", r->id, r->district ? r->district : "-", r->nb,
 			r->ncchc, months);
-		report_pad(f, met_word(p, r), 8, 1);
+		report_pad(f, met_word(p, r), 10, 1);
 		fprintf(f, " %10s  %s\n", t, r->name ? r->name : "");
 		b += (int)r->nb, cc += (int)r->ncchc, air += r->airtime_s;
 		met += r->months_met == p->months;
@@ -373,7 +382,7 @@ status_row(const struct store_province_commune *c, void *arg)
 		if (c->last_airing_at)
 			time_format(c->last_airing_at, "%F %T", last, sizeof last);
 		printf("%-14s %-10s ", c->id, c->district ? c->district : "-");
-		report_pad(stdout, c->online ? _("online") : _("offline"), 8, 1);
+		report_pad(stdout, c->online ? _("online") : _("offline"), 10, 1);
 		printf(" %-19s %-19s %-11s %6d  %s%s%s\n", seen, last,
 		       c->last_airing_status ? c->last_airing_status : "-", c->faults_7d,
 		       daemon && strcmp(daemon, "up") != 0 ? _("daemon down; ") : "",
@@ -410,12 +419,21 @@ link_province_status(struct config *cfg, int argc, char **argv)
 	struct store_province *st = link_province_store(cfg, err);
 	if (!st)
 		return link_error("%s", err);
-	if (x.json)
+	if (x.json) {
 		x.all = json_array();
-	else
-		printf("%-14s %-10s %-8s %-19s %-19s %-11s %6s  %s\n", _("COMMUNE"), _("DISTRICT"),
-		       _("STATE"), _("LAST SEEN"), _("LAST AIRING"), _("STATUS"), _("FAULTS"),
-		       _("LAST FAULT"));
+	} else {
+		static const struct { const char *h; int w, left; } cols[] = {
+			{ N_("COMMUNE"), 14, 1 },   { N_("DISTRICT"), 10, 1 },
+			{ N_("STATE"), 10, 1 },     { N_("LAST SEEN"), 19, 1 },
+			{ N_("LAST AIRING"), 19, 1 }, { N_("STATUS"), 11, 1 },
+			{ N_("FAULTS"), 6, 0 },
+		};
+		for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
+			report_pad(stdout, _(cols[i].h), cols[i].w, cols[i].left);
+			fputc(' ', stdout);
+		}
+		printf(" %s\n", _("LAST FAULT"));
+	}
 	int rc = store_province_communes(st, time_now_ms(), status_row, &x, err);
 	store_province_close(st);
 	if (x.json) {
