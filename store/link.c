@@ -42,15 +42,8 @@ static const char *const lsql[L_COUNT] = {
 		     " ORDER BY airing_id LIMIT ?2",
 	[L_OUTBOX_DONE] = "DELETE FROM link_outbox WHERE airing_id = ?1 AND rev = ?2",
 	[L_OUTBOX_COUNT] = "SELECT count(*) FROM link_outbox",
-	[L_AIRING] = "SELECT a.id, a.slot, a.program, a.scheduled_at, a.started_at, a.ended_at,"
-		     " a.status, a.reason, a.lateness_ms, a.audio_sha256, a.normalizer_version,"
-		     " i.id, i.seq, i.kind, i.bulletin_id, i.bulletin_version, i.clip_id,"
-		     " i.offset_s, i.length_s, i.completed, v.title, v.topic, v.class, c.name,"
-		     " (SELECT msg_id FROM link_inbox li WHERE li.bulletin_id = i.bulletin_id)"
-		     " FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"
-		     " LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
-		     "  AND v.version = i.bulletin_version"
-		     " LEFT JOIN clips c ON c.id = i.clip_id"
+	[L_AIRING] = STORE_LOG_SELECT ", (SELECT msg_id FROM link_inbox li"
+		     " WHERE li.bulletin_id = i.bulletin_id)" STORE_LOG_JOINS
 		     " WHERE a.id = ?1 ORDER BY i.seq",
 	[L_LAST] = "SELECT id, scheduled_at, status, reason FROM airings"
 		   " WHERE status <> 'started' ORDER BY scheduled_at DESC, id DESC LIMIT 1",
@@ -92,37 +85,12 @@ lstmt(struct store_link *l, enum lstmt id, char *err)
 	return l->st[id];
 }
 
-static void
-reset(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static void
-text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
-id_or_null(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v)
-		sqlite3_bind_int64(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Steps a statement that returns no rows; 0 or -1 with err. */
 static int
 run(struct store_link *l, sqlite3_stmt *st, const char *what, char *err)
 {
 	int rc = sqlite3_step(st);
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_sql_error(l->s, what, err);
 		return -1;
@@ -140,10 +108,10 @@ store_link_receive(struct store_link *l, const struct store_link_receipt *r, str
 	sqlite3_stmt *st = lstmt(l, L_INBOX_HAS, err);
 	if (!st)
 		goto fail;
-	text(st, 1, r->province);
-	text(st, 2, r->msg_id);
+	store_sql_text(st, 1, r->province);
+	store_sql_text(st, 2, r->msg_id);
 	int rc = sqlite3_step(st);
-	reset(st);
+	store_sql_reset(st);
 	if (rc == SQLITE_ROW) {
 		store_rollback(l->s);
 		err_set(err, _("bulletin %s of province %s was received before"), r->msg_id, r->province);
@@ -167,16 +135,16 @@ store_link_receive(struct store_link *l, const struct store_link_receipt *r, str
 	}
 	if (!(st = lstmt(l, L_INBOX_ADD, err)))
 		goto fail;
-	text(st, 1, r->province);
-	text(st, 2, r->msg_id);
-	text(st, 3, r->klass);
+	store_sql_text(st, 1, r->province);
+	store_sql_text(st, 2, r->msg_id);
+	store_sql_text(st, 3, r->klass);
 	sqlite3_bind_int64(st, 4, r->issued_at);
-	id_or_null(st, 5, r->expires_at);
+	store_sql_id(st, 5, r->expires_at);
 	sqlite3_bind_int64(st, 6, time_now_ms());
 	sqlite3_bind_int64(st, 7, b->id);
-	id_or_null(st, 8, q ? q->id : 0);
-	text(st, 9, r->zones);
-	text(st, 10, r->outcome);
+	store_sql_id(st, 8, q ? q->id : 0);
+	store_sql_text(st, 9, r->zones);
+	store_sql_text(st, 10, r->outcome);
 	if (run(l, st, what, err) < 0 || store_commit(l->s, err) < 0)
 		goto fail;
 	return 0;
@@ -191,10 +159,10 @@ store_link_received(struct store_link *l, const char *province, const char *msg_
 	sqlite3_stmt *st = lstmt(l, L_INBOX_HAS, err);
 	if (!st)
 		return -1;
-	text(st, 1, province);
-	text(st, 2, msg_id);
+	store_sql_text(st, 1, province);
+	store_sql_text(st, 2, msg_id);
 	int rc = sqlite3_step(st);
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the bulletins from the province"), err);
 		return -1;
@@ -209,9 +177,9 @@ store_link_set_outcome(struct store_link *l, const char *province, const char *m
 	sqlite3_stmt *st = lstmt(l, L_INBOX_OUTCOME, err);
 	if (!st)
 		return -1;
-	text(st, 1, province);
-	text(st, 2, msg_id);
-	text(st, 3, outcome);
+	store_sql_text(st, 1, province);
+	store_sql_text(st, 2, msg_id);
+	store_sql_text(st, 3, outcome);
 	sqlite3_bind_int64(st, 4, time_now_ms());
 	return run(l, st, _("Saving the bulletin from the province"), err);
 }
@@ -223,7 +191,7 @@ store_link_inbox_list(struct store_link *l, const char *outcome, store_link_rece
 	sqlite3_stmt *st = lstmt(l, L_INBOX_LIST, err);
 	if (!st)
 		return -1;
-	text(st, 1, outcome);
+	store_sql_text(st, 1, outcome);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_link_receipt r = {
@@ -242,7 +210,7 @@ store_link_inbox_list(struct store_link *l, const char *outcome, store_link_rece
 			break;
 		}
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the bulletins from the province"), err);
 		return -1;
@@ -266,7 +234,7 @@ store_link_outbox(struct store_link *l, int64_t after, struct store_link_out *ou
 		out[*n].rev = sqlite3_column_int(st, 1);
 		(*n)++;
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_sql_error(l->s, _("Reading the link's outbox"), err);
 		return -1;
@@ -293,7 +261,7 @@ store_link_outbox_count(struct store_link *l, int *n, char *err)
 		return -1;
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_ROW) {
 		store_sql_error(l->s, _("Reading the link's outbox"), err);
 		return -1;
@@ -310,39 +278,15 @@ store_link_airing(struct store_link *l, int64_t airing_id, store_link_row_cb cb,
 	sqlite3_bind_int64(st, 1, airing_id);
 	int rc, rows = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_log_row r = { 0 };
-		r.a.id = sqlite3_column_int64(st, 0);
-		r.a.slot = (char *)sqlite3_column_text(st, 1);
-		r.a.program = (char *)sqlite3_column_text(st, 2);
-		r.a.scheduled_at = sqlite3_column_int64(st, 3);
-		r.a.started_at = sqlite3_column_int64(st, 4);
-		r.a.ended_at = sqlite3_column_int64(st, 5);
-		r.a.status = (char *)sqlite3_column_text(st, 6);
-		r.a.reason = (char *)sqlite3_column_text(st, 7);
-		r.a.lateness_ms = sqlite3_column_int64(st, 8);
-		r.a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
-		r.a.normalizer_version = sqlite3_column_int(st, 10);
-		r.it.id = sqlite3_column_int64(st, 11);
-		r.it.airing_id = r.a.id;
-		r.it.seq = sqlite3_column_int(st, 12);
-		r.it.kind = (char *)sqlite3_column_text(st, 13);
-		r.it.bulletin_id = sqlite3_column_int64(st, 14);
-		r.it.bulletin_version = sqlite3_column_int(st, 15);
-		r.it.clip_id = sqlite3_column_int64(st, 16);
-		r.it.offset_s = sqlite3_column_double(st, 17);
-		r.it.length_s = sqlite3_column_double(st, 18);
-		r.it.completed = sqlite3_column_int(st, 19);
-		r.title = (const char *)sqlite3_column_text(st, 20);
-		r.topic = (const char *)sqlite3_column_text(st, 21);
-		r.klass = (const char *)sqlite3_column_text(st, 22);
-		r.clip_name = (const char *)sqlite3_column_text(st, 23);
+		struct store_log_row r;
+		store_log_row_read(st, &r);
 		rows++;
 		if (cb(&r, (const char *)sqlite3_column_text(st, 24), arg)) {
 			rc = SQLITE_DONE;
 			break;
 		}
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the airing log"), err);
 		return -1;
@@ -370,7 +314,7 @@ last_one(struct store_link *l, enum lstmt id, struct store_link_last *out, char 
 		snprintf(out->status, sizeof out->status, "%s", s ? s : "");
 		snprintf(out->reason, sizeof out->reason, "%s", r ? r : "");
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the airing log"), err);
 		return -1;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "store/store_int.h"
 
 /* Schema, one entry per version; never edit a released step, add one. */
 static const char *const migrations[] = {
@@ -181,36 +182,11 @@ pstmt(struct store_province *p, enum pstmt id, char *err)
 	return p->st[id];
 }
 
-static void
-reset(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static void
-text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
-int_or_null(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v)
-		sqlite3_bind_int64(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static int
 run(struct store_province *p, sqlite3_stmt *st, const char *what, char *err)
 {
 	int rc = sqlite3_step(st);
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		sql_error(p, what, err);
 		return -1;
@@ -342,9 +318,9 @@ store_province_commune_set(struct store_province *p, const char *id, const char 
 	sqlite3_stmt *st = pstmt(p, P_COMMUNE_SET, err);
 	if (!st)
 		return -1;
-	text(st, 1, id);
-	text(st, 2, district);
-	text(st, 3, name);
+	store_sql_text(st, 1, id);
+	store_sql_text(st, 2, district);
+	store_sql_text(st, 3, name);
 	return run(p, st, _("Saving the commune"), err);
 }
 
@@ -356,24 +332,24 @@ put_items(struct store_province *p, const struct store_province_airing *a,
 	sqlite3_stmt *st = pstmt(p, P_ITEMS_DELETE, err);
 	if (!st)
 		return -1;
-	text(st, 1, a->commune);
+	store_sql_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->airing_id);
 	if (run(p, st, what, err) < 0 || !(st = pstmt(p, P_ITEM_INSERT, err)))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_province_item *it = &items[i];
-		text(st, 1, a->commune);
+		store_sql_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		sqlite3_bind_int(st, 3, it->seq);
-		text(st, 4, it->kind);
-		int_or_null(st, 5, it->bulletin_id);
+		store_sql_text(st, 4, it->kind);
+		store_sql_id(st, 5, it->bulletin_id);
 		if (it->bulletin_id)
 			sqlite3_bind_int(st, 6, it->bulletin_version);
-		text(st, 7, it->title);
-		text(st, 8, it->topic);
-		text(st, 9, it->klass);
-		text(st, 10, it->msg_id);
-		text(st, 11, it->clip_name);
+		store_sql_text(st, 7, it->title);
+		store_sql_text(st, 8, it->topic);
+		store_sql_text(st, 9, it->klass);
+		store_sql_text(st, 10, it->msg_id);
+		store_sql_text(st, 11, it->clip_name);
 		sqlite3_bind_double(st, 12, it->offset_s);
 		sqlite3_bind_double(st, 13, it->length_s);
 		sqlite3_bind_int(st, 14, it->completed);
@@ -394,11 +370,11 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	sqlite3_stmt *st = pstmt(p, P_AIRING_REV, err);
 	if (!st)
 		goto fail;
-	text(st, 1, a->commune);
+	store_sql_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->airing_id);
 	int rc = sqlite3_step(st);
 	int kept = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sql_error(p, what, err);
 		goto fail;
@@ -407,25 +383,25 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	if (kept >= a->rev) { /* this rev or a newer one is kept: count the delivery only */
 		if (!(st = pstmt(p, P_AIRING_REPEAT, err)))
 			goto fail;
-		text(st, 1, a->commune);
+		store_sql_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		if (run(p, st, what, err) < 0)
 			goto fail;
 	} else {
 		if (!(st = pstmt(p, P_AIRING_PUT, err)))
 			goto fail;
-		text(st, 1, a->commune);
+		store_sql_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		sqlite3_bind_int(st, 3, a->rev);
-		text(st, 4, a->slot);
-		text(st, 5, a->program);
+		store_sql_text(st, 4, a->slot);
+		store_sql_text(st, 5, a->program);
 		sqlite3_bind_int64(st, 6, a->scheduled_at);
-		int_or_null(st, 7, a->started_at);
-		int_or_null(st, 8, a->ended_at);
-		text(st, 9, a->status);
-		text(st, 10, a->reason);
+		store_sql_id(st, 7, a->started_at);
+		store_sql_id(st, 8, a->ended_at);
+		store_sql_text(st, 9, a->status);
+		store_sql_text(st, 10, a->reason);
 		sqlite3_bind_int64(st, 11, a->lateness_ms);
-		text(st, 12, a->audio_sha256);
+		store_sql_text(st, 12, a->audio_sha256);
 		sqlite3_bind_int64(st, 13, a->published_at);
 		sqlite3_bind_int64(st, 14, a->received_at);
 		if (run(p, st, what, err) < 0 || put_items(p, a, items, n, err) < 0)
@@ -433,7 +409,7 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	}
 	if (!(st = pstmt(p, P_COMMUNE_SEEN, err)))
 		goto fail;
-	text(st, 1, a->commune);
+	store_sql_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->received_at);
 	if (run(p, st, what, err) < 0 || store_province_commit(p, err) < 0)
 		goto fail;
@@ -450,10 +426,10 @@ store_province_status_put(struct store_province *p, const char *commune, int onl
 	sqlite3_stmt *st = pstmt(p, P_STATUS, err);
 	if (!st)
 		return -1;
-	text(st, 1, commune);
+	store_sql_text(st, 1, commune);
 	sqlite3_bind_int(st, 2, online);
 	sqlite3_bind_int64(st, 3, at);
-	text(st, 4, json);
+	store_sql_text(st, 4, json);
 	return run(p, st, _("Saving a commune's status"), err);
 }
 
@@ -464,10 +440,10 @@ store_province_receipt_put(struct store_province *p, const char *commune, const 
 	sqlite3_stmt *st = pstmt(p, P_RECEIPT, err);
 	if (!st)
 		return -1;
-	text(st, 1, msg_id);
-	text(st, 2, commune);
-	text(st, 3, outcome);
-	text(st, 4, reason);
+	store_sql_text(st, 1, msg_id);
+	store_sql_text(st, 2, commune);
+	store_sql_text(st, 3, outcome);
+	store_sql_text(st, 4, reason);
 	sqlite3_bind_int64(st, 5, at);
 	return run(p, st, _("Saving a commune's receipt"), err);
 }
@@ -480,13 +456,13 @@ store_province_sent_add(struct store_province *p, const char *msg_id, const char
 	sqlite3_stmt *st = pstmt(p, P_SENT, err);
 	if (!st)
 		return -1;
-	text(st, 1, msg_id);
-	text(st, 2, klass);
-	text(st, 3, targets);
-	text(st, 4, title);
-	text(st, 5, topic);
+	store_sql_text(st, 1, msg_id);
+	store_sql_text(st, 2, klass);
+	store_sql_text(st, 3, targets);
+	store_sql_text(st, 4, title);
+	store_sql_text(st, 5, topic);
 	sqlite3_bind_int64(st, 6, issued_at);
-	int_or_null(st, 7, expires_at);
+	store_sql_id(st, 7, expires_at);
 	return run(p, st, _("Saving the bulletin sent"), err);
 }
 
@@ -518,7 +494,7 @@ store_province_communes(struct store_province *p, int64_t now, store_province_co
 			break;
 		}
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Reading the communes"), err);
 		return -1;
@@ -549,7 +525,7 @@ store_province_counts(struct store_province *p, int64_t from, int64_t until,
 			break;
 		}
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Counting the airings"), err);
 		return -1;
@@ -564,7 +540,7 @@ store_province_receipts(struct store_province *p, const char *msg_id, store_prov
 	sqlite3_stmt *st = pstmt(p, P_RECEIPTS, err);
 	if (!st)
 		return -1;
-	text(st, 1, msg_id);
+	store_sql_text(st, 1, msg_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_province_receipt r = {
@@ -579,7 +555,7 @@ store_province_receipts(struct store_province *p, const char *msg_id, store_prov
 			break;
 		}
 	}
-	reset(st);
+	store_sql_reset(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Reading the receipts"), err);
 		return -1;

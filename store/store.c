@@ -245,14 +245,7 @@ static const char *const sql[S_COUNT] = {
 			     " ended_at = coalesce(ended_at, ?2) WHERE status = 'started'",
 	[S_AIRING_EXISTS] = "SELECT 1 FROM airings WHERE slot = ?1 AND scheduled_at = ?2",
 	[S_AIRING_LAST] = "SELECT max(scheduled_at) FROM airings WHERE slot = ?1",
-	[S_LOG] = "SELECT a.id, a.slot, a.program, a.scheduled_at, a.started_at, a.ended_at,"
-		  " a.status, a.reason, a.lateness_ms, a.audio_sha256, a.normalizer_version,"
-		  " i.id, i.seq, i.kind, i.bulletin_id, i.bulletin_version, i.clip_id,"
-		  " i.offset_s, i.length_s, i.completed, v.title, v.topic, v.class, c.name"
-		  " FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"
-		  " LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
-		  "  AND v.version = i.bulletin_version"
-		  " LEFT JOIN clips c ON c.id = i.clip_id"
+	[S_LOG] = STORE_LOG_SELECT STORE_LOG_JOINS
 		  " WHERE (?1 = 0 OR a.scheduled_at >= ?1) AND (?2 = 0 OR a.scheduled_at < ?2)"
 		  " AND (?3 IS NULL OR a.status = ?3) AND (?4 IS NULL OR v.topic = ?4)"
 		  " ORDER BY a.scheduled_at, a.id, i.seq",
@@ -1166,6 +1159,37 @@ store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, char
 	return 0;
 }
 
+void
+store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->a.id = sqlite3_column_int64(st, 0);
+	r->a.slot = (char *)sqlite3_column_text(st, 1);
+	r->a.program = (char *)sqlite3_column_text(st, 2);
+	r->a.scheduled_at = sqlite3_column_int64(st, 3);
+	r->a.started_at = sqlite3_column_int64(st, 4);
+	r->a.ended_at = sqlite3_column_int64(st, 5);
+	r->a.status = (char *)sqlite3_column_text(st, 6);
+	r->a.reason = (char *)sqlite3_column_text(st, 7);
+	r->a.lateness_ms = sqlite3_column_int64(st, 8);
+	r->a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
+	r->a.normalizer_version = sqlite3_column_int(st, 10);
+	r->it.id = sqlite3_column_int64(st, 11);
+	r->it.airing_id = r->a.id;
+	r->it.seq = sqlite3_column_int(st, 12);
+	r->it.kind = (char *)sqlite3_column_text(st, 13);
+	r->it.bulletin_id = sqlite3_column_int64(st, 14);
+	r->it.bulletin_version = sqlite3_column_int(st, 15);
+	r->it.clip_id = sqlite3_column_int64(st, 16);
+	r->it.offset_s = sqlite3_column_double(st, 17);
+	r->it.length_s = sqlite3_column_double(st, 18);
+	r->it.completed = sqlite3_column_int(st, 19);
+	r->title = (const char *)sqlite3_column_text(st, 20);
+	r->topic = (const char *)sqlite3_column_text(st, 21);
+	r->klass = (const char *)sqlite3_column_text(st, 22);
+	r->clip_name = (const char *)sqlite3_column_text(st, 23);
+}
+
 int
 store_log(struct store *s, int64_t from, int64_t until, const char *status, const char *topic,
 	  store_log_cb cb, void *arg, char *err)
@@ -1179,32 +1203,8 @@ store_log(struct store *s, int64_t from, int64_t until, const char *status, cons
 	bind_text(st, 4, topic);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_log_row r = { 0 };
-		r.a.id = sqlite3_column_int64(st, 0);
-		r.a.slot = (char *)sqlite3_column_text(st, 1);
-		r.a.program = (char *)sqlite3_column_text(st, 2);
-		r.a.scheduled_at = sqlite3_column_int64(st, 3);
-		r.a.started_at = sqlite3_column_int64(st, 4);
-		r.a.ended_at = sqlite3_column_int64(st, 5);
-		r.a.status = (char *)sqlite3_column_text(st, 6);
-		r.a.reason = (char *)sqlite3_column_text(st, 7);
-		r.a.lateness_ms = sqlite3_column_int64(st, 8);
-		r.a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
-		r.a.normalizer_version = sqlite3_column_int(st, 10);
-		r.it.id = sqlite3_column_int64(st, 11);
-		r.it.airing_id = r.a.id;
-		r.it.seq = sqlite3_column_int(st, 12);
-		r.it.kind = (char *)sqlite3_column_text(st, 13);
-		r.it.bulletin_id = sqlite3_column_int64(st, 14);
-		r.it.bulletin_version = sqlite3_column_int(st, 15);
-		r.it.clip_id = sqlite3_column_int64(st, 16);
-		r.it.offset_s = sqlite3_column_double(st, 17);
-		r.it.length_s = sqlite3_column_double(st, 18);
-		r.it.completed = sqlite3_column_int(st, 19);
-		r.title = (const char *)sqlite3_column_text(st, 20);
-		r.topic = (const char *)sqlite3_column_text(st, 21);
-		r.klass = (const char *)sqlite3_column_text(st, 22);
-		r.clip_name = (const char *)sqlite3_column_text(st, 23);
+		struct store_log_row r;
+		store_log_row_read(st, &r);
 		if (cb(&r, arg)) {
 			rc = SQLITE_DONE;
 			break;
