@@ -47,7 +47,7 @@ FUZZ_TARGETS :=
 all: loaxa loaxad mo
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
-MODULES := base config store audio tts reports playlists scheduler cli daemon
+MODULES := base config store audio tts reports playlists scheduler link cli daemon
 include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
 
@@ -107,7 +107,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/loaxa 2>/dev/null
 
 clean:
-	rm -f loaxa loaxad libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -f loaxa loaxad loaxa-link loaxa-province libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 	rm -rf po/*/LC_MESSAGES
 

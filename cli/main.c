@@ -3,8 +3,10 @@
  * (--config, --state-dir, wherever they stand), loads the configuration,
  * and hands the rest to one command of the table below.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
@@ -21,6 +23,42 @@ static const struct command {
 } commands[] = {
 	COMMAND_TABLE
 };
+
+/*
+ * `loaxa province ...` is loaxa-province (the province's side of the link,
+ * link/): run the one beside this program, else the one on PATH, so the
+ * operator's loaxa links no network code.
+ */
+static int
+run_province(const struct cli *cli, int argc, char **argv)
+{
+	char self[PATH_MAX], *prog = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			prog = xasprintf("%s/loaxa-province", self);
+		}
+	}
+	char **args = xcalloc((size_t)argc + 3, sizeof *args);
+	int k = 0;
+	args[k++] = (char *)"loaxa-province";
+	if (cli->config_path) {
+		args[k++] = (char *)"--config";
+		args[k++] = (char *)cli->config_path;
+	}
+	for (int i = 2; i < argc; i++)
+		args[k++] = argv[i];
+	if (prog && access(prog, X_OK) == 0)
+		execv(prog, args);
+	execvp("loaxa-province", args);
+	fprintf(stderr, _("loaxa: 'loaxa province' needs loaxa-province, which is not installed.\n"));
+	free(prog);
+	free(args);
+	return 1;
+}
 
 static void
 usage(FILE *f)
@@ -95,6 +133,8 @@ main(int argc, char **argv)
 		printf("loaxa %s\n", LOAXA_VERSION);
 		return 0;
 	}
+	if (strcmp(argv[1], "province") == 0)
+		return run_province(&cli, argc, argv);
 	const struct command *cmd = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

@@ -79,6 +79,28 @@ static const struct key station_keys[] = {
 	{ NULL },
 };
 
+static const struct key link_keys[] = {
+	{ "host", T_STR, OFF(link.host) },
+	{ "port", T_INT, OFF(link.port), 1, 65535 },
+	{ "keepalive", T_INT, OFF(link.keepalive), 5, 3600 },
+	{ "cafile", T_STR, OFF(link.cafile) },
+	{ "certfile", T_STR, OFF(link.certfile) },
+	{ "keyfile", T_STR, OFF(link.keyfile) },
+	{ "username", T_STR, OFF(link.username) },
+	{ "password_file", T_STR, OFF(link.password_file) },
+	{ "province", T_STR, OFF(link.province) },
+	{ "district", T_STR, OFF(link.district) },
+	{ "commune", T_STR, OFF(link.commune) },
+	{ "province_key", T_STR, OFF(link.province_key) },
+	{ "secret_key_file", T_STR, OFF(link.secret_key_file) },
+	{ "communes_file", T_STR, OFF(link.communes_file) },
+	{ "province_state_dir", T_STR, OFF(link.province_state_dir) },
+	{ "status_seconds", T_INT, OFF(link.status_seconds), 1, 3600 },
+	{ "retry_seconds", T_INT, OFF(link.retry_seconds), 1, 86400 },
+	{ "max_age_days", T_INT, OFF(link.max_age_days), 1, 3650 },
+	{ NULL },
+};
+
 /* topics, programs and slots are lists, read by their own functions. */
 static const struct key top_keys[] = {
 	{ "state_dir", T_STR, OFF(state_dir) },
@@ -91,6 +113,7 @@ static const struct key top_keys[] = {
 	{ "preroll", T_GROUP, .sub = preroll_keys },
 	{ "targets", T_GROUP, .sub = targets_keys },
 	{ "station", T_GROUP, .sub = station_keys },
+	{ "link", T_GROUP, .sub = link_keys },
 	{ "topics", T_GROUP },
 	{ "programs", T_GROUP },
 	{ "slots", T_GROUP },
@@ -147,6 +170,30 @@ set_defaults(struct config *c)
 	c->tts.max_syllables = 60;
 	c->preroll.seconds = 5;
 	c->cchc_per_month = 2;
+}
+
+static void
+link_defaults(struct config *c)
+{
+	c->link.host = xstrdup("localhost");
+	c->link.port = 8883;
+	c->link.keepalive = 30;
+	c->link.province_state_dir = xstrdup("/var/lib/loaxa-province");
+	c->link.status_seconds = 60;
+	c->link.retry_seconds = 300;
+	c->link.max_age_days = 30;
+}
+
+static void
+link_free(struct config *c)
+{
+	char **s[] = { &c->link.host, &c->link.cafile, &c->link.certfile, &c->link.keyfile,
+		       &c->link.username, &c->link.password_file, &c->link.province,
+		       &c->link.district, &c->link.commune, &c->link.province_key,
+		       &c->link.secret_key_file, &c->link.communes_file,
+		       &c->link.province_state_dir };
+	for (size_t i = 0; i < ARRAY_LEN(s); i++)
+		free(*s[i]);
 }
 
 /* The built-in programme and slots: greet, the due bulletins, sign off. */
@@ -684,6 +731,33 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 	return 0;
 }
 
+/*
+ * The link's ids go into MQTT topics and ACL patterns: letters, digits, '-'
+ * and '_' only (no '/', '+', '#'); the province's key is 32 bytes in base64.
+ */
+static int
+link_check(struct ctx *x, struct config *c, config_t *cf)
+{
+	static const char *const ids[] = { "link.province", "link.district", "link.commune" };
+	const char *vals[] = { c->link.province, c->link.district, c->link.commune };
+	for (size_t i = 0; i < ARRAY_LEN(ids); i++) {
+		config_setting_t *s = config_lookup(cf, ids[i]);
+		if (vals[i] && s && check_ident(x, s, vals[i]) < 0)
+			return -1;
+	}
+	const char *k = c->link.province_key;
+	config_setting_t *s = config_lookup(cf, "link.province_key");
+	if (k && s &&
+	    (strlen(k) < 43 || strlen(k) > 44 ||
+	     strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != strlen(k)))
+		return fail(x, s, _("must be the province's public key as 'loaxa-province keygen' prints it (44 characters of base64)"));
+	if ((c->link.certfile != NULL) != (c->link.keyfile != NULL)) {
+		s = config_lookup(cf, c->link.certfile ? "link.certfile" : "link.keyfile");
+		return fail(x, s, _("a client certificate needs both link.certfile and link.keyfile"));
+	}
+	return 0;
+}
+
 /* Checks that need the whole file read: references between sections. */
 static int
 cross_check(struct ctx *x, struct config *c, config_t *cf)
@@ -732,6 +806,7 @@ config_load(const char *path, char *err)
 {
 	struct config *c = xcalloc(1, sizeof *c);
 	set_defaults(c);
+	link_defaults(c);
 	default_topics_set(c);
 	default_programs(c);
 	if (!path)
@@ -763,7 +838,7 @@ config_load(const char *path, char *err)
 	}
 	if (read_group(&x, c, config_root_setting(&cf), top_keys) < 0)
 		goto fail;
-	if (cross_check(&x, c, &cf) < 0)
+	if (cross_check(&x, c, &cf) < 0 || link_check(&x, c, &cf) < 0)
 		goto fail;
 	config_destroy(&cf);
 	return c;
@@ -793,6 +868,7 @@ config_free(struct config *c)
 	free(c->tts.lexicon);
 	free(c->preroll.command);
 	free(c->preroll.after);
+	link_free(c);
 	for (size_t i = 0; i < c->n_topics; i++) {
 		free(c->topics[i].id);
 		free(c->topics[i].name);
@@ -864,6 +940,28 @@ dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
 		sbuf_addc(b, *p);
 	}
 	sbuf_adds(b, "\";\n");
+}
+
+static void
+dump_link(struct sbuf *b, const struct config *c)
+{
+	sbuf_adds(b, "link = {\n");
+	dump_str(b, "  ", "host", c->link.host);
+	sbuf_addf(b, "  port = %d;\n  keepalive = %d;\n", c->link.port, c->link.keepalive);
+	dump_str(b, "  ", "cafile", c->link.cafile);
+	dump_str(b, "  ", "certfile", c->link.certfile);
+	dump_str(b, "  ", "keyfile", c->link.keyfile);
+	dump_str(b, "  ", "username", c->link.username);
+	dump_str(b, "  ", "password_file", c->link.password_file);
+	dump_str(b, "  ", "province", c->link.province);
+	dump_str(b, "  ", "district", c->link.district);
+	dump_str(b, "  ", "commune", c->link.commune);
+	dump_str(b, "  ", "province_key", c->link.province_key);
+	dump_str(b, "  ", "secret_key_file", c->link.secret_key_file);
+	dump_str(b, "  ", "communes_file", c->link.communes_file);
+	dump_str(b, "  ", "province_state_dir", c->link.province_state_dir);
+	sbuf_addf(b, "  status_seconds = %d;\n  retry_seconds = %d;\n  max_age_days = %d;\n};\n",
+		  c->link.status_seconds, c->link.retry_seconds, c->link.max_age_days);
 }
 
 char *
@@ -970,5 +1068,6 @@ config_dump(const struct config *c)
 			  s->priority, i + 1 < c->n_slots ? "," : "");
 	}
 	sbuf_adds(&b, ");\n");
+	dump_link(&b, c);
 	return sbuf_steal(&b);
 }

@@ -99,6 +99,26 @@ struct config {
 	size_t n_programs;
 	struct config_slot *slots;
 	size_t n_slots;
+	/*
+	 * The province link (loaxa-link on the commune, loaxa-province at the
+	 * province; man loaxa-link(8)).  Optional: loaxad never reads it.
+	 */
+	struct {
+		char *host;
+		int port;
+		int keepalive;       /* seconds */
+		char *cafile, *certfile, *keyfile; /* TLS: cafile turns it on */
+		char *username;
+		char *password_file; /* first line is the password */
+		char *province, *district, *commune; /* ids: a-z, 0-9, '-', '_' */
+		char *province_key;  /* the province's Ed25519 public key, base64 */
+		char *secret_key_file; /* province side: its signing key */
+		char *communes_file;   /* province side: "ID DISTRICT NAME" lines */
+		char *province_state_dir; /* province side: its own store */
+		int status_seconds;  /* how often a commune sends its status */
+		int retry_seconds;   /* unacknowledged log rows are sent again */
+		int max_age_days;    /* older bulletins are refused as stale */
+	} link;
 };
 
 /*

@@ -93,6 +93,55 @@ static const char *const migrations[] = {
 	"CREATE INDEX aired_items_by_bulletin ON aired_items(bulletin_id);"
 	"CREATE INDEX queue_pending ON queue(airing_id, created_at);"
 	"CREATE TABLE slot_watch (slot TEXT PRIMARY KEY, since INTEGER NOT NULL);",
+	/*
+	 * 5 (the province link, store/link.c): bulletins received from the
+	 * province, kept by its id (a repeat is refused); and an outbox of
+	 * airing rows for loaxa-link to publish, filled by triggers when a row
+	 * lands (its status leaves 'started') or changes after, so the daemon
+	 * needs no change.  rev counts the changes: the province's
+	 * acknowledgement of an older rev does not empty the outbox.
+	 */
+	"CREATE TABLE link_inbox ("
+	"  province TEXT NOT NULL,"
+	"  msg_id TEXT NOT NULL,"
+	"  class TEXT NOT NULL,"
+	"  issued_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  received_at INTEGER NOT NULL,"
+	"  bulletin_id INTEGER REFERENCES bulletins(id),"
+	"  queue_id INTEGER REFERENCES queue(id),"
+	"  zones TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  outcome_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (province, msg_id));"
+	"CREATE INDEX link_inbox_by_bulletin ON link_inbox(bulletin_id);"
+	"CREATE TABLE link_outbox ("
+	"  airing_id INTEGER PRIMARY KEY REFERENCES airings(id),"
+	"  rev INTEGER NOT NULL DEFAULT 1,"
+	"  queued_at INTEGER NOT NULL);"
+	"INSERT INTO link_outbox (airing_id, queued_at)"
+	"  SELECT id, CAST(strftime('%s','now') AS INTEGER) * 1000 FROM airings"
+	"  WHERE status <> 'started';"
+	"CREATE TRIGGER link_outbox_airing_insert AFTER INSERT ON airings"
+	"  WHEN NEW.status <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_airing_update AFTER UPDATE ON airings"
+	"  WHEN NEW.status <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_item_insert AFTER INSERT ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_item_update AFTER UPDATE ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;",
 };
 
 enum stmt {
@@ -196,14 +245,7 @@ static const char *const sql[S_COUNT] = {
 			     " ended_at = coalesce(ended_at, ?2) WHERE status = 'started'",
 	[S_AIRING_EXISTS] = "SELECT 1 FROM airings WHERE slot = ?1 AND scheduled_at = ?2",
 	[S_AIRING_LAST] = "SELECT max(scheduled_at) FROM airings WHERE slot = ?1",
-	[S_LOG] = "SELECT a.id, a.slot, a.program, a.scheduled_at, a.started_at, a.ended_at,"
-		  " a.status, a.reason, a.lateness_ms, a.audio_sha256, a.normalizer_version,"
-		  " i.id, i.seq, i.kind, i.bulletin_id, i.bulletin_version, i.clip_id,"
-		  " i.offset_s, i.length_s, i.completed, v.title, v.topic, v.class, c.name"
-		  " FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"
-		  " LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
-		  "  AND v.version = i.bulletin_version"
-		  " LEFT JOIN clips c ON c.id = i.clip_id"
+	[S_LOG] = STORE_LOG_SELECT STORE_LOG_JOINS
 		  " WHERE (?1 = 0 OR a.scheduled_at >= ?1) AND (?2 = 0 OR a.scheduled_at < ?2)"
 		  " AND (?3 IS NULL OR a.status = ?3) AND (?4 IS NULL OR v.topic = ?4)"
 		  " ORDER BY a.scheduled_at, a.id, i.seq",
@@ -351,15 +393,28 @@ migrate(struct store *s, int target, char *err)
 			s->path, v, (int)ARRAY_LEN(migrations));
 		return -1;
 	}
-	for (; v < target; v++) {
-		char *q = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
-				    migrations[v], v + 1);
-		int rc = exec_sql(s, q, err);
-		free(q);
-		if (rc < 0) {
+	/*
+	 * Each step reads the version again inside its write transaction: two
+	 * programs opening a new store at once (loaxad and loaxa-link) must
+	 * not both run a step.
+	 */
+	while (v < target) {
+		if (exec_sql(s, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		v = store_schema_version(s);
+		int rc = 0;
+		if (v >= 0 && v < target) {
+			char *q = xasprintf("%s PRAGMA user_version = %d;", migrations[v], v + 1);
+			rc = exec_sql(s, q, err);
+			free(q);
+		}
+		if (v < 0 || rc < 0 || exec_sql(s, "COMMIT", err) < 0) {
+			if (v < 0)
+				store_sql_error(s, _("Reading the schema version"), err);
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}
+		v = v < 0 ? v : v + 1;
 	}
 	return 0;
 }
@@ -475,27 +530,34 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 }
 
 int
-store_bulletin_add(struct store *s, struct store_bulletin *b, char *err)
+store_bulletin_insert(struct store *s, struct store_bulletin *b, char *err)
 {
 	int64_t now = time_now_ms();
-	if (store_begin(s, err) < 0)
-		return -1;
 	sqlite3_stmt *st = stmt(s, S_BULLETIN_INSERT, err);
 	if (!st)
-		goto fail;
+		return -1;
 	bind_text(st, 1, b->state ? b->state : "approved");
 	sqlite3_bind_int64(st, 2, now);
 	if (exec_done(s, st, _("Saving the bulletin"), err) < 0)
-		goto fail;
+		return -1;
 	b->id = sqlite3_last_insert_rowid(s->db);
 	b->version = 1;
-	if (insert_version(s, b, now, err) < 0 || store_commit(s, err) < 0)
-		goto fail;
+	if (insert_version(s, b, now, err) < 0)
+		return -1;
 	b->created_at = b->updated_at = now;
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
+}
+
+int
+store_bulletin_add(struct store *s, struct store_bulletin *b, char *err)
+{
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_bulletin_insert(s, b, err) < 0 || store_commit(s, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -1097,6 +1159,37 @@ store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, char
 	return 0;
 }
 
+void
+store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->a.id = sqlite3_column_int64(st, 0);
+	r->a.slot = (char *)sqlite3_column_text(st, 1);
+	r->a.program = (char *)sqlite3_column_text(st, 2);
+	r->a.scheduled_at = sqlite3_column_int64(st, 3);
+	r->a.started_at = sqlite3_column_int64(st, 4);
+	r->a.ended_at = sqlite3_column_int64(st, 5);
+	r->a.status = (char *)sqlite3_column_text(st, 6);
+	r->a.reason = (char *)sqlite3_column_text(st, 7);
+	r->a.lateness_ms = sqlite3_column_int64(st, 8);
+	r->a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
+	r->a.normalizer_version = sqlite3_column_int(st, 10);
+	r->it.id = sqlite3_column_int64(st, 11);
+	r->it.airing_id = r->a.id;
+	r->it.seq = sqlite3_column_int(st, 12);
+	r->it.kind = (char *)sqlite3_column_text(st, 13);
+	r->it.bulletin_id = sqlite3_column_int64(st, 14);
+	r->it.bulletin_version = sqlite3_column_int(st, 15);
+	r->it.clip_id = sqlite3_column_int64(st, 16);
+	r->it.offset_s = sqlite3_column_double(st, 17);
+	r->it.length_s = sqlite3_column_double(st, 18);
+	r->it.completed = sqlite3_column_int(st, 19);
+	r->title = (const char *)sqlite3_column_text(st, 20);
+	r->topic = (const char *)sqlite3_column_text(st, 21);
+	r->klass = (const char *)sqlite3_column_text(st, 22);
+	r->clip_name = (const char *)sqlite3_column_text(st, 23);
+}
+
 int
 store_log(struct store *s, int64_t from, int64_t until, const char *status, const char *topic,
 	  store_log_cb cb, void *arg, char *err)
@@ -1110,32 +1203,8 @@ store_log(struct store *s, int64_t from, int64_t until, const char *status, cons
 	bind_text(st, 4, topic);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_log_row r = { 0 };
-		r.a.id = sqlite3_column_int64(st, 0);
-		r.a.slot = (char *)sqlite3_column_text(st, 1);
-		r.a.program = (char *)sqlite3_column_text(st, 2);
-		r.a.scheduled_at = sqlite3_column_int64(st, 3);
-		r.a.started_at = sqlite3_column_int64(st, 4);
-		r.a.ended_at = sqlite3_column_int64(st, 5);
-		r.a.status = (char *)sqlite3_column_text(st, 6);
-		r.a.reason = (char *)sqlite3_column_text(st, 7);
-		r.a.lateness_ms = sqlite3_column_int64(st, 8);
-		r.a.audio_sha256 = (char *)sqlite3_column_text(st, 9);
-		r.a.normalizer_version = sqlite3_column_int(st, 10);
-		r.it.id = sqlite3_column_int64(st, 11);
-		r.it.airing_id = r.a.id;
-		r.it.seq = sqlite3_column_int(st, 12);
-		r.it.kind = (char *)sqlite3_column_text(st, 13);
-		r.it.bulletin_id = sqlite3_column_int64(st, 14);
-		r.it.bulletin_version = sqlite3_column_int(st, 15);
-		r.it.clip_id = sqlite3_column_int64(st, 16);
-		r.it.offset_s = sqlite3_column_double(st, 17);
-		r.it.length_s = sqlite3_column_double(st, 18);
-		r.it.completed = sqlite3_column_int(st, 19);
-		r.title = (const char *)sqlite3_column_text(st, 20);
-		r.topic = (const char *)sqlite3_column_text(st, 21);
-		r.klass = (const char *)sqlite3_column_text(st, 22);
-		r.clip_name = (const char *)sqlite3_column_text(st, 23);
+		struct store_log_row r;
+		store_log_row_read(st, &r);
 		if (cb(&r, arg)) {
 			rc = SQLITE_DONE;
 			break;

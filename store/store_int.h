@@ -6,11 +6,45 @@
 #define LOAXA_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 struct store;
 
 sqlite3 *store_sqlite(struct store *s);
 /* Formats the SQLite error of the last call into err with a leading sentence. */
 void store_sql_error(struct store *s, const char *what, char *err);
+
+/*
+ * The airing log's row, one per aired item (store_log()): the columns and
+ * joins, which a query may extend after the last column (24), and the
+ * reader of columns 0..23 into r (strings valid until the next step).
+ */
+#define STORE_LOG_SELECT                                                               \
+	"SELECT a.id, a.slot, a.program, a.scheduled_at, a.started_at, a.ended_at,"   \
+	" a.status, a.reason, a.lateness_ms, a.audio_sha256, a.normalizer_version,"   \
+	" i.id, i.seq, i.kind, i.bulletin_id, i.bulletin_version, i.clip_id,"         \
+	" i.offset_s, i.length_s, i.completed, v.title, v.topic, v.class, c.name"
+#define STORE_LOG_JOINS                                                    \
+	" FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"    \
+	" LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id" \
+	"  AND v.version = i.bulletin_version"                            \
+	" LEFT JOIN clips c ON c.id = i.clip_id"
+struct store_log_row;
+void store_log_row_read(sqlite3_stmt *st, struct store_log_row *r);
+
+/*
+ * Small helpers of the statement tables of store/'s other files (link.c,
+ * province.c): bind text or NULL, an id or NULL (0), reset and clear.
+ */
+void store_sql_text(sqlite3_stmt *st, int i, const char *v);
+void store_sql_id(sqlite3_stmt *st, int i, int64_t v);
+void store_sql_reset(sqlite3_stmt *st);
+
+/*
+ * Inserts a bulletin as store_bulletin_add() does, inside the caller's
+ * transaction (store_link_receive() stores a bulletin and its receipt in one).
+ */
+struct store_bulletin;
+int store_bulletin_insert(struct store *s, struct store_bulletin *b, char *err);
 
 #endif

@@ -1,0 +1,1 @@
+LIB_OBJS += store/link.o store/province.o store/sql.o
