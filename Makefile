@@ -51,6 +51,17 @@ MODULES := base config store audio tts reports playlists scheduler link cli daem
 include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
 
+# The unit tests alone (the Debian build runs these; `make check` runs all).
+check-unit: all $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; ./$$t || fail=1; \
+	done; exit $$fail
+
+# The Debian packages, from a clean tree (see debian/ and README
+# "Installing for real"); they land in deb/.
+deb:
+	sh scripts/package
+
 libloaxa.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
@@ -113,4 +124,4 @@ clean:
 
 -include $(shell find . -name '*.d' 2>/dev/null)
 
-.PHONY: all mo pot install uninstall clean check valgrind fuzz
+.PHONY: all mo pot install uninstall clean check check-unit deb valgrind fuzz
