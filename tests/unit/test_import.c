@@ -184,6 +184,14 @@ repair_words(void **state)
 	t = repair("Kính gửi các hộ dân.\nTrân trọng.\nII. NỘI DUNG\nThông báo về lịch tiêm phòng cho đàn gia súc và gia cầm trong toàn xã.\n", rep);
 	assert_string_equal(t, "Kính gửi các hộ dân.\n\nTrân trọng.\n\nII. NỘI DUNG\n\nThông báo về lịch tiêm phòng cho đàn gia súc và gia cầm trong toàn xã.");
 	free(t);
+	/* a full line, then a list marker: the marker alone opens a new paragraph */
+	t = repair("Các việc tuyên truyền trên loa của phường trong năm nay gồm có những việc\n"
+		   "a) Lịch tiêm phòng cho đàn gia súc;\n"
+		   "b) Lịch nộp thuế của các hộ kinh doanh cá thể trên địa bàn phường.\n", rep);
+	assert_string_equal(t, "Các việc tuyên truyền trên loa của phường trong năm nay gồm có những việc\n\n"
+			       "a) Lịch tiêm phòng cho đàn gia súc;\n\n"
+			       "b) Lịch nộp thuế của các hộ kinh doanh cá thể trên địa bàn phường.");
+	free(t);
 }
 
 static void
