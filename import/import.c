@@ -16,7 +16,7 @@
 
 static const char *const repair_names[IMPORT_N_REPAIRS] = {
 	"lines-joined", "syllables-joined", "hyphens-removed", "words-joined", "headers-dropped",
-	"page-numbers-dropped", "spaces-fixed", "tcvn3-runs", "vni-runs",
+	"page-numbers-dropped", "spaces-fixed", "spaces-restored", "tcvn3-runs", "vni-runs",
 };
 
 static const char *const repair_labels[IMPORT_N_REPAIRS] = {
@@ -27,6 +27,7 @@ static const char *const repair_labels[IMPORT_N_REPAIRS] = {
 	N_("page header and footer lines dropped"),
 	N_("page numbers dropped"),
 	N_("runs of spaces made one"),
+	N_("spaces lost between two syllables put back"),
 	N_("runs of text converted from TCVN3 (ABC)"),
 	N_("runs of text converted from VNI"),
 };

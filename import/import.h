@@ -52,6 +52,7 @@ enum import_repair {
 	IMPORT_HEADERS_DROPPED,    /* a page header or footer line (repeated on the pages) */
 	IMPORT_PAGE_NUMBERS_DROPPED,
 	IMPORT_SPACES_FIXED,       /* a run of spaces made one */
+	IMPORT_SPACES_RESTORED,    /* a space PDF extraction lost between two syllables, put back */
 	IMPORT_TCVN3_RUNS,         /* runs of text converted from TCVN3 (ABC) */
 	IMPORT_VNI_RUNS,           /* runs of text converted from VNI */
 	IMPORT_N_REPAIRS

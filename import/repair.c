@@ -254,6 +254,63 @@ joined_syllable(const char *x, size_t xn, const char *y, size_t yn)
 }
 
 /*
+ * Whether s[0..n) (letters, no syllable) is two syllables that lost the
+ * space between them, in exactly one way, or at a small letter followed by
+ * a capital ("HàNội"); *cut gets where.
+ */
+static int
+two_syllables(const char *s, size_t n, size_t *cut)
+{
+	int ways = 0, upper_cut = 0;
+	size_t at = 0;
+	uint32_t prev = 0;
+	for (size_t j = 0; j < n;) {
+		j += (size_t)utf8_decode(s + j, &prev);
+		uint32_t next = 0;
+		if (j >= n)
+			break;
+		utf8_decode(s + j, &next);
+		if (tts_is_syllable(s, j) && tts_is_syllable(s + j, n - j)) {
+			int at_case = !is_upper(prev) && is_upper(next);
+			if (!upper_cut || at_case)
+				at = j;
+			upper_cut |= at_case;
+			ways++;
+		}
+	}
+	if (cut)
+		*cut = at;
+	return ways == 1 || upper_cut;
+}
+
+/*
+ * A line end inside the diphthong iê/yê or ươ leaves two parts that each
+ * pass the syllable check though neither is a word: "truy|ền", "nghi|ệp",
+ * "Nguy|ễn", "đư|ờng".  x ends with i, y or ư and b opens with ê or ơ
+ * (any tone, any case).
+ */
+static int
+diphthong_split(const char *x, size_t xn, const char *b)
+{
+	size_t j = xn - 1;
+	while (j > 0 && ((unsigned char)x[j] & 0xc0) == 0x80)
+		j--;
+	uint32_t last, first;
+	utf8_decode(x + j, &last);
+	utf8_decode(b, &first);
+	last = (uint32_t)utf8proc_tolower((utf8proc_int32_t)last);
+	first = (uint32_t)utf8proc_tolower((utf8proc_int32_t)first);
+	/* the base letter of the first: ê or ơ with any tone decomposes to e+302 or o+31b */
+	const utf8proc_int32_t *dec = NULL;
+	utf8proc_int32_t buf[4];
+	utf8proc_ssize_t n = utf8proc_decompose_char((utf8proc_int32_t)first, buf, 4, UTF8PROC_DECOMPOSE, NULL);
+	dec = buf;
+	int e_hat = n >= 2 && dec[0] == 'e' && dec[1] == 0x302;
+	int o_horn = n >= 2 && dec[0] == 'o' && dec[1] == 0x31B;
+	return ((last == 'i' || last == 'y') && e_hat) || (last == 0x1B0 && o_horn);
+}
+
+/*
  * Whether the word ending a[0..an) and the word opening b are one syllable
  * split in two: neither part is a syllable (inside a line), or one of them
  * is not (at a line end), the whole is, and the second part does not open
@@ -269,7 +326,7 @@ split_syllable(const char *a, size_t an, const char *b, int strict)
 	if (first_upper(b) && !all_upper(a + xs, xn))
 		return 0;
 	int sx = tts_is_syllable(a + xs, xn), sy = tts_is_syllable(b, yn);
-	if (strict ? (sx || sy) : (sx && sy))
+	if (strict ? (sx || sy) : (sx && sy && !diphthong_split(a + xs, xn, b)))
 		return 0;
 	/* the second part must end its word: "T ỉnh," yes, "T ỉnh2" no */
 	uint32_t cp = 0;
@@ -278,7 +335,16 @@ split_syllable(const char *a, size_t an, const char *b, int strict)
 	if (cp && !blank(cp) && !strchr(".,;:!?)\"'", (int)(cp < 0x80 ? cp : 'x')) &&
 	    cp != 0x201D && cp != 0x2019)
 		return 0;
-	return joined_syllable(a + xs, xn, b, yn);
+	if (joined_syllable(a + xs, xn, b, yn))
+		return 1;
+	/* two words that lost their space, the second split at the line end: "tráchnhiệ" + "m" */
+	if (!strict && !sx && !sy && xn + yn <= 48) {
+		char buf[64];
+		memcpy(buf, a + xs, xn);
+		memcpy(buf + xn, b, yn);
+		return two_syllables(buf, xn + yn, NULL);
+	}
+	return 0;
 }
 
 /* Stray spaces inside a word of one line ("Tr ường" → "Trường"); counts them. */
@@ -293,6 +359,48 @@ fix_inline(const char *s, unsigned long *repairs)
 			continue;
 		}
 		sbuf_addc(&b, s[i]);
+	}
+	return b.s ? sbuf_steal(&b) : xstrdup("");
+}
+
+/*
+ * A space PDF extraction lost between two syllables ("giảiquyết"): a word
+ * with a letter beyond ASCII (loanwords and acronyms in plain Latin letters
+ * are left alone) that is no syllable but is two gets its space back.  Run
+ * on whole paragraphs, once the lines are joined: a line's last word may go
+ * on in the next.
+ */
+static char *
+restore_spaces(const char *s, unsigned long *repairs)
+{
+	struct sbuf b = { 0 };
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, &cp);
+		if (!is_letter(cp)) {
+			sbuf_add(&b, s + i, (size_t)k);
+			i += (size_t)k;
+			continue;
+		}
+		size_t a = i, wide = 0;
+		while (i < n) {
+			k = utf8_decode(s + i, &cp);
+			if (!is_letter(cp))
+				break;
+			wide |= cp >= 0x80;
+			i += (size_t)k;
+		}
+		size_t len = i - a, cut = 0;
+		if (wide && len <= 48 && !tts_is_syllable(s + a, len) &&
+		    two_syllables(s + a, len, &cut)) {
+			sbuf_add(&b, s + a, cut);
+			sbuf_addc(&b, ' ');
+			sbuf_add(&b, s + a + cut, len - cut);
+			repairs[IMPORT_SPACES_RESTORED]++;
+		} else {
+			sbuf_add(&b, s + a, len);
+		}
 	}
 	return b.s ? sbuf_steal(&b) : xstrdup("");
 }
@@ -522,6 +630,15 @@ forced_break(const struct imp_line *a, const struct imp_line *b, double right)
 	return 0;
 }
 
+/* A paragraph put together: its lost spaces back (whole words only now), out. */
+static void
+flush(struct sbuf *out, const struct sbuf *para, unsigned long *repairs)
+{
+	char *t = restore_spaces(para->s ? para->s : "", repairs);
+	imp_add_paragraph(out, t, strlen(t), NULL);
+	free(t);
+}
+
 char *
 imp_repair_lines(struct imp_lines *ls, unsigned long *repairs)
 {
@@ -560,6 +677,7 @@ imp_repair_lines(struct imp_lines *ls, unsigned long *repairs)
 
 	/* each page's right margin and line step */
 	double *right = xcalloc((size_t)ls->pages + 1, sizeof *right);
+
 	double *steps = xcalloc(ls->n + 1, sizeof *steps);
 	size_t nsteps = 0;
 	const struct imp_line *prev = NULL;
@@ -583,7 +701,7 @@ imp_repair_lines(struct imp_lines *ls, unsigned long *repairs)
 		if (l && drop[i])
 			continue;
 		if (l && !l->text[0] && prev) { /* an empty line ends a paragraph */
-			imp_add_paragraph(&out, para.s ? para.s : "", para.len, NULL);
+			flush(&out, &para, repairs);
 			sbuf_free(&para);
 			prev = NULL;
 			continue;
@@ -622,7 +740,7 @@ imp_repair_lines(struct imp_lines *ls, unsigned long *repairs)
 			}
 		}
 		if (prev)
-			imp_add_paragraph(&out, para.s ? para.s : "", para.len, NULL);
+			flush(&out, &para, repairs);
 		sbuf_free(&para);
 		if (!l)
 			break;

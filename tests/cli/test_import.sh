@@ -51,13 +51,16 @@ for p in gieng-day nguyen-luong-bang; do
 	$MK "$PLANS/$p-2025.txt" "$D/$p-tcvn3-nofont.fodt" --encode tcvn3 --font "Times New Roman"
 	$MK "$PLANS/$p-2025.txt" "$D/$p-vni-nofont.fodt" --encode vni --font "Times New Roman"
 done
-# the damaged ones: narrow and large (many line breaks), and a column narrower than some words
+# the damaged ones: narrow and large (many line breaks); a column narrower than some words;
+# and one narrower than many syllables (2.4 cm at 22 pt), which poppler gives back split
+# ("truyề" / "n") and without spaces ("tráchnhiệ" / "m")
 $MK "$PLANS/gieng-day-2025.txt" "$D/narrow.fodt" --margin 5.5 --size 22 --header "UBND phường Giếng Đáy" --page-numbers
 $MK "$PLANS/nguyen-luong-bang-2025.txt" "$D/column.fodt" --margin 8.8 --size 20
+$MK "$PLANS/nguyen-luong-bang-2025.txt" "$D/tiny.fodt" --margin 9.3 --size 22 --page-numbers
 convert docx "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/*-tcvn3.fodt "$D"/*-vni.fodt \
 	"$D"/*-mixed.fodt "$D"/*-nofont.fodt
 convert odt "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt
-convert pdf "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/narrow.fodt "$D"/column.fodt
+convert pdf "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/narrow.fodt "$D"/column.fodt "$D"/tiny.fodt
 
 # --- the round trip: each format within 0.5 % of the plan's syllables, lint clean of damage
 for p in gieng-day nguyen-luong-bang; do
@@ -91,9 +94,9 @@ expect_out "page header and footer lines dropped"
 expect_out '\[2\] I\. MỤC ĐÍCH, YÊU CẦU'
 
 # --- the damaged PDFs: repaired, and the lint finds no damage
-for d in narrow column; do
-	src=gieng-day
-	[ $d = column ] && src=nguyen-luong-bang
+for d in narrow column tiny; do
+	src=nguyen-luong-bang
+	[ $d = narrow ] && src=gieng-day
 	run 0 loaxa bulletin import-check "$D/$d.pdf" --format json || continue
 	printf '%s' "$OUT" >"$T/$d.json"
 	field text <"$T/$d.json" >"$T/$d.txt"
@@ -104,7 +107,11 @@ d = json.load(open(sys.argv[1]))
 print("import: %s.pdf (%d pages): %s; repaired: %s" % (sys.argv[2], d["pages"], sys.argv[3],
       ", ".join("%s %d" % (k, v) for k, v in d["repairs"].items() if v)))' "$T/$d.json" "$d" "$e"
 	n=$(field findings.damaged-syllable <"$T/$d.json")
-	[ "$n" = 0 ] && ok || bad "$d.pdf: the lint finds $n damaged syllables"
+	echo "import: $d.pdf: the lint finds $n damaged syllables"
+	# tiny.pdf: "VHXH." broken as "VHX" / "H." is two acronyms or one, as far as geometry tells
+	max=0
+	[ $d = tiny ] && max=2
+	[ "$n" -le $max ] && ok || bad "$d.pdf: the lint finds $n damaged syllables"
 done
 j=$(field repairs.lines-joined <"$T/narrow.json")
 h=$(field repairs.headers-dropped <"$T/narrow.json")
@@ -112,6 +119,9 @@ pages=$(field pages <"$T/narrow.json")
 [ "$j" -gt 300 ] && [ "$h" -ge "$pages" ] && ok || bad "narrow.pdf: $j lines joined, $h header lines dropped on $pages pages"
 w=$(field repairs.words-joined <"$T/column.json")
 [ "$w" -ge 1 ] && ok || bad "column.pdf: no word broken at a line end was joined"
+s=$(field repairs.syllables-joined <"$T/tiny.json")
+r=$(field repairs.spaces-restored <"$T/tiny.json")
+[ "$s" -ge 50 ] && [ "$r" -ge 10 ] && ok || bad "tiny.pdf: $s syllables joined, $r spaces put back"
 # the same PDF as pdftotext gives it: the repair is what makes it clean
 pdftotext "$D/column.pdf" "$T/column-raw.txt"
 run 1 loaxa bulletin check --file "$T/column-raw.txt"

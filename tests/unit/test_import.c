@@ -165,6 +165,23 @@ repair_words(void **state)
 	assert_string_equal(t, "Mái nhà nghiêng ở đ u làng, Tr ường học xã.");
 	assert_int_equal(rep[IMPORT_SYLLABLES_JOINED], 1);
 	free(t);
+	/* a space lost between two syllables comes back; loanwords, acronyms and names stay */
+	t = repair("Việc giảiquyết thủ tục theo chủtrương của HàNội qua Zalo, Facebook, UBND, internet.", rep);
+	assert_string_equal(t, "Việc giải quyết thủ tục theo chủ trương của Hà Nội qua Zalo, Facebook, UBND, internet.");
+	assert_int_equal(rep[IMPORT_SPACES_RESTORED], 3);
+	free(t);
+	/* split inside iê / ươ, each part passing the check alone; two words run together, then split */
+	t = repair("Ủy ban nhân dân phường tổ chức tuyên truy\nền cải cách hành chính ở các khu phố và đư\n"
+		   "ờng giao thông liên thôn và trách nhiệm nhiệ\nm.\n", rep);
+	assert_string_equal(t, "Ủy ban nhân dân phường tổ chức tuyên truyền cải cách hành chính ở các khu phố và "
+			       "đường giao thông liên thôn và trách nhiệm nhiệm.");
+	assert_int_equal(rep[IMPORT_SYLLABLES_JOINED], 3);
+	free(t);
+	t = repair("Ủy ban nhân dân phường đề nghị các hộ dân nâng cao ý thức tráchnhiệ\nm của mình.\n", rep);
+	assert_string_equal(t, "Ủy ban nhân dân phường đề nghị các hộ dân nâng cao ý thức trách nhiệm của mình.");
+	assert_int_equal(rep[IMPORT_SYLLABLES_JOINED], 1);
+	assert_int_equal(rep[IMPORT_SPACES_RESTORED], 1);
+	free(t);
 	/* spaces made one */
 	t = repair("Thông  báo   lịch tiêm.", rep);
 	assert_string_equal(t, "Thông báo lịch tiêm.");
