@@ -94,8 +94,17 @@ imp_font_encoding(const char *font)
 	if (strncasecmp(font, "VNI-", 4) == 0 || strncasecmp(font, "VNI ", 4) == 0)
 		return IMP_ENC_VNI;
 	if (strncmp(font, ".Vn", 3) == 0 || strncmp(font, ".VN", 3) == 0) {
-		/* the name without a style suffix: .VnTimeH,Bold  .VnArialH-Italic */
-		size_t n = strcspn(font, ",-");
+		/* the name without a style: .VnTimeH,Bold  .VnArialH-Italic  (.VnBook-AntiquaH keeps its -) */
+		static const char *const styles[] = { "-BoldItalic", "-Bold", "-Italic", "-Regular",
+						      "-Oblique" };
+		size_t n = strcspn(font, ",");
+		for (size_t k = 0; k < ARRAY_LEN(styles); k++) {
+			size_t sl = strlen(styles[k]);
+			if (n > sl + 3 && strncmp(font + n - sl, styles[k], sl) == 0) {
+				n -= sl;
+				break;
+			}
+		}
 		while (n > 3 && font[n - 1] == ' ')
 			n--;
 		return font[n - 1] == 'H' ? IMP_ENC_TCVN3_UPPER : IMP_ENC_TCVN3;

@@ -52,15 +52,16 @@ for p in gieng-day nguyen-luong-bang; do
 	$MK "$PLANS/$p-2025.txt" "$D/$p-vni-nofont.fodt" --encode vni --font "Times New Roman"
 done
 # the damaged ones: narrow and large (many line breaks); a column narrower than some words;
-# and one narrower than many syllables (2.4 cm at 22 pt), which poppler gives back split
+# and one narrower than many syllables (1.8 cm at 22 pt), which poppler gives back split
 # ("truyề" / "n") and without spaces ("tráchnhiệ" / "m")
 $MK "$PLANS/gieng-day-2025.txt" "$D/narrow.fodt" --margin 5.5 --size 22 --header "UBND phường Giếng Đáy" --page-numbers
 $MK "$PLANS/nguyen-luong-bang-2025.txt" "$D/column.fodt" --margin 8.8 --size 20
-$MK "$PLANS/nguyen-luong-bang-2025.txt" "$D/tiny.fodt" --margin 9.3 --size 22 --page-numbers
+$MK "$PLANS/nguyen-luong-bang-2025.txt" "$D/tiny.fodt" --margin 9.6 --size 22 --page-numbers
 convert docx "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/*-tcvn3.fodt "$D"/*-vni.fodt \
 	"$D"/*-mixed.fodt "$D"/*-nofont.fodt
 convert odt "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt
-convert pdf "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/narrow.fodt "$D"/column.fodt "$D"/tiny.fodt
+convert pdf "$D"/gieng-day.fodt "$D"/nguyen-luong-bang.fodt "$D"/narrow.fodt "$D"/column.fodt "$D"/tiny.fodt \
+	"$D"/gieng-day-vni-nofont.fodt
 
 # --- the round trip: each format within 0.5 % of the plan's syllables, lint clean of damage
 for p in gieng-day nguyen-luong-bang; do
@@ -108,7 +109,7 @@ print("import: %s.pdf (%d pages): %s; repaired: %s" % (sys.argv[2], d["pages"], 
       ", ".join("%s %d" % (k, v) for k, v in d["repairs"].items() if v)))' "$T/$d.json" "$d" "$e"
 	n=$(field findings.damaged-syllable <"$T/$d.json")
 	echo "import: $d.pdf: the lint finds $n damaged syllables"
-	# tiny.pdf: "VHXH." broken as "VHX" / "H." is two acronyms or one, as far as geometry tells
+	# tiny.pdf: poppler runs "trang Zalo chính" together, and a loanword inside is not split
 	max=0
 	[ $d = tiny ] && max=2
 	[ "$n" -le $max ] && ok || bad "$d.pdf: the lint finds $n damaged syllables"
@@ -121,7 +122,7 @@ w=$(field repairs.words-joined <"$T/column.json")
 [ "$w" -ge 1 ] && ok || bad "column.pdf: no word broken at a line end was joined"
 s=$(field repairs.syllables-joined <"$T/tiny.json")
 r=$(field repairs.spaces-restored <"$T/tiny.json")
-[ "$s" -ge 50 ] && [ "$r" -ge 10 ] && ok || bad "tiny.pdf: $s syllables joined, $r spaces put back"
+[ "$s" -ge 100 ] && [ "$r" -ge 20 ] && ok || bad "tiny.pdf: $s syllables joined, $r spaces put back"
 # the same PDF as pdftotext gives it: the repair is what makes it clean
 pdftotext "$D/column.pdf" "$T/column-raw.txt"
 run 1 loaxa bulletin check --file "$T/column-raw.txt"
@@ -148,6 +149,13 @@ sys.exit(a != b)' "$T/$p.docx.txt" "$T/$p-tcvn3-nofont.txt" && ok || bad "$p-tcv
 done
 run 0 loaxa bulletin import-check "$D/gieng-day-tcvn3.docx"
 expect_out "runs of text converted from TCVN3"
+# a PDF of VNI text in a font whose name says nothing: by statistics, through poppler.  (A TCVN3
+# PDF cannot be made here: without the real .VnTime font the renderer drops byte 0xAD, the
+# letter ư, as a soft hyphen before poppler ever sees it.)
+run 0 loaxa bulletin import-check "$D/gieng-day-vni-nofont.pdf" --format json
+printf '%s' "$OUT" | field text >"$T/vni-pdf.txt"
+if e=$($SYLERR "$PLANS/gieng-day-2025.txt" "$T/vni-pdf.txt" 0); then ok; else bad "gieng-day-vni-nofont.pdf: $e"; fi
+echo "import: gieng-day-vni-nofont.pdf: $e"
 
 # --- stored: add --file takes a document, --select one section of it
 run 0 loaxa bulletin add --topic tthc --title "Kế hoạch Giếng Đáy" --file "$D/gieng-day.pdf"

@@ -20,6 +20,7 @@
 
 #include "base/base.h"
 #include "import/import.h"
+#include "import/import_int.h" /* the font names, private to import/ */
 
 /* ---- legacy encodings ---- */
 
@@ -96,6 +97,15 @@ legacy_text(void **state)
 	t = conv("Nhâ", NULL, &did);
 	assert_string_equal(t, "Nhâ");
 	free(t);
+	/* font names, as DOCX, ODT and PDF (subset tag, style) give them */
+	assert_int_equal(imp_font_encoding(".VnTime"), IMP_ENC_TCVN3);
+	assert_int_equal(imp_font_encoding("ABCDEF+.VnTimeH,Bold"), IMP_ENC_TCVN3_UPPER);
+	assert_int_equal(imp_font_encoding(".VnArialH-Italic"), IMP_ENC_TCVN3_UPPER);
+	assert_int_equal(imp_font_encoding(".VnBook-AntiquaH"), IMP_ENC_TCVN3_UPPER);
+	assert_int_equal(imp_font_encoding(".VnBook-Antiqua"), IMP_ENC_TCVN3);
+	assert_int_equal(imp_font_encoding("VNI-Times"), IMP_ENC_VNI);
+	assert_int_equal(imp_font_encoding("Times New Roman"), IMP_ENC_GUESS);
+	assert_int_equal(imp_font_encoding(NULL), IMP_ENC_GUESS);
 	/* a run with characters no legacy font holds is Unicode whatever the font */
 	t = conv("Thông báo về việc", "tcvn3", &did);
 	assert_string_equal(t, "Thông báo về việc");
