@@ -91,6 +91,20 @@ void cli_clip_discard(struct cli *cli, int64_t id);
 struct tts_opts;
 void cli_tts_opts(struct cli *cli, struct tts_opts *o, char **cache_dir);
 
+/*
+ * Documents (cmd_import.c, over import/): cli_import_kind() is 1 for a
+ * .docx/.odt/.pdf (by content), 0 for text, -1 after printing why it is
+ * refused.  cli_import_text() gives a document's text (one section of it
+ * with select), filling r (clear it with import_result_clear()); NULL after
+ * printing why.  cli_import_check() prints what import-check shows; strict
+ * makes lint findings exit 1, as `bulletin check` does.
+ */
+struct import_result;
+int cli_import_kind(const char *path);
+char *cli_import_text(const char *path, const char *select, struct import_result *r);
+int cli_import_check(struct cli *cli, const char *file, const char *select, int json, int strict);
+int cli_bulletin_import_check(struct cli *cli, int argc, char **argv);
+
 /* Asks a running daemon to re-plan (best effort, silent when it is down). */
 void cli_poke_daemon(struct cli *cli);
 

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "import/import.h"
 #include "playlists/playlists.h"
 #include "store/store.h"
 #include "tts/tts.h"
@@ -44,17 +45,20 @@ help(void)
 		 "       loaxa bulletin approve ID [--force]\n"
 		 "       loaxa bulletin retire ID\n"
 		 "       loaxa bulletin render ID -o OUT.wav\n"
-		 "       loaxa bulletin check ID|--file F [--format text|json]\n\n"
+		 "       loaxa bulletin check ID|--file F [--format text|json]\n"
+		 "       loaxa bulletin import-check FILE [--select SECTION] [--format text|json]\n\n"
 		 "add prints the new bulletin's id.  Text comes from a file, standard input (-)\n"
 		 "or --text; it must be UTF-8.  --audio imports a recording of the bulletin.\n"
 		 "--airings is how many times rotation airs it (default 1).  approve refuses\n"
 		 "a bulletin whose text would sound wrong (see check) unless --force.  check\n"
-		 "lists what would sound wrong, with line:column; exit 1 when it finds any.\n"));
+		 "lists what would sound wrong, with line:column; exit 1 when it finds any.\n"
+		 "--file also takes a .docx, .odt or .pdf: its text is extracted and repaired\n"
+		 "(import-check shows how); --select SECTION takes one part of it (II.2, 12-18).\n"));
 }
 
 /* What add and edit were given; NULL / -1 for "not given". */
 struct fields {
-	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass;
+	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass, *select;
 	int airings;
 };
 
@@ -69,6 +73,7 @@ static const struct option field_opts[] = {
 	{ "until", required_argument, NULL, 'U' },
 	{ "airings", required_argument, NULL, 'n' },
 	{ "class", required_argument, NULL, 'c' },
+	{ "select", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -93,6 +98,7 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 		case 'F': f->from = optarg; break;
 		case 'U': f->until = optarg; break;
 		case 'c': f->klass = optarg; break;
+		case 'S': f->select = optarg; break;
 		case 'n': {
 			long long v = strcmp(optarg, "0") == 0 ? 0 : cli_parse_id(optarg);
 			if (v < 0 || v > 10000)
@@ -213,7 +219,23 @@ load_text(struct cli *cli, const struct fields *f)
 	char err[ERRLEN];
 	char *raw;
 	size_t len;
-	if (f->file) {
+	int doc = f->file ? cli_import_kind(f->file) : 0;
+	if (doc < 0)
+		return NULL;
+	if (doc) { /* a .docx, .odt or .pdf: its text, repaired (import/) */
+		struct import_result r;
+		raw = cli_import_text(f->file, f->select, &r);
+		import_result_clear(&r);
+		if (!raw)
+			return NULL;
+		len = strlen(raw);
+		if (len > TEXT_MAX) {
+			cli_error(_("The text from %s is longer than the limit of %d bytes (1 MiB); take one part with --select."),
+				  f->file, TEXT_MAX);
+			free(raw);
+			return NULL;
+		}
+	} else if (f->file) {
 		if (file_read_all(f->file, TEXT_MAX, &raw, &len, err) < 0) {
 			cli_error("%s", err);
 			return NULL;
@@ -248,6 +270,15 @@ load_text(struct cli *cli, const struct fields *f)
 	}
 	char *nfc = utf8_nfc(raw);
 	free(raw);
+	if (f->select && !doc) { /* one section of a text file, as of a document */
+		char *part = import_select(nfc, f->select, err);
+		free(nfc);
+		if (!part) {
+			cli_error("%s", err);
+			return NULL;
+		}
+		nfc = part;
+	}
 	if (check_words(cli, nfc, name) != 1) {
 		free(nfc);
 		return NULL;
@@ -773,6 +804,9 @@ bulletin_check(struct cli *cli, int argc, char **argv)
 	}
 	if (!file == !idarg)
 		return cli_usage_error("bulletin", _("check needs a bulletin ID or --file F"));
+	int doc = file ? cli_import_kind(file) : 0;
+	if (doc)
+		return doc < 0 ? 1 : cli_import_check(cli, file, NULL, json, 1);
 	char err[ERRLEN];
 	char *text = NULL;
 	size_t len;
@@ -846,5 +880,7 @@ cmd_bulletin(struct cli *cli, int argc, char **argv)
 		return bulletin_render(cli, argc, argv);
 	if (strcmp(sub, "check") == 0)
 		return bulletin_check(cli, argc, argv);
+	if (strcmp(sub, "import-check") == 0)
+		return cli_bulletin_import_check(cli, argc, argv);
 	return cli_usage_error("bulletin", _("'%s' is not a bulletin subcommand"), sub);
 }

@@ -64,6 +64,12 @@ int tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int ma
 void tts_findings_free(struct tts_finding *f, size_t n);
 const char *tts_lint_kind_name(enum tts_lint_kind k);
 
+/*
+ * 1 if s[0..n) (any case, no spaces or punctuation) is a well-formed
+ * Vietnamese syllable: the lint's check ("đ", "ph", "ường" are not).
+ */
+int tts_is_syllable(const char *s, size_t n);
+
 /* ---- Engines and rendering ---------------------------------------------- */
 
 /*

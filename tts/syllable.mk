@@ -1,0 +1,2 @@
+# tts/: the syllable check, public (import/ repairs PDF text with it).
+LIB_OBJS += tts/syllable.o
