@@ -22,7 +22,7 @@ VERSION   := 0.1.0
 
 CC      ?= cc
 PKGS    := sqlite3 libconfig libutf8proc jansson libcrypto espeak-ng portaudio-2.0 \
-           sndfile soxr libebur128 libsystemd xlsxwriter
+           sndfile soxr libebur128 libsystemd xlsxwriter libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -47,7 +47,7 @@ FUZZ_TARGETS :=
 all: loaxa loaxad mo
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
-MODULES := base config store audio tts reports playlists scheduler cli daemon
+MODULES := base config store audio tts reports playlists scheduler ops cli web daemon
 include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
 

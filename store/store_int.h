@@ -13,4 +13,11 @@ sqlite3 *store_sqlite(struct store *s);
 /* Formats the SQLite error of the last call into err with a leading sentence. */
 void store_sql_error(struct store *s, const char *what, char *err);
 
+/*
+ * A statement of another file of store/, prepared on first use and kept
+ * for the connection's life; q is a static string (looked up by its
+ * address).  Reset and clear it after each use.  NULL with err.
+ */
+sqlite3_stmt *store_prepared(struct store *s, const char *q, char *err);
+
 #endif
