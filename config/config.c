@@ -79,6 +79,15 @@ static const struct key station_keys[] = {
 	{ NULL },
 };
 
+/* loaxa-web (web/): where it listens, HTTPS, how long an idle session lasts. */
+static const struct key web_keys[] = {
+	{ "listen", T_STR, OFF(web.listen) },
+	{ "tls_cert", T_STR, OFF(web.tls_cert) },
+	{ "tls_key", T_STR, OFF(web.tls_key) },
+	{ "session_idle_minutes", T_INT, OFF(web.session_idle_minutes), 1, 10080 },
+	{ NULL },
+};
+
 /* topics, programs and slots are lists, read by their own functions. */
 static const struct key top_keys[] = {
 	{ "state_dir", T_STR, OFF(state_dir) },
@@ -91,6 +100,7 @@ static const struct key top_keys[] = {
 	{ "preroll", T_GROUP, .sub = preroll_keys },
 	{ "targets", T_GROUP, .sub = targets_keys },
 	{ "station", T_GROUP, .sub = station_keys },
+	{ "web", T_GROUP, .sub = web_keys },
 	{ "topics", T_GROUP },
 	{ "programs", T_GROUP },
 	{ "slots", T_GROUP },
@@ -121,8 +131,24 @@ config_pick_path(const char *explicit_path)
 }
 
 static void
+web_defaults(struct config *c)
+{
+	c->web.listen = xstrdup("127.0.0.1:8080");
+	c->web.session_idle_minutes = 30;
+}
+
+static void
+web_free(struct config *c)
+{
+	free(c->web.listen);
+	free(c->web.tls_cert);
+	free(c->web.tls_key);
+}
+
+static void
 set_defaults(struct config *c)
 {
+	web_defaults(c);
 	c->state_dir = xstrdup("/var/lib/loaxa");
 	c->timezone = xstrdup("Asia/Ho_Chi_Minh");
 	c->station_name = xstrdup("Đài truyền thanh cơ sở");
@@ -685,9 +711,28 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 }
 
 /* Checks that need the whole file read: references between sections. */
+/* web.listen is ADDRESS:PORT; HTTPS needs both the certificate and the key. */
+static int
+web_check(struct ctx *x, struct config *c, config_t *cf)
+{
+	const char *l = c->web.listen;
+	const char *colon = strrchr(l, ':');
+	size_t n = colon ? strlen(colon + 1) : 0;
+	int port = n && n <= 5 ? ascii_number(colon + 1, n) : -1;
+	if (!colon || colon == l || port < 1 || port > 65535)
+		return fail(x, config_lookup(cf, "web.listen"),
+			    _("write ADDRESS:PORT, such as \"127.0.0.1:8080\" or \"[::1]:8080\""));
+	if (!c->web.tls_cert != !c->web.tls_key)
+		return fail(x, config_lookup(cf, c->web.tls_cert ? "web.tls_cert" : "web.tls_key"),
+			    _("HTTPS needs both web.tls_cert and web.tls_key"));
+	return 0;
+}
+
 static int
 cross_check(struct ctx *x, struct config *c, config_t *cf)
 {
+	if (web_check(x, c, cf) < 0)
+		return -1;
 	for (size_t i = 0; i < c->n_slots; i++) {
 		if (!config_program_find(c, c->slots[i].program)) {
 			err_set(x->err, _("%s:%d: slot \"%s\" names the programme \"%s\", which is not in programs (got \"%s\")"),
@@ -793,6 +838,7 @@ config_free(struct config *c)
 	free(c->tts.lexicon);
 	free(c->preroll.command);
 	free(c->preroll.after);
+	web_free(c);
 	for (size_t i = 0; i < c->n_topics; i++) {
 		free(c->topics[i].id);
 		free(c->topics[i].name);
@@ -866,6 +912,16 @@ dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
 	sbuf_adds(b, "\";\n");
 }
 
+static void
+web_dump(struct sbuf *b, const struct config *c)
+{
+	sbuf_adds(b, "web = {\n");
+	dump_str(b, "  ", "listen", c->web.listen);
+	dump_str(b, "  ", "tls_cert", c->web.tls_cert);
+	dump_str(b, "  ", "tls_key", c->web.tls_key);
+	sbuf_addf(b, "  session_idle_minutes = %d;\n};\n", c->web.session_idle_minutes);
+}
+
 char *
 config_dump(const struct config *c)
 {
@@ -911,7 +967,9 @@ config_dump(const struct config *c)
 		sbuf_addf(&b, " cchc = %s; }%s\n", c->topics[i].cchc ? "true" : "false",
 			  i + 1 < c->n_topics ? "," : "");
 	}
-	sbuf_adds(&b, ");\nprograms = {\n");
+	sbuf_adds(&b, ");\n");
+	web_dump(&b, c);
+	sbuf_adds(&b, "programs = {\n");
 	for (size_t i = 0; i < c->n_programs; i++) {
 		const struct config_program *p = &c->programs[i];
 		sbuf_addf(&b, "  %s = {\n    max_minutes = %g;\n    items = (\n", p->name, p->max_minutes);
