@@ -107,7 +107,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/loaxa 2>/dev/null
 
 clean:
-	rm -f loaxa loaxad libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -f loaxa loaxad loaxa-web libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 	rm -rf po/*/LC_MESSAGES
 

@@ -84,13 +84,16 @@ ops_log_range(const char *month, const char *from_s, const char *until_s, int64_
 
 struct log_ctx {
 	struct report_log *w;
-	int werr; /* errno of the first failed write */
+	const char *klass; /* only rows of bulletins of this class, or NULL */
+	int werr;          /* errno of the first failed write */
 };
 
 static int
 row(const struct store_log_row *r, void *arg)
 {
 	struct log_ctx *x = arg;
+	if (x->klass && (!r->klass || strcmp(r->klass, x->klass) != 0))
+		return 0;
 	if (report_log_row(x->w, r) < 0) {
 		x->werr = errno; /* the output failed (disk full?): stop, the caller says so */
 		return 1;
@@ -100,9 +103,14 @@ row(const struct store_log_row *r, void *arg)
 
 int
 ops_log_write(struct ops *o, int fmt, int64_t from, int64_t until, const char *status,
-	      const char *topic, const char *period, FILE *f, const char *xlsx_path, long *rows,
-	      char *err)
+	      const char *topic, const char *klass, const char *period, FILE *f,
+	      const char *xlsx_path, long *rows, char *err)
 {
+	if (klass && strcmp(klass, "normal") != 0 && strcmp(klass, "priority") != 0 &&
+	    strcmp(klass, "emergency") != 0) {
+		err_set(err, _("--class is normal, priority or emergency (got %s)"), klass);
+		return OPS_INVALID;
+	}
 	if (status && !ops_log_status_valid(status)) {
 		err_set(err, _("--status is completed, interrupted, failed or missed (got %s)"), status);
 		return OPS_INVALID;
@@ -113,7 +121,7 @@ ops_log_write(struct ops *o, int fmt, int64_t from, int64_t until, const char *s
 	}
 	char title[512];
 	snprintf(title, sizeof title, _("%s: airing log, %s"), o->cfg->station_name, period);
-	struct log_ctx x = { 0 };
+	struct log_ctx x = { .klass = klass };
 	x.w = report_log_new((enum report_format)fmt, f, xlsx_path, title, err);
 	if (!x.w)
 		return OPS_ERROR;

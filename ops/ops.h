@@ -218,13 +218,13 @@ int ops_log_status_valid(const char *status);
 
 /*
  * Writes the airing log of [from_ms, until_ms) (0: open) in fmt
- * (enum report_format) to f, or for XLSX to xlsx_path; status and topic
- * filter when not NULL.  The title names the station and period.  *rows
+ * (enum report_format) to f, or for XLSX to xlsx_path; status, topic and
+ * klass (the class of the bulletin aired) filter when not NULL.  The title names the station and period.  *rows
  * gets how many rows.  Same bytes as `loaxa log`.
  */
 int ops_log_write(struct ops *o, int fmt, int64_t from_ms, int64_t until_ms, const char *status,
-		  const char *topic, const char *period, FILE *f, const char *xlsx_path, long *rows,
-		  char *err);
+		  const char *topic, const char *klass, const char *period, FILE *f,
+		  const char *xlsx_path, long *rows, char *err);
 /*
  * Builds the report of one period (at most one of month "YYYY-MM",
  * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year) and writes it

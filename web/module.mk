@@ -1,0 +1,13 @@
+# web: loaxa-web, the operator's web console (libmicrohttpd; see web/web.h).
+# Its pages are web/static/, installed to $(DATADIR)/loaxa/web.
+WEB_OBJS += web/main.o web/server.o web/session.o web/decode.o web/api.o \
+            web/api_bulletins.o web/api_clips.o web/api_air.o web/api_reports.o \
+            web/api_admin.o web/strings.o
+WEB_LIBS := $(shell pkg-config --libs libmicrohttpd)
+WEBDIR ?= $(DATADIR)/loaxa/web
+web/server.o: CFLAGS += -DWEBDIR='"$(WEBDIR)"'
+
+loaxa-web: $(WEB_OBJS) libloaxa.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(WEB_LIBS)
+
+all: loaxa-web
