@@ -300,16 +300,19 @@ ops_bulletin_edit(struct ops *o, int64_t id, const struct ops_bulletin_in *in, c
 		b.audio_clip_id = clip_id;
 	}
 	b.by = who ? xstrdup(who) : NULL;
-	/* an approval covers the version approved, not what is written after it */
+	/*
+	 * An approval covers the version approved, not what is written after
+	 * it: with approval_required the bulletin is a draft before the new
+	 * version exists, so no moment lets unapproved text air.
+	 */
 	int back_to_draft = o->cfg->approval_required && strcmp(b.state, "approved") == 0;
-	if (store_begin(o->st, err) < 0) {
+	if (back_to_draft && store_bulletin_set_state(o->st, id, "draft", err) < 0) {
 		rc = OPS_ERROR;
 		goto fail_clip;
 	}
-	if (store_bulletin_update(o->st, &b, err) < 0 ||
-	    (back_to_draft && store_bulletin_set_state(o->st, id, "draft", err) < 0) ||
-	    store_commit(o->st, err) < 0) {
-		store_rollback(o->st);
+	if (store_bulletin_update(o->st, &b, err) < 0) {
+		if (back_to_draft)
+			store_bulletin_set_state(o->st, id, "approved", NULL);
 		rc = OPS_ERROR;
 		goto fail_clip;
 	}

@@ -164,7 +164,7 @@ api_login(struct req *r)
 	}
 	if (rc < 0)
 		return reply_ops(r, rc, err);
-	sessions_succeeded(web_sessions(r->w), name);
+	sessions_succeeded(web_sessions(r->w), name, r->addr);
 	char token[64];
 	struct session s;
 	sessions_create(web_sessions(r->w), name, role, token, &s);

@@ -11,3 +11,8 @@ loaxa-web: $(WEB_OBJS) libloaxa.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(WEB_LIBS)
 
 all: loaxa-web
+
+# API tests: loaxa-web and loaxad started by the test, libcurl as the client.
+UNIT_TESTS += tests/unit/test_web
+tests/unit/test_web: LDLIBS += $(shell pkg-config --libs libcurl)
+tests/unit/test_web: | loaxa-web loaxad loaxa

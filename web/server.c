@@ -514,7 +514,7 @@ conn_free(struct conn *c)
 {
 	if (!c)
 		return;
-	if (c->fd > 0)
+	if (c->fd >= 0)
 		close(c->fd);
 	if (c->path)
 		unlink(c->path);
@@ -607,6 +607,14 @@ access_handler(void *cls, struct MHD_Connection *conn, const char *url, const ch
 	if (!r.answered)
 		reply_error(&r, 500, _("The server gave no answer to %s %s."), method, url);
 done:
+	/* the upload is gone before the answer leaves: a refusal leaves nothing behind */
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->path)
+		unlink(c->path);
+	free(c->path);
+	c->path = NULL;
 	c->route = NULL;
 out:
 	cur_conn = NULL;

@@ -5,6 +5,9 @@
  * and an idle expiry.  And the login throttle: failures counted per user
  * name and per client address.  One mutex guards both tables; they are
  * small (the people of one commune office), so they are plain arrays.
+ * The throttle counts one name from one address (5 failures lock it for a
+ * minute) and one address whatever the names (20), so that a colleague
+ * behind the same router is not locked out by someone else's typos.
  */
 #include <pthread.h>
 #include <sodium.h>
@@ -15,7 +18,8 @@
 #include "web/web_int.h"
 
 #define MAX_SESSIONS 256
-#define THROTTLE_FAILURES 5
+#define THROTTLE_FAILURES 5      /* of one name from one address */
+#define THROTTLE_ADDR_FAILURES 20 /* of any names from one address */
 #define THROTTLE_WINDOW_MS (10 * 60 * 1000)
 #define THROTTLE_LOCK_MS (60 * 1000)
 #define MAX_THROTTLE 512
@@ -27,7 +31,7 @@ struct entry {
 };
 
 struct strike {
-	char key[80]; /* "u:NAME" or "a:ADDRESS" */
+	char key[120]; /* "u:NAME a:ADDRESS" or "a:ADDRESS" */
 	int failures;
 	int64_t first_ms, locked_until;
 };
@@ -208,12 +212,18 @@ seconds_left(struct sessions *ss, const char *key, int64_t now)
 	return (int)((t->locked_until - now + 999) / 1000);
 }
 
+static void
+keys(const char *user, const char *addr, char ku[120], char ka[120])
+{
+	snprintf(ku, 120, "u:%.40s a:%.60s", user ? user : "", addr ? addr : "");
+	snprintf(ka, 120, "a:%.60s", addr ? addr : "");
+}
+
 int
 sessions_throttled(struct sessions *ss, const char *user, const char *addr)
 {
-	char ku[80], ka[80];
-	snprintf(ku, sizeof ku, "u:%.70s", user ? user : "");
-	snprintf(ka, sizeof ka, "a:%.70s", addr ? addr : "");
+	char ku[120], ka[120];
+	keys(user, addr, ku, ka);
 	int64_t now = time_now_ms();
 	pthread_mutex_lock(&ss->mu);
 	int a = seconds_left(ss, ku, now), b = seconds_left(ss, ka, now);
@@ -222,14 +232,14 @@ sessions_throttled(struct sessions *ss, const char *user, const char *addr)
 }
 
 static void
-fail_one(struct sessions *ss, const char *key, int64_t now)
+fail_one(struct sessions *ss, const char *key, int limit, int64_t now)
 {
 	struct strike *t = strike(ss, key, now, 1);
 	if (now - t->first_ms > THROTTLE_WINDOW_MS) {
 		t->failures = 0;
 		t->first_ms = now;
 	}
-	if (++t->failures >= THROTTLE_FAILURES) {
+	if (++t->failures >= limit) {
 		t->locked_until = now + THROTTLE_LOCK_MS;
 		t->failures = 0;
 		t->first_ms = now;
@@ -239,24 +249,24 @@ fail_one(struct sessions *ss, const char *key, int64_t now)
 void
 sessions_failed(struct sessions *ss, const char *user, const char *addr)
 {
-	char ku[80], ka[80];
-	snprintf(ku, sizeof ku, "u:%.70s", user ? user : "");
-	snprintf(ka, sizeof ka, "a:%.70s", addr ? addr : "");
+	char ku[120], ka[120];
+	keys(user, addr, ku, ka);
 	int64_t now = time_now_ms();
 	pthread_mutex_lock(&ss->mu);
-	fail_one(ss, ku, now);
-	fail_one(ss, ka, now);
+	fail_one(ss, ku, THROTTLE_FAILURES, now);
+	fail_one(ss, ka, THROTTLE_ADDR_FAILURES, now);
 	pthread_mutex_unlock(&ss->mu);
 }
 
 void
-sessions_succeeded(struct sessions *ss, const char *user)
+sessions_succeeded(struct sessions *ss, const char *user, const char *addr)
 {
-	char ku[80];
-	snprintf(ku, sizeof ku, "u:%.70s", user ? user : "");
+	char ku[120], ka[120];
+	keys(user, addr, ku, ka);
+	int64_t now = time_now_ms();
 	pthread_mutex_lock(&ss->mu);
-	struct strike *t = strike(ss, ku, time_now_ms(), 0);
-	if (t && t->locked_until <= time_now_ms())
+	struct strike *t = strike(ss, ku, now, 0);
+	if (t && t->locked_until <= now)
 		memset(t, 0, sizeof *t);
 	pthread_mutex_unlock(&ss->mu);
 }

@@ -109,13 +109,14 @@ void sessions_drop_user(struct sessions *ss, const char *user);
 /* Updates the role of user's sessions (a changed role takes effect at once). */
 void sessions_set_role(struct sessions *ss, const char *user, const char *role);
 /*
- * The login throttle: 5 failures of one name, or from one address, within
- * 10 minutes lock it for a minute.  throttled() gives the seconds left (0:
- * go ahead); failed() counts one; succeeded() forgets the name's.
+ * The login throttle: 5 failures of one name from one address, or 20 of
+ * any names from one address, within 10 minutes lock it for a minute.
+ * throttled() gives the seconds left (0: go ahead); failed() counts one;
+ * succeeded() forgets the name's failures from that address.
  */
 int sessions_throttled(struct sessions *ss, const char *user, const char *addr);
 void sessions_failed(struct sessions *ss, const char *user, const char *addr);
-void sessions_succeeded(struct sessions *ss, const char *user);
+void sessions_succeeded(struct sessions *ss, const char *user, const char *addr);
 struct sessions *web_sessions(struct web *w);
 
 /* ---- request decoding (decode.c) ---- */
