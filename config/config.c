@@ -6,6 +6,7 @@
 #include "config/config.h"
 
 #include <libconfig.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -719,7 +720,7 @@ web_check(struct ctx *x, struct config *c, config_t *cf)
 	const char *colon = strrchr(l, ':');
 	size_t n = colon ? strlen(colon + 1) : 0;
 	int port = n && n <= 5 ? ascii_number(colon + 1, n) : -1;
-	if (!colon || colon == l || port < 1 || port > 65535)
+	if (!colon || colon == l || port < 0 || port > 65535) /* 0: any free port */
 		return fail(x, config_lookup(cf, "web.listen"),
 			    _("write ADDRESS:PORT, such as \"127.0.0.1:8080\" or \"[::1]:8080\""));
 	if (!c->web.tls_cert != !c->web.tls_key)
@@ -925,6 +926,9 @@ web_dump(struct sbuf *b, const struct config *c)
 char *
 config_dump(const struct config *c)
 {
+	/* a file to be read again: "-16.0" whatever the locale ("-16,0" is a syntax error) */
+	locale_t cnum = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = cnum ? uselocale(cnum) : (locale_t)0;
 	struct sbuf b = { 0 };
 	sbuf_addf(&b, "# effective configuration (%s)\n",
 		  c->path ? c->path : "built-in defaults");
@@ -1028,5 +1032,9 @@ config_dump(const struct config *c)
 			  s->priority, i + 1 < c->n_slots ? "," : "");
 	}
 	sbuf_adds(&b, ");\n");
+	if (cnum) {
+		uselocale(old);
+		freelocale(cnum);
+	}
 	return sbuf_steal(&b);
 }

@@ -16,3 +16,7 @@ all: loaxa-web
 UNIT_TESTS += tests/unit/test_web
 tests/unit/test_web: LDLIBS += $(shell pkg-config --libs libcurl)
 tests/unit/test_web: | loaxa-web loaxad loaxa
+
+# The browser test's tool: is the recorded microphone audio in what the sink received?
+tests/web/wavfind: tests/web/wavfind.c
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs sndfile) -lm

@@ -712,8 +712,16 @@ web_new(const struct web_opts *o, char *err)
 	if (store_open(w->state_dir, &s, err) < 0)
 		goto fail;
 	store_close(s);
-	w->loc_vi = newlocale(LC_ALL_MASK, "vi_VN.UTF-8", (locale_t)0);
+	/*
+	 * Only the messages follow the request's language: numbers, dates and
+	 * character classes stay C.UTF-8 (what is written for machines must not
+	 * change with the locale).
+	 */
 	w->loc_en = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+	locale_t base = w->loc_en ? duplocale(w->loc_en) : (locale_t)0;
+	w->loc_vi = base ? newlocale(LC_MESSAGES_MASK, "vi_VN.UTF-8", base) : (locale_t)0;
+	if (base && !w->loc_vi)
+		freelocale(base);
 	if (!w->loc_vi)
 		web_log(4, "the vi_VN.UTF-8 locale is missing (locale-gen it): answers are in English");
 	w->ss = sessions_new(w->cfg->web.session_idle_minutes);

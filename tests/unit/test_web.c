@@ -1032,6 +1032,21 @@ users_and_config(void **state)
 	ok_req("GET", "/api/v1/config", NULL, &admin, 200, &r);
 	assert_non_null(strstr(jstr(r.json, "text"), "approval_required = true;"));
 	resp_free(&r);
+	/* written for machines: the same in Vietnamese (a decimal comma would not load again) */
+	request_ex("GET", "/api/v1/config", NULL, 0, NULL, &admin, "vi", 0, 0, NULL, &r);
+	assert_non_null(strstr(jstr(r.json, "text"), "loudness_lufs = -16.0;"));
+	resp_free(&r);
+	char *dump;
+	char *cmd = xasprintf("LANG=vi_VN.UTF-8 LC_ALL=vi_VN.UTF-8 ./loaxa config check --config %s/web.conf"
+			      " > %s/dump.conf 2>/dev/null", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	char *path = xasprintf("%s/dump.conf", dir);
+	size_t dn;
+	dump = slurp(path, &dn);
+	assert_non_null(strstr(dump, "loudness_lufs = -16.0;"));
+	free(dump);
+	free(path);
 	const char *good = "approval_required = true;\n";
 	request_ex("POST", "/api/v1/config/check", good, strlen(good), "text/plain", &admin, "en", 0,
 		   0, NULL, &r);

@@ -213,13 +213,13 @@ async function refreshDashboard() {
   const p = dm.playing;
   $('dash-onair').classList.toggle('live', !!p);
   if (p) {
-    const what = p.title || p.program;
+    const what = p.title || (p.slot ? t('dash.slot', p.slot) + ' · ' + p.program : p.program);
     $('dash-playing').textContent = t('dash.playing', what);
     $('dash-progress').hidden = false;
     $('dash-progress').max = p.length_s || 1;
     $('dash-progress').value = p.position_s || 0;
     $('dash-position').textContent = fmtDuration(p.position_s) + ' / ' + fmtDuration(p.length_s) +
-      (p.slot ? ' · ' + t('dash.slot', p.slot) : ' · ' + t('dash.manual'));
+      (p.slot ? '' : ' · ' + t('dash.manual'));
   } else {
     $('dash-playing').textContent = dm.running ? t('dash.silent') : t('dash.unknown');
     $('dash-progress').hidden = true;
