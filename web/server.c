@@ -623,6 +623,34 @@ out:
 	return res;
 }
 
+static int
+hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Percent-decoding of paths and query values, but "%00" stays as written:
+ * a NUL would cut "/index.html%00.js" short into another name.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		int hi, lo;
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 && (hi || lo)) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
+}
+
 /* ---- start and stop ---- */
 
 static int
@@ -753,6 +781,7 @@ web_new(const struct web_opts *o, char *err)
 				  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
 				  MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+				  MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				  MHD_OPTION_ARRAY, w->tls ? tls_opts : none,
 				  MHD_OPTION_END);
 	if (!w->mhd) {

@@ -109,6 +109,7 @@ const struct page_string web_page_strings[] = {
 	{ "ed.saved.version", N_("Bulletin %d saved as version %d.") },
 	{ "ed.findings", N_("What would sound wrong") },
 	{ "ed.findings.none", N_("Nothing: the text reads well.") },
+	{ "ed.wait", N_("Waiting for approval: only approved bulletins are queued or aired.") },
 	{ "ed.listen", N_("Listen") },
 	{ "ed.listen.button", N_("Listen first") },
 	{ "ed.queue", N_("Queue") },

@@ -133,6 +133,7 @@ def no_alert():
 def screenshot(name):
     """The whole page at 1280 and at 360 px wide."""
     os.makedirs(SCREENS, exist_ok=True)
+    d.execute_script("document.getElementById('flash').hidden = true")
     for w in (1280, 360):
         d.set_window_size(w, 900)
         time.sleep(0.6)

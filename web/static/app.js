@@ -316,6 +316,9 @@ function fillEditor(b) {
   $('ed-airings').value = b.airings_wanted;
   $('ed-text').value = b.text || '';
   $('ed-after').hidden = false;
+  $('ed-airing').hidden = b.state !== 'approved';
+  $('ed-wait').hidden = b.state !== 'draft';
+  $('ed-retire').hidden = b.state === 'retired';
   showFindings(b.text || '', b.findings, $('ed-lintview'), $('ed-findings'), $('ed-lint-none'));
   $('ed-lint-card').hidden = !b.text;
   const rv = clear($('ed-reviews'));
