@@ -20,3 +20,9 @@ tests/unit/test_web: | loaxa-web loaxad loaxa
 # The browser test's tool: is the recorded microphone audio in what the sink received?
 tests/web/wavfind: tests/web/wavfind.c
 	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs sndfile) -lm
+
+# The fuzz target of what loaxa-web decodes (make fuzz).
+FUZZ_TARGETS += tests/fuzz/fuzz_web
+tests/fuzz/fuzz_web: tests/fuzz/fuzz_web.c web/decode.c $(LIB_OBJS:.o=.c)
+	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
+		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
