@@ -159,12 +159,13 @@ struct ops_schedule {
 };
 
 /*
- * What will air in the next `days` days from now_ms, with the daemon's own
- * picker, counting each planned airing; and this month's CCHC bulletins,
+ * What will air in the next `days` days from now_ms (at most max airings;
+ * 0: all), with the daemon's own picker, counting each planned airing; and this month's CCHC bulletins,
  * aired and planned, against targets.cchc_per_month.  Free with
  * ops_schedule_free().
  */
-int ops_schedule(struct ops *o, int64_t now_ms, int days, struct ops_schedule *out, char *err);
+int ops_schedule(struct ops *o, int64_t now_ms, int days, size_t max, struct ops_schedule *out,
+		 char *err);
 void ops_schedule_free(struct ops_schedule *s);
 /* Local midnight of the first day of now's month and of the next. */
 void ops_month_bounds(int64_t now_ms, int64_t *from, int64_t *until);

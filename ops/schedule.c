@@ -60,7 +60,8 @@ ops_month_bounds(int64_t now, int64_t *from, int64_t *until)
 }
 
 int
-ops_schedule(struct ops *o, int64_t now, int days, struct ops_schedule *out, char *err)
+ops_schedule(struct ops *o, int64_t now, int days, size_t max, struct ops_schedule *out,
+	     char *err)
 {
 	memset(out, 0, sizeof *out);
 	if (days < 1 || days > 366) {
@@ -91,7 +92,7 @@ ops_schedule(struct ops *o, int64_t now, int days, struct ops_schedule *out, cha
 	int64_t end = now + (int64_t)days * 86400000;
 	int64_t t = now;
 	size_t slot;
-	while (sched_next(s, t, &slot, &t) == 0 && t <= end) {
+	while ((!max || out->n < max) && sched_next(s, t, &slot, &t) == 0 && t <= end) {
 		struct sched_slot *sl = &s->slots[slot];
 		sl->last_ms = t;
 		const struct config_program *tpl = config_program_find(cfg, sl->program);

@@ -204,7 +204,7 @@ api_schedule(struct req *r)
 	}
 	struct ops_schedule s;
 	char err[ERRLEN];
-	int rc = ops_schedule(r->ops, time_now_ms(), days, &s, err);
+	int rc = ops_schedule(r->ops, time_now_ms(), days, 1000, &s, err);
 	if (rc < 0)
 		return reply_ops(r, rc, err);
 	json_t *a = json_array();
@@ -288,7 +288,7 @@ build_dashboard(struct req *r)
 				      r->cfg->audio.device));
 	/* the next airings and the month's CCHC count, with the daemon's picker */
 	struct ops_schedule s;
-	if (ops_schedule(r->ops, now, 2, &s, err) == 0) {
+	if (ops_schedule(r->ops, now, 2, 5, &s, err) == 0) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < s.n && i < 5; i++)
 			json_array_append_new(a, plan_json(r, &s.airings[i]));
@@ -308,11 +308,18 @@ build_dashboard(struct req *r)
 	return txt;
 }
 
+/*
+ * The dashboard, at most a second old.  One request rebuilds it while the
+ * others are served the previous one: a slow answer of the daemon never
+ * holds up two hundred pages.
+ */
 static struct {
 	pthread_mutex_t mu;
+	pthread_cond_t built;
 	char *json[2]; /* vi, en */
 	int64_t at[2];
-} dash = { PTHREAD_MUTEX_INITIALIZER };
+	int building[2];
+} dash = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
 int
 api_dashboard(struct req *r)
@@ -320,11 +327,21 @@ api_dashboard(struct req *r)
 	int k = strcmp(r->lang, "en") == 0;
 	pthread_mutex_lock(&dash.mu);
 	int64_t now = time_now_ms();
-	if (!dash.json[k] || now - dash.at[k] >= DASHBOARD_MAX_AGE_MS || now < dash.at[k]) {
+	int stale = !dash.json[k] || now - dash.at[k] >= DASHBOARD_MAX_AGE_MS || now < dash.at[k];
+	if (stale && !dash.building[k]) {
+		dash.building[k] = 1;
+		pthread_mutex_unlock(&dash.mu);
+		char *fresh = build_dashboard(r);
+		pthread_mutex_lock(&dash.mu);
 		free(dash.json[k]);
-		dash.json[k] = build_dashboard(r);
+		dash.json[k] = fresh;
 		dash.at[k] = time_now_ms();
+		dash.building[k] = 0;
+		pthread_cond_broadcast(&dash.built);
 	}
+	/* the very first one is being built: wait for it rather than build it again */
+	while (!dash.json[k] && dash.building[k])
+		pthread_cond_wait(&dash.built, &dash.mu);
 	char *copy = xstrdup(dash.json[k] ? dash.json[k] : "{}");
 	pthread_mutex_unlock(&dash.mu);
 	int rc = reply_json_text(r, 200, copy);

@@ -4,6 +4,7 @@
  * and web/web.h.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ main(int argc, char **argv)
 	if (!o.state_dir && getenv("LOAXA_STATE_DIR") && *getenv("LOAXA_STATE_DIR"))
 		o.state_dir = getenv("LOAXA_STATE_DIR");
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	/* one malloc arena per worker thread would keep memory each one touched once */
+	mallopt(M_ARENA_MAX, 2);
 
 	/* block the stop signals before the server's threads start, then wait for one */
 	sigset_t set;

@@ -8,7 +8,7 @@ WEBDIR ?= $(DATADIR)/loaxa/web
 web/server.o: CFLAGS += -DWEBDIR='"$(WEBDIR)"'
 
 loaxa-web: $(WEB_OBJS) libloaxa.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(WEB_LIBS)
+	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LDLIBS) $(WEB_LIBS)
 
 all: loaxa-web
 

@@ -779,7 +779,8 @@ web_new(const struct web_opts *o, char *err)
 				  MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
 				  MHD_OPTION_CONNECTION_LIMIT, 1000u,
 				  MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
+				  /* per connection: headers and buffers; bodies are streamed out of it */
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 << 10),
 				  MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 				  MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				  MHD_OPTION_ARRAY, w->tls ? tls_opts : none,

@@ -68,7 +68,7 @@ const struct page_string web_page_strings[] = {
 	{ "dash.stop", N_("Stop airing") },
 	{ "dash.stop.confirm", N_("Fade out what is on air now? It is logged as interrupted.") },
 	{ "dash.cchc", N_("Administrative reform bulletins this month") },
-	{ "dash.cchc.note", N_("%s: %d with those planned until the month's end") },
+	{ "dash.cchc.note", N_("%s: %d with the next airings planned") },
 	{ "dash.system", N_("System") },
 	{ "dash.daemon", N_("Daemon") },
 	{ "dash.daemon.up", N_("running (loaxad %s)") },
