@@ -26,3 +26,20 @@ FUZZ_TARGETS += tests/fuzz/fuzz_web
 tests/fuzz/fuzz_web: tests/fuzz/fuzz_web.c web/decode.c $(LIB_OBJS:.o=.c)
 	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
 		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
+
+# make install / uninstall: the program, its pages, its man page and unit.
+install: install-web
+uninstall: uninstall-web
+install-web: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(WEBDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -m 755 loaxa-web $(DESTDIR)$(SBINDIR)/loaxa-web
+	install -m 644 web/static/index.html web/static/app.js web/static/recorder.js \
+		web/static/style.css web/static/favicon.svg $(DESTDIR)$(WEBDIR)/
+	install -m 644 man/loaxa-web.8 $(DESTDIR)$(MANDIR)/man8/loaxa-web.8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/loaxa-web.service.in > $(DESTDIR)$(UNITDIR)/loaxa-web.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/loaxa-web.service
+uninstall-web:
+	rm -f $(DESTDIR)$(SBINDIR)/loaxa-web $(DESTDIR)$(MANDIR)/man8/loaxa-web.8 \
+		$(DESTDIR)$(UNITDIR)/loaxa-web.service
+	rm -rf $(DESTDIR)$(WEBDIR)
+.PHONY: install-web uninstall-web
