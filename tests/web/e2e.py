@@ -298,7 +298,7 @@ parec.wait()
 r = sh(os.path.join(TOP, "tests/web/wavfind"), MIC, os.path.join(S, "sink.wav"))
 check("the microphone's audio is in what the sink received: " + r.stdout.strip(), r.returncode == 0, r.stderr)
 r2 = sh(os.path.join(TOP, "tests/web/wavfind"), os.path.join(S, "other.wav"), os.path.join(S, "sink.wav"),
-        env=dict(os.environ, WAVFIND_MIN="0.4"))
+        env=dict(os.environ, WAVFIND_MIN="0.5"))
 check("and a sound that was not aired is not: " + r2.stdout.strip(), r2.returncode == 1, r2.stderr)
 row = [r for r in log_rows() if r["bulletin_id"] == 3][0]
 check("the log names who approved and who aired it", row["approved_by"] == "lead" and row["asked_by"] == "op", row)

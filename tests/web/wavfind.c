@@ -1,9 +1,11 @@
 /*
  * wavfind NEEDLE.wav HAYSTACK.wav [FROM_S LEN_S] — is a stretch of NEEDLE
  * somewhere in HAYSTACK?  Both are brought to mono 8 kHz (averaged), the
- * stretch FROM_S..FROM_S+LEN_S of the needle (default 1.0..2.0 s) is slid
- * over the whole haystack, and the best normalised cross-correlation is
- * printed ("0.934 at 12.345 s").  A gain change (the daemon's loudness
+ * stretch FROM_S..FROM_S+LEN_S of the needle is slid over the whole
+ * haystack, and the best normalised cross-correlation is printed ("0.934
+ * at 12.345 s").  Without FROM_S LEN_S, every half second of the needle
+ * (starting each quarter second) is tried and the best one counts, so a
+ * glitch of a loaded machine in one place does not hide the rest.  A gain change (the daemon's loudness
  * target) does not change it; a different sound gives near 0.  Exit 0
  * when it is at least 0.8 (WAVFIND_MIN overrides), 1 when lower, 2 on a
  * file that cannot be read.
@@ -44,21 +46,10 @@ load(const char *path, long *n)
 	return m;
 }
 
-int
-main(int argc, char **argv)
+/* The best correlation of needle[a, a + m) anywhere in hay; *at its place. */
+static double
+search(const float *needle, long a, long m, const float *hay, long nh, long *at)
 {
-	if (argc != 3 && argc != 5) {
-		fprintf(stderr, "usage: wavfind NEEDLE.wav HAYSTACK.wav [FROM_S LEN_S]\n");
-		return 2;
-	}
-	double from = argc == 5 ? atof(argv[3]) : 1.0, len = argc == 5 ? atof(argv[4]) : 1.0;
-	long nn, nh;
-	float *needle = load(argv[1], &nn), *hay = load(argv[2], &nh);
-	long a = (long)(from * RATE), m = (long)(len * RATE);
-	if (a + m > nn || m < 100 || nh < m) {
-		fprintf(stderr, "wavfind: the needle or the haystack is too short\n");
-		return 2;
-	}
 	const float *x = needle + a;
 	double mean = 0, ex = 0;
 	for (long i = 0; i < m; i++)
@@ -66,10 +57,9 @@ main(int argc, char **argv)
 	mean /= m;
 	for (long i = 0; i < m; i++)
 		ex += (x[i] - mean) * (x[i] - mean);
-	/* running sums of the haystack window */
-	double best = 0;
-	long at = 0;
-	double sy = 0, syy = 0;
+	if (ex < 1e-9 * m)
+		return 0; /* a silent stretch says nothing */
+	double best = 0, sy = 0, syy = 0;
 	for (long i = 0; i < m; i++)
 		sy += hay[i], syy += (double)hay[i] * hay[i];
 	for (long k = 0; k + m <= nh; k++) {
@@ -85,10 +75,39 @@ main(int argc, char **argv)
 			sxy += (x[i] - mean) * hay[k + i];
 		double r = sxy / sqrt(ex * var);
 		if (r > best)
-			best = r, at = k;
+			best = r, *at = k;
+	}
+	return best;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 3 && argc != 5) {
+		fprintf(stderr, "usage: wavfind NEEDLE.wav HAYSTACK.wav [FROM_S LEN_S]\n");
+		return 2;
+	}
+	long nn, nh;
+	float *needle = load(argv[1], &nn), *hay = load(argv[2], &nh);
+	double from = argc == 5 ? atof(argv[3]) : 0, len = argc == 5 ? atof(argv[4]) : 0.5;
+	long m = (long)(len * RATE);
+	if ((long)(from * RATE) + m > nn || m < 100 || nh < m) {
+		fprintf(stderr, "wavfind: the needle or the haystack is too short\n");
+		return 2;
+	}
+	double best = 0, best_from = from;
+	long at = 0;
+	for (long a = (long)(from * RATE); a + m <= nn; a += RATE / 4) {
+		long k = 0;
+		double r = search(needle, a, m, hay, nh, &k);
+		if (r > best)
+			best = r, at = k, best_from = (double)a / RATE;
+		if (argc == 5)
+			break;
 	}
 	double min = getenv("WAVFIND_MIN") ? atof(getenv("WAVFIND_MIN")) : 0.8;
-	printf("%.3f at %.3f s\n", best, (double)at / RATE);
+	printf("%.3f at %.3f s (the needle's %.2f..%.2f s)\n", best, (double)at / RATE, best_from,
+	       best_from + len);
 	free(needle);
 	free(hay);
 	return best >= min ? 0 : 1;
