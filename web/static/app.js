@@ -194,6 +194,17 @@ async function startSession(s) {
   route();
 }
 
+/* Each cell gets its column's name, which a phone shows beside it (rows become cards). */
+function labelCells(table) {
+  const heads = Array.from(table.tHead.rows[0].cells).map((c) => c.textContent);
+  for (const body of [table.tBodies[0], table.tFoot]) {
+    if (!body) continue;
+    for (const tr of body.rows) {
+      Array.from(tr.cells).forEach((td, i) => { if (heads[i]) td.dataset.label = heads[i]; });
+    }
+  }
+}
+
 function fillSelect(sel, pairs) {
   clear(sel);
   for (const [v, label] of pairs) sel.append(el('option', { value: v, text: label }));
@@ -271,6 +282,7 @@ async function showBulletins() {
       el('td', null, el('span', { class: 'badge ' + b.state, text: t('state.' + b.state) })),
       el('td', { text: b.airings_done + '/' + b.airings_wanted })));
   }
+  labelCells($('bul-table'));
   $('bul-empty').hidden = j.bulletins.length > 0;
 }
 
@@ -677,6 +689,7 @@ async function showLog() {
       el('td', { text: t('status.' + r.status) + (r.reason ? ': ' + r.reason : '') }),
       el('td', { text: r.approved_by || '' }), el('td', { text: r.asked_by || '' })));
   }
+  labelCells($('log-table'));
   $('log-empty').hidden = rows.length > 0;
 }
 
@@ -714,6 +727,7 @@ async function showReport() {
   for (const m of r.months) tb.append(row(m.month, m));
   const tf = clear($('rep-table').tFoot);
   tf.append(row(t('rep.total'), r.totals));
+  labelCells($('rep-table'));
   const ml = clear($('rep-missed'));
   for (const x of r.missed || []) {
     ml.append(el('li', null, el('strong', { text: fmtTime(x.scheduled_at) }), ' ',
@@ -748,6 +762,7 @@ async function showUsers() {
       el('td', { text: fmtTime(u.created_at) + (u.created_by ? ' · ' + u.created_by : '') }),
       el('td', { class: 'actions' }, pw, rm)));
   }
+  labelCells($('users-table'));
 }
 
 async function addUser(ev) {
