@@ -13,7 +13,7 @@ loaxa-web: $(WEB_OBJS) libloaxa.a
 all: loaxa-web
 
 # API tests: loaxa-web and loaxad started by the test, libcurl as the client.
-UNIT_TESTS += tests/unit/test_web
+UNIT_TESTS += tests/unit/test_web tests/unit/test_web_session
 tests/unit/test_web: LDLIBS += $(shell pkg-config --libs libcurl)
 tests/unit/test_web: | loaxa-web loaxad loaxa
 
