@@ -46,16 +46,10 @@ db="$S/state/loaxa.db"
 
 start_daemon "$LOAXA_CONFIG" || exit 1
 # as loaxa-web.service runs it: niced, so a browser never takes the CPU from an airing
-nice -n 10 "$TOP/loaxa-web" --static "$TOP/web/static" 2>"$S/web.log" &
-WEB=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/.* port \([0-9]*\)$/\1/p' "$S/web.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { echo "loaxa-web did not start" >&2; cat "$S/web.log" >&2; exit 1; }
-URL="http://127.0.0.1:$port"
+. "$TOP/tests/web/lib.sh"
+web_up "$S/web.log" nice -n 10 "$TOP/loaxa-web" --static "$TOP/web/static" || exit 1
+WEB=$WEB_PID
+URL=$WEB_URL
 rss() { awk '/^VmRSS/ {print int($2 / 1024 + 0.5)}' "/proc/$1/status"; }
 # the process's own memory (not the shared libraries' pages) and its proportional share
 anon() { awk '/^RssAnon/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }

@@ -355,6 +355,25 @@ col_text(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+/* The helpers above, for the other files of store/ (store_int.h). */
+void
+store_stmt_done(sqlite3_stmt *st)
+{
+	done(st);
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+char *
+store_col_text(sqlite3_stmt *st, int i)
+{
+	return col_text(st, i);
+}
+
 /* Runs a statement that returns no rows. */
 static int
 exec_done(struct store *s, sqlite3_stmt *st, const char *what, char *err)

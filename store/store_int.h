@@ -20,4 +20,9 @@ void store_sql_error(struct store *s, const char *what, char *err);
  */
 sqlite3_stmt *store_prepared(struct store *s, const char *q, char *err);
 
+/* Reset and clear bindings; bind a string or NULL; a column as a new string or NULL. */
+void store_stmt_done(sqlite3_stmt *st);
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+char *store_col_text(sqlite3_stmt *st, int i);
+
 #endif

@@ -32,29 +32,6 @@ static const char sql_review_list[] =
 	" WHERE bulletin_id = ?1 ORDER BY at, id";
 static const char sql_airing_asked_by[] = "UPDATE airings SET asked_by = ?2 WHERE id = ?1";
 
-static void
-done(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static char *
-col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 /* Steps a statement that returns no rows; 0 or -1 with err. */
 static int
 run(struct store *s, sqlite3_stmt *st, const char *what, char *err)
@@ -62,10 +39,10 @@ run(struct store *s, sqlite3_stmt *st, const char *what, char *err)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(s, what, err);
-		done(st);
+		store_stmt_done(st);
 		return -1;
 	}
-	done(st);
+	store_stmt_done(st);
 	return 0;
 }
 
@@ -78,13 +55,13 @@ store_user_add(struct store *s, struct store_user *u, char *err)
 	if (!st)
 		return -1;
 	u->created_at = time_now_ms();
-	bind_text(st, 1, u->name);
-	bind_text(st, 2, u->role);
-	bind_text(st, 3, u->password);
+	store_bind_text(st, 1, u->name);
+	store_bind_text(st, 2, u->role);
+	store_bind_text(st, 3, u->password);
 	sqlite3_bind_int64(st, 4, u->created_at);
-	bind_text(st, 5, u->created_by);
+	store_bind_text(st, 5, u->created_by);
 	int rc = sqlite3_step(st);
-	done(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(store_sqlite(s)) == SQLITE_CONSTRAINT_UNIQUE) {
 			err_set(err, _("There is already a user named \"%s\"; choose another name."),
@@ -102,11 +79,11 @@ static void
 read_user(sqlite3_stmt *st, struct store_user *u)
 {
 	u->id = sqlite3_column_int64(st, 0);
-	u->name = col_text(st, 1);
-	u->role = col_text(st, 2);
-	u->password = col_text(st, 3);
+	u->name = store_col_text(st, 1);
+	u->role = store_col_text(st, 2);
+	u->password = store_col_text(st, 3);
 	u->created_at = sqlite3_column_int64(st, 4);
-	u->created_by = col_text(st, 5);
+	u->created_by = store_col_text(st, 5);
 }
 
 int
@@ -116,11 +93,11 @@ store_user_get(struct store *s, const char *name, struct store_user *out, char *
 	sqlite3_stmt *st = store_prepared(s, sql_user_get, err);
 	if (!st)
 		return -1;
-	bind_text(st, 1, name);
+	store_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_user(st, out);
-	done(st);
+	store_stmt_done(st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc == SQLITE_DONE) {
@@ -148,7 +125,7 @@ store_user_list(struct store *s, store_user_cb cb, void *arg, char *err)
 			break;
 		}
 	}
-	done(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(s, _("Listing users"), err);
 		return -1;
@@ -173,9 +150,9 @@ store_user_update(struct store *s, const char *name, const char *role, const cha
 	sqlite3_stmt *st = store_prepared(s, sql_user_update, err);
 	if (!st)
 		return -1;
-	bind_text(st, 1, name);
-	bind_text(st, 2, role);
-	bind_text(st, 3, password);
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, role);
+	store_bind_text(st, 3, password);
 	if (run(s, st, _("Saving the user"), err) < 0)
 		return -1;
 	return changed(s, name, err);
@@ -187,7 +164,7 @@ store_user_remove(struct store *s, const char *name, char *err)
 	sqlite3_stmt *st = store_prepared(s, sql_user_delete, err);
 	if (!st)
 		return -1;
-	bind_text(st, 1, name);
+	store_bind_text(st, 1, name);
 	if (run(s, st, _("Removing the user"), err) < 0)
 		return -1;
 	return changed(s, name, err);
@@ -199,10 +176,10 @@ store_user_count_role(struct store *s, const char *role, int *n, char *err)
 	sqlite3_stmt *st = store_prepared(s, sql_user_count_role, err);
 	if (!st)
 		return -1;
-	bind_text(st, 1, role);
+	store_bind_text(st, 1, role);
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	done(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_ROW) {
 		store_sql_error(s, _("Listing users"), err);
 		return -1;
@@ -231,9 +208,9 @@ store_review_add(struct store *s, struct store_review *r, char *err)
 	r->at = time_now_ms();
 	sqlite3_bind_int64(st, 1, r->bulletin_id);
 	sqlite3_bind_int(st, 2, r->version);
-	bind_text(st, 3, r->decision);
-	bind_text(st, 4, r->reviewer);
-	bind_text(st, 5, r->comment);
+	store_bind_text(st, 3, r->decision);
+	store_bind_text(st, 4, r->reviewer);
+	store_bind_text(st, 5, r->comment);
 	sqlite3_bind_int64(st, 6, r->at);
 	if (run(s, st, _("Saving the review"), err) < 0)
 		return -1;
@@ -254,9 +231,9 @@ store_review_list(struct store *s, int64_t bulletin_id, store_review_cb cb, void
 			.id = sqlite3_column_int64(st, 0),
 			.bulletin_id = sqlite3_column_int64(st, 1),
 			.version = sqlite3_column_int(st, 2),
-			.decision = col_text(st, 3),
-			.reviewer = col_text(st, 4),
-			.comment = col_text(st, 5),
+			.decision = store_col_text(st, 3),
+			.reviewer = store_col_text(st, 4),
+			.comment = store_col_text(st, 5),
 			.at = sqlite3_column_int64(st, 6),
 		};
 		int stop = cb(&r, arg);
@@ -266,7 +243,7 @@ store_review_list(struct store *s, int64_t bulletin_id, store_review_cb cb, void
 			break;
 		}
 	}
-	done(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(s, _("Reading the reviews"), err);
 		return -1;
@@ -292,6 +269,6 @@ store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *er
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, who);
+	store_bind_text(st, 2, who);
 	return run(s, st, _("Writing the airing log"), err);
 }

@@ -8,8 +8,6 @@
 # the status and a JSON {"error": ...} matching the pattern, loaxa-web must
 # still answer, and the store (rows and clips/) must be unchanged.
 
-WEB_PID=
-WEB_URL=
 # Debian's python3 (a version manager's shim on PATH can take half a second to start)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -21,19 +19,8 @@ web_start() {
 		printf 'mat-khau-123\n' | "$TOP/loaxa" user add "$1" --role "$2" --password-stdin ||
 			return 1
 	done
-	"$TOP/loaxa-web" --static "$TOP/web/static" --listen 127.0.0.1:0 2>"$W/web.log" &
-	WEB_PID=$!
-	for _ in $(seq 100); do
-		port=$(sed -n 's/.* port \([0-9]*\)$/\1/p' "$W/web.log")
-		if [ -n "$port" ]; then
-			WEB_URL="http://127.0.0.1:$port"
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "loaxa-web did not start:" >&2
-	cat "$W/web.log" >&2
-	return 1
+	. "$TOP/tests/web/lib.sh"
+	web_up "$W/web.log" "$TOP/loaxa-web" --static "$TOP/web/static" --listen 127.0.0.1:0
 }
 
 web_stop() {

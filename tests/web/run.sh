@@ -47,20 +47,9 @@ for u in "op operator" "lead approver" "officer officer" "admin admin"; do
 done
 
 start_daemon "$LOAXA_CONFIG" || exit 1
-"$TOP/loaxa-web" --static "$TOP/web/static" 2>"$S/web.log" &
-WEB_PID=$!
-port=
-for _ in $(seq 100); do
-	port=$(sed -n 's/.* port \([0-9]*\)$/\1/p' "$S/web.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || {
-	echo "loaxa-web did not start:" >&2
-	cat "$S/web.log" >&2
-	exit 1
-}
-export WEB_URL="http://127.0.0.1:$port" S TOP
+. tests/web/lib.sh
+web_up "$S/web.log" "$TOP/loaxa-web" --static "$TOP/web/static" || exit 1
+export WEB_URL S TOP
 
 /usr/bin/python3 tests/web/e2e.py
 rc=$?
