@@ -36,7 +36,7 @@ install-web: all
 	install -m 644 web/static/index.html web/static/app.js web/static/recorder.js \
 		web/static/style.css web/static/favicon.svg $(DESTDIR)$(WEBDIR)/
 	install -m 644 man/loaxa-web.8 $(DESTDIR)$(MANDIR)/man8/loaxa-web.8
-	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/loaxa-web.service.in > $(DESTDIR)$(UNITDIR)/loaxa-web.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@WEBDIR@|$(WEBDIR)|g' systemd/loaxa-web.service.in > $(DESTDIR)$(UNITDIR)/loaxa-web.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/loaxa-web.service
 uninstall-web:
 	rm -f $(DESTDIR)$(SBINDIR)/loaxa-web $(DESTDIR)$(MANDIR)/man8/loaxa-web.8 \
