@@ -22,7 +22,7 @@ VERSION   := 0.1.0
 
 CC      ?= cc
 PKGS    := sqlite3 libconfig libutf8proc jansson libcrypto espeak-ng portaudio-2.0 \
-           sndfile soxr libebur128 libsystemd xlsxwriter libzip libxml-2.0 poppler-glib
+           sndfile soxr libebur128 libsystemd xlsxwriter libzip libxml-2.0 poppler-glib libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -47,7 +47,7 @@ FUZZ_TARGETS :=
 all: loaxa loaxad mo
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
-MODULES := base config store audio tts import reports playlists scheduler link cli daemon
+MODULES := base config store audio tts import reports playlists scheduler ops link cli web daemon
 include $(wildcard $(addsuffix /*.mk,$(MODULES)))
 include tests/module.mk
 
@@ -118,7 +118,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/loaxa 2>/dev/null
 
 clean:
-	rm -f loaxa loaxad loaxa-link loaxa-province libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
+	rm -f loaxa loaxad loaxa-web loaxa-link loaxa-province libloaxa.a $(UNIT_TESTS) $(FUZZ_TARGETS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 	rm -rf po/*/LC_MESSAGES
 

@@ -23,6 +23,7 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_program(struct cli *cli, int argc, char **argv);
 int cmd_play(struct cli *cli, int argc, char **argv);
 int cmd_audio(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
 
 #define COMMAND_TABLE                                                                      \
 	{ "bulletin", cmd_bulletin, 1, N_("add, list, show, edit, approve, retire bulletins") }, \
@@ -40,6 +41,7 @@ int cmd_audio(struct cli *cli, int argc, char **argv);
 	{ "program", cmd_program, 1, N_("render a programme into a WAV file") },                \
 	{ "play", cmd_play, 1, N_("play a file or programme through the sound output") },       \
 	{ "audio", cmd_audio, 1, N_("list the audio devices") },                                \
-	{ "config", cmd_config, 0, N_("check the configuration and print it") },
+	{ "config", cmd_config, 0, N_("check the configuration and print it") },               \
+	{ "user", cmd_user, 1, N_("the people who log in to the web console, and their roles") },
 
 #endif

@@ -6,6 +6,7 @@
 #include "config/config.h"
 
 #include <libconfig.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,15 @@ static const struct key link_keys[] = {
 	{ NULL },
 };
 
+/* loaxa-web (web/): where it listens, HTTPS, how long an idle session lasts. */
+static const struct key web_keys[] = {
+	{ "listen", T_STR, OFF(web.listen) },
+	{ "tls_cert", T_STR, OFF(web.tls_cert) },
+	{ "tls_key", T_STR, OFF(web.tls_key) },
+	{ "session_idle_minutes", T_INT, OFF(web.session_idle_minutes), 1, 10080 },
+	{ NULL },
+};
+
 /* topics, programs and slots are lists, read by their own functions. */
 static const struct key top_keys[] = {
 	{ "state_dir", T_STR, OFF(state_dir) },
@@ -114,6 +124,7 @@ static const struct key top_keys[] = {
 	{ "targets", T_GROUP, .sub = targets_keys },
 	{ "station", T_GROUP, .sub = station_keys },
 	{ "link", T_GROUP, .sub = link_keys },
+	{ "web", T_GROUP, .sub = web_keys },
 	{ "topics", T_GROUP },
 	{ "programs", T_GROUP },
 	{ "slots", T_GROUP },
@@ -144,8 +155,24 @@ config_pick_path(const char *explicit_path)
 }
 
 static void
+web_defaults(struct config *c)
+{
+	c->web.listen = xstrdup("127.0.0.1:8080");
+	c->web.session_idle_minutes = 30;
+}
+
+static void
+web_free(struct config *c)
+{
+	free(c->web.listen);
+	free(c->web.tls_cert);
+	free(c->web.tls_key);
+}
+
+static void
 set_defaults(struct config *c)
 {
+	web_defaults(c);
 	c->state_dir = xstrdup("/var/lib/loaxa");
 	c->timezone = xstrdup("Asia/Ho_Chi_Minh");
 	c->station_name = xstrdup("Đài truyền thanh cơ sở");
@@ -758,10 +785,29 @@ link_check(struct ctx *x, struct config *c, config_t *cf)
 	return 0;
 }
 
+/* web.listen is ADDRESS:PORT; HTTPS needs both the certificate and the key. */
+static int
+web_check(struct ctx *x, struct config *c, config_t *cf)
+{
+	const char *l = c->web.listen;
+	const char *colon = strrchr(l, ':');
+	size_t n = colon ? strlen(colon + 1) : 0;
+	int port = n && n <= 5 ? ascii_number(colon + 1, n) : -1;
+	if (!colon || colon == l || port < 0 || port > 65535) /* 0: any free port */
+		return fail(x, config_lookup(cf, "web.listen"),
+			    _("write ADDRESS:PORT, such as \"127.0.0.1:8080\" or \"[::1]:8080\""));
+	if (!c->web.tls_cert != !c->web.tls_key)
+		return fail(x, config_lookup(cf, c->web.tls_cert ? "web.tls_cert" : "web.tls_key"),
+			    _("HTTPS needs both web.tls_cert and web.tls_key"));
+	return 0;
+}
+
 /* Checks that need the whole file read: references between sections. */
 static int
 cross_check(struct ctx *x, struct config *c, config_t *cf)
 {
+	if (web_check(x, c, cf) < 0)
+		return -1;
 	for (size_t i = 0; i < c->n_slots; i++) {
 		if (!config_program_find(c, c->slots[i].program)) {
 			err_set(x->err, _("%s:%d: slot \"%s\" names the programme \"%s\", which is not in programs (got \"%s\")"),
@@ -869,6 +915,7 @@ config_free(struct config *c)
 	free(c->preroll.command);
 	free(c->preroll.after);
 	link_free(c);
+	web_free(c);
 	for (size_t i = 0; i < c->n_topics; i++) {
 		free(c->topics[i].id);
 		free(c->topics[i].name);
@@ -964,9 +1011,22 @@ dump_link(struct sbuf *b, const struct config *c)
 		  c->link.status_seconds, c->link.retry_seconds, c->link.max_age_days);
 }
 
+static void
+web_dump(struct sbuf *b, const struct config *c)
+{
+	sbuf_adds(b, "web = {\n");
+	dump_str(b, "  ", "listen", c->web.listen);
+	dump_str(b, "  ", "tls_cert", c->web.tls_cert);
+	dump_str(b, "  ", "tls_key", c->web.tls_key);
+	sbuf_addf(b, "  session_idle_minutes = %d;\n};\n", c->web.session_idle_minutes);
+}
+
 char *
 config_dump(const struct config *c)
 {
+	/* a file to be read again: "-16.0" whatever the locale ("-16,0" is a syntax error) */
+	locale_t cnum = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = cnum ? uselocale(cnum) : (locale_t)0;
 	struct sbuf b = { 0 };
 	sbuf_addf(&b, "# effective configuration (%s)\n",
 		  c->path ? c->path : "built-in defaults");
@@ -1009,7 +1069,9 @@ config_dump(const struct config *c)
 		sbuf_addf(&b, " cchc = %s; }%s\n", c->topics[i].cchc ? "true" : "false",
 			  i + 1 < c->n_topics ? "," : "");
 	}
-	sbuf_adds(&b, ");\nprograms = {\n");
+	sbuf_adds(&b, ");\n");
+	web_dump(&b, c);
+	sbuf_adds(&b, "programs = {\n");
 	for (size_t i = 0; i < c->n_programs; i++) {
 		const struct config_program *p = &c->programs[i];
 		sbuf_addf(&b, "  %s = {\n    max_minutes = %g;\n    items = (\n", p->name, p->max_minutes);
@@ -1069,5 +1131,9 @@ config_dump(const struct config *c)
 	}
 	sbuf_adds(&b, ");\n");
 	dump_link(&b, c);
+	if (cnum) {
+		uselocale(old);
+		freelocale(cnum);
+	}
 	return sbuf_steal(&b);
 }

@@ -92,6 +92,12 @@ struct config {
 		int seconds;
 		char *after;
 	} preroll;
+	struct {
+		char *listen;   /* loaxa-web: "ADDRESS:PORT" ("[::1]:8080" for IPv6) */
+		char *tls_cert; /* PEM files: HTTPS when both are set */
+		char *tls_key;
+		int session_idle_minutes;
+	} web;
 	struct config_topic *topics;
 	size_t n_topics;
 	int cchc_per_month;

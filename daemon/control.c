@@ -64,6 +64,12 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 				req->emergency = 1;
 			else if (strcmp(c, "normal") != 0 && strcmp(c, "priority") != 0)
 				goto bad_value;
+		} else if (strcmp(key, "by") == 0) {
+			const char *b = json_string_value(v);
+			size_t bad;
+			if (!b || !*b || strlen(b) >= sizeof req->by || utf8_check(b, strlen(b), &bad) < 0)
+				goto bad_value;
+			strcpy(req->by, b);
 		} else {
 			goto unknown;
 		}

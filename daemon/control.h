@@ -5,6 +5,7 @@
  *   {"cmd":"air","bulletin":12}              air now, or right after what plays
  *   {"cmd":"air","bulletin":12,"class":"emergency"}   pre-empt what plays
  *   {"cmd":"air","program":"sang"}
+ *   {"cmd":"air","bulletin":12,"by":"lan"}   who asked, written in the airing log
  *   {"cmd":"stop"}                           fade out what plays, log it interrupted
  *   {"cmd":"reload"}                         same as SIGHUP
  *   {"cmd":"replan"}                         bulletins or the queue changed
@@ -33,6 +34,7 @@ struct control_req {
 	int64_t bulletin;  /* AIR: bulletin id, or 0 */
 	char program[65];  /* AIR: programme name, or "" */
 	int emergency;     /* AIR: pre-empt */
+	char by[65];       /* AIR: who asked (logged with the airing), or "" */
 };
 
 /* Parses one request line (without the newline); -1 with a sentence in err. */

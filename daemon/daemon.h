@@ -36,6 +36,7 @@ struct airing {
 	int64_t at_ms;       /* scheduled instant; for manual airings, when asked */
 	int asap;            /* manual: play as soon as the player is free */
 	int emergency;
+	char *asked_by;      /* manual: who asked for it (control request "by"), or NULL */
 	enum airing_state state;
 	struct pl_program *prog;
 	int64_t *queue_entries; /* queue entries this airing consumes: (entry, bulletin) pairs */

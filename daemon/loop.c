@@ -113,6 +113,7 @@ airing_free(struct airing *a)
 	free(a->slot);
 	free(a->program);
 	free(a->queue_entries);
+	free(a->asked_by);
 	free(a);
 }
 
@@ -291,6 +292,7 @@ plan_manual(struct daemon *d, const struct control_req *r, char *err)
 	struct airing *a = xcalloc(1, sizeof *a);
 	a->at_ms = time_now_ms();
 	a->asap = 1;
+	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
 	if (r->program[0]) {
 		const struct config_program *tpl = config_program_find(d->cfg, r->program);
 		if (!tpl) {
@@ -362,6 +364,8 @@ arm(struct daemon *d, struct airing *a, int64_t now)
 	if (rc < 0) /* the log is down (disk full?): the airing goes on, logged later if possible */
 		daemon_log(3, _("cannot write the airing log: %s"), err);
 	a->row = rc < 0 ? 0 : row.id;
+	if (a->row && a->asked_by && store_airing_set_asked_by(d->st, a->row, a->asked_by, err) < 0)
+		daemon_log(3, _("cannot write the airing log: %s"), err);
 	a->state = AIRING_ARMED;
 	if (a->emergency)
 		workers_stop(d->w, FADE_STOP_S);

@@ -45,7 +45,7 @@ struct report_log {
 static const char *const heads[] = { N_("date"), N_("time"), N_("slot"), N_("programme"),
 				     N_("bulletin"), N_("title"), N_("topic"), N_("class"),
 				     N_("length (s)"), N_("outcome"), N_("reason"),
-				     N_("lateness (ms)") };
+				     N_("lateness (ms)"), N_("approved by"), N_("queued or asked by") };
 
 /* Text columns: widths in terminal columns; 0: the rest of the line. */
 static const char *const text_heads[] = { N_("DATE"), N_("TIME"), N_("SLOT"), N_("PROGRAMME"),
@@ -107,7 +107,7 @@ report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const cha
 		format_set_num_format(w->len, "0.0");
 		lxw_format *bold = workbook_add_format(w->wb);
 		format_set_bold(bold);
-		static const double widths[] = { 11, 9, 10, 12, 9, 44, 16, 10, 10, 12, 28, 13 };
+		static const double widths[] = { 11, 9, 10, 12, 9, 44, 16, 10, 10, 12, 28, 13, 14, 14 };
 		for (size_t i = 0; i < ARRAY_LEN(widths); i++)
 			worksheet_set_column(w->ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
 		worksheet_write_string(w->ws, 0, 0, title, bold);
@@ -185,6 +185,8 @@ json_row(struct report_log *w, const struct store_log_row *r)
 	json_object_set_new(o, "normalizer_version",
 			    r->a.normalizer_version ? json_integer(r->a.normalizer_version)
 						    : json_null());
+	json_object_set_new(o, "approved_by", str_or_null(r->approved_by));
+	json_object_set_new(o, "asked_by", str_or_null(r->asked_by));
 	fputs(w->rows ? ",\n  " : "\n  ", w->f);
 	json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -221,6 +223,8 @@ xlsx_row(struct report_log *w, const struct store_log_row *r)
 	worksheet_write_string(w->ws, row, 10, r->a.reason ? r->a.reason : "", NULL);
 	if (r->a.started_at)
 		worksheet_write_number(w->ws, row, 11, (double)r->a.lateness_ms, NULL);
+	worksheet_write_string(w->ws, row, 12, r->approved_by ? r->approved_by : "", NULL);
+	worksheet_write_string(w->ws, row, 13, r->asked_by ? r->asked_by : "", NULL);
 }
 
 /* Decimal digits of v into buf (at least 24 bytes); returns the end. */
@@ -265,7 +269,9 @@ csv_row(struct report_log *w, const struct store_log_row *r)
 	report_csv_cell(w->f, word(w, r->a.status), 0);
 	report_csv_cell(w->f, r->a.reason, 0);
 	num_text(r->a.lateness_ms, num);
-	report_csv_cell(w->f, r->a.started_at ? num : "", 1);
+	report_csv_cell(w->f, r->a.started_at ? num : "", 0);
+	report_csv_cell(w->f, r->approved_by, 0);
+	report_csv_cell(w->f, r->asked_by, 1);
 }
 
 static void

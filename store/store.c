@@ -94,7 +94,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX queue_pending ON queue(airing_id, created_at);"
 	"CREATE TABLE slot_watch (slot TEXT PRIMARY KEY, since INTEGER NOT NULL);",
 	/*
-	 * 5 (the province link, store/link.c): bulletins received from the
+	 * 3 (the province link, store/link.c): bulletins received from the
 	 * province, kept by its id (a repeat is refused); and an outbox of
 	 * airing rows for loaxa-link to publish, filled by triggers when a row
 	 * lands (its status leaves 'started') or changes after, so the daemon
@@ -142,7 +142,35 @@ static const char *const migrations[] = {
 	"  INSERT INTO link_outbox (airing_id, queued_at)"
 	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
 	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;",
+	/*
+	 * 4 (the web console): the people who use
+	 * loaxa-web and who did what: who made each bulletin version, who
+	 * approved or sent it back, who queued an entry, who asked for a
+	 * manual airing.  Names, not ids: a removed user's deeds stay named.
+	 */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('operator','approver','officer','admin')),"
+	"  password TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT);"
+	"CREATE TABLE bulletin_reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),"
+	"  version INTEGER NOT NULL,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('approved','returned')),"
+	"  reviewer TEXT,"
+	"  comment TEXT,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX reviews_by_bulletin ON bulletin_reviews(bulletin_id, version);"
+	"ALTER TABLE bulletin_versions ADD COLUMN created_by TEXT;"
+	"ALTER TABLE queue ADD COLUMN created_by TEXT;"
+	"ALTER TABLE airings ADD COLUMN asked_by TEXT;",
 };
+
+_Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
+	       "STORE_SCHEMA_VERSION is the number of migrations");
 
 enum stmt {
 	S_BULLETIN_INSERT,
@@ -186,7 +214,7 @@ enum stmt {
 	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
 	" (SELECT count(DISTINCT i.airing_id) FROM aired_items i JOIN airings a"              \
 	"  ON a.id = i.airing_id WHERE i.bulletin_id = b.id AND i.completed = 1"              \
-	"  AND a.status IN ('completed','interrupted'))"
+	"  AND a.status IN ('completed','interrupted')), v.created_by"
 
 #define CLIP_COLS                                                                         \
 	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
@@ -197,8 +225,8 @@ static const char *const sql[S_COUNT] = {
 			      " VALUES (1, ?1, ?2, ?2)",
 	[S_VERSION_INSERT] = "INSERT INTO bulletin_versions (bulletin_id, version, title, topic,"
 			     " class, text, audio_clip_id, source, valid_from, valid_until,"
-			     " airings_wanted, created_at)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			     " airings_wanted, created_at, created_by)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[S_BULLETIN_BUMP] = "UPDATE bulletins SET version = version + 1, updated_at = ?2"
 			    " WHERE id = ?1 RETURNING version",
 	[S_BULLETIN_STATE] = "UPDATE bulletins SET state = ?2, updated_at = ?3 WHERE id = ?1",
@@ -223,10 +251,11 @@ static const char *const sql[S_COUNT] = {
 	[S_CLIP_USERS] = "SELECT (SELECT count(*) FROM bulletin_versions WHERE audio_clip_id = ?1)"
 			 " + (SELECT count(*) FROM aired_items WHERE clip_id = ?1)",
 	[S_CLIP_DELETE] = "DELETE FROM clips WHERE id = ?1",
-	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at)"
-			   " VALUES (?1, ?2, ?3, ?4)",
+	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at, created_by)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
-	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id FROM queue"
+	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by"
+			 " FROM queue"
 			 " WHERE airing_id IS NULL ORDER BY created_at, id",
 	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
 	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
@@ -256,13 +285,37 @@ static const char *const sql[S_COUNT] = {
 	[S_ROLLBACK] = "ROLLBACK",
 };
 
+/* Statements of the other files of store/ (store_prepared()), by their SQL's address. */
+#define STORE_MORE_STMTS 32
+
 struct store {
 	sqlite3 *db;
 	char *dir;
 	char *path;
 	int busy_ms;
 	sqlite3_stmt *st[S_COUNT];
+	const char *more_sql[STORE_MORE_STMTS];
+	sqlite3_stmt *more[STORE_MORE_STMTS];
 };
+
+sqlite3_stmt *
+store_prepared(struct store *s, const char *q, char *err)
+{
+	size_t i = 0;
+	while (i < STORE_MORE_STMTS && s->more_sql[i] && s->more_sql[i] != q)
+		i++;
+	if (i == STORE_MORE_STMTS) /* a bug: raise STORE_MORE_STMTS */
+		abort();
+	if (s->more_sql[i])
+		return s->more[i];
+	if (sqlite3_prepare_v3(s->db, q, -1, SQLITE_PREPARE_PERSISTENT, &s->more[i], NULL) !=
+	    SQLITE_OK) {
+		store_sql_error(s, _("Preparing a query"), err);
+		return NULL;
+	}
+	s->more_sql[i] = q;
+	return s->more[i];
+}
 
 sqlite3 *
 store_sqlite(struct store *s)
@@ -338,6 +391,25 @@ col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* The helpers above, for the other files of store/ (store_int.h). */
+void
+store_stmt_done(sqlite3_stmt *st)
+{
+	done(st);
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+char *
+store_col_text(sqlite3_stmt *st, int i)
+{
+	return col_text(st, i);
 }
 
 /* Runs a statement that returns no rows. */
@@ -473,6 +545,8 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < STORE_MORE_STMTS; i++)
+		sqlite3_finalize(s->more[i]);
 	sqlite3_close(s->db);
 	free(s->dir);
 	free(s->path);
@@ -526,6 +600,7 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 	bind_text(st, 10, b->valid_until);
 	sqlite3_bind_int(st, 11, b->airings_wanted);
 	sqlite3_bind_int64(st, 12, now);
+	bind_text(st, 13, b->by);
 	return exec_done(s, st, _("Saving the bulletin"), err);
 }
 
@@ -628,6 +703,7 @@ read_bulletin(sqlite3_stmt *st, struct store_bulletin *b)
 	b->created_at = sqlite3_column_int64(st, 12);
 	b->updated_at = sqlite3_column_int64(st, 13);
 	b->airings_done = sqlite3_column_int(st, 14);
+	b->made_by = col_text(st, 15);
 }
 
 static int
@@ -729,6 +805,8 @@ store_bulletin_clear(struct store_bulletin *b)
 	free(b->source);
 	free(b->valid_from);
 	free(b->valid_until);
+	free(b->by);
+	free(b->made_by);
 	memset(b, 0, sizeof *b);
 }
 
@@ -906,6 +984,7 @@ store_queue_add(struct store *s, struct store_queue_entry *e, char *err)
 	bind_text(st, 2, e->slot);
 	bind_id(st, 3, e->at_ms);
 	sqlite3_bind_int64(st, 4, e->created_at);
+	bind_text(st, 5, e->by);
 	if (exec_done(s, st, _("Queueing the bulletin"), err) < 0)
 		return -1;
 	e->id = sqlite3_last_insert_rowid(s->db);
@@ -944,6 +1023,7 @@ store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err)
 			.at_ms = sqlite3_column_int64(st, 3),
 			.created_at = sqlite3_column_int64(st, 4),
 			.airing_id = sqlite3_column_int64(st, 5),
+			.by = col_text(st, 6),
 		};
 		int stop = cb(&e, arg);
 		store_queue_entry_clear(&e);
@@ -975,6 +1055,7 @@ void
 store_queue_entry_clear(struct store_queue_entry *e)
 {
 	free(e->slot);
+	free(e->by);
 	memset(e, 0, sizeof *e);
 }
 
@@ -1188,6 +1269,8 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	r->topic = (const char *)sqlite3_column_text(st, 21);
 	r->klass = (const char *)sqlite3_column_text(st, 22);
 	r->clip_name = (const char *)sqlite3_column_text(st, 23);
+	r->approved_by = (const char *)sqlite3_column_text(st, 24);
+	r->asked_by = (const char *)sqlite3_column_text(st, 25);
 }
 
 int

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUSY_TIMEOUT_MS 5000
 
 struct store;
@@ -59,6 +59,8 @@ struct store_bulletin {
 	int64_t audio_clip_id; /* 0: none */
 	int64_t created_at, updated_at;
 	int airings_done; /* completed airings that contained it (read only) */
+	char *by;         /* in: who saves this version (add, update); NULL: unknown */
+	char *made_by;    /* out: who made the version read (a user or Unix login), or NULL */
 };
 
 /* Inserts version 1; fills b->id. */
@@ -113,6 +115,7 @@ struct store_queue_entry {
 	int64_t at_ms;   /* 0: not tied to a time */
 	int64_t created_at;
 	int64_t airing_id; /* 0 until aired */
+	char *by;          /* who queued it, or NULL */
 };
 
 int store_queue_add(struct store *s, struct store_queue_entry *e, char *err);
@@ -196,6 +199,8 @@ struct store_log_row {
 	struct store_aired_item it; /* it.kind NULL: the airing aired nothing */
 	const char *title, *topic, *klass; /* of the bulletin version, or NULL */
 	const char *clip_name;
+	const char *approved_by; /* who approved the version that aired, or NULL */
+	const char *asked_by;    /* who asked for the manual airing or queued the bulletin, or NULL */
 };
 typedef int (*store_log_cb)(const struct store_log_row *r, void *arg);
 int store_log(struct store *s, int64_t from, int64_t until, const char *status,
@@ -203,5 +208,56 @@ int store_log(struct store *s, int64_t from, int64_t until, const char *status,
 
 void store_airing_clear(struct store_airing *a);
 void store_aired_item_clear(struct store_aired_item *it);
+
+/* ---- people and who did what (store/users.c) ---- */
+
+/*
+ * The people who use loaxa-web, with one role each (operator, approver,
+ * officer, admin) and a password hash (argon2id, as libsodium writes it;
+ * store/ never sees a password).
+ */
+struct store_user {
+	int64_t id;
+	char *name;
+	char *role;
+	char *password; /* the hash */
+	int64_t created_at;
+	char *created_by;
+};
+
+/* Fails with STORE_EXISTS when the name is taken. */
+int store_user_add(struct store *s, struct store_user *u, char *err);
+/* 0, STORE_NOTFOUND (err says so) or -1. */
+int store_user_get(struct store *s, const char *name, struct store_user *out, char *err);
+typedef int (*store_user_cb)(const struct store_user *u, void *arg);
+/* By name. */
+int store_user_list(struct store *s, store_user_cb cb, void *arg, char *err);
+/* role or password (the hash) may be NULL: left as they are.  STORE_NOTFOUND. */
+int store_user_update(struct store *s, const char *name, const char *role, const char *password,
+		      char *err);
+int store_user_remove(struct store *s, const char *name, char *err);
+/* How many users have the role. */
+int store_user_count_role(struct store *s, const char *role, int *n, char *err);
+void store_user_clear(struct store_user *u);
+
+/* An approver's decision on one version of a bulletin. */
+struct store_review {
+	int64_t id, bulletin_id;
+	int version;
+	char *decision; /* approved | returned */
+	char *reviewer;
+	char *comment;  /* NULL: none */
+	int64_t at;
+};
+
+int store_review_add(struct store *s, struct store_review *r, char *err);
+typedef int (*store_review_cb)(const struct store_review *r, void *arg);
+/* The reviews of a bulletin, oldest first. */
+int store_review_list(struct store *s, int64_t bulletin_id, store_review_cb cb, void *arg,
+		      char *err);
+void store_review_clear(struct store_review *r);
+
+/* Who asked for a manual airing (the daemon, once its row is written). */
+int store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *err);
 
 #endif

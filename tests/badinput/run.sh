@@ -1,6 +1,6 @@
 #!/bin/sh
 # The bad-input corpus: every case of tests/badinput/cases/*.cases, one line
-# each, in groups (cli, config, text, audio, socket).  Each case checks the
+# each, in groups (cli, config, text, audio, socket, web).  Each case checks the
 # exit code (no crash, no hang), the sentence on stderr and that the store is
 # unchanged; see lib.sh for the kinds of case.
 #
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 TOP=$(pwd)
 . tests/badinput/lib.sh
 
-for b in loaxa loaxad; do
+for b in loaxa loaxad loaxa-web; do
 	[ -x "$TOP/$b" ] || {
 		echo "badinput: $TOP/$b is not built (run make)" >&2
 		exit 1
@@ -44,7 +44,7 @@ python3 tests/badinput/gen.py "$W/in" || exit 1
 	exit 1
 }
 
-groups=${*:-cli config text audio socket}
+groups=${*:-cli config text audio socket web}
 for g in $groups; do
 	f=$(ls tests/badinput/cases/*-"$g".cases 2>/dev/null | head -1)
 	[ -n "$f" ] || {
@@ -56,6 +56,11 @@ for g in $groups; do
 		daemon_start || exit 1
 		. "./$f"
 		daemon_stop
+	elif [ "$g" = web ]; then
+		. tests/badinput/web.sh
+		web_start || exit 1
+		. "./$f"
+		web_stop
 	else
 		. "./$f"
 	fi

@@ -118,7 +118,8 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 head, body = rows[0], rows[1:]
-assert head[:3] == ["date", "time", "slot"] and len(head) == 12, head
+assert head[:3] == ["date", "time", "slot"] and len(head) == 14, head
+assert head[12:] == ["approved by", "queued or asked by"], head
 assert len(body) == 7, body
 titles = [r[5] for r in body]
 assert "'=HYPERLINK(\"http://evil\",\"bấm\")" in titles, titles

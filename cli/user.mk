@@ -1,0 +1,1 @@
+CLI_OBJS += cli/cmd_user.o

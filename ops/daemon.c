@@ -1,0 +1,160 @@
+/*
+ * ops — talking to loaxad over its control socket (one JSON object per
+ * line each way, see daemon/control.h): a request and its answer, the
+ * "re-plan" poke after the store changed, and airing now.  Lifted from
+ * cli/cmd_daemon.c (ask()) and cli/util.c (cli_poke_daemon()).
+ */
+#include "ops/ops.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "config/config.h"
+#include "store/store.h"
+
+static int
+connect_to(const char *path, char *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (!path || strlen(path) >= sizeof sa.sun_path) {
+		err_set(err, _("The control socket path %s is too long."), path ? path : "");
+		return OPS_INVALID;
+	}
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (e == EACCES)
+			err_set(err, _("Not allowed to use the daemon's control socket %s; ask for membership of group loaxa."),
+				path);
+		else
+			err_set(err, _("The daemon is not running (no answer on %s); start it with 'systemctl start loaxad'."),
+				path);
+		return OPS_DAEMON;
+	}
+	return fd;
+}
+
+int
+ops_daemon_ask(const struct config *cfg, json_t *req, int timeout_ms, json_t **out, char *err)
+{
+	*out = NULL;
+	const char *path = cfg->control_socket;
+	int fd = connect_to(path, err);
+	if (fd < 0)
+		return fd;
+	char *line = json_dumps(req, JSON_COMPACT);
+	size_t len = strlen(line);
+	int ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
+	free(line);
+	struct sbuf b = { 0 };
+	while (ok) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, timeout_ms) <= 0) {
+			ok = 0;
+			break;
+		}
+		char buf[4096];
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		sbuf_add(&b, buf, (size_t)n);
+		if (memchr(buf, '\n', (size_t)n))
+			break;
+	}
+	close(fd);
+	json_t *ans = ok && b.s ? json_loads(b.s, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+	sbuf_free(&b);
+	if (!json_is_object(ans)) {
+		json_decref(ans);
+		err_set(err, _("The daemon did not answer on %s."), path);
+		return OPS_DAEMON;
+	}
+	if (!json_is_true(json_object_get(ans, "ok"))) {
+		const char *e = json_string_value(json_object_get(ans, "error"));
+		err_set(err, "%s", e ? e : _("The daemon refused the request."));
+		json_decref(ans);
+		return OPS_REFUSED;
+	}
+	*out = ans;
+	return 0;
+}
+
+void
+ops_daemon_poke(const struct config *cfg)
+{
+	char err[ERRLEN];
+	int fd = connect_to(cfg->control_socket, err);
+	if (fd < 0)
+		return;
+	static const char req[] = "{\"cmd\":\"replan\"}\n";
+	if (write(fd, req, sizeof req - 1) > 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char buf[256];
+		if (poll(&p, 1, 2000) > 0)
+			(void)!read(fd, buf, sizeof buf);
+	}
+	close(fd);
+}
+
+int
+ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
+	const char *who, char *msg, char *err)
+{
+	msg[0] = 0;
+	if (!bulletin_id == !program) {
+		err_set(err, _("give a BULLETIN_ID or --program NAME"));
+		return OPS_INVALID;
+	}
+	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
+	    strcmp(klass, "priority") != 0) {
+		err_set(err, _("--class is normal, priority or emergency (got %s)"), klass);
+		return OPS_INVALID;
+	}
+	if (program && !config_program_find(o->cfg, program)) {
+		err_set(err, _("There is no programme \"%s\" in the configuration."), program);
+		return OPS_INVALID;
+	}
+	if (bulletin_id) {
+		/* the daemon checks again; here the sentence is in the asker's language */
+		struct store_bulletin b;
+		int rc = store_bulletin_get(o->st, bulletin_id, &b, err);
+		if (rc < 0)
+			return rc == STORE_NOTFOUND ? OPS_NOTFOUND : OPS_ERROR;
+		if (strcmp(b.state, "approved") != 0) {
+			err_set(err, _("Bulletin %lld is %s; only approved bulletins air ('loaxa bulletin approve %lld')."),
+				(long long)bulletin_id, _(b.state), (long long)bulletin_id);
+			rc = OPS_REFUSED;
+		}
+		store_bulletin_clear(&b);
+		if (rc < 0)
+			return rc;
+	}
+	json_t *req = json_pack("{s:s}", "cmd", "air");
+	if (bulletin_id)
+		json_object_set_new(req, "bulletin", json_integer(bulletin_id));
+	if (program)
+		json_object_set_new(req, "program", json_string(program));
+	if (klass)
+		json_object_set_new(req, "class", json_string(klass));
+	if (who)
+		json_object_set_new(req, "by", json_string(who));
+	json_t *ans;
+	int rc = ops_daemon_ask(o->cfg, req, 10000, &ans, err);
+	json_decref(req);
+	if (rc < 0)
+		return rc;
+	const char *m = json_string_value(json_object_get(ans, "message"));
+	snprintf(msg, ERRLEN, "%s", m ? m : "");
+	json_decref(ans);
+	return 0;
+}

@@ -1,0 +1,187 @@
+/*
+ * ops — the officer's exports: the local bounds of a log export (a month,
+ * or days with the last one included), the log written as it is walked,
+ * and a period's report.  The CLI and the web console give the same bytes
+ * because they call these.  Written from cli/cmd_log.c (parse_day(), the
+ * --month bounds, the row loop) and cli/cmd_report.c (the writer switch).
+ */
+#include "ops/ops.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/base.h"
+#include "config/config.h"
+#include "reports/reports.h"
+#include "store/store.h"
+
+static const char *const statuses[] = { "started", "completed", "interrupted", "failed", "missed" };
+
+int
+ops_log_status_valid(const char *status)
+{
+	for (size_t i = 0; status && i < ARRAY_LEN(statuses); i++)
+		if (strcmp(status, statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A local day "YYYY-MM-DD" at its midnight; after = 1: the next midnight. */
+static int
+parse_day(const char *s, int after, int64_t *ms, const char *opt, char *err)
+{
+	char e2[ERRLEN];
+	int y, m, d;
+	if (strlen(s) != 10 || date_parse(s, &y, &m, &d) < 0 || time_parse_local(s, ms, e2) < 0) {
+		err_set(err, _("%s takes a date that exists, YYYY-MM-DD (got %s)"), opt, s);
+		return OPS_INVALID;
+	}
+	if (after) {
+		struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_isdst = -1 };
+		*ms = (int64_t)mktime(&tm) * 1000;
+	}
+	return 0;
+}
+
+int
+ops_log_range(const char *month, const char *from_s, const char *until_s, int64_t *from,
+	      int64_t *until, char *period, char *err)
+{
+	*from = *until = 0;
+	if (month && (from_s || until_s)) {
+		err_set(err, _("give --month or --from/--until, not both"));
+		return OPS_INVALID;
+	}
+	if (from_s && parse_day(from_s, 0, from, "--from", err) < 0)
+		return OPS_INVALID;
+	if (until_s && parse_day(until_s, 1, until, "--until", err) < 0)
+		return OPS_INVALID;
+	if (*from && *until && *until <= *from) {
+		err_set(err, _("--until %s is before --from %s"), until_s, from_s);
+		return OPS_INVALID;
+	}
+	if (month) {
+		char label[48];
+		int y0, m0, y1, m1;
+		if (report_period(month, NULL, NULL, NULL, &y0, &m0, &y1, &m1, label, sizeof label,
+				  err) < 0)
+			return OPS_INVALID;
+		struct tm tm = { .tm_year = y0 - 1900, .tm_mon = m0 - 1, .tm_mday = 1, .tm_isdst = -1 };
+		*from = (int64_t)mktime(&tm) * 1000;
+		tm = (struct tm){ .tm_year = y0 - 1900, .tm_mon = m0, .tm_mday = 1, .tm_isdst = -1 };
+		*until = (int64_t)mktime(&tm) * 1000;
+		snprintf(period, 96, "%s", month);
+	} else if (from_s || until_s) {
+		snprintf(period, 96, "%s … %s", from_s ? from_s : "", until_s ? until_s : "");
+	} else {
+		snprintf(period, 96, "%s", _("everything logged"));
+	}
+	return 0;
+}
+
+struct log_ctx {
+	struct report_log *w;
+	const char *klass; /* only rows of bulletins of this class, or NULL */
+	int werr;          /* errno of the first failed write */
+};
+
+static int
+row(const struct store_log_row *r, void *arg)
+{
+	struct log_ctx *x = arg;
+	if (x->klass && (!r->klass || strcmp(r->klass, x->klass) != 0))
+		return 0;
+	if (report_log_row(x->w, r) < 0) {
+		x->werr = errno; /* the output failed (disk full?): stop, the caller says so */
+		return 1;
+	}
+	return 0;
+}
+
+int
+ops_log_write(struct ops *o, int fmt, int64_t from, int64_t until, const char *status,
+	      const char *topic, const char *klass, const char *period, FILE *f,
+	      const char *xlsx_path, long *rows, char *err)
+{
+	if (klass && strcmp(klass, "normal") != 0 && strcmp(klass, "priority") != 0 &&
+	    strcmp(klass, "emergency") != 0) {
+		err_set(err, _("--class is normal, priority or emergency (got %s)"), klass);
+		return OPS_INVALID;
+	}
+	if (status && !ops_log_status_valid(status)) {
+		err_set(err, _("--status is completed, interrupted, failed or missed (got %s)"), status);
+		return OPS_INVALID;
+	}
+	if (topic && !config_topic_find(o->cfg, topic)) {
+		err_set(err, _("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+		return OPS_INVALID;
+	}
+	char title[512];
+	snprintf(title, sizeof title, _("%s: airing log, %s"), o->cfg->station_name, period);
+	struct log_ctx x = { .klass = klass };
+	x.w = report_log_new((enum report_format)fmt, f, xlsx_path, title, err);
+	if (!x.w)
+		return OPS_ERROR;
+	int rc = store_log(o->st, from, until, status, topic, row, &x, err);
+	if (rows)
+		*rows = report_log_count(x.w);
+	char ferr[ERRLEN];
+	int frc = report_log_finish(x.w, ferr); /* writes the ending, frees x.w */
+	errno = 0;
+	int failed = f && (ferror(f) || fflush(f) != 0);
+	int e = x.werr ? x.werr : errno ? errno : EIO;
+	if (rc == 0 && failed) {
+		rc = -1;
+		err_set(err, _("Cannot write %s: %s."), _("the output"), strerror(e));
+	} else if (rc == 0 && frc < 0) {
+		rc = -1;
+		snprintf(err, ERRLEN, "%s", ferr);
+	}
+	return rc < 0 ? OPS_ERROR : 0;
+}
+
+int
+ops_report_write(struct ops *o, const char *month, const char *quarter, const char *period,
+		 const char *year, const char *topic, int fmt, FILE *f, const char *xlsx_path,
+		 char *err)
+{
+	char label[48];
+	int y0, m0, y1, m1;
+	if (report_period(month, quarter, period, year, &y0, &m0, &y1, &m1, label, sizeof label,
+			  err) < 0)
+		return OPS_INVALID;
+	if (topic && !config_topic_find(o->cfg, topic)) {
+		err_set(err, _("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+		return OPS_INVALID;
+	}
+	struct report *r = report_build(o->st, o->cfg, y0, m0, y1, m1, label, topic, err);
+	if (!r)
+		return OPS_ERROR;
+	int w;
+	err[0] = 0;
+	switch (fmt) {
+	case REPORT_XLSX:
+		w = report_write_xlsx(r, xlsx_path, err);
+		break;
+	case REPORT_CSV:
+		w = report_write_csv(r, f);
+		break;
+	case REPORT_JSON:
+		w = report_write_json(r, f);
+		break;
+	default:
+		w = report_write_text(r, f);
+		break;
+	}
+	int e = errno;
+	report_free(r);
+	if (w < 0) {
+		if (!err[0])
+			err_set(err, _("Cannot write %s: %s."), _("the output"), strerror(e));
+		return OPS_ERROR;
+	}
+	return 0;
+}

@@ -1,0 +1,1 @@
+LIB_OBJS += store/users.o

@@ -1,0 +1,134 @@
+/*
+ * The officer's side of the API: the airing log with filters, and the
+ * month / quarter / 6, 9, 12-month report, as JSON for the page and as
+ * CSV or XLSX downloads byte for byte what `loaxa log` and `loaxa report`
+ * write (both call ops_log_write() / ops_report_write()).  Exports are
+ * written to a file under STATE_DIR/cache that is unlinked as soon as it
+ * is open, so nothing half-written is ever served or left behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "reports/reports.h"
+#include "web/web_int.h"
+
+static const char *const types[] = {
+	[REPORT_TEXT] = "text/plain; charset=utf-8",
+	[REPORT_CSV] = "text/csv; charset=utf-8",
+	[REPORT_JSON] = "application/json; charset=utf-8",
+	[REPORT_XLSX] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+static const char *const exts[] = { "txt", "csv", "json", "xlsx" };
+
+/* A file to write an export into; fd open for reading it back. */
+struct export {
+	char *path;
+	FILE *f;
+};
+
+static int
+export_open(struct req *r, struct export *e, int fmt)
+{
+	char err[ERRLEN];
+	char *dir = xasprintf("%s/cache", r->ops->state_dir);
+	int rc = mkdir_p(dir, 0750, err);
+	e->path = xasprintf("%s/.export-XXXXXX.%s", dir, exts[fmt]);
+	free(dir);
+	int fd = rc < 0 ? -1 : mkstemps(e->path, (int)strlen(exts[fmt]) + 1);
+	e->f = fd < 0 ? NULL : fdopen(fd, "w+");
+	if (!e->f) {
+		reply_ops(r, OPS_ERROR, _("Cannot write into the state directory."));
+		free(e->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends what was written (the XLSX writer wrote the path itself) and removes the file. */
+static int
+export_send(struct req *r, struct export *e, int fmt, const char *download)
+{
+	fflush(e->f);
+	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+	fclose(e->f);
+	unlink(e->path);
+	free(e->path);
+	if (fd < 0)
+		return reply_ops(r, OPS_ERROR, _("Cannot read the export back."));
+	return reply_fd(r, fd, types[fmt], download);
+}
+
+static void
+export_abort(struct export *e)
+{
+	fclose(e->f);
+	unlink(e->path);
+	free(e->path);
+}
+
+static int
+format_of(struct req *r, int dflt)
+{
+	const char *f = req_query(r, "format");
+	return f ? report_format_parse(f) : dflt;
+}
+
+int
+api_log(struct req *r)
+{
+	int fmt = format_of(r, REPORT_JSON);
+	if (fmt < 0 || fmt == REPORT_TEXT)
+		return reply_error(r, 400, _("format is json, csv or xlsx (got %s)"), req_query(r, "format"));
+	const char *month = req_query(r, "month"), *status = req_query(r, "status");
+	const char *topic = req_query(r, "topic"), *klass = req_query(r, "class");
+	int64_t from, until;
+	char period[96], err[ERRLEN];
+	int rc = ops_log_range(month, req_query(r, "from"), req_query(r, "until"), &from, &until,
+			       period, err);
+	if (rc < 0)
+		return reply_ops(r, rc, err);
+	struct export e;
+	if (export_open(r, &e, fmt) < 0)
+		return 0;
+	long rows;
+	rc = ops_log_write(r->ops, fmt, from, until, status, topic, klass, period, e.f,
+			   fmt == REPORT_XLSX ? e.path : NULL, &rows, err);
+	if (rc < 0) {
+		export_abort(&e);
+		return reply_ops(r, rc, err);
+	}
+	char name[64];
+	snprintf(name, sizeof name, "nhat-ky-%s.%s", month ? month : "loaxa", exts[fmt]);
+	return export_send(r, &e, fmt, fmt == REPORT_JSON ? NULL : name);
+}
+
+int
+api_report(struct req *r)
+{
+	int fmt = format_of(r, REPORT_JSON);
+	if (fmt < 0)
+		return reply_error(r, 400, _("format is text, json, csv or xlsx (got %s)"),
+				   req_query(r, "format"));
+	const char *month = req_query(r, "month"), *quarter = req_query(r, "quarter");
+	const char *period = req_query(r, "period"), *year = req_query(r, "year");
+	struct export e;
+	if (export_open(r, &e, fmt) < 0)
+		return 0;
+	char err[ERRLEN];
+	int rc = ops_report_write(r->ops, month, quarter, period, year, req_query(r, "topic"), fmt,
+				  e.f, fmt == REPORT_XLSX ? e.path : NULL, err);
+	if (rc < 0) {
+		export_abort(&e);
+		return reply_ops(r, rc, err);
+	}
+	char name[64];
+	const char *label = month ? month : quarter ? quarter : period ? period : year ? year : "thang";
+	snprintf(name, sizeof name, "bao-cao-%s%s%s.%s", label, period && year ? "-" : "",
+		 period && year ? year : "", exts[fmt]);
+	return export_send(r, &e, fmt, fmt == REPORT_JSON ? NULL : name);
+}
