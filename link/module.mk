@@ -31,10 +31,12 @@ bench/province_sim: bench/province_sim.c $(LINKMOD_OBJS) libloaxa.a
 # make install / uninstall: the two programs, their units and the man page
 install: install-link
 install-link: loaxa-link loaxa-province
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
 	install -m 755 loaxa-link $(DESTDIR)$(SBINDIR)/loaxa-link
 	install -m 755 loaxa-province $(DESTDIR)$(BINDIR)/loaxa-province
 	install -m 644 man/loaxa-link.8 $(DESTDIR)$(MANDIR)/man8/loaxa-link.8
+	install -m 644 man/loaxa-province.1 $(DESTDIR)$(MANDIR)/man1/loaxa-province.1
 	for u in loaxa-link loaxa-province; do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' systemd/$$u.service.in \
 			> $(DESTDIR)$(UNITDIR)/$$u.service; \
@@ -43,6 +45,7 @@ install-link: loaxa-link loaxa-province
 uninstall: uninstall-link
 uninstall-link:
 	rm -f $(DESTDIR)$(SBINDIR)/loaxa-link $(DESTDIR)$(BINDIR)/loaxa-province \
-		$(DESTDIR)$(MANDIR)/man8/loaxa-link.8 $(DESTDIR)$(UNITDIR)/loaxa-link.service \
+		$(DESTDIR)$(MANDIR)/man8/loaxa-link.8 $(DESTDIR)$(MANDIR)/man1/loaxa-province.1 \
+		$(DESTDIR)$(UNITDIR)/loaxa-link.service \
 		$(DESTDIR)$(UNITDIR)/loaxa-province.service
 .PHONY: install-link uninstall-link
