@@ -482,12 +482,17 @@ set_state(struct cli *cli, int argc, char **argv, const char *state)
 			store_bulletin_clear(&b);
 			return lex ? cli_error("%s", err) : 1;
 		}
+		/* what would be heard wrong blocks; a guess or a long sentence is told, not held against it */
 		size_t errors = 0;
-		for (size_t i = 0; i < n; i++)
-			if (fd[i].kind != TTS_LINT_LONG_SENTENCE) {
+		for (size_t i = 0; i < n; i++) {
+			int blocks = tts_lint_blocks(fd[i].kind);
+			if (blocks)
 				fprintf(stderr, "loaxa: %d:%d: %s\n", fd[i].line, fd[i].col, fd[i].message);
-				errors++;
-			}
+			else if (fd[i].kind == TTS_LINT_GUESS)
+				fprintf(stderr, _("loaxa: note: %d:%d: %s\n"), fd[i].line, fd[i].col,
+					fd[i].message);
+			errors += blocks;
+		}
 		tts_findings_free(fd, n);
 		if (errors) {
 			store_bulletin_clear(&b);
@@ -804,10 +809,11 @@ bulletin_check(struct cli *cli, int argc, char **argv)
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, json_pack("{s:i,s:i,s:s,s:s,s:s}", "line", f[i].line,
+			json_array_append_new(arr, json_pack("{s:i,s:i,s:s,s:s,s:s,s:s?}", "line", f[i].line,
 							     "column", f[i].col, "kind",
 							     tts_lint_kind_name(f[i].kind), "text",
-							     f[i].text, "message", f[i].message));
+							     f[i].text, "message", f[i].message,
+							     "reading", f[i].reading));
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(arr);
