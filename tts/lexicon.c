@@ -81,7 +81,9 @@ static const char *const builtin[][2] = {
 	{ "TP.", "thành phố" }, { "Tp.", "thành phố" }, { "HCM", "hồ chí minh" },
 	{ "TP.HCM", "thành phố hồ chí minh" }, { "TPHCM", "thành phố hồ chí minh" },
 	{ "HN", "hà nội" }, { "QL", "quốc lộ" }, { "Đ/c", "đồng chí" }, { "đ/c", "đồng chí" },
-	{ "Đ/C", "đồng chí" },
+	{ "Đ/C", "đồng chí" }, { "TTĐT", "thông tin điện tử" }, { "SN", "sinh năm" },
+	{ "USD", "đô la mỹ" }, { "VND", "việt nam đồng" }, { "VNĐ", "việt nam đồng" },
+	{ "EUR", "ơ rô" },
 	/* units written without a number before them: "Km 15+500", "đơn vị: kg" */
 	{ "km", "ki lô mét" }, { "Km", "ki lô mét" }, { "KM", "ki lô mét" }, { "kg", "ki lô gam" },
 	{ "Kg", "ki lô gam" }, { "cm", "xen ti mét" }, { "mm", "mi li mét" }, { "ml", "mi li lít" },

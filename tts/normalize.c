@@ -878,12 +878,29 @@ parse_dm(const struct norm *z, size_t i, struct dm *x, int sep_any)
 	return 1;
 }
 
-static const char *const day_words[] = { "ngày", "mùng", "mồng", "hôm" };
+/* Words before a date after which "ngày" is not said again. */
+static const char *const day_words[] = { "ngày", "mùng", "mồng", "hôm", "sáng", "trưa",
+					 "chiều", "tối", "đêm" };
+
+/* "các ngày 20, 21 và 22/3": the date ends a list that "ngày" began. */
+static int
+day_listed(const struct norm *z, size_t i)
+{
+	for (size_t k = 1; k <= 8 && k <= i; k++) {
+		size_t j = i - k;
+		if (weq_any(z, j, day_words, ARRAY_LEN(day_words)))
+			return 1;
+		if (!is(z, j, VI_NUM) && !sym(z, j, ',') && !sym(z, j, '-') && !weq(z, j, "và") &&
+		    !weq(z, j, "hoặc"))
+			return 0;
+	}
+	return 0;
+}
 
 static void
 say_date(struct norm *z, size_t i, const struct dm *x)
 {
-	if (!after_any(z, i, day_words, ARRAY_LEN(day_words)))
+	if (!day_listed(z, i))
 		say(z, "ngày");
 	vi_cardinal_int(&z->out, z->r, x->d);
 	say(z, "tháng");
@@ -1324,7 +1341,7 @@ rule_roman(struct norm *z, size_t i)
 	    (sym(z, i - 1, ',') || weq(z, i - 1, "và") || weq(z, i - 1, "hoặc") ||
 	     weq(z, i - 1, "đến") || sym(z, i - 1, '-')))
 		cont = 1;
-	if (after(z, i, "năm") && n >= 3 && (strchr(s, 'M') || strchr(s, 'm')))
+	if (after(z, i, "năm") && n >= 3 && (memchr(s, 'M', n) || memchr(s, 'm', n)))
 		trig = 1; /* năm MMXXV */
 	int v = vi_roman(s, n, trig || cls || cont);
 	if (!v)
@@ -2263,18 +2280,19 @@ norm_run(const struct tts_lexicon *lex, const char *text, size_t len, struct nor
 		return NULL;
 	}
 	/*
-	 * NFC, so that "ủy" typed with a combining hook matches the lexicon.
+	 * A terminated copy (the rules compare tokens with string functions),
+	 * in NFC, so that "ủy" typed with a combining hook matches the lexicon.
 	 * Text without combining diacritics (U+0300..U+036F: bytes CC, CD) is
-	 * already composed, and most text is: the copy is skipped there.
+	 * already composed, and most text is: the normalization is skipped there.
 	 */
-	char *nfc = NULL;
-	if (memchr(text, 0xcc, len) || memchr(text, 0xcd, len)) {
-		char *t = xstrndup(text, len);
-		nfc = utf8_nfc(t);
-		free(t);
-		text = nfc;
-		len = strlen(nfc);
+	char *copy = xstrndup(text, len);
+	if (memchr(copy, 0xcc, len) || memchr(copy, 0xcd, len)) {
+		char *nfc = utf8_nfc(copy);
+		free(copy);
+		copy = nfc;
+		len = strlen(copy);
 	}
+	text = copy;
 	struct norm z = { .lex = lex, .r = &vi_region_north, .text = text, .lint = lint };
 	vi_tokenize(text, len, &z.tk);
 	z.t = z.tk.t;
@@ -2311,7 +2329,7 @@ norm_run(const struct tts_lexicon *lex, const char *text, size_t len, struct nor
 	}
 	sbuf_free(&z.out);
 	vi_tokens_free(&z.tk);
-	free(nfc);
+	free(copy);
 	return sbuf_steal(&res);
 }
 
