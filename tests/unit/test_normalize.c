@@ -700,6 +700,38 @@ rule_symbol(void **state)
 	says("!!! ... ---", "");
 }
 
+/*
+ * Whole announcements of a commune (tests/data/normalize-commune.tsv):
+ * storms, vaccination days, fees, contacts, plans, as an announcer reads them.
+ */
+static void
+commune_sentences(void **state)
+{
+	const char *dir = getenv("LOAXA_TEST_DATA") ? getenv("LOAXA_TEST_DATA") : "tests/data";
+	char path[512];
+	snprintf(path, sizeof path, "%s/normalize-commune.tsv", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	char *line = NULL;
+	size_t cap = 0;
+	int cases = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = 0;
+		char *tab = strchr(line, '\t');
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = 0;
+		says(line, tab + 1);
+		cases++;
+	}
+	free(line);
+	fclose(f);
+	assert_true(cases >= 90);
+}
+
 /* ---- pauses, lines, bad input ---- */
 
 /*
@@ -884,6 +916,7 @@ main(void)
 		cmocka_unit_test(rule_per),
 		cmocka_unit_test(rule_word),
 		cmocka_unit_test(rule_symbol),
+		cmocka_unit_test(commune_sentences),
 		cmocka_unit_test(pauses),
 		cmocka_unit_test(lines_in_lines_out),
 		cmocka_unit_test(bad_input),
