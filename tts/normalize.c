@@ -522,6 +522,7 @@ static const struct unit units[] = {
 	{ "cm3", "xen ti mét khối", U_CI | U_APART }, { "dm3", "đề xi mét khối", U_CI | U_APART },
 	{ "m3", "mét khối", U_APART }, { "l", "lít", U_APART }, { "L", "lít", 0 },
 	{ "ml", "mi li lít", U_CI | U_APART }, { "lít", "lít", U_APART }, { "inch", "inch", U_APART },
+	{ "cc", "xê xê", U_APART },
 	/* mass */
 	{ "g", "gam", U_APART }, { "mg", "mi li gam", U_CI | U_APART }, { "kg", "ki lô gam", U_CI | U_APART },
 	{ "mcg", "mi crô gam", U_APART }, { "µg", "mi crô gam", U_APART }, { "tạ", "tạ", U_APART },
@@ -685,8 +686,9 @@ match_unit(const struct norm *z, size_t j, size_t numlen, struct unit_match *u)
 
 /*
  * The word after a slash: a unit, or a word ("trang", "hộ", "ngày").
- * "trên" before a unit of time and between two units of measure (km/h,
- * mg/ml, tạ/ha), "một" after money and before a thing (đồng/kg, đồng/hộ).
+ * After money "một" before a thing (đồng/kg, đồng/hộ) and "trên" before a
+ * unit of time (đồng/ngày); after anything else "trên" (km/h, tạ/ha,
+ * lần/ngày, %/năm).
  */
 static size_t
 say_per(struct norm *z, size_t j, int money)
@@ -695,13 +697,13 @@ say_per(struct norm *z, size_t j, int money)
 		return 0;
 	struct unit_match u;
 	if (match_unit(z, j + 1, 1, &u) && !(u.flags & U_MULT)) {
-		say(z, (u.flags & U_TIME) || (!money && !(u.flags & U_MONEY)) ? "trên" : "một");
+		say(z, (u.flags & U_TIME) || !money ? "trên" : "một");
 		say(z, u.spoken);
 		return 1 + u.ntok;
 	}
 	if (!is(z, j + 1, VI_WORD) || (z->t[j + 1].flags & VI_CAPS))
 		return 0;
-	say(z, weq_any(z, j + 1, per_time_words, ARRAY_LEN(per_time_words)) ? "trên" : "một");
+	say(z, weq_any(z, j + 1, per_time_words, ARRAY_LEN(per_time_words)) || !money ? "trên" : "một");
 	say(z, low(z, j + 1));
 	return 2;
 }
@@ -960,7 +962,7 @@ dm_reading(const struct norm *z, size_t i, size_t nx, long a, long b, int padded
 		if (!(a == 24 && b == 7) && padded)
 			return DM_DATE;
 	}
-	if (after(z, i, "thứ") || after(z, i, "hạng") || (a == 24 && b == 7))
+	if (after(z, i, "thứ") || after(z, i, "hạng") || (a == 24 && (b == 7 || b == 24)))
 		return DM_COUNT;
 	struct unit_match u;
 	int noun = is(z, nx, VI_WORD) && apart(z, nx) &&
@@ -1773,17 +1775,20 @@ rule_time(struct norm *z, size_t i)
 static size_t
 rule_fraction(struct norm *z, size_t i)
 {
-	struct amount den;
-	if (!is(z, i, VI_NUM) || !joins(z, i + 1, '/') || !parse_amount(z, i + 2, &den) || den.frac ||
-	    joins(z, i + 2 + den.ntok, '/'))
+	struct amount num, den;
+	/* 1.250/1.500 hộ: amounts too */
+	if (!parse_amount(z, i, &num) || num.frac || !joins(z, i + num.ntok, '/'))
 		return 0;
-	long a = val(z, i), b = den.ngrp == 1 ? val(z, i + 2) : 100000;
+	size_t d = i + num.ntok + 1;
+	if (!parse_amount(z, d, &den) || den.frac || joins(z, d + den.ntok, '/'))
+		return 0;
+	long a = num.ngrp == 1 ? val(z, i) : 100000, b = den.ngrp == 1 ? val(z, d) : 100000;
 	if (a < 0 || b <= 0)
 		return 0;
-	size_t after_den = i + 2 + den.ntok;
+	size_t after_den = d + den.ntok;
 	int sure;
 	enum dm_reading how = dm_reading(z, i, after_den, a, b,
-					 src(z, i)[0] == '0' || src(z, i + 2)[0] == '0', &sure);
+					 src(z, i)[0] == '0' || src(z, d)[0] == '0', &sure);
 	if (how == DM_DATE || how == DM_DATE_GUESS)
 		return 0;
 	size_t mark = z->out.len;
@@ -1791,16 +1796,16 @@ rule_fraction(struct norm *z, size_t i)
 	if (how == DM_FRACTION && a < b && i > 0 && is(z, i - 1, VI_NUM) && !(z->t[i].flags & VI_BOL) &&
 	    z->t[i].gap == 1 && (!glued(z, i - 1) || sym(z, i - 2, '-') || sym(z, i - 2, '+')))
 		say(z, "và");
-	say_num(z, i);
+	say_amount(z, i, &num);
 	if (how == DM_COUNT) {
 		say(z, "trên");
-		say_amount(z, i + 2, &den);
+		say_amount(z, d, &den);
 	} else {
 		say(z, "phần");
 		if (den.ngrp == 1)
-			vi_denominator(&z->out, z->r, src(z, i + 2), len(z, i + 2));
+			vi_denominator(&z->out, z->r, src(z, d), len(z, d));
 		else
-			say_amount(z, i + 2, &den);
+			say_amount(z, d, &den);
 	}
 	size_t j = after_den;
 	struct unit_match u;
@@ -2049,6 +2054,27 @@ rule_word(struct norm *z, size_t i)
 	return 1;
 }
 
+/* Words that open a day, a month or a period: "đến" between two of them (thứ 2 - thứ 6). */
+static const char *const span_words[] = { "thứ", "ngày", "tháng", "năm", "quý", "mùng", "chủ",
+					   "tuần", "đợt" };
+static const char *const weekday_words[] = { "hai", "ba", "tư", "năm", "sáu", "bảy", "nhật" };
+
+/* The dash at i stands between two days or months named alike (thứ 2 - thứ 6). */
+static int
+span_dash(const struct norm *z, size_t i)
+{
+	if (!weq_any(z, i + 1, span_words, ARRAY_LEN(span_words)))
+		return 0;
+	size_t p = i - 1;
+	if (is(z, p, VI_NUM))
+		p = p > 0 ? p - 1 : p;
+	else if (weq_any(z, p, weekday_words, ARRAY_LEN(weekday_words)) && p > 0)
+		p--;
+	else
+		return 0;
+	return weq_any(z, p, span_words, ARRAY_LEN(span_words)) && p != i - 1;
+}
+
 /* Symbols said as words (more in rule_symbol()). */
 static const struct {
 	uint32_t cp;
@@ -2110,6 +2136,11 @@ rule_symbol(struct norm *z, size_t i)
 			lint_sentence_end(z->lint);
 		return 1;
 	case '-':
+		/* thứ 2 - thứ 6, tháng 10 - tháng 12, Thứ Hai - Thứ Sáu: a span of days or months */
+		if (i > 0 && in(z, i + 1) && span_dash(z, i)) {
+			say(z, "đến");
+			return 1;
+		}
 		if (apart(z, i) && apart(z, i + 1))
 			pause_mark(z, ',');
 		return 1;
@@ -2136,6 +2167,13 @@ rule_symbol(struct norm *z, size_t i)
 		break;
 	case '>':
 		if (before_num) {
+			say(z, "trên");
+			return 1;
+		}
+		break;
+	case '/':
+		/* a slash between numbers no rule read: a count, said "trên" rather than dropped */
+		if (before_num && i > 0 && z->t[i - 1].kind == VI_NUM) {
 			say(z, "trên");
 			return 1;
 		}

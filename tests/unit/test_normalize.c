@@ -515,6 +515,8 @@ rule_fraction(void **state)
 	says("-3/4", "âm ba phần tư");
 	says("Xã có 12/15 thôn đạt chuẩn", "xã có mười hai trên mười lăm thôn đạt chuẩn");
 	says("tương đương 45/1.250 hộ", "tương đương bốn mươi lăm trên một nghìn hai trăm năm mươi hộ");
+	says("Đã có 1.250/1.500 hộ", "đã có một nghìn hai trăm năm mươi trên một nghìn năm trăm hộ");
+	says("trực 24/24", "trực hai mươi tư trên hai mươi tư");
 }
 
 static void
@@ -561,6 +563,10 @@ rule_quantity_measures(void **state)
 	says("30 kg", "ba mươi ki lô gam");
 	says("7 tấn", "bảy tấn");
 	says("dung lượng 2GB", "dung lượng hai gi ga bai");
+	says("xe dưới 50cc", "xe dưới năm mươi xê xê");
+	says("thuế 1,5%/doanh thu", "thuế một phẩy năm phần trăm trên doanh thu");
+	says("uống 2 lần/ngày", "uống hai lần trên ngày");
+	says("lưu lượng 500m3/s", "lưu lượng năm trăm mét khối trên giây");
 	/* letters after a number that are no unit: spelled (the lint says so) */
 	says("liều 20mcgx", "liều hai mươi em mờ xê giê ích xì");
 	/* the number of a code takes no unit */
@@ -697,6 +703,10 @@ rule_symbol(void **state)
 	says("sổ hộ khẩu (nếu có)", "sổ hộ khẩu nếu có");
 	says("\"Ngày hội\"", "ngày hội");
 	says("½ số hộ", "một phần hai số hộ");
+	says("làm việc từ thứ 2 - thứ 6", "làm việc từ thứ hai đến thứ sáu");
+	says("Thứ Hai - Thứ Sáu", "thứ hai đến thứ sáu");
+	says("tháng 10 - tháng 12", "tháng mười đến tháng mười hai");
+	says("tuyến Hà Nội - Hải Phòng", "tuyến hà nội hải phòng");
 	says("!!! ... ---", "");
 }
 
