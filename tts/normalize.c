@@ -921,6 +921,10 @@ static const char *const date_words[] = {
 	"quốc khánh", "hạn chót", "kể từ", "đêm nay", "ngày mai", "rằm",
 };
 
+/* Words before d-m that make it a day and a month rather than a range (not "từ": từ 5-7 ngày). */
+static const char *const dash_date_words[] = { "ngày", "mùng", "mồng", "hôm", "lễ", "tết",
+					       "kỷ niệm", "quốc khánh", "dịp", "rằm" };
+
 /* Words after a number and a slash that make it a fraction: "1/3 số hộ". */
 static const char *const fraction_next[] = { "số", "tổng", "diện", "dân", "thời", "lượng",
 					     "quãng", "chặng", "chiều", "của", "phần" };
@@ -1653,6 +1657,11 @@ rule_range(struct norm *z, size_t i)
 	/* tháng 8-2025 is a month and its year */
 	if (after(z, i, "tháng") && num_upto(z, i, 2) && joins(z, i + 1, '-') && is_year(z, i + 2))
 		return 0;
+	/* ngày 2-9, Quốc khánh 2-9, dịp 30-4: a day and a month */
+	struct dm dd;
+	if (after_any(z, i, dash_date_words, ARRAY_LEN(dash_date_words)) && parse_dm(z, i, &dd, 1) &&
+	    dd.ntok == 3 && sym(z, i + 1, '-') && !weq(z, i + 3, "tháng"))
+		return 0;
 	enum vkind lk, rk;
 	long lv, rv;
 	size_t k = read_side(z, i, V_NONE, &lk, &lv);
@@ -2143,6 +2152,9 @@ rule_symbol(struct norm *z, size_t i)
 		}
 		if (apart(z, i) && apart(z, i + 1))
 			pause_mark(z, ',');
+		/* 3-1 (a score), 19-8: the two numbers must not run into one (ba mươi bốn) */
+		else if (i > 0 && z->t[i - 1].kind == VI_NUM && before_num)
+			pause_now(z);
 		return 1;
 	case '+':
 		if (i > 0 && z->t[i - 1].kind == VI_NUM && before_num)

@@ -436,6 +436,14 @@ rule_range(void **state)
 	     "ngày mười tháng sáu đến ngày mười lăm tháng sáu năm hai nghìn không trăm hai mươi lăm");
 	says("Nghỉ lễ 30/4 - 1/5", "nghỉ lễ ngày ba mươi tháng tư đến ngày một tháng năm");
 	says("Mức phạt từ 1.000.000 đến 2.000.000 VND.", "mức phạt từ một triệu đến hai triệu đồng");
+	says("từ 5-7 ngày", "từ năm đến bảy ngày");
+	says("ngày 1-5 tháng 6", "ngày một đến năm tháng sáu");
+	/* a day and a month, not a range */
+	says("Quốc khánh 2-9", "quốc khánh ngày hai tháng chín");
+	says("từ 30-4", "từ ngày ba mươi tháng tư");
+	/* neither: the numbers stay apart (not "ba mươi bốn") */
+	says_exactly("thắng 3-1", "thắng ba - một");
+	says_exactly("30-4", "ba mươi - bốn");
 }
 
 static void
