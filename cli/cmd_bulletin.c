@@ -279,7 +279,9 @@ print_lint(struct cli *cli, const char *text)
 	if (!lex || !text || tts_lint(lex, text, strlen(text), cli->cfg->tts.max_syllables, &f, &n, err) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, _("loaxa: warning: %d:%d: %s\n"), f[i].line, f[i].col, f[i].message);
+		fprintf(stderr, f[i].kind == TTS_LINT_GUESS ? _("loaxa: note: %d:%d: %s\n")
+							    : _("loaxa: warning: %d:%d: %s\n"),
+			f[i].line, f[i].col, f[i].message);
 	if (n)
 		fprintf(stderr, _("loaxa: 'loaxa bulletin check ID' lists these again.\n"));
 	tts_findings_free(f, n);

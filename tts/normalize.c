@@ -934,6 +934,13 @@ static const char *const fraction_words[] = {
 	"được", "chỉ", "quá", "có", "gấp", "mất", "thêm", "hoàn thành",
 };
 
+/* Words after a/b that are no noun it counts: "khai mạc 2/9 tại hội trường". */
+static const char *const not_nouns[] = {
+	"tại", "lúc", "vào", "và", "hoặc", "đến", "tới", "từ", "cho", "với", "của", "ở", "này",
+	"sẽ", "là", "đã", "được", "để", "nhằm", "theo", "hằng", "hàng", "năm", "tuần", "sắp",
+	"vừa", "qua", "rồi", "nay", "mới", "thì", "mà", "nên", "cũng", "đều",
+};
+
 enum dm_reading { DM_DATE, DM_DATE_GUESS, DM_FRACTION, DM_COUNT };
 
 /*
@@ -970,7 +977,8 @@ dm_reading(const struct norm *z, size_t i, size_t nx, long a, long b, int padded
 		return DM_COUNT;
 	struct unit_match u;
 	int noun = is(z, nx, VI_WORD) && apart(z, nx) &&
-		   !weq_any(z, nx, fraction_next, ARRAY_LEN(fraction_next));
+		   !weq_any(z, nx, fraction_next, ARRAY_LEN(fraction_next)) &&
+		   !weq_any(z, nx, not_nouns, ARRAY_LEN(not_nouns));
 	if (match_unit(z, nx, 1, &u) && !(u.flags & U_MONEY))
 		return DM_FRACTION;
 	/* an amount: after "chiếm", after a whole number (5 1/2), after a sign */
