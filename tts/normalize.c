@@ -710,7 +710,8 @@ say_per(struct norm *z, size_t j, int money)
 
 /* Words before a whole number and "m" that make it a length. */
 static const char *const length_words[] = { "cao", "dài", "rộng", "sâu", "cách", "dâng", "xa",
-					    "kính", "dày", "sóng", "lũ", "ngập", "chiều", "khoảng" };
+					    "kính", "dày", "sóng", "lũ", "ngập", "chiều", "khoảng",
+					    "mực", "thấp", "lên", "xuống" };
 
 static int
 length_context(const struct norm *z, size_t i)
@@ -818,7 +819,8 @@ read_quantity(struct norm *z, size_t i)
 		say_amount(z, i, &a);
 		say(z, u.spoken);
 		j += u.ntok;
-		if ((u.flags & U_METRE) && !a.frac && !length_context(z, i))
+		/* metres or months?  Not when a slash makes it a rate (20m/s) */
+		if ((u.flags & U_METRE) && !a.frac && !length_context(z, i) && !sym(z, j, '/'))
 			guess(z, i, j, mark, G_METRE);
 		/* 3p20s: minutes and seconds (none said when 00) */
 		if (strcmp(u.spoken, "phút") == 0 && num_upto(z, j, 2) && glued(z, j) &&
@@ -2026,6 +2028,31 @@ rule_per(struct norm *z, size_t i)
 /* One letter alone after these is a label, said by its name: "điểm b khoản 2". */
 static const char *const label_words[] = { "điểm", "mục", "phụ lục", "tiết", "lớp" };
 
+/* A letter in a list of labels: the b of "điểm a, b và c" (not "đ , g p", PDF damage). */
+static int
+listed_label(const struct norm *z, size_t i)
+{
+	if (i < 2 || !((sym(z, i - 1, ',') && glued(z, i - 1)) || weq(z, i - 1, "và") ||
+		       weq(z, i - 1, "hoặc")))
+		return 0;
+	size_t p = i - 2;
+	return is(z, p, VI_WORD) && chars(z, p) == 1;
+}
+
+/* A short word next to token i that is no syllable: i is among the fragments of damaged text. */
+static int
+fragment(const struct norm *z, size_t j)
+{
+	return is(z, j, VI_WORD) && !(z->t[j].flags & VI_CAPS) && chars(z, j) <= 3 &&
+	       !vi_is_syllable(src(z, j), len(z, j));
+}
+
+static int
+fragment_near(const struct norm *z, size_t i)
+{
+	return fragment(z, i + 1) || (i > 0 && fragment(z, i - 1));
+}
+
 /*
  * word — DESIGN: words as written, in lower case; acronyms from the
  * lexicon ("UBND" → ủy ban nhân dân); an unknown one in capitals spelled
@@ -2056,8 +2083,12 @@ rule_word(struct norm *z, size_t i)
 	int spelled = 0;
 	if (((flags & VI_CAPS) || (one && (flags & VI_UPPER))) && !vi_is_syllable(s, n)) {
 		spell(z, s, n);
+		/* a capital said by its name (độ C, 5G) is read right, but in a heading
+		 * in capitals or among fragments (Hà T nh) it is what is left of a word */
+		if (one && !(z->lint && (z->lint->caps_context || fragment_near(z, i))))
+			return 1;
 		spelled = !one;
-	} else if (one && after_any(z, i, label_words, ARRAY_LEN(label_words))) {
+	} else if (one && (after_any(z, i, label_words, ARRAY_LEN(label_words)) || listed_label(z, i))) {
 		uint32_t cp;
 		utf8_decode(s, &cp);
 		const char *name = vi_letter_name(cp);

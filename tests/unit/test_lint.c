@@ -121,6 +121,12 @@ damage_at_its_place(void **state)
 	assert_int_equal(d->col, 21);
 	assert_string_equal(d->text, "đ");
 	tts_findings_free(f, n);
+	/* a capital among fragments is what is left of a word: "Hà T nh" for "Hà Tĩnh" */
+	lint("của tỉnh Hà T nh", 60, &f, &n);
+	d = first(f, n, TTS_LINT_DAMAGED_SYLLABLE);
+	assert_string_equal(d->text, "T");
+	assert_int_equal(d->col, 13);
+	tts_findings_free(f, n);
 	/* consonant fragments: "g p ph n" for "góp phần", "ph ng" for "phòng" */
 	lint("Qua đó,\ng p ph n giúp người dân", 60, &f, &n);
 	assert_int_equal(count(f, n, TTS_LINT_DAMAGED_SYLLABLE), 4);
@@ -249,7 +255,8 @@ no_false_alarms(void **state)
 	     "Lệ phí 2.000đ/trang; phí 20.000 đồng/hộ/tháng; 100 USD; 1tr5.\n"
 	     "II. NỘI DUNG THỰC HIỆN\n"
 	     "a) Đã có 45/52 hộ nộp; xếp thứ 3/20; trực 24/7; chiếm 1/3 số hộ.\n"
-	     "Gọi 113, 114; hotline 1900 1234; Q.3, TP.HCM, TN&MT; quý IV/2025.",
+	     "Gọi 113, 114; hotline 1900 1234; Q.3, TP.HCM, TN&MT; quý IV/2025.\n"
+	     "Nhiệt độ 12-15 độ C; uống vitamin D; điểm a, b khoản 1; gió 20m/s; mực nước 3m.",
 	     60, &f, &n);
 	for (size_t i = 0; i < n; i++)
 		print_message("unexpected: %d:%d %s %s\n", f[i].line, f[i].col,
