@@ -33,9 +33,11 @@ size_t tts_lexicon_size(const struct tts_lexicon *lex);
 
 /*
  * The spoken form of text[0..len): one output line per input line, lower
- * case, words separated by single spaces.  Returns a new string (caller
- * frees), or NULL with err for invalid UTF-8 ("byte offset N").  Control
- * characters are dropped; runs of digits too long to read are read in groups.
+ * case, words separated by single spaces; a pause inside a line is " - ",
+ * and a line that ends a sentence ends with ".".  Conventions: DESIGN.md
+ * "Spoken form" and tts/SPOKEN.md.  Returns a new string (caller frees), or
+ * NULL with err for invalid UTF-8 ("byte offset N").  Control characters
+ * are dropped; runs of digits too long for a number are read digit by digit.
  */
 char *tts_normalize(const struct tts_lexicon *lex, const char *text, size_t len, char *err);
 
