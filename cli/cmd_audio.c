@@ -41,11 +41,13 @@ cmd_say(struct cli *cli, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "voice", required_argument, NULL, 'v' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "pitch", required_argument, NULL, 'p' },
+		{ "class", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *file = NULL, *out = NULL, *voice = NULL;
-	int rate = 0, c;
+	const char *file = NULL, *out = NULL, *voice = NULL, *klass = NULL;
+	int rate = 0, pitch = -1, c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "say", NULL)) != -1) {
 		switch (c) {
@@ -59,10 +61,29 @@ cmd_say(struct cli *cli, int argc, char **argv)
 			rate = (int)v;
 			break;
 		}
+		case 'p': {
+			long long v = cli_parse_id(optarg);
+			if (strcmp(optarg, "0") == 0)
+				v = 0;
+			if (v < 0 || v > 99)
+				return cli_usage_error("say", _("--pitch takes 0 to 99 (got %s)"), optarg);
+			pitch = (int)v;
+			break;
+		}
+		case 'c':
+			if (strcmp(optarg, "normal") && strcmp(optarg, "priority") &&
+			    strcmp(optarg, "emergency"))
+				return cli_usage_error("say", _("--class is normal, priority or emergency (got %s)"),
+						       optarg);
+			klass = optarg;
+			break;
 		case 'h':
-			printf(_("Usage: loaxa say [TEXT | --file F] -o OUT.wav [--voice V] [--rate N]\n\n"
+			printf(_("Usage: loaxa say [TEXT | --file F] -o OUT.wav [--voice V] [--rate N]\n"
+				 "                 [--pitch N] [--class normal|priority|emergency]\n\n"
 				 "Speaks Vietnamese text into a WAV file at the configured sample rate and\n"
-				 "loudness, as it would air.  --file - reads standard input.\n"));
+				 "loudness, as it would air.  --file - reads standard input.  --class reads it\n"
+				 "with the rate and pitch of that class of bulletin (tts.emergency, ...);\n"
+				 "--rate (words a minute, 80-450) and --pitch (0-99) set them outright.\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -96,8 +117,12 @@ cmd_say(struct cli *cli, int argc, char **argv)
 	cli_tts_opts(cli, &o, &cache);
 	if (voice)
 		o.voice = voice;
+	if (klass)
+		config_tts_voice(cli->cfg, config_voice_class(klass), &o.rate, &o.pitch);
 	if (rate)
 		o.rate = rate;
+	if (pitch >= 0)
+		o.pitch = pitch;
 	int rc = lex && tts_render_wav(&o, lex, text, out, err) == 0 ? 0 : 1;
 	if (rc && lex)
 		cli_error("%s", err);

@@ -310,7 +310,9 @@ print_lint(struct cli *cli, const char *text)
 	if (!lex || !text || tts_lint(lex, text, strlen(text), cli->cfg->tts.max_syllables, &f, &n, err) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, _("loaxa: warning: %d:%d: %s\n"), f[i].line, f[i].col, f[i].message);
+		fprintf(stderr, f[i].kind == TTS_LINT_GUESS ? _("loaxa: note: %d:%d: %s\n")
+							    : _("loaxa: warning: %d:%d: %s\n"),
+			f[i].line, f[i].col, f[i].message);
 	if (n)
 		fprintf(stderr, _("loaxa: 'loaxa bulletin check ID' lists these again.\n"));
 	tts_findings_free(f, n);
@@ -513,12 +515,17 @@ set_state(struct cli *cli, int argc, char **argv, const char *state)
 			store_bulletin_clear(&b);
 			return lex ? cli_error("%s", err) : 1;
 		}
+		/* what would be heard wrong blocks; a guess or a long sentence is told, not held against it */
 		size_t errors = 0;
-		for (size_t i = 0; i < n; i++)
-			if (fd[i].kind != TTS_LINT_LONG_SENTENCE) {
+		for (size_t i = 0; i < n; i++) {
+			int blocks = tts_lint_blocks(fd[i].kind);
+			if (blocks)
 				fprintf(stderr, "loaxa: %d:%d: %s\n", fd[i].line, fd[i].col, fd[i].message);
-				errors++;
-			}
+			else if (fd[i].kind == TTS_LINT_GUESS)
+				fprintf(stderr, _("loaxa: note: %d:%d: %s\n"), fd[i].line, fd[i].col,
+					fd[i].message);
+			errors += blocks;
+		}
 		tts_findings_free(fd, n);
 		if (errors) {
 			store_bulletin_clear(&b);
@@ -838,10 +845,11 @@ bulletin_check(struct cli *cli, int argc, char **argv)
 	if (json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, json_pack("{s:i,s:i,s:s,s:s,s:s}", "line", f[i].line,
+			json_array_append_new(arr, json_pack("{s:i,s:i,s:s,s:s,s:s,s:s?}", "line", f[i].line,
 							     "column", f[i].col, "kind",
 							     tts_lint_kind_name(f[i].kind), "text",
-							     f[i].text, "message", f[i].message));
+							     f[i].text, "message", f[i].message,
+							     "reading", f[i].reading));
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(arr);

@@ -51,6 +51,18 @@ static const struct key audio_keys[] = {
 	{ NULL },
 };
 
+/* tts.normal, tts.priority, tts.emergency: the rate and pitch of a bulletin class */
+#define VOICE_KEYS(k)                                                              \
+	{ "rate", T_INT, OFF(tts.classes[k].rate), 80, 450 },                       \
+	{ "pitch", T_INT, OFF(tts.classes[k].pitch), 0, 99 }, { NULL }
+static const struct key voice_keys[CONFIG_VOICE_CLASSES][3] = {
+	{ VOICE_KEYS(CONFIG_VOICE_NORMAL) },
+	{ VOICE_KEYS(CONFIG_VOICE_PRIORITY) },
+	{ VOICE_KEYS(CONFIG_VOICE_EMERGENCY) },
+};
+static const char *const voice_class_names[CONFIG_VOICE_CLASSES] = { "normal", "priority",
+								     "emergency" };
+
 static const struct key tts_keys[] = {
 	{ "engine", T_STR, OFF(tts.engine), .choices = engines },
 	{ "voice", T_STR, OFF(tts.voice) },
@@ -60,6 +72,9 @@ static const struct key tts_keys[] = {
 	{ "lexicon", T_STR, OFF(tts.lexicon) },
 	{ "cache_mb", T_INT, OFF(tts.cache_mb), 1, 1000000 },
 	{ "max_syllables", T_INT, OFF(tts.max_syllables), 5, 1000 },
+	{ "normal", T_GROUP, .sub = voice_keys[CONFIG_VOICE_NORMAL] },
+	{ "priority", T_GROUP, .sub = voice_keys[CONFIG_VOICE_PRIORITY] },
+	{ "emergency", T_GROUP, .sub = voice_keys[CONFIG_VOICE_EMERGENCY] },
 	{ NULL },
 };
 
@@ -154,6 +169,46 @@ config_pick_path(const char *explicit_path)
 	return NULL;
 }
 
+/* Every class is read like tts.rate and tts.pitch until it says otherwise. */
+static void
+voice_defaults(struct config *c)
+{
+	for (int k = 0; k < CONFIG_VOICE_CLASSES; k++)
+		c->tts.classes[k].rate = c->tts.classes[k].pitch = -1;
+}
+
+enum config_voice_class
+config_voice_class(const char *klass)
+{
+	for (int k = 0; k < CONFIG_VOICE_CLASSES; k++)
+		if (klass && strcmp(klass, voice_class_names[k]) == 0)
+			return (enum config_voice_class)k;
+	return CONFIG_VOICE_NORMAL;
+}
+
+void
+config_tts_voice(const struct config *c, enum config_voice_class k, int *rate, int *pitch)
+{
+	*rate = c->tts.classes[k].rate;
+	if (*rate < 0) {
+		*rate = k == CONFIG_VOICE_EMERGENCY ? c->tts.rate * 9 / 10 : c->tts.rate;
+		if (*rate < 80)
+			*rate = 80;
+	}
+	*pitch = c->tts.classes[k].pitch >= 0 ? c->tts.classes[k].pitch : c->tts.pitch;
+}
+
+/* The voice of each class as it is in force, in the tts group of a dump. */
+static void
+dump_voices(struct sbuf *b, const struct config *c)
+{
+	for (int k = 0; k < CONFIG_VOICE_CLASSES; k++) {
+		int rate, pitch;
+		config_tts_voice(c, (enum config_voice_class)k, &rate, &pitch);
+		sbuf_addf(b, "  %s = { rate = %d; pitch = %d; };\n", voice_class_names[k], rate, pitch);
+	}
+}
+
 static void
 web_defaults(struct config *c)
 {
@@ -195,6 +250,7 @@ set_defaults(struct config *c)
 	c->tts.pitch = 50;
 	c->tts.cache_mb = 512;
 	c->tts.max_syllables = 60;
+	voice_defaults(c);
 	c->preroll.seconds = 5;
 	c->cchc_per_month = 2;
 }
@@ -1055,6 +1111,7 @@ config_dump(const struct config *c)
 		  c->tts.rate, c->tts.pitch, c->tts.cache_mb, c->tts.max_syllables);
 	dump_str(&b, "  ", "command", c->tts.command);
 	dump_str(&b, "  ", "lexicon", c->tts.lexicon);
+	dump_voices(&b, c);
 	sbuf_adds(&b, "};\npreroll = {\n");
 	dump_str(&b, "  ", "command", c->preroll.command);
 	sbuf_addf(&b, "  seconds = %d;\n", c->preroll.seconds);

@@ -13,6 +13,14 @@
 
 #define CONFIG_DEFAULT_PATH SYSCONFDIR "/loaxa/loaxa.conf"
 
+/* Bulletin classes (Thông tư 39/2020), each read with its own rate and pitch: tts.normal, tts.priority, tts.emergency. */
+enum config_voice_class {
+	CONFIG_VOICE_NORMAL,
+	CONFIG_VOICE_PRIORITY,
+	CONFIG_VOICE_EMERGENCY,
+	CONFIG_VOICE_CLASSES
+};
+
 struct config_topic {
 	char *id;
 	char *name;
@@ -82,6 +90,9 @@ struct config {
 		char *voice;
 		int rate;     /* words per minute */
 		int pitch;
+		struct {
+			int rate, pitch; /* -1: as rate and pitch above (see config_tts_voice()) */
+		} classes[CONFIG_VOICE_CLASSES];
 		char *command; /* command engine: program reading text on stdin, WAV path as $1 */
 		char *lexicon; /* extra acronyms file, or NULL */
 		int cache_mb;
@@ -151,5 +162,14 @@ const struct config_slot *config_slot_find(const struct config *c, const char *n
 char *config_dump(const struct config *c);
 
 const char *config_item_kind_name(enum config_item_kind k);
+
+/* The voice class of a bulletin class name (normal, priority, emergency); normal when unknown. */
+enum config_voice_class config_voice_class(const char *klass);
+/*
+ * The rate (words a minute) and pitch a class is read with: tts.CLASS.rate
+ * and .pitch when set, else tts.rate and tts.pitch; an emergency is read a
+ * little slower unless tts.emergency.rate says otherwise (90 % of tts.rate).
+ */
+void config_tts_voice(const struct config *c, enum config_voice_class k, int *rate, int *pitch);
 
 #endif

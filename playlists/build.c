@@ -96,6 +96,7 @@ add_bulletin(struct pl_program *p, struct store *st, const struct config_item *t
 	it->bulletin_id = b.id;
 	it->bulletin_version = b.version;
 	it->label = xstrdup(b.title);
+	it->voice_class = config_voice_class(b.klass);
 	if (b.audio_clip_id) {
 		/* a bulletin with a recording airs the recording */
 		struct store_clip c;

@@ -45,6 +45,7 @@ struct pl_item {
 	double offset_s, length_s; /* the timeline, once rendered */
 	char *skipped;     /* why it was left out (missing clip, did not fit), or NULL */
 	int from_queue;    /* a bulletin the queue item brought: the first to wait when full */
+	int voice_class;   /* a bulletin's enum config_voice_class: its rate and pitch */
 };
 
 struct pl_bed {
@@ -92,6 +93,7 @@ struct pl_env {
 	int pace;
 	char *engine, *voice, *command;
 	int rate, pitch;
+	int class_rate[3], class_pitch[3]; /* by enum config_voice_class: a bulletin's voice */
 	int cache_mb;
 	const struct tts_lexicon *lex;
 };

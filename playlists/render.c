@@ -50,6 +50,8 @@ pl_env_from_config(struct pl_env *e, const struct config *c, const char *state_d
 	e->command = dup_or_null(c->tts.command);
 	e->rate = c->tts.rate;
 	e->pitch = c->tts.pitch;
+	for (int k = 0; k < CONFIG_VOICE_CLASSES && k < 3; k++)
+		config_tts_voice(c, (enum config_voice_class)k, &e->class_rate[k], &e->class_pitch[k]);
 	e->cache_mb = c->tts.cache_mb;
 	e->lex = lex;
 }
@@ -148,6 +150,18 @@ leave_out(struct pl_item *it, char *why)
 	it->skipped = why;
 }
 
+/* The speech options of one item: a bulletin is read at its class's rate and pitch. */
+static void
+item_opts(struct tts_opts *io, const struct tts_opts *o, const struct pl_env *e,
+	  const struct pl_item *it)
+{
+	*io = *o;
+	if (it->kind == PL_BULLETIN && it->voice_class >= 0 && it->voice_class < 3) {
+		io->rate = e->class_rate[it->voice_class];
+		io->pitch = e->class_pitch[it->voice_class];
+	}
+}
+
 static int
 render_items(struct pl_program *p, const struct pl_env *e, const struct tts_opts *o, char *err)
 {
@@ -181,7 +195,9 @@ render_items(struct pl_program *p, const struct pl_env *e, const struct tts_opts
 				break;
 			}
 			struct tts_entry te;
-			if (tts_cache_render(o, e->lex, it->text, &te, e2) < 0) {
+			struct tts_opts io;
+			item_opts(&io, o, e, it);
+			if (tts_cache_render(&io, e->lex, it->text, &te, e2) < 0) {
 				if (it->kind == PL_BULLETIN)
 					err_set(err, _("bulletin %lld cannot be read aloud: %s"),
 						(long long)it->bulletin_id, e2);
@@ -255,8 +271,10 @@ pl_render(struct pl_program *p, const struct pl_env *e, char *err)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pl_item *it = &p->items[i];
 		char e2[ERRLEN];
+		struct tts_opts io;
+		item_opts(&io, &to, e, it);
 		if (it->kind != PL_SILENCE && !it->path && it->text &&
-		    tts_cache_key(&to, e->lex, it->text, keys[to.n_pinned], e2) == 0)
+		    tts_cache_key(&io, e->lex, it->text, keys[to.n_pinned], e2) == 0)
 			pins[to.n_pinned] = keys[to.n_pinned], to.n_pinned++;
 	}
 	to.pinned = pins;

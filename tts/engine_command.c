@@ -4,7 +4,10 @@
  * blanks, '...' and "..." quote; no shell); the program reads the spoken
  * text on standard input and writes a WAV file to the path given as its
  * last argument.  It runs in its own process group, is killed after the
- * timeout, and every failure names the command.
+ * timeout, and every failure names the command.  It gets the voice options
+ * in its environment (LOAXA_TTS_RATE, words a minute; LOAXA_TTS_PITCH,
+ * 0-99; LOAXA_TTS_VOICE) and in its arguments where they say {rate},
+ * {pitch} or {voice}: "espeak-ng -v {voice} -s {rate} -p {pitch} --stdin -w".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "audio/audio.h"
 #include "base/base.h"
@@ -76,6 +81,69 @@ free_argv(char **v)
 	for (int i = 0; v && v[i]; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* The voice options of o: the rate and pitch in force, the voice named. */
+static void
+voice_of(const struct tts_opts *o, int *rate, int *pitch, const char **voice)
+{
+	*rate = o->rate > 0 ? o->rate : 150;
+	*pitch = o->pitch >= 0 && o->pitch <= 99 ? o->pitch : 50;
+	*voice = o->voice && *o->voice ? o->voice : "vi";
+}
+
+/* Puts the voice options into the arguments that ask for them: {rate}, {pitch}, {voice}. */
+static void
+fill_placeholders(char **v, const struct tts_opts *o)
+{
+	int rate, pitch;
+	const char *voice;
+	voice_of(o, &rate, &pitch, &voice);
+	char rs[16], ps[16];
+	snprintf(rs, sizeof rs, "%d", rate);
+	snprintf(ps, sizeof ps, "%d", pitch);
+	static const char *const names[] = { "{rate}", "{pitch}", "{voice}" };
+	const char *values[] = { rs, ps, voice };
+	for (int i = 0; v[i]; i++) {
+		if (!strchr(v[i], '{'))
+			continue;
+		struct sbuf b = { 0 };
+		sbuf_adds(&b, "");
+		for (const char *p = v[i]; *p;) {
+			size_t k = 0;
+			while (k < ARRAY_LEN(names) && strncmp(p, names[k], strlen(names[k])) != 0)
+				k++;
+			if (k < ARRAY_LEN(names)) {
+				sbuf_adds(&b, values[k]);
+				p += strlen(names[k]);
+			} else {
+				sbuf_addc(&b, *p++);
+			}
+		}
+		free(v[i]);
+		v[i] = sbuf_steal(&b);
+	}
+}
+
+/* The environment of the program: ours, with the voice options set (caller frees with free_argv()). */
+static char **
+voice_environ(const struct tts_opts *o)
+{
+	int rate, pitch;
+	const char *voice;
+	voice_of(o, &rate, &pitch, &voice);
+	size_t n = 0;
+	while (environ && environ[n])
+		n++;
+	char **e = xcalloc(n + 4, sizeof *e);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "LOAXA_TTS_", 10) != 0)
+			e[k++] = xstrdup(environ[i]);
+	e[k++] = xasprintf("LOAXA_TTS_RATE=%d", rate);
+	e[k++] = xasprintf("LOAXA_TTS_PITCH=%d", pitch);
+	e[k++] = xasprintf("LOAXA_TTS_VOICE=%s", voice);
+	return e;
 }
 
 /* The program's path: as given when it has a '/', else searched in $PATH. */
@@ -214,9 +282,11 @@ run(const struct tts_opts *o, const char *text, struct run *r, char *err)
 		free_argv(v);
 		return -1;
 	}
+	fill_placeholders(v, o);
 	v = xrealloc(v, sizeof *v * (size_t)(argc + 2));
 	v[argc] = xstrdup(r->wav);
 	v[argc + 1] = NULL;
+	char **env = voice_environ(o);
 	int in[2] = { -1, -1 }, ex[2] = { -1, -1 };
 	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	int errfd = open(r->errlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -240,7 +310,7 @@ run(const struct tts_opts *o, const char *text, struct run *r, char *err)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		execv(prog, v);
+		execve(prog, v, env);
 		int e = errno;
 		if (write(ex[1], &e, sizeof e) < 0)
 			_exit(126);
@@ -300,6 +370,7 @@ out:
 		close(errfd);
 	free(prog);
 	free_argv(v);
+	free_argv(env);
 	return rc;
 }
 

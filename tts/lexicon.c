@@ -77,7 +77,33 @@ static const char *const builtin[][2] = {
 	{ "ICT", "i xê tê" }, { "SDG", "ét đê giê" },
 	/* written abbreviations */
 	{ "SĐT", "số điện thoại" }, { "ĐT", "điện thoại" }, { "b/c", "báo cáo" },
-	{ "t/h", "thực hiện" }, { "P.", "phường" }, { "Q.", "quận" },
+	{ "t/h", "thực hiện" }, { "P.", "phường" }, { "Q.", "quận" }, { "Tp", "thành phố" },
+	{ "TP.", "thành phố" }, { "Tp.", "thành phố" }, { "HCM", "hồ chí minh" },
+	{ "TP.HCM", "thành phố hồ chí minh" }, { "TPHCM", "thành phố hồ chí minh" },
+	{ "HN", "hà nội" }, { "QL", "quốc lộ" }, { "Đ/c", "đồng chí" }, { "đ/c", "đồng chí" },
+	{ "Đ/C", "đồng chí" }, { "TTĐT", "thông tin điện tử" }, { "SN", "sinh năm" },
+	{ "USD", "đô la mỹ" }, { "VND", "việt nam đồng" }, { "VNĐ", "việt nam đồng" },
+	{ "EUR", "ơ rô" },
+	/* units written without a number before them: "Km 15+500", "đơn vị: kg" */
+	{ "km", "ki lô mét" }, { "Km", "ki lô mét" }, { "KM", "ki lô mét" }, { "kg", "ki lô gam" },
+	{ "Kg", "ki lô gam" }, { "cm", "xen ti mét" }, { "mm", "mi li mét" }, { "ml", "mi li lít" },
+	{ "mg", "mi li gam" },
+	/* what else a commune loudspeaker reads: health, weather, farming, schools */
+	{ "ATTP", "an toàn thực phẩm" }, { "VSATTP", "vệ sinh an toàn thực phẩm" },
+	{ "ATVSTP", "an toàn vệ sinh thực phẩm" }, { "TTYT", "trung tâm y tế" },
+	{ "BVĐK", "bệnh viện đa khoa" }, { "BV", "bệnh viện" }, { "KCN", "khu công nghiệp" },
+	{ "CCN", "cụm công nghiệp" }, { "BHTN", "bảo hiểm thất nghiệp" }, { "UBKT", "ủy ban kiểm tra" },
+	{ "ĐBQH", "đại biểu quốc hội" }, { "BQL", "ban quản lý" }, { "KTTV", "khí tượng thủy văn" },
+	{ "ATLĐ", "an toàn lao động" }, { "GTVT", "giao thông vận tải" },
+	{ "NN&PTNT", "nông nghiệp và phát triển nông thôn" },
+	{ "NNPTNT", "nông nghiệp và phát triển nông thôn" }, { "TNHH", "trách nhiệm hữu hạn" },
+	{ "XHCN", "xã hội chủ nghĩa" }, { "DTTS", "dân tộc thiểu số" }, { "ĐBKK", "đặc biệt khó khăn" },
+	{ "HSSV", "học sinh sinh viên" }, { "CLB", "câu lạc bộ" }, { "TDTT", "thể dục thể thao" },
+	{ "CTV", "cộng tác viên" }, { "NHNN", "ngân hàng nhà nước" }, { "ĐH", "đại học" },
+	{ "ĐHĐCĐ", "đại hội đồng cổ đông" }, { "UBMT", "ủy ban mặt trận" }, { "CSGT", "cảnh sát giao thông" },
+	{ "PCCN", "phòng cháy chữa cháy" },
+	{ "PCTT&TKCN", "phòng chống thiên tai và tìm kiếm cứu nạn" }, { "ATNĐ", "áp thấp nhiệt đới" },
+	{ "Covid", "cô vít" }, { "WHO", "tổ chức y tế thế giới" }, { "ASEAN", "a xê an" },
 };
 
 struct entry {

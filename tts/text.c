@@ -2,7 +2,8 @@
  * Vietnamese letters and syllables.  A syllable is an onset (possibly none),
  * a rhyme from the closed set of Vietnamese rhymes, and one tone mark; the
  * check tells words from acronyms in capitals ("NỘI DUNG" vs "UBND") and
- * finds what PDF extraction broke ("đ u", "ph ng").
+ * finds what PDF extraction broke ("đ u", "ph ng").  The tokenizer cuts a
+ * text into words, numbers and symbols for the normalizer and the lint.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -252,4 +253,182 @@ vi_is_syllable(const char *s, size_t n)
 	}
 	free(t);
 	return ok;
+}
+
+/* ---- the tokenizer ---- */
+
+/* White space and what is read as such: controls, no-break and zero-width spaces, a BOM. */
+static int
+is_blank(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\r' || cp < 0x20 || cp == 0x7f ||
+	       (cp >= 0x80 && cp <= 0xa0) || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200b) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	       cp == 0xfeff;
+}
+
+/* Symbols folded to one form: dashes to '-', typographic quotes to ASCII ones. */
+static uint32_t
+fold_symbol(uint32_t cp, uint8_t *flags)
+{
+	switch (cp) {
+	case 0x2212: /* minus sign */
+	case 0xfe63:
+	case 0xff0d:
+		*flags |= VI_MINUS;
+		return '-';
+	case 0x2010:
+	case 0x2011:
+	case 0x2012:
+	case 0x2013:
+	case 0x2014:
+	case 0x2015:
+		return '-';
+	case 0x201c:
+	case 0x201d:
+	case 0x201e:
+	case 0xab:
+	case 0xbb:
+		return '"';
+	case 0x2018:
+	case 0x2019:
+	case 0x201a:
+		return '\'';
+	case 0xff05:
+		return '%';
+	default:
+		return cp;
+	}
+}
+
+static int
+ascii_letter(unsigned c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static struct vi_tok *
+new_tok(struct vi_tokens *tk)
+{
+	if (tk->n == tk->cap)
+		tk->t = xrealloc(tk->t, (tk->cap = tk->cap ? tk->cap * 2 : 256) * sizeof *tk->t);
+	return &tk->t[tk->n++];
+}
+
+/* Appends bytes to the lower-case buffer, whose room vi_tokenize() made beforehand. */
+static inline void
+low_put(struct sbuf *b, const char *s, size_t n)
+{
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+}
+
+void
+vi_tokenize(const char *text, size_t len, struct vi_tokens *tk)
+{
+	memset(tk, 0, sizeof *tk);
+	/* lower case takes at most 3 bytes for 2 (Ⱥ → ⱥ), and a NUL ends each word */
+	tk->low.cap = 2 * len + 16;
+	tk->low.s = xmalloc(tk->low.cap);
+	tk->low.s[0] = 0;
+	uint32_t line = 1, col = 1;
+	unsigned gap = 0;
+	int bol = 1;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		uint32_t cp;
+		int k = c < 0x80 ? (cp = c, 1) : utf8_decode(text + i, &cp);
+		if (c == '\n') {
+			line++, col = 1, gap = 0, bol = 1;
+			i++;
+			continue;
+		}
+		if (cp == 0xad) { /* a soft hyphen: not there */
+			i += (size_t)k;
+			continue;
+		}
+		if (is_blank(cp)) {
+			gap++, col++;
+			i += (size_t)k;
+			continue;
+		}
+		struct vi_tok *t = new_tok(tk);
+		*t = (struct vi_tok){ .off = (uint32_t)i, .line = line, .col = col,
+				      .gap = gap > 0xffff ? 0xffff : (uint16_t)gap,
+				      .flags = bol ? VI_BOL : 0 };
+		gap = 0, bol = 0;
+		if (c >= '0' && c <= '9') {
+			size_t j = i;
+			while (j < len && text[j] >= '0' && text[j] <= '9')
+				j++;
+			t->kind = VI_NUM;
+			t->len = (uint32_t)(j - i);
+			col += (uint32_t)(j - i);
+			i = j;
+			continue;
+		}
+		if (c < 0x80 ? ascii_letter(c) : vi_is_letter(cp)) {
+			t->kind = VI_WORD;
+			t->aux = (uint32_t)tk->low.len;
+			int letters = 0, upper = 0, lower = 0, ascii = 1, first_upper = -1;
+			size_t j = i;
+			while (j < len) {
+				unsigned char d = (unsigned char)text[j];
+				uint32_t q;
+				int m;
+				if (d < 0x80) {
+					if (!ascii_letter(d))
+						break;
+					q = d, m = 1;
+					int up = d < 'a';
+					upper += up, lower += !up;
+					if (first_upper < 0)
+						first_upper = up;
+					char lc = (char)(d | 0x20);
+					low_put(&tk->low, &lc, 1);
+				} else {
+					m = utf8_decode(text + j, &q);
+					if (!vi_is_letter(q))
+						break;
+					ascii = 0;
+					utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)q);
+					int up = cat == UTF8PROC_CATEGORY_LU;
+					upper += up, lower += cat == UTF8PROC_CATEGORY_LL;
+					if (first_upper < 0 && cat != UTF8PROC_CATEGORY_MN)
+						first_upper = up;
+					char o[4];
+					int w = utf8_encode((uint32_t)utf8proc_tolower((utf8proc_int32_t)q), o);
+					low_put(&tk->low, o, (size_t)w);
+				}
+				letters++;
+				col++;
+				j += (size_t)m;
+			}
+			low_put(&tk->low, "", 1);
+			t->len = (uint32_t)(j - i);
+			if (upper >= 2 && !lower)
+				t->flags |= VI_CAPS;
+			if (first_upper == 1)
+				t->flags |= VI_UPPER;
+			if (ascii)
+				t->flags |= VI_ASCII;
+			i = j;
+			continue;
+		}
+		t->kind = VI_SYM;
+		t->len = (uint32_t)k;
+		t->aux = fold_symbol(cp, &t->flags);
+		col++;
+		i += (size_t)k;
+	}
+	tk->lines = line;
+}
+
+void
+vi_tokens_free(struct vi_tokens *tk)
+{
+	free(tk->t);
+	sbuf_free(&tk->low);
+	memset(tk, 0, sizeof *tk);
 }

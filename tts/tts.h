@@ -13,7 +13,7 @@
 /* ---- Normalizer, lexicon, lint ------------------------------------------ */
 
 /* Goes into the render-cache key and the airing log; bump on any change of output. */
-#define TTS_NORMALIZER_VERSION 2
+#define TTS_NORMALIZER_VERSION 3
 
 struct tts_lexicon;
 
@@ -33,9 +33,11 @@ size_t tts_lexicon_size(const struct tts_lexicon *lex);
 
 /*
  * The spoken form of text[0..len): one output line per input line, lower
- * case, words separated by single spaces.  Returns a new string (caller
- * frees), or NULL with err for invalid UTF-8 ("byte offset N").  Control
- * characters are dropped; runs of digits too long to read are read in groups.
+ * case, words separated by single spaces; a pause inside a line is " - ",
+ * and a line that ends a sentence ends with ".".  Conventions: DESIGN.md
+ * "Spoken form" and tts/SPOKEN.md.  Returns a new string (caller frees), or
+ * NULL with err for invalid UTF-8 ("byte offset N").  Control characters
+ * are dropped; runs of digits too long for a number are read digit by digit.
  */
 char *tts_normalize(const struct tts_lexicon *lex, const char *text, size_t len, char *err);
 
@@ -45,6 +47,7 @@ enum tts_lint_kind {
 	TTS_LINT_SYMBOL,           /* a symbol that would be read aloud or dropped */
 	TTS_LINT_NUMBER,           /* a number the normalizer could not classify */
 	TTS_LINT_LONG_SENTENCE,    /* more syllables than one breath */
+	TTS_LINT_GUESS,            /* read one of two ways: the reading chosen is in `reading` */
 };
 
 struct tts_finding {
@@ -52,17 +55,28 @@ struct tts_finding {
 	int line, col;    /* 1-based; col counts characters, not bytes */
 	char *text;       /* the offending text */
 	char *message;    /* one sentence, translated */
+	char *reading;    /* GUESS: the words it will be read as; else NULL */
 };
 
 /*
- * Lints text for airing; max_syllables bounds a sentence.  Fills a newly
- * allocated array (free with tts_findings_free()).  -1 with err only for
- * unreadable input (invalid UTF-8).
+ * Lints text for airing; max_syllables bounds a sentence.  The lint reads
+ * the text with the normalizer's own rules, so it reports only what will be
+ * heard wrong (an unknown acronym spelled, damaged syllables, a symbol
+ * dropped, a number without a reading) and where a rule had to guess
+ * (GUESS, with the reading chosen), plus sentences too long for a breath.
+ * Findings come in text order.  Fills a newly allocated array (free with
+ * tts_findings_free()).  -1 with err only for unreadable input (invalid UTF-8).
  */
 int tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_syllables,
 	     struct tts_finding **out, size_t *n, char *err);
 void tts_findings_free(struct tts_finding *f, size_t n);
 const char *tts_lint_kind_name(enum tts_lint_kind k);
+/*
+ * 1 if findings of kind k would be heard wrong on air, so that approving
+ * the bulletin needs --force; 0 for those that inform (a guess, a long
+ * sentence).
+ */
+int tts_lint_blocks(enum tts_lint_kind k);
 
 /*
  * 1 if s[0..n) (any case, no spaces or punctuation) is a well-formed
