@@ -257,12 +257,13 @@ cmd_play(struct cli *cli, int argc, char **argv)
 		pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), NULL);
 	}
 	struct pl_play_result res;
+	char num[32];
 	enum pl_play_status st = pl_play(p, &env, 0, NULL, NULL, NULL, &res, err);
 	int rc = 0;
 	if (st != PL_COMPLETED)
 		rc = cli_error("%s", err);
 	else
-		printf(_("Played %.1f s through %s%s%s.\n"), p->length_s, env.output,
+		printf(_("Played %s s through %s%s%s.\n"), i18n_decimal(p->length_s, 1, num), env.output,
 		       strcmp(env.output, "wav") == 0 ? _(" into ") : "",
 		       strcmp(env.output, "wav") == 0 ? env.wav_path : "");
 	pl_free(p);

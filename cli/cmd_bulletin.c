@@ -739,10 +739,11 @@ bulletin_render(struct cli *cli, int argc, char **argv)
 	struct pl_env env;
 	pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), lex);
 	int rc = pl_render(p, &env, err) < 0 || pl_render_wav(p, &env, out, err) < 0;
+	char num[32];
 	if (rc)
 		cli_error("%s", err);
 	else
-		printf(_("Bulletin %lld: %.1f s of sound in %s.\n"), id, p->length_s, out);
+		printf(_("Bulletin %lld: %s s of sound in %s.\n"), id, i18n_decimal(p->length_s, 1, num), out);
 	pl_free(p);
 	pl_env_clear(&env);
 	return rc;

@@ -369,11 +369,13 @@ clip_show(struct cli *cli, int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
+		char d[32], l[32], p[32];
 		printf(_("Clip %lld: %s (%s)\n  file:       %s\n  from:       %s\n"
-			 "  duration:   %.2f s\n  format:     %d Hz, %d channel(s)\n"
-			 "  loudness:   %.1f LUFS, true peak %.1f dBTP\n  sha256:     %s\n"),
+			 "  duration:   %s s\n  format:     %d Hz, %d channel(s)\n"
+			 "  loudness:   %s LUFS, true peak %s dBTP\n  sha256:     %s\n"),
 		       (long long)c.id, c.name, _(c.kind), c.file, c.original ? c.original : "",
-		       c.duration_s, c.sample_rate, c.channels, c.lufs, c.true_peak_db, c.sha256);
+		       i18n_decimal(c.duration_s, 2, d), c.sample_rate, c.channels,
+		       i18n_decimal(c.lufs, 1, l), i18n_decimal(c.true_peak_db, 1, p), c.sha256);
 	}
 	store_clip_clear(&c);
 	return 0;

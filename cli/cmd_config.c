@@ -21,6 +21,24 @@ help(void)
 		 "Errors are printed as FILE:LINE: what is wrong (got VALUE), with exit code 1.\n"));
 }
 
+/*
+ * The configuration in force: the file's, with the state directory that
+ * --state-dir or $LOAXA_STATE_DIR put in its place.  Loadable as it is.
+ */
+static void
+print_in_force(const struct cli *cli, struct config *cfg)
+{
+	if (cli->state_dir) {
+		free(cfg->state_dir);
+		cfg->state_dir = xstrdup(cli->state_dir);
+	}
+	char *dump = config_dump(cfg);
+	fputs(dump, stdout);
+	free(dump);
+	if (cli->state_dir)
+		printf("# %s\n", _("state_dir comes from --state-dir or $LOAXA_STATE_DIR, which go before the file"));
+}
+
 int
 cmd_config(struct cli *cli, int argc, char **argv)
 {
@@ -52,11 +70,8 @@ cmd_config(struct cli *cli, int argc, char **argv)
 	if (!cfg)
 		return cli_error("%s", err);
 	int rc = config_check_references(cli, cfg, err);
-	if (rc == 0 && !quiet) {
-		char *dump = config_dump(cfg);
-		fputs(dump, stdout);
-		free(dump);
-	}
+	if (rc == 0 && !quiet)
+		print_in_force(cli, cfg);
 	if (rc < 0)
 		cli_error("%s", err);
 	config_free(cfg);

@@ -866,12 +866,44 @@ dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
 	sbuf_adds(b, "\";\n");
 }
 
+/*
+ * A number as libconfig reads it back to the same double: the shortest
+ * %g that round-trips, with a point (or an exponent) so that it stays a
+ * float.  LC_NUMERIC is "C" (i18n_init()), so the point is a point.
+ */
+static void
+dump_float(struct sbuf *b, const char *indent, const char *key, double v, const char *end)
+{
+	char num[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(num, sizeof num, "%.*g", prec, v);
+		if (strtod(num, NULL) == v)
+			break;
+	}
+	if (!strpbrk(num, ".eEni"))
+		strcat(num, ".0");
+	sbuf_addf(b, "%s%s = %s;%s", indent, key, num, end);
+}
+
+/* The header: a comment naming the file, in the reader's language. */
+static void
+dump_header(struct sbuf *b, const struct config *c)
+{
+	struct sbuf name = { 0 };
+	/* a path is one line of the comment, whatever it holds */
+	for (const char *p = c->path ? c->path : _("built-in defaults"); *p; p++)
+		sbuf_addc(&name, (unsigned char)*p < 0x20 ? '?' : *p);
+	sbuf_adds(b, "# ");
+	sbuf_addf(b, _("effective configuration (%s)"), name.s);
+	sbuf_addc(b, '\n');
+	sbuf_free(&name);
+}
+
 char *
 config_dump(const struct config *c)
 {
 	struct sbuf b = { 0 };
-	sbuf_addf(&b, "# effective configuration (%s)\n",
-		  c->path ? c->path : "built-in defaults");
+	dump_header(&b, c);
 	dump_str(&b, "", "state_dir", c->state_dir);
 	dump_str(&b, "", "timezone", c->timezone);
 	dump_str(&b, "", "control_socket", c->control_socket);
@@ -883,12 +915,14 @@ config_dump(const struct config *c)
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
-	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n  loudness_lufs = %.1f;\n"
-		      "  true_peak_dbtp = %.1f;\n  highpass_hz = %.1f;\n  duck_db = %.1f;\n"
-		      "  duck_attack = %.3f;\n  duck_release = %.3f;\n",
-		  c->audio.pace ? "true" : "false", c->audio.sample_rate, c->audio.loudness_lufs,
-		  c->audio.true_peak_dbtp, c->audio.highpass_hz, c->audio.duck_db,
-		  c->audio.duck_attack, c->audio.duck_release);
+	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n", c->audio.pace ? "true" : "false",
+		  c->audio.sample_rate);
+	dump_float(&b, "  ", "loudness_lufs", c->audio.loudness_lufs, "\n");
+	dump_float(&b, "  ", "true_peak_dbtp", c->audio.true_peak_dbtp, "\n");
+	dump_float(&b, "  ", "highpass_hz", c->audio.highpass_hz, "\n");
+	dump_float(&b, "  ", "duck_db", c->audio.duck_db, "\n");
+	dump_float(&b, "  ", "duck_attack", c->audio.duck_attack, "\n");
+	dump_float(&b, "  ", "duck_release", c->audio.duck_release, "\n");
 	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
 	sbuf_adds(&b, "};\ntts = {\n");
 	dump_str(&b, "  ", "engine", c->tts.engine);
@@ -914,7 +948,8 @@ config_dump(const struct config *c)
 	sbuf_adds(&b, ");\nprograms = {\n");
 	for (size_t i = 0; i < c->n_programs; i++) {
 		const struct config_program *p = &c->programs[i];
-		sbuf_addf(&b, "  %s = {\n    max_minutes = %g;\n    items = (\n", p->name, p->max_minutes);
+		sbuf_addf(&b, "  %s = {\n", p->name);
+		dump_float(&b, "    ", "max_minutes", p->max_minutes, "\n    items = (\n");
 		for (size_t j = 0; j < p->n_items; j++) {
 			const struct config_item *it = &p->items[j];
 			sbuf_adds(&b, "      {");
@@ -934,23 +969,23 @@ config_dump(const struct config *c)
 				b.len--;
 				break;
 			case CONFIG_ITEM_SILENCE:
-				sbuf_addf(&b, " silence = %g;", it->silence);
+				dump_float(&b, " ", "silence", it->silence, "");
 				break;
 			}
 			if (it->gain_db)
-				sbuf_addf(&b, " gain_db = %g;", it->gain_db);
+				dump_float(&b, " ", "gain_db", it->gain_db, "");
 			if (it->fade_in)
-				sbuf_addf(&b, " fade_in = %g;", it->fade_in);
+				dump_float(&b, " ", "fade_in", it->fade_in, "");
 			if (it->fade_out)
-				sbuf_addf(&b, " fade_out = %g;", it->fade_out);
+				dump_float(&b, " ", "fade_out", it->fade_out, "");
 			if (it->crossfade)
-				sbuf_addf(&b, " crossfade = %g;", it->crossfade);
+				dump_float(&b, " ", "crossfade", it->crossfade, "");
 			if (it->gap)
-				sbuf_addf(&b, " gap = %g;", it->gap);
+				dump_float(&b, " ", "gap", it->gap, "");
 			if (it->bed) {
 				dump_str(&b, " ", "bed", it->bed);
 				b.len--;
-				sbuf_addf(&b, " duck_db = %g;", it->duck_db);
+				dump_float(&b, " ", "duck_db", it->duck_db, "");
 			}
 			sbuf_addf(&b, " }%s\n", j + 1 < p->n_items ? "," : "");
 		}

@@ -272,7 +272,7 @@ static void
 text_row(struct report_log *w, const struct store_log_row *r)
 {
 	const char *kind = r->it.kind;
-	char date[16], tm[16], late[24] = "", item[32] = "-", secs[16] = "";
+	char date[16], tm[16], late[24] = "", item[32] = "-", secs[32] = "";
 	time_format(r->a.scheduled_at, "%Y-%m-%d", date, sizeof date);
 	time_format(r->a.scheduled_at, "%H:%M:%S", tm, sizeof tm);
 	if (r->a.started_at)
@@ -282,7 +282,7 @@ text_row(struct report_log *w, const struct store_log_row *r)
 	else if (kind)
 		snprintf(item, sizeof item, "%s", _(kind));
 	if (kind)
-		snprintf(secs, sizeof secs, "%.1f", r->it.length_s);
+		i18n_decimal(r->it.length_s, 1, secs); /* for people: their decimal separator */
 	const char *cells[] = { date, tm, r->a.slot ? r->a.slot : _("manual"),
 				r->a.program ? r->a.program : "", word(w, r->a.status), late, item,
 				r->topic ? r->topic : "", word(w, r->klass), secs };

@@ -167,6 +167,47 @@ the_path_comes_from_option_then_environment(void **state)
 	unsetenv("LOAXA_CONFIG");
 }
 
+/*
+ * The dump is read back to the same values, to the last digit, under a
+ * locale whose decimal separator is a comma (i18n_init() keeps LC_NUMERIC
+ * "C").
+ */
+static void
+the_dump_loads_back_the_same_under_a_decimal_comma(void **state)
+{
+	setenv("LC_ALL", "vi_VN.UTF-8", 1);
+	i18n_init();
+	char err[ERRLEN];
+	const char *p = write_conf("audio = { loudness_lufs = -14.5; duck_attack = 0.0125; duck_release = 0.1; };\n"
+				   "programs = { p = { max_minutes = 14.75; items = ( { silence = 0.35; gain_db = -3.3333; } ); }; };\n");
+	struct config *c = config_load(p, err);
+	unlink(p);
+	assert_non_null(c);
+	char *dump = config_dump(c);
+	assert_null(strstr(dump, ",5;"));
+	p = write_conf(dump);
+	struct config *d = config_load(p, err);
+	unlink(p);
+	if (!d)
+		fail_msg("the dump does not load: %s\n%s", err, dump);
+	assert_true(d->audio.loudness_lufs == -14.5);
+	assert_true(d->audio.duck_attack == 0.0125);
+	assert_true(d->audio.duck_release == 0.1);
+	const struct config_program *pr = config_program_find(d, "p");
+	assert_non_null(pr);
+	assert_true(pr->max_minutes == 14.75);
+	assert_true(pr->items[0].silence == 0.35);
+	assert_true(pr->items[0].gain_db == -3.3333);
+	char *again = config_dump(d);
+	/* only the header line (the file's name) differs */
+	assert_string_equal(strchr(dump, '\n'), strchr(again, '\n'));
+	free(again);
+	free(dump);
+	config_free(d);
+	config_free(c);
+	unsetenv("LC_ALL");
+}
+
 int
 main(void)
 {
@@ -176,6 +217,7 @@ main(void)
 		cmocka_unit_test(mistakes_name_file_line_and_value),
 		cmocka_unit_test(an_unreadable_file_is_an_error),
 		cmocka_unit_test(the_path_comes_from_option_then_environment),
+		cmocka_unit_test(the_dump_loads_back_the_same_under_a_decimal_comma),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
