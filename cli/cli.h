@@ -57,6 +57,14 @@ struct option;
 int cli_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
 	       const char *cmd, const char *what);
 
+/*
+ * Whether name is a slot, topic or programme of the configuration: 0 if
+ * it is; else prints "There is no slot \"sng\"; did you mean sang? The
+ * slots are: sang, chieu." (the near name when there is one) and returns 1.
+ */
+enum cli_name { CLI_SLOT, CLI_TOPIC, CLI_PROGRAM };
+int cli_check_name(const struct cli *cli, enum cli_name kind, const char *name);
+
 /* Parses a positive integer id; -1 if it is not one. */
 long long cli_parse_id(const char *s);
 
@@ -78,9 +86,11 @@ void cli_out_abort(struct cli_out *o);
 
 /*
  * The checks of a configuration that need other modules: calendar
- * expressions of slots, clips and bulletins named by programmes.
+ * expressions of slots (and whether they ever fall), the lexicon, the
+ * voice, clips and bulletins named by programmes.  Adds every finding to d.
  */
-int config_check_references(struct cli *cli, const struct config *cfg, char *err);
+struct config_diags;
+void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);
 
 /* Imports a bulletin's recording as a clip of kind "recording"; prints why on failure. */
 int cli_import_recording(struct cli *cli, const char *path, const char *title, int64_t *id);

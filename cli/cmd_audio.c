@@ -111,15 +111,9 @@ static struct pl_program *
 render_program(struct cli *cli, const char *name, int64_t at_ms, struct pl_env *env)
 {
 	char err[ERRLEN];
-	const struct config_program *tpl = config_program_find(cli->cfg, name);
-	if (!tpl) {
-		struct sbuf names = { 0 };
-		for (size_t i = 0; i < cli->cfg->n_programs; i++)
-			sbuf_addf(&names, "%s%s", i ? ", " : "", cli->cfg->programs[i].name);
-		cli_error(_("There is no programme \"%s\"; the programmes are: %s."), name, names.s);
-		sbuf_free(&names);
+	if (cli_check_name(cli, CLI_PROGRAM, name))
 		return NULL;
-	}
+	const struct config_program *tpl = config_program_find(cli->cfg, name);
 	struct store *st = cli_store(cli);
 	struct tts_lexicon *lex = cli_lexicon(cli);
 	if (!st || !lex)

@@ -299,14 +299,8 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 		b->title = utf8_nfc(f->title);
 	}
 	if (f->topic) {
-		if (!config_topic_find(cli->cfg, f->topic)) {
-			struct sbuf ids = { 0 };
-			for (size_t i = 0; i < cli->cfg->n_topics; i++)
-				sbuf_addf(&ids, "%s%s", i ? ", " : "", cli->cfg->topics[i].id);
-			cli_error(_("There is no topic \"%s\"; the topics are: %s."), f->topic, ids.s);
-			sbuf_free(&ids);
+		if (cli_check_name(cli, CLI_TOPIC, f->topic))
 			return 1;
-		}
 		free(b->topic);
 		b->topic = xstrdup(f->topic);
 	}
@@ -623,8 +617,8 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind]);
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;

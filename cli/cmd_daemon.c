@@ -156,8 +156,8 @@ cmd_air(struct cli *cli, int argc, char **argv)
 	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
 	    strcmp(klass, "priority") != 0)
 		return cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
-	if (program && !config_program_find(cli->cfg, program))
-		return cli_error(_("There is no programme \"%s\" in the configuration."), program);
+	if (program && cli_check_name(cli, CLI_PROGRAM, program))
+		return 1;
 	json_t *req = json_pack("{s:s}", "cmd", "air");
 	if (id)
 		json_object_set_new(req, "bulletin", json_integer(id));

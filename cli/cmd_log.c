@@ -138,8 +138,8 @@ cmd_log(struct cli *cli, int argc, char **argv)
 	} else {
 		snprintf(period, sizeof period, "%s", _("everything logged"));
 	}
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("log", _("--format xlsx needs -o FILE.xlsx"));
 	struct store *st = cli_store(cli);

@@ -52,14 +52,8 @@ queue_add(struct cli *cli, int argc, char **argv)
 	if (id < 0)
 		return cli_usage_error("queue", _("'%s' is not a bulletin id"), argv[optind]);
 	char err[ERRLEN];
-	if (slot && !config_slot_find(cli->cfg, slot)) {
-		struct sbuf names = { 0 };
-		for (size_t i = 0; i < cli->cfg->n_slots; i++)
-			sbuf_addf(&names, "%s%s", i ? ", " : "", cli->cfg->slots[i].name);
-		cli_error(_("There is no slot \"%s\"; the slots are: %s."), slot, names.s ? names.s : "-");
-		sbuf_free(&names);
+	if (slot && cli_check_name(cli, CLI_SLOT, slot))
 		return 1;
-	}
 	int64_t at_ms = 0;
 	if (at && time_parse_local(at, &at_ms, err) < 0)
 		return cli_error("%s", err);

@@ -65,8 +65,8 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	int y0, m0, y1, m1;
 	if (report_period(month, quarter, period, year, &y0, &m0, &y1, &m1, label, sizeof label, err) < 0)
 		return cli_usage_error("report", "%s", err);
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	struct store *st = cli_store(cli);

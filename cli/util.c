@@ -149,6 +149,44 @@ cli_getopt(int argc, char **argv, const char *optstring, const struct option *op
 	return '?';
 }
 
+int
+cli_check_name(const struct cli *cli, enum cli_name kind, const char *name)
+{
+	static const struct {
+		const char *none, *near;
+	} says[] = {
+		[CLI_SLOT] = { N_("There is no slot \"%s\"; the slots are: %s."),
+			       N_("There is no slot \"%s\"; did you mean %s? The slots are: %s.") },
+		[CLI_TOPIC] = { N_("There is no topic \"%s\"; the topics are: %s."),
+				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
+		[CLI_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
+				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
+	};
+	const struct config *c = cli->cfg;
+	size_t n = kind == CLI_SLOT ? c->n_slots : kind == CLI_TOPIC ? c->n_topics : c->n_programs;
+	const char **names = xcalloc(n + 1, sizeof *names);
+	int found = 0;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = kind == CLI_SLOT    ? c->slots[i].name
+			   : kind == CLI_TOPIC ? c->topics[i].id
+					       : c->programs[i].name;
+		found |= strcmp(names[i], name) == 0;
+	}
+	if (!found) {
+		struct sbuf all = { 0 };
+		for (size_t i = 0; i < n; i++)
+			sbuf_addf(&all, "%s%s", i ? ", " : "", names[i]);
+		const char *near = config_near_name(name, names, n);
+		if (near)
+			cli_error(_(says[kind].near), name, near, all.s ? all.s : "-");
+		else
+			cli_error(_(says[kind].none), name, all.s ? all.s : "-");
+		sbuf_free(&all);
+	}
+	free(names);
+	return !found;
+}
+
 long long
 cli_parse_id(const char *s)
 {
