@@ -10,7 +10,7 @@ _loaxa_clips() {
 }
 
 _loaxa_bulletins() {
-	loaxa bulletin list --format csv 2>/dev/null | sed -n '2,$s/^"\([0-9]*\)".*/\1/p'
+	loaxa bulletin list --format csv 2>/dev/null | sed -n '2,$s/^\([0-9]*\),.*/\1/p'
 }
 
 _loaxa_slots() {

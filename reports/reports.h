@@ -110,6 +110,12 @@ int report_log_finish(struct report_log *w, char *err);
 
 /* An RFC 4180 cell; a leading = + - @ tab or CR is neutralised with a quote. */
 void report_csv_cell(FILE *f, const char *s, int last);
+/*
+ * A number cell: num as written (-12, 3.25, 1e-05), never a formula, so a
+ * minus stays a minus; anything that is not such a number is written by
+ * report_csv_cell().
+ */
+void report_csv_number(FILE *f, const char *num, int last);
 
 /* Terminal columns of UTF-8 s: combining marks (U+0300..U+036F) take none. */
 int report_width(const char *s);

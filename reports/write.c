@@ -52,6 +52,43 @@ report_csv_cell(FILE *f, const char *s, int last)
 		putc_unlocked(',', f);
 }
 
+/* -?digits[.digits][e[+-]digits]: what %g and %lld write, nothing else. */
+static int
+plain_number(const char *s)
+{
+	const char *p = s + (*s == '-');
+	size_t d = strspn(p, "0123456789");
+	if (!d)
+		return 0;
+	p += d;
+	if (*p == '.') {
+		if (!(d = strspn(++p, "0123456789")))
+			return 0;
+		p += d;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '-' || p[1] == '+');
+		if (!(d = strspn(p, "0123456789")))
+			return 0;
+		p += d;
+	}
+	return *p == 0;
+}
+
+void
+report_csv_number(FILE *f, const char *num, int last)
+{
+	if (!num || !plain_number(num)) {
+		report_csv_cell(f, num, last);
+		return;
+	}
+	fputs_unlocked(num, f);
+	if (last)
+		fwrite_unlocked("\r\n", 1, 2, f);
+	else
+		putc_unlocked(',', f);
+}
+
 int
 report_width(const char *s)
 {

@@ -313,6 +313,24 @@ csv_cells_cannot_run_as_formulas(void **state)
 	free(buf);
 }
 
+/* A number we wrote keeps its minus; anything else that looks like one is text. */
+static void
+csv_numbers_keep_their_sign(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_csv_number(f, "-16.5", 0);
+	report_csv_number(f, "-3", 0);
+	report_csv_number(f, "1e-05", 0);
+	report_csv_number(f, "-2+3", 0);
+	report_csv_number(f, "-1e", 0);
+	report_csv_number(f, "", 1);
+	fclose(f);
+	assert_string_equal(buf, "-16.5,-3,1e-05,\"'-2+3\",\"'-1e\",\r\n");
+	free(buf);
+}
+
 static void
 csv_matches_the_report_and_marks_the_target(void **state)
 {
@@ -425,6 +443,7 @@ main(void)
 		cmocka_unit_test(counts_follow_the_rules),
 		cmocka_unit_test(periods_are_the_plans_periods),
 		cmocka_unit_test(csv_cells_cannot_run_as_formulas),
+		cmocka_unit_test(csv_numbers_keep_their_sign),
 		cmocka_unit_test(report_equals_an_independent_count),
 		cmocka_unit_test(csv_matches_the_report_and_marks_the_target),
 		cmocka_unit_test(log_writers),
