@@ -136,6 +136,7 @@ struct cli_list {
 	size_t n_cols;
 	const char *const *fields;  /* CSV: JSON keys, NULL-terminated */
 	int rows;
+	int widths[12];             /* the text widths in use, widened to the heads */
 };
 struct json_t;
 void cli_list_begin(struct cli_list *l);

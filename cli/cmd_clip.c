@@ -19,7 +19,8 @@
 #include "config/config.h"
 #include "store/store.h"
 
-static const char *const kinds[] = { "jingle", "music", "bed", "recording", NULL };
+/* The kinds as stored, marked for the catalogue: shown translated. */
+static const char *const kinds[] = { N_("jingle"), N_("music"), N_("bed"), N_("recording"), NULL };
 static const char *const list_formats[] = { "text", "csv", "json", NULL };
 
 static void

@@ -72,7 +72,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
-	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, err);
+	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, time_now_ms(), err);
 	if (!r)
 		return cli_error("%s", err);
 	if (report_empty(r) && format != REPORT_TEXT)

@@ -331,10 +331,13 @@ cli_list_begin(struct cli_list *l)
 		for (size_t i = 0; l->fields[i]; i++)
 			report_csv_cell(stdout, l->fields[i], !l->fields[i + 1]);
 	} else {
-		for (size_t i = 0; i < l->n_cols; i++) {
-			int w = l->cols[i].width;
+		for (size_t i = 0; i < l->n_cols && i < ARRAY_LEN(l->widths); i++) {
+			/* a translated head may be wider than the column */
+			const char *h = _(l->cols[i].head);
+			int w = l->cols[i].width, hw = report_width(h);
+			l->widths[i] = w < 0 ? (hw > -w ? -hw : w) : w > 0 && hw > w ? hw : w;
 			fputs(i ? "  " : "", stdout);
-			report_pad(stdout, _(l->cols[i].head), w < 0 ? -w : w, w >= 0);
+			report_pad(stdout, h, abs(l->widths[i]), l->widths[i] >= 0);
 		}
 		fputc('\n', stdout);
 	}
@@ -374,10 +377,10 @@ cli_list_row(struct cli_list *l, const char *const *cells, json_t *obj)
 		for (size_t i = 0; l->fields[i]; i++)
 			csv_value(json_object_get(obj, l->fields[i]), !l->fields[i + 1]);
 	} else {
-		for (size_t i = 0; i < l->n_cols; i++) {
-			int w = l->cols[i].width;
+		for (size_t i = 0; i < l->n_cols && i < ARRAY_LEN(l->widths); i++) {
+			int w = l->widths[i];
 			fputs(i ? "  " : "", stdout);
-			report_pad(stdout, cells[i] ? cells[i] : "", w < 0 ? -w : w, w >= 0);
+			report_pad(stdout, cells[i] ? cells[i] : "", abs(w), w >= 0);
 		}
 		fputc('\n', stdout);
 	}

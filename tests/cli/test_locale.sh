@@ -82,7 +82,7 @@ run 0 vi loaxa report --month 2025-03 --format csv -o "$T/r.csv"
 python3 - "$T/r.csv" <<'PY' && ok || bad "report CSV under vi_VN: $(cat "$T/r.csv")"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
-assert rows[1][:5] == ["2025-03", "2", "1", "2", "0:01:13"], rows[1]
+assert rows[1][:5] == ["2025-03", "2", "1", "2", "73"], rows[1]
 PY
 
 # --- people read their own decimal separator: a comma under vi_VN, a point under C
