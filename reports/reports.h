@@ -15,8 +15,9 @@
  * formulas neutralised) and JSON, with stable field names, ISO dates,
  * topic ids and the raw status codes.
  *
- * Counting (man/loaxa.1, "How bulletins are counted"; the SQL is store_report_counts()): a
- * bulletin counts in the local month of the scheduled time of a completed
+ * Counting (man/loaxa.1, "How bulletins are counted"; the SQL is
+ * store_report_days(), the rule of store_report_counts()): a bulletin
+ * counts in the local month of the scheduled time of a completed
  * airing that contained it; in an interrupted airing only the items that
  * finished before the cut count; retired bulletins still count for the
  * months they aired.
