@@ -102,7 +102,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		case 't': topic = optarg; break;
 		case 'f':
 			format = report_format_parse(optarg);
-			if (format < 0)
+			if (format < 0 || format == REPORT_DOCX)
 				return cli_usage_error("log", _("--format is text, csv, json or xlsx (got %s)"), optarg);
 			break;
 		case 'o': out = optarg; break;

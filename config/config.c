@@ -17,7 +17,7 @@
 
 #include "base/base.h"
 
-enum vtype { T_STR, T_INT, T_FLOAT, T_BOOL, T_GROUP };
+enum vtype { T_STR, T_INT, T_FLOAT, T_BOOL, T_GROUP, T_STRLIST };
 
 struct key {
 	const char *name;
@@ -76,6 +76,13 @@ static const struct key targets_keys[] = {
 
 static const struct key station_keys[] = {
 	{ "name", T_STR, OFF(station_name) },
+	{ "parent", T_STR, OFF(station.parent) },
+	{ "issuer", T_STR, OFF(station.issuer) },
+	{ "code", T_STR, OFF(station.code) },
+	{ "place", T_STR, OFF(station.place) },
+	{ "signer_title", T_STR, OFF(station.signer_title) },
+	{ "signer_name", T_STR, OFF(station.signer_name) },
+	{ "recipients", T_STRLIST, OFF(station.recipients) },
 	{ NULL },
 };
 
@@ -120,12 +127,36 @@ config_pick_path(const char *explicit_path)
 	return NULL;
 }
 
+/* The report document's issuer and signer, until the file says who they are. */
+static void
+station_defaults(struct config_station *s)
+{
+	s->code = xstrdup("ĐTT");
+	s->signer_title = xstrdup("Trưởng đài");
+	s->recipients = xcalloc(1, sizeof *s->recipients);
+}
+
+static void
+station_free(struct config_station *s)
+{
+	free(s->parent);
+	free(s->issuer);
+	free(s->code);
+	free(s->place);
+	free(s->signer_title);
+	free(s->signer_name);
+	for (size_t i = 0; s->recipients && s->recipients[i]; i++)
+		free(s->recipients[i]);
+	free(s->recipients);
+}
+
 static void
 set_defaults(struct config *c)
 {
 	c->state_dir = xstrdup("/var/lib/loaxa");
 	c->timezone = xstrdup("Asia/Ho_Chi_Minh");
 	c->station_name = xstrdup("Đài truyền thanh cơ sở");
+	station_defaults(&c->station);
 	c->control_socket = xstrdup("/run/loaxa/control.sock");
 	c->approval_required = 0;
 	c->lead_seconds = 120;
@@ -419,6 +450,33 @@ get_bool(struct ctx *x, const config_setting_t *s, int *v)
 	return 0;
 }
 
+/* A list of strings ( "a", "b" ) or [ "a", "b" ] into a NULL-terminated array, replacing *dst. */
+static int
+get_strings(struct ctx *x, const config_setting_t *s, char ***dst)
+{
+	int t = config_setting_type(s);
+	if (t != CONFIG_TYPE_LIST && t != CONFIG_TYPE_ARRAY)
+		return fail(x, s, _("must be a list of strings ( \"...\", \"...\" )"));
+	int n = config_setting_length(s), bad = 0;
+	char **v = xcalloc((size_t)n + 1, sizeof *v);
+	for (int i = 0, k = 0; i < n; i++)
+		if (get_string(x, config_setting_get_elem(s, (unsigned)i), &v[k], NULL) == 0)
+			k++;
+		else
+			bad = -1;
+	if (bad) {
+		for (char **p = v; *p; p++)
+			free(*p);
+		free(v);
+		return -1;
+	}
+	for (char **p = *dst; p && *p; p++)
+		free(*p);
+	free(*dst);
+	*dst = v;
+	return 0;
+}
+
 /* The names of a key table, for "did you mean". */
 static size_t
 key_names(const struct key *keys, const char **names, size_t max)
@@ -474,6 +532,9 @@ read_group(struct ctx *x, struct config *c, const config_setting_t *g, const str
 			break;
 		case T_BOOL:
 			rc = get_bool(x, s, (int *)base);
+			break;
+		case T_STRLIST:
+			rc = get_strings(x, s, (char ***)base);
 			break;
 		case T_GROUP:
 			if (strcmp(name, "topics") == 0)
@@ -908,6 +969,9 @@ config_load_diags(const char *path, struct config_diags *d)
 		goto fail;
 	}
 	read_group(&x, c, config_root_setting(&cf), top_keys);
+	c->station.n_recipients = 0;
+	while (c->station.recipients[c->station.n_recipients])
+		c->station.n_recipients++;
 	cross_check(&x, c, &cf);
 	config_destroy(&cf);
 	return c;
@@ -955,6 +1019,7 @@ config_free(struct config *c)
 	free(c->state_dir);
 	free(c->timezone);
 	free(c->station_name);
+	station_free(&c->station);
 	free(c->control_socket);
 	free(c->audio.output);
 	free(c->audio.device);
@@ -1028,18 +1093,27 @@ config_item_kind_name(enum config_item_kind k)
 	return names[k];
 }
 
+/* v in double quotes, as libconfig reads it back. */
 static void
-dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
+dump_quoted(struct sbuf *b, const char *v)
 {
-	if (!v)
-		return;
-	sbuf_addf(b, "%s%s = \"", indent, key);
+	sbuf_addc(b, '"');
 	for (const char *p = v; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			sbuf_addc(b, '\\');
 		sbuf_addc(b, *p);
 	}
-	sbuf_adds(b, "\";\n");
+	sbuf_addc(b, '"');
+}
+
+static void
+dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	sbuf_addf(b, "%s%s = ", indent, key);
+	dump_quoted(b, v);
+	sbuf_adds(b, ";\n");
 }
 
 /*
@@ -1059,6 +1133,26 @@ dump_float(struct sbuf *b, const char *indent, const char *key, double v, const 
 	if (!strpbrk(num, ".eEni"))
 		strcat(num, ".0");
 	sbuf_addf(b, "%s%s = %s;%s", indent, key, num, end);
+}
+
+static void
+dump_station(struct sbuf *b, const struct config *c)
+{
+	const struct config_station *s = &c->station;
+	sbuf_adds(b, "station = {\n");
+	dump_str(b, "  ", "name", c->station_name);
+	dump_str(b, "  ", "parent", s->parent);
+	dump_str(b, "  ", "issuer", s->issuer);
+	dump_str(b, "  ", "code", s->code);
+	dump_str(b, "  ", "place", s->place);
+	dump_str(b, "  ", "signer_title", s->signer_title);
+	dump_str(b, "  ", "signer_name", s->signer_name);
+	sbuf_adds(b, "  recipients = (");
+	for (size_t i = 0; i < s->n_recipients; i++) {
+		sbuf_adds(b, i ? ", " : " ");
+		dump_quoted(b, s->recipients[i]);
+	}
+	sbuf_adds(b, " );\n};\n");
 }
 
 /* The header: a comment naming the file, in the reader's language. */
@@ -1085,9 +1179,8 @@ config_dump(const struct config *c)
 	dump_str(&b, "", "control_socket", c->control_socket);
 	sbuf_addf(&b, "approval_required = %s;\n", c->approval_required ? "true" : "false");
 	sbuf_addf(&b, "lead_seconds = %d;\n", c->lead_seconds);
-	sbuf_adds(&b, "station = {\n");
-	dump_str(&b, "  ", "name", c->station_name);
-	sbuf_adds(&b, "};\naudio = {\n");
+	dump_station(&b, c);
+	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);

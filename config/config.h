@@ -58,11 +58,28 @@ struct config_slot {
 	int line;
 };
 
+/*
+ * Who issues the report document (Nghị định 30/2020/NĐ-CP): the body above
+ * the station, the issuing body, the code in the number line, the place
+ * in the date line, who signs, and to whom it goes.
+ */
+struct config_station {
+	char *parent;       /* cơ quan chủ quản, or NULL */
+	char *issuer;       /* cơ quan ban hành; NULL: the station's name */
+	char *code;         /* after "Số: .../BC-" */
+	char *place;        /* địa danh of the date line, or NULL */
+	char *signer_title; /* quyền hạn, chức vụ */
+	char *signer_name;  /* or NULL: signed by hand */
+	char **recipients;  /* nơi nhận, NULL-terminated (never NULL) */
+	size_t n_recipients;
+};
+
 struct config {
 	char *path;       /* file it came from, or NULL for built-in defaults */
 	char *state_dir;
 	char *timezone;
 	char *station_name;
+	struct config_station station;
 	char *control_socket;
 	int approval_required;
 	int lead_seconds;

@@ -91,12 +91,19 @@ struct report_log *
 report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const char *title,
 	       char *err)
 {
+	if (fmt == REPORT_DOCX) {
+		/* a document is written of a report, not of the log */
+		err_set(err, _("The airing log is written as text, CSV, JSON or XLSX."));
+		return NULL;
+	}
 	struct report_log *w = xcalloc(1, sizeof *w);
 	w->fmt = fmt;
 	w->f = f;
 	for (size_t i = 0; i < ARRAY_LEN(words); i++)
 		w->tr[i] = _(words[i]);
 	switch (fmt) {
+	case REPORT_DOCX: /* refused above */
+		break;
 	case REPORT_XLSX: {
 		lxw_workbook_options wo = { .constant_memory = LXW_TRUE };
 		w->wb = workbook_new_opt(xlsx_path, &wo);
@@ -327,6 +334,8 @@ int
 report_log_row(struct report_log *w, const struct store_log_row *r)
 {
 	switch (w->fmt) {
+	case REPORT_DOCX:
+		break;
 	case REPORT_XLSX:
 		xlsx_row(w, r);
 		break;

@@ -192,7 +192,7 @@ report_reason(const char *reason)
 int
 report_format_parse(const char *s)
 {
-	static const char *const names[] = { "text", "csv", "json", "xlsx" };
+	static const char *const names[] = { "text", "csv", "json", "xlsx", "docx" };
 	for (size_t i = 0; s && i < ARRAY_LEN(names); i++)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;

@@ -35,9 +35,9 @@ struct config;
 struct store;
 struct store_log_row;
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_XLSX };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_XLSX, REPORT_DOCX };
 
-/* "text", "csv", "json", "xlsx" -> enum report_format, else -1. */
+/* "text", "csv", "json", "xlsx", "docx" -> enum report_format, else -1. */
 int report_format_parse(const char *s);
 
 struct report_topic {
@@ -157,6 +157,18 @@ int report_write_csv(const struct report *r, FILE *f);
 int report_write_json(const struct report *r, FILE *f);
 /* XLSX goes to a path (libxlsxwriter writes the file itself).  0 or -1 with err. */
 int report_write_xlsx(const struct report *r, const char *path, char *err);
+/*
+ * The report as a document to file (Nghị định 30/2020/NĐ-CP), in
+ * Vietnamese whatever the locale, from the template parts in
+ * template_dir (data/docx), zipped with libzip to path; the issuer and
+ * signer come from the configuration's station section.  0 or -1 with err.
+ */
+int report_write_docx(const struct report *r, const char *template_dir, const char *path, char *err);
+
+/* The days a bulletin aired as people write them, runs as ranges: "03/03/2025, 05/03/2025–07/03/2025".  Caller frees. */
+char *report_days_text(const struct report_bulletin *b);
+/* An airing's status ("missed") in the reader's words. */
+const char *report_status_word(const char *status);
 
 /*
  * The airing log, streamed one row at a time (memory stays flat: XLSX in

@@ -123,8 +123,8 @@ hms(double s, char *buf, size_t n)
 	snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
 }
 
-static const char *
-status_word(const char *status)
+const char *
+report_status_word(const char *status)
 {
 	for (size_t i = 0; i < ARRAY_LEN(status_words); i++)
 		if (strcmp(status, status_words[i]) == 0)
@@ -157,12 +157,8 @@ day_text(const char *ymd, char *buf, size_t n)
 		snprintf(buf, n, "%s", ymd);
 }
 
-/*
- * The days a bulletin aired, as a report lists them: "03/03/2025,
- * 05/03/2025–07/03/2025" (a run of days as a range).  Caller frees.
- */
-static char *
-days_text(const struct report_bulletin *b)
+char *
+report_days_text(const struct report_bulletin *b)
 {
 	struct sbuf s = { 0 };
 	char a[40], z[40];
@@ -284,7 +280,7 @@ table_summary(const struct report *r, row_fn fn, void *ctx)
 		c[0] = (struct cell){ .k = CELL_DATETIME, .ms = m->scheduled_at };
 		c[1] = TEXT(m->slot ? m->slot : "");
 		c[2] = WORD(m->program ? m->program : "", report_program_label(m->program, prog, sizeof prog));
-		c[3] = WORD(m->status, status_word(m->status));
+		c[3] = WORD(m->status, report_status_word(m->status));
 		c[4] = WORD(m->reason ? m->reason : "", report_reason(m->reason));
 		fn(ctx, c, 5, ROW_BODY);
 	}
@@ -307,7 +303,7 @@ table_bulletins(const struct report *r, row_fn fn, void *ctx)
 		struct sbuf days = { 0 };
 		for (size_t d = 0; d < b->n_days; d++)
 			sbuf_addf(&days, "%s%s", d ? " " : "", b->days[d]);
-		char *people = days_text(b);
+		char *people = report_days_text(b);
 		c[0] = INT((double)b->id);
 		c[0].only = FOR_MACHINES;
 		c[1] = INT((double)(i + 1));
@@ -588,7 +584,7 @@ report_write_text(const struct report *r, FILE *f)
 			report_pad(f, m->slot ? m->slot : report_program_label(m->program, prog, sizeof prog),
 				   10, 1);
 			fputs("  ", f);
-			report_pad(f, status_word(m->status), 12, 1);
+			report_pad(f, report_status_word(m->status), 12, 1);
 			fprintf(f, "  %s\n", report_reason(m->reason));
 		}
 	}
@@ -596,7 +592,7 @@ report_write_text(const struct report *r, FILE *f)
 		fprintf(f, _("\nBulletins aired (%zu):\n"), r->n_bulletins);
 		for (size_t i = 0; i < r->n_bulletins; i++) {
 			const struct report_bulletin *b = &r->bulletins[i];
-			char *days = days_text(b);
+			char *days = report_days_text(b);
 			hms(b->airtime_s, t, sizeof t);
 			fprintf(f, _("  %zu. %s (%s): aired %s; %d time(s), %s\n"), i + 1, b->title,
 				b->topic_name, days, b->airings, t);

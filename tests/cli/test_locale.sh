@@ -24,6 +24,7 @@ tts = { engine = "fake"; };
 programs = { p = { max_minutes = 14.75; items = ( { tts = "Xin chào \"bà con\"."; gain_db = -3.25; fade_in = 0.05; },
                                                   { silence = 0.35; }, { queue = true; gap = 1.5; } ); }; };
 slots = ( { name = "sang"; when = "*-*-* 05:30"; program = "p"; } );
+station = { name = "Đài xã"; signer_name = "Nguyễn Văn An"; recipients = ( "UBND xã \"A\"", "Lưu" ); };
 CONF
 run 0 vi loaxa config check
 printf '%s\n' "$OUT" >"$T/dump1.conf"
@@ -35,7 +36,7 @@ diff "$T/dump1.conf" "$T/dump2.conf" | grep '^[<>]' | grep -v '^[<>] #' >"$T/dif
 [ ! -s "$T/diff" ] && ok || bad "the dump changed when loaded back: $(cat "$T/diff")"
 for want in 'loudness_lufs = -14.5;' 'true_peak_dbtp = -1.25;' 'duck_attack = 0.0125;' \
 	'duck_release = 0.3333;' 'highpass_hz = 152.5;' 'max_minutes = 14.75;' 'gain_db = -3.25;' \
-	'silence = 0.35;' 'fade_in = 0.05;'; do
+	'silence = 0.35;' 'fade_in = 0.05;' 'recipients = ( "UBND xã \"A\"", "Lưu" );'; do
 	grep -qF "$want" "$T/dump1.conf" && ok || bad "the dump lacks '$want'"
 done
 # the state directory in force, not the built-in one

@@ -305,7 +305,7 @@ expect_err "one period"
 run 2 loaxa report --year 25
 expect_err "YYYY"
 run 2 loaxa report --format pdf
-expect_err "text, csv, json or xlsx"
+expect_err "text, csv, json, xlsx or docx"
 run 2 loaxa report --year 2025 --format xlsx
 expect_err "needs -o"
 run 1 loaxa report --year 2025 --topic nope
