@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "reports/reports.h"
 
 /* Sends one request and returns the parsed answer, or NULL after printing why. */
 static json_t *
@@ -201,10 +202,12 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	json_t *p = json_object_get(ans, "playing");
+	char prog[64];
 	if (json_is_object(p)) {
 		printf(_("Airing:   %s (programme %s), %.0f of %.0f s, since %s\n"),
 		       json_string_value(json_object_get(p, "slot")) ?: _("manual"),
-		       json_string_value(json_object_get(p, "program")) ?: "",
+		       report_program_label(json_string_value(json_object_get(p, "program")), prog,
+					    sizeof prog),
 		       json_number_value(json_object_get(p, "position_s")),
 		       json_number_value(json_object_get(p, "length_s")),
 		       json_string_value(json_object_get(p, "started_at")) ?: "");
