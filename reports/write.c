@@ -496,6 +496,30 @@ report_write_xlsx(const struct report *r, const char *path, char *err)
 
 /* ---- text, for people ---- */
 
+/* Row i of the text tables: a month in words, or the total (i == n_months); its counts. */
+static const struct report_counts *
+text_row(const struct report *r, size_t i, char *label, size_t n)
+{
+	if (i == r->n_months) {
+		snprintf(label, n, "%s", _("TOTAL"));
+		return &r->totals;
+	}
+	report_month_label(r->months[i].year, r->months[i].month, label, n);
+	return &r->months[i].c;
+}
+
+/* The width of the month column: its widest label, at least w. */
+static int
+month_width(const struct report *r, int w)
+{
+	char m[64];
+	for (size_t i = 0; i <= r->n_months; i++) {
+		text_row(r, i, m, sizeof m);
+		w = w > report_width(m) ? w : report_width(m);
+	}
+	return w;
+}
+
 static void
 text_months(const struct report *r, FILE *f)
 {
@@ -504,11 +528,7 @@ text_months(const struct report *r, FILE *f)
 	int w[] = { 8, 10, 8, 9, 11, 8, 0 };
 	char m[64], t[32];
 	/* the month column is as wide as its widest label; a translation may be wider */
-	for (size_t i = 0; i < r->n_months; i++) {
-		report_month_label(r->months[i].year, r->months[i].month, m, sizeof m);
-		w[0] = w[0] > report_width(m) ? w[0] : report_width(m);
-	}
-	w[0] = w[0] > report_width(_("TOTAL")) ? w[0] : report_width(_("TOTAL"));
+	w[0] = month_width(r, w[0]);
 	for (size_t i = 0; i + 1 < ARRAY_LEN(h); i++)
 		w[i] = w[i] > report_width(h[i]) ? w[i] : report_width(h[i]);
 	for (size_t i = 0; i < ARRAY_LEN(h); i++) {
@@ -517,11 +537,7 @@ text_months(const struct report *r, FILE *f)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i <= r->n_months; i++) {
-		const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-		if (i < r->n_months)
-			report_month_label(r->months[i].year, r->months[i].month, m, sizeof m);
-		else
-			snprintf(m, sizeof m, "%s", _("TOTAL"));
+		const struct report_counts *c = text_row(r, i, m, sizeof m);
 		hms(c->airtime_s, t, sizeof t);
 		report_pad(f, m, w[0], 1);
 		fprintf(f, "  %*d  %*d  %*d  %*s  %*d  %s\n", w[1], c->bulletins, w[2],
@@ -536,10 +552,7 @@ text_topics(const struct report *r, FILE *f)
 	const char *h[] = { _("MONTH"), _("BULLETINS"), _("AIRINGS"), _("AIRTIME"), _("TOPIC") };
 	int w[] = { 8, 10, 9, 11, 0 };
 	char m[64], t[32];
-	for (size_t i = 0; i < r->n_months; i++) {
-		report_month_label(r->months[i].year, r->months[i].month, m, sizeof m);
-		w[0] = w[0] > report_width(m) ? w[0] : report_width(m);
-	}
+	w[0] = month_width(r, w[0]);
 	fprintf(f, _("\nBy topic:\n"));
 	for (size_t i = 0; i < ARRAY_LEN(h); i++) {
 		w[i] = w[i] > report_width(h[i]) || !w[i] ? w[i] : report_width(h[i]);
@@ -548,11 +561,7 @@ text_topics(const struct report *r, FILE *f)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i <= r->n_months; i++) {
-		const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-		if (i < r->n_months)
-			report_month_label(r->months[i].year, r->months[i].month, m, sizeof m);
-		else
-			snprintf(m, sizeof m, "%s", _("TOTAL"));
+		const struct report_counts *c = text_row(r, i, m, sizeof m);
 		for (size_t k = 0; k < c->n_topics; k++) {
 			const struct report_topic *p = &c->by_topic[k];
 			hms(p->airtime_s, t, sizeof t);

@@ -97,6 +97,17 @@ run 0 vi loaxa clip show a
 expect_out "thời lượng: [0-9]+,[0-9]{2} giây"
 expect_out "độ lớn: +-[0-9]+,[0-9] LUFS"
 
+# --- listings for machines: the same bytes under vi_VN as under C
+loaxa queue add "$A" --slot sang >/dev/null 2>&1
+for what in "clip list --format csv" "clip list --format json" "bulletin list --format csv" \
+	"bulletin list --format json" "queue list --format csv" "queue list --format json" \
+	"report --month 2025-03 --format csv" "report --month 2025-03 --format json" \
+	"log --format csv" "log --format json" "clip show a --format json"; do
+	# shellcheck disable=SC2086
+	vi loaxa $what >"$T/vi.out" 2>/dev/null && loaxa $what >"$T/c.out" 2>/dev/null || bad "$what"
+	cmp -s "$T/vi.out" "$T/c.out" && ok || bad "$what changes with the locale: $(diff "$T/vi.out" "$T/c.out" | head -4)"
+done
+
 # --- XLSX under vi_VN: every number in the sheet XML is a number, and
 # LibreOffice reads the time, the length and the airtime back
 run 0 vi loaxa log --format xlsx -o "$T/log.xlsx"
