@@ -136,7 +136,7 @@ struct cli_list {
 	size_t n_cols;
 	const char *const *fields;  /* CSV: JSON keys, NULL-terminated */
 	int rows;
-	int widths[12];             /* the text widths in use, widened to the heads */
+	int widths[12];             /* the text widths in use, widened to the heads: 12 columns at most */
 };
 struct json_t;
 void cli_list_begin(struct cli_list *l);

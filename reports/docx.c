@@ -21,7 +21,7 @@
  */
 #include "reports/reports.h"
 
-#include <errno.h>
+#include <assert.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ static const char *const parts[] = {
 
 /* ---- the values ---- */
 
-#define MAXKEYS 24
+#define MAXKEYS 32
 
 /* One row of a section (or the document itself): key = value pairs. */
 struct row {
@@ -60,22 +60,29 @@ struct values {
 	size_t n_sec;
 };
 
+/* key = v, taking v (allocated). */
+static void
+put_owned(struct row *r, const char *key, char *v)
+{
+	assert(r->n < MAXKEYS); /* a row holds every key the template has */
+	r->key[r->n] = key;
+	r->val[r->n++] = v;
+}
+
 static void
 put(struct row *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* key = the formatted value. */
 static void
 put(struct row *r, const char *key, const char *fmt, ...)
 {
-	if (r->n == MAXKEYS)
-		abort(); /* a bug: more keys than a row holds */
 	va_list ap;
 	va_start(ap, fmt);
 	char *v = NULL;
 	if (vasprintf(&v, fmt, ap) < 0)
 		v = NULL;
 	va_end(ap);
-	r->key[r->n] = key;
-	r->val[r->n++] = v ? v : xstrdup("");
+	put_owned(r, key, v ? v : xstrdup(""));
 }
 
 static struct row *
@@ -86,8 +93,7 @@ add_row(struct values *v, const char *section)
 		if (strcmp(v->sec[i].name, section) == 0)
 			s = &v->sec[i];
 	if (!s) {
-		if (v->n_sec == ARRAY_LEN(v->sec))
-			abort(); /* a bug: more sections than the table holds */
+		assert(v->n_sec < ARRAY_LEN(v->sec));
 		s = &v->sec[v->n_sec++];
 		s->name = section;
 	}
@@ -214,9 +220,7 @@ collect(const struct report *r, struct values *v)
 		put(row, "no", "%zu", i + 1);
 		put(row, "title", "%s", b->title);
 		put(row, "topic", "%s", b->topic_name);
-		put(row, "days", "%s", "");
-		free(row->val[row->n - 1]);
-		row->val[row->n - 1] = report_days_text(b);
+		put_owned(row, "days", report_days_text(b));
 		put(row, "airings", "%d", b->airings);
 	}
 	flag(v, "no_missed", !r->n_missed);
