@@ -29,7 +29,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP -I. \
            -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
-           -DSYSCONFDIR='"$(SYSCONFDIR)"' $(PKG_CFLAGS)
+           -DSYSCONFDIR='"$(SYSCONFDIR)"' -DPKGDATADIR='"$(DATADIR)/loaxa"' $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm -lpthread
 
 ifdef SANITIZE
@@ -97,6 +97,11 @@ install: all
 	install -m 644 man/loaxa.conf.5 $(DESTDIR)$(MANDIR)/man5/loaxa.conf.5
 	install -m 644 man/loaxad.8 $(DESTDIR)$(MANDIR)/man8/loaxad.8
 	install -m 644 data/loaxa.conf.example $(DESTDIR)$(SYSCONFDIR)/loaxa/loaxa.conf.example
+	# the report document's template (reports/docx.c)
+	for d in _rels docProps word word/_rels; do install -d $(DESTDIR)$(DATADIR)/loaxa/docx/$$d; done
+	cd data/docx && for f in '[Content_Types].xml' _rels/.rels docProps/core.xml docProps/app.xml \
+		word/_rels/document.xml.rels word/document.xml word/styles.xml word/settings.xml; do \
+		install -m 644 "$$f" "$(DESTDIR)$(DATADIR)/loaxa/docx/$$f"; done
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/loaxad.service.in > $(DESTDIR)$(UNITDIR)/loaxad.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/loaxad.service
 	install -m 644 systemd/loaxa.sysusers $(DESTDIR)$(SYSUSERSDIR)/loaxa.conf
@@ -114,6 +119,7 @@ uninstall:
 		$(DESTDIR)$(SYSCONFDIR)/loaxa/loaxa.conf.example \
 		$(DESTDIR)$(UNITDIR)/loaxad.service $(DESTDIR)$(SYSUSERSDIR)/loaxa.conf \
 		$(DESTDIR)$(TMPFILESDIR)/loaxa.conf $(DESTDIR)$(COMPLETIONDIR)/loaxa
+	rm -rf $(DESTDIR)$(DATADIR)/loaxa/docx
 	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/loaxa.mo; done
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/loaxa 2>/dev/null
 

@@ -15,14 +15,42 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The decimal separator of the user's locale, for numbers shown to people. */
+static char user_decimal[8] = ".";
+
 void
 i18n_init(void)
 {
 	setlocale(LC_ALL, "");
+	/*
+	 * Numbers are written for machines far more often than for people
+	 * (XLSX, CSV, JSON, the configuration dump, cache keys, SQL): printf
+	 * and strtod keep the C locale's point, whatever LC_NUMERIC says.
+	 * People get their own separator through i18n_decimal().
+	 */
+	const char *dp = localeconv()->decimal_point;
+	if (dp && *dp && strlen(dp) < sizeof user_decimal)
+		snprintf(user_decimal, sizeof user_decimal, "%s", dp);
+	setlocale(LC_NUMERIC, "C");
 	const char *ld = getenv("LOAXA_LOCALEDIR");
 	bindtextdomain("loaxa", ld && *ld ? ld : LOCALEDIR);
 	bind_textdomain_codeset("loaxa", "UTF-8");
 	textdomain("loaxa");
+}
+
+const char *
+i18n_decimal(double v, int decimals, char buf[32])
+{
+	snprintf(buf, 32, "%.*f", decimals, v);
+	char *p = strchr(buf, '.');
+	if (p && strcmp(user_decimal, ".") != 0) {
+		size_t n = strlen(user_decimal);
+		if (strlen(buf) + n < 32) {
+			memmove(p + n, p + 1, strlen(p + 1) + 1);
+			memcpy(p, user_decimal, n);
+		}
+	}
+	return buf;
 }
 
 static void

@@ -20,9 +20,17 @@
 
 /*
  * Sets the locale from the environment and binds the "loaxa" text domain
- * ($LOAXA_LOCALEDIR, for a build tree, else the installed one).
+ * ($LOAXA_LOCALEDIR, for a build tree, else the installed one).  LC_NUMERIC
+ * stays "C": what printf writes for machines (XLSX, CSV, JSON, the
+ * configuration dump) never takes the locale's decimal comma.
  */
 void i18n_init(void);
+/*
+ * v with `decimals` digits after the separator of the user's locale
+ * ("12,5" under vi_VN, "12.5" under C): for numbers shown to people only.
+ * Writes into buf and returns it.
+ */
+const char *i18n_decimal(double v, int decimals, char buf[32]);
 
 #define ERRLEN 512
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,10 +1,13 @@
 /*
  * Checks of a loaded configuration that reach beyond config/: the slots'
- * calendar expressions, the lexicon file, the speech engine and voice, and
- * what the programmes name in the store.  The daemon runs the same checks
- * on load and reload (daemon/loop.c load_config()).
+ * calendar expressions (and whether each one ever falls), the lexicon
+ * file, the speech engine and voice, and what the programmes name in the
+ * store.  Every finding goes into the list with its line, so that `loaxa
+ * config check` tells them all at once.  The daemon runs the same checks
+ * on load and reload, stopping at the first (daemon/loop.c load_config()).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
@@ -14,29 +17,103 @@
 #include "store/store.h"
 #include "tts/tts.h"
 
-int
-config_check_references(struct cli *cli, const struct config *cfg, char *err)
+/* A sentence that may already start with "PATH:LINE: ", filed at line. */
+static void
+add_sentence(struct config_diags *d, const struct config *cfg, int line, const char *e)
 {
-	struct sched *sc = sched_new(cfg, err);
-	if (!sc)
-		return -1;
-	sched_free(sc);
+	const char *path = cfg->path ? cfg->path : _("built-in defaults");
+	char head[600];
+	snprintf(head, sizeof head, "%s:%d: ", path, line);
+	if (strncmp(e, head, strlen(head)) == 0)
+		e += strlen(head);
+	config_diag_add(d, 0, path, line, "%s", e);
+}
+
+/* Every slot's expression: does it parse, and does it ever fall (again)? */
+static void
+check_calendars(const struct config *cfg, struct config_diags *d)
+{
+	const char *path = cfg->path ? cfg->path : _("built-in defaults");
+	int64_t now_s = time_now_ms() / 1000;
+	for (size_t i = 0; i < cfg->n_slots; i++) {
+		const struct config_slot *sl = &cfg->slots[i];
+		char e[ERRLEN];
+		if (!sl->when) /* its own error is told */
+			continue;
+		struct sched_cal *cal = sched_cal_parse(sl->when, e);
+		if (!cal) {
+			config_diag_add(d, 0, path, sl->line, _("slot \"%s\": when: %s"), sl->name, e);
+			continue;
+		}
+		if (sched_cal_next(cal, 0) < 0)
+			config_diag_add(d, 1, path, sl->line,
+					_("slot \"%s\": \"%s\" never falls: no such day exists; the slot will never air"),
+					sl->name, sl->when);
+		else if (sched_cal_next(cal, now_s) < 0)
+			config_diag_add(d, 1, path, sl->line,
+					_("slot \"%s\": \"%s\" falls no more: its last time is past; the slot will never air again"),
+					sl->name, sl->when);
+		sched_cal_free(cal);
+	}
+}
+
+/* The line that most likely holds what the speech engine refused. */
+static int
+tts_line(const struct config *cfg)
+{
+	static const char *const keys[] = { "tts.voice", "tts.engine", "tts.command", "tts" };
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		if (config_line(cfg, keys[i]))
+			return config_line(cfg, keys[i]);
+	return 0;
+}
+
+/*
+ * What the programmes name in the store, item by item: playlists_check()
+ * says the first problem of the configuration it is given, so it is given
+ * one item at a time and every problem is told.
+ */
+static void
+check_store_names(struct cli *cli, const struct config *cfg, struct config_diags *d)
+{
+	struct store *st;
+	char e[ERRLEN];
+	const char *dir = cli->state_dir ? cli->state_dir : cfg->state_dir;
+	if (store_open(dir, &st, e) < 0) {
+		/* about the state directory, not a line of the file */
+		config_diag_add(d, 0, NULL, -1, "%s", e);
+		return;
+	}
+	for (size_t i = 0; i < cfg->n_programs; i++) {
+		for (size_t j = 0; j < cfg->programs[i].n_items; j++) {
+			struct config_program one = cfg->programs[i];
+			one.items = &cfg->programs[i].items[j];
+			one.n_items = 1;
+			struct config view = *cfg;
+			view.programs = &one;
+			view.n_programs = 1;
+			if (playlists_check(&view, st, e) < 0)
+				add_sentence(d, cfg, one.items[0].line, e);
+		}
+	}
+	store_close(st);
+}
+
+void
+config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d)
+{
+	char e[ERRLEN];
+	check_calendars(cfg, d);
 	if (cfg->tts.lexicon) {
 		struct tts_lexicon *lex = tts_lexicon_new();
-		int rc = tts_lexicon_load(lex, cfg->tts.lexicon, err);
+		if (tts_lexicon_load(lex, cfg->tts.lexicon, e) < 0)
+			add_sentence(d, cfg, config_line(cfg, "tts.lexicon"), e);
 		tts_lexicon_free(lex);
-		if (rc < 0)
-			return -1;
 	}
 	struct tts_opts o = { .engine = cfg->tts.engine, .voice = cfg->tts.voice,
 			      .command = cfg->tts.command };
-	if (tts_check(&o, err) < 0)
-		return -1;
-	struct store *st;
-	const char *dir = cli->state_dir ? cli->state_dir : cfg->state_dir;
-	if (store_open(dir, &st, err) < 0)
-		return -1;
-	int rc = playlists_check(cfg, st, err);
-	store_close(st);
-	return rc;
+	if (tts_check(&o, e) < 0)
+		add_sentence(d, cfg, tts_line(cfg), e);
+	/* items left out for their own errors are not looked for in the store */
+	check_store_names(cli, cfg, d);
 }

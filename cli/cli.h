@@ -57,11 +57,93 @@ struct option;
 int cli_getopt(int argc, char **argv, const char *optstring, const struct option *opts,
 	       const char *cmd, const char *what);
 
+/*
+ * Whether name is a slot, topic or programme of the configuration: 0 if
+ * it is; else prints "There is no slot \"sng\"; did you mean sang? The
+ * slots are: sang, chieu." (the near name when there is one) and returns 1.
+ */
+enum cli_name { CLI_SLOT, CLI_TOPIC, CLI_PROGRAM };
+int cli_check_name(const struct cli *cli, enum cli_name kind, const char *name);
+
 /* Parses a positive integer id; -1 if it is not one. */
 long long cli_parse_id(const char *s);
 
+/*
+ * The one operand left at optind, an id: its value, or -1 after a usage
+ * error through cmd: `needs` when there is not exactly one operand ("show
+ * needs one bulletin ID"), `not_id` (a format taking the operand: "'%s' is
+ * not a bulletin id") when it is not an id.
+ */
+long long cli_one_id(int argc, char **argv, const char *cmd, const char *needs, const char *not_id);
+
+/*
+ * Bulletin id from the store (opened on first use) into b: 0, or 1 after
+ * saying why (no such bulletin, the store cannot be read).  The caller
+ * clears b with store_bulletin_clear() after 0.
+ */
+struct store_bulletin;
+int cli_bulletin(struct cli *cli, long long id, struct store_bulletin *b);
+
 /* Output formats accepted by --format; returns the index in names or -1. */
 int cli_parse_choice(const char *s, const char *const *names);
+
+/*
+ * --format ARG among formats (NULL-terminated): 0 with *format its index,
+ * else EXIT_USAGE after "loaxa CMD: --format is text, csv or json (got ARG)".
+ */
+int cli_parse_format(const char *cmd, const char *arg, const char *const *formats, int *format);
+
+/*
+ * For a command whose only option is --help: reads the options of argv as
+ * cli_getopt() does (an unknown one is told the same way, with what) and
+ * leaves optind at the first operand.  Returns 0, EXIT_USAGE after an
+ * unknown option, or -1 after printing help (the caller returns 0).
+ */
+int cli_operands(int argc, char **argv, const char *cmd, const char *what, void (*help)(void));
+/* The same for a command whose options are --format (among formats) and --help; *format 0 by default. */
+int cli_format_option(int argc, char **argv, const char *cmd, const char *what,
+		      const char *const *formats, int *format, void (*help)(void));
+
+/*
+ * The subcommands of a command (bulletin, clip, queue, ...): argv[1] picks
+ * one of subs, which gets argv from its own name on.  No subcommand: help
+ * and EXIT_USAGE; --help: help; an option before the subcommand is told
+ * as cli_getopt() tells an unknown one; an unknown subcommand is told with
+ * the near name and the list.
+ */
+struct cli_sub {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+};
+int cli_dispatch(struct cli *cli, int argc, char **argv, const struct cli_sub *subs, size_t n,
+		 void (*help)(void));
+
+/*
+ * A listing written in the format asked for (CLI_TEXT, CLI_CSV, CLI_JSON):
+ * text columns under translated heads; CSV through reports/'s writer (the
+ * one CSV writer: BOM, CRLF, formulas neutralised) with the JSON object's
+ * fields as columns, so CSV and JSON carry the same stable machine values;
+ * JSON as an array of objects.
+ */
+enum cli_format { CLI_TEXT, CLI_CSV, CLI_JSON };
+struct cli_col {
+	const char *head; /* N_(): translated when shown */
+	int width;        /* > 0 left-aligned, < 0 right-aligned, 0 the rest of the line */
+};
+struct cli_list {
+	int format;
+	const struct cli_col *cols; /* text */
+	size_t n_cols;
+	const char *const *fields;  /* CSV: JSON keys, NULL-terminated */
+	int rows;
+	int widths[12];             /* the text widths in use, widened to the heads: 12 columns at most */
+};
+struct json_t;
+void cli_list_begin(struct cli_list *l);
+/* One row: cells (n_cols, for text) and obj (for CSV and JSON; taken, freed here). */
+void cli_list_row(struct cli_list *l, const char *const *cells, struct json_t *obj);
+/* Ends the listing; empty is printed in text when there was no row. */
+void cli_list_end(struct cli_list *l, const char *empty);
 
 /*
  * Writes through a temporary file beside `path` that is renamed into place
@@ -78,9 +160,11 @@ void cli_out_abort(struct cli_out *o);
 
 /*
  * The checks of a configuration that need other modules: calendar
- * expressions of slots, clips and bulletins named by programmes.
+ * expressions of slots (and whether they ever fall), the lexicon, the
+ * voice, clips and bulletins named by programmes.  Adds every finding to d.
  */
-int config_check_references(struct cli *cli, const struct config *cfg, char *err);
+struct config_diags;
+void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);
 
 /* Imports a bulletin's recording as a clip of kind "recording"; prints why on failure. */
 int cli_import_recording(struct cli *cli, const char *path, const char *title, int64_t *id);

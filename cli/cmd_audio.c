@@ -136,15 +136,9 @@ static struct pl_program *
 render_program(struct cli *cli, const char *name, int64_t at_ms, struct pl_env *env)
 {
 	char err[ERRLEN];
-	const struct config_program *tpl = config_program_find(cli->cfg, name);
-	if (!tpl) {
-		struct sbuf names = { 0 };
-		for (size_t i = 0; i < cli->cfg->n_programs; i++)
-			sbuf_addf(&names, "%s%s", i ? ", " : "", cli->cfg->programs[i].name);
-		cli_error(_("There is no programme \"%s\"; the programmes are: %s."), name, names.s);
-		sbuf_free(&names);
+	if (cli_check_name(cli, CLI_PROGRAM, name))
 		return NULL;
-	}
+	const struct config_program *tpl = config_program_find(cli->cfg, name);
 	struct store *st = cli_store(cli);
 	struct tts_lexicon *lex = cli_lexicon(cli);
 	if (!st || !lex)
@@ -183,8 +177,16 @@ render_program(struct cli *cli, const char *name, int64_t at_ms, struct pl_env *
 	return p;
 }
 
-int
-cmd_program(struct cli *cli, int argc, char **argv)
+static void
+program_help(void)
+{
+	printf(_("Usage: loaxa program render NAME -o OUT.wav [--at \"YYYY-MM-DD HH:MM\"]\n\n"
+		 "Writes what programme NAME would air (now, or at the given local time) into\n"
+		 "a WAV file, and prints its timeline: each item's start, length and what it is.\n"));
+}
+
+static int
+program_render(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -195,17 +197,11 @@ cmd_program(struct cli *cli, int argc, char **argv)
 	const char *out = NULL, *at = NULL;
 	int c;
 	optind = 1;
-	if (argc < 2 || strcmp(argv[1], "render") != 0) {
-		if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-			goto help;
-		return cli_usage_error("program", _("the subcommand is 'render'"));
-	}
-	argc--, argv++;
 	while ((c = cli_getopt(argc, argv, "o:h", opts, "program", "program render")) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'a': at = optarg; break;
-		case 'h': goto help;
+		case 'h': program_help(); return 0;
 		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
 	}
@@ -229,11 +225,13 @@ cmd_program(struct cli *cli, int argc, char **argv)
 	pl_free(p);
 	pl_env_clear(&env);
 	return rc < 0 ? 1 : 0;
-help:
-	printf(_("Usage: loaxa program render NAME -o OUT.wav [--at \"YYYY-MM-DD HH:MM\"]\n\n"
-		 "Writes what programme NAME would air (now, or at the given local time) into\n"
-		 "a WAV file, and prints its timeline: each item's start, length and what it is.\n"));
-	return 0;
+}
+
+int
+cmd_program(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = { { "render", program_render } };
+	return cli_dispatch(cli, argc, argv, subs, ARRAY_LEN(subs), program_help);
 }
 
 int
@@ -282,12 +280,13 @@ cmd_play(struct cli *cli, int argc, char **argv)
 		pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), NULL);
 	}
 	struct pl_play_result res;
+	char num[32];
 	enum pl_play_status st = pl_play(p, &env, 0, NULL, NULL, NULL, &res, err);
 	int rc = 0;
 	if (st != PL_COMPLETED)
 		rc = cli_error("%s", err);
 	else
-		printf(_("Played %.1f s through %s%s%s.\n"), p->length_s, env.output,
+		printf(_("Played %s s through %s%s%s.\n"), i18n_decimal(p->length_s, 1, num), env.output,
 		       strcmp(env.output, "wav") == 0 ? _(" into ") : "",
 		       strcmp(env.output, "wav") == 0 ? env.wav_path : "");
 	pl_free(p);
@@ -301,18 +300,29 @@ print_device(int index, const char *name, int channels, double rate, int is_defa
 	printf("%3d %s %-40s %2d ch  %6.0f Hz\n", index, is_default ? "*" : " ", name, channels, rate);
 }
 
-int
-cmd_audio(struct cli *cli, int argc, char **argv)
+static void
+audio_help(void)
 {
-	if (argc != 2 || strcmp(argv[1], "devices") != 0) {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf(_("Usage: loaxa audio devices\n\nLists the output devices PortAudio sees (* marks the default); audio.device takes a name or an index.\n"));
-			return 0;
-		}
-		return cli_usage_error("audio", _("the subcommand is 'devices'"));
-	}
+	printf(_("Usage: loaxa audio devices\n\nLists the output devices PortAudio sees (* marks the default); audio.device takes a name or an index.\n"));
+}
+
+static int
+audio_devices_cmd(struct cli *cli, int argc, char **argv)
+{
+	int rc = cli_operands(argc, argv, "audio", "audio devices", audio_help);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind < argc)
+		return cli_usage_error("audio", _("unexpected argument '%s'"), argv[optind]);
 	char err[ERRLEN];
 	if (audio_devices(print_device, NULL, err) < 0)
 		return cli_error("%s", err);
 	return 0;
+}
+
+int
+cmd_audio(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_sub subs[] = { { "devices", audio_devices_cmd } };
+	return cli_dispatch(cli, argc, argv, subs, ARRAY_LEN(subs), audio_help);
 }

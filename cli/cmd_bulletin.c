@@ -332,14 +332,8 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 		b->title = utf8_nfc(f->title);
 	}
 	if (f->topic) {
-		if (!config_topic_find(cli->cfg, f->topic)) {
-			struct sbuf ids = { 0 };
-			for (size_t i = 0; i < cli->cfg->n_topics; i++)
-				sbuf_addf(&ids, "%s%s", i ? ", " : "", cli->cfg->topics[i].id);
-			cli_error(_("There is no topic \"%s\"; the topics are: %s."), f->topic, ids.s);
-			sbuf_free(&ids);
+		if (cli_check_name(cli, CLI_TOPIC, f->topic))
 			return 1;
-		}
 		free(b->topic);
 		b->topic = xstrdup(f->topic);
 	}
@@ -382,6 +376,41 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 	return 0;
 }
 
+/*
+ * Applies f to b, imports the recording when asked, and adds or updates
+ * b; the recording is removed again when the write fails.  Prints the
+ * lint of new text.  0, or 1 after saying why.
+ */
+static int
+save(struct cli *cli, struct store_bulletin *b, const struct fields *f, int add)
+{
+	char *text, err[ERRLEN];
+	int64_t clip_id = 0;
+	if (apply_fields(cli, b, f, &text))
+		return 1;
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	if (add)
+		b->state = xstrdup(cli->cfg->approval_required ? "draft" : "approved");
+	if (f->audio) {
+		if (cli_import_recording(cli, f->audio, b->title, &clip_id) < 0)
+			return 1;
+		b->audio_clip_id = clip_id;
+	}
+	if ((add ? store_bulletin_add(st, b, err) : store_bulletin_update(st, b, err)) < 0) {
+		if (clip_id)
+			cli_clip_discard(cli, clip_id);
+		return cli_error("%s", err);
+	}
+	if (add)
+		printf("%lld\n", (long long)b->id);
+	if (text)
+		print_lint(cli, text);
+	cli_poke_daemon(cli);
+	return 0;
+}
+
 static int
 bulletin_add(struct cli *cli, int argc, char **argv)
 {
@@ -398,37 +427,9 @@ bulletin_add(struct cli *cli, int argc, char **argv)
 	if (!f.file && !f.text && !f.audio)
 		return cli_usage_error("bulletin", _("add needs text (--file or --text) or a recording (--audio)"));
 	struct store_bulletin b = { .airings_wanted = 1 };
-	char *text;
-	if (apply_fields(cli, &b, &f, &text)) {
-		store_bulletin_clear(&b);
-		return 1;
-	}
-	struct store *st = cli_store(cli);
-	if (!st) {
-		store_bulletin_clear(&b);
-		return 1;
-	}
-	b.state = xstrdup(cli->cfg->approval_required ? "draft" : "approved");
-	char err[ERRLEN];
-	int64_t clip_id = 0;
-	if (f.audio) {
-		if (cli_import_recording(cli, f.audio, b.title, &clip_id) < 0) {
-			store_bulletin_clear(&b);
-			return 1;
-		}
-		b.audio_clip_id = clip_id;
-	}
-	if (store_bulletin_add(st, &b, err) < 0) {
-		if (clip_id)
-			cli_clip_discard(cli, clip_id);
-		store_bulletin_clear(&b);
-		return cli_error("%s", err);
-	}
-	printf("%lld\n", (long long)b.id);
-	print_lint(cli, b.text);
+	rc = save(cli, &b, &f, 1);
 	store_bulletin_clear(&b);
-	cli_poke_daemon(cli);
-	return 0;
+	return rc;
 }
 
 static int
@@ -438,70 +439,50 @@ bulletin_edit(struct cli *cli, int argc, char **argv)
 	int rc = parse_fields("edit", argc, argv, &f);
 	if (rc)
 		return rc == HELP_SHOWN ? 0 : rc;
-	if (optind + 1 != argc)
-		return cli_usage_error("bulletin", _("edit needs one bulletin ID"));
-	long long id = cli_parse_id(argv[optind]);
-	if (id < 0)
-		return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), argv[optind]);
-	struct store *st = cli_store(cli);
-	if (!st)
-		return 1;
-	char err[ERRLEN];
+	long long id = cli_one_id(argc, argv, "bulletin", _("edit needs one bulletin ID"),
+				  _("'%s' is not a bulletin id"));
 	struct store_bulletin b;
-	if (store_bulletin_get(st, id, &b, err) < 0)
-		return cli_error("%s", err);
-	char *text;
-	int64_t clip_id = 0;
-	if (apply_fields(cli, &b, &f, &text))
-		goto fail;
-	if (f.audio) {
-		if (cli_import_recording(cli, f.audio, b.title, &clip_id) < 0)
-			goto fail;
-		b.audio_clip_id = clip_id;
-	}
-	if (store_bulletin_update(st, &b, err) < 0) {
-		if (clip_id)
-			cli_clip_discard(cli, clip_id);
-		cli_error("%s", err);
-		goto fail;
-	}
-	if (text)
-		print_lint(cli, text);
+	if (id < 0)
+		return EXIT_USAGE;
+	if (cli_bulletin(cli, id, &b))
+		return 1;
+	rc = save(cli, &b, &f, 0);
 	store_bulletin_clear(&b);
-	cli_poke_daemon(cli);
-	return 0;
-fail:
-	store_bulletin_clear(&b);
-	return 1;
+	return rc;
 }
 
 static int
 set_state(struct cli *cli, int argc, char **argv, const char *state)
 {
-	int force = 0;
-	int i = 1;
-	const char *idarg = NULL;
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--force") == 0)
-			force = 1;
-		else if (strcmp(argv[i], "--help") == 0) {
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	/* --force is approve's: retire answers it as the unknown option it is */
+	int approve = strcmp(state, "approved") == 0, force = 0, c;
+	char what[32];
+	snprintf(what, sizeof what, "bulletin %s", argv[0]);
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, "h", approve ? opts : opts + 1, "bulletin", what)) != -1) {
+		if (c == 'h') {
 			help();
 			return 0;
-		} else if (!idarg)
-			idarg = argv[i];
-		else
-			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+		}
+		if (c != 'f')
+			return EXIT_USAGE; /* cli_getopt() said why */
+		force = 1;
 	}
-	long long id = cli_parse_id(idarg);
-	if (id < 0)
-		return cli_usage_error("bulletin", _("%s needs one bulletin ID"), argv[0]);
-	struct store *st = cli_store(cli);
-	if (!st)
-		return 1;
-	char err[ERRLEN];
+	char needs[64];
+	snprintf(needs, sizeof needs, _("%s needs one bulletin ID"), argv[0]);
+	long long id = cli_one_id(argc, argv, "bulletin", needs, _("'%s' is not a bulletin id"));
 	struct store_bulletin b;
-	if (store_bulletin_get(st, id, &b, err) < 0)
-		return cli_error("%s", err);
+	if (id < 0)
+		return EXIT_USAGE;
+	if (cli_bulletin(cli, id, &b))
+		return 1;
+	struct store *st = cli->store;
+	char err[ERRLEN];
 	if (strcmp(state, "approved") == 0 && strcmp(b.state, "retired") == 0) {
 		store_bulletin_clear(&b);
 		return cli_error(_("Bulletin %lld is retired; a retired bulletin is not aired again. Add it anew if it is needed."),
@@ -540,6 +521,18 @@ set_state(struct cli *cli, int argc, char **argv, const char *state)
 	return 0;
 }
 
+static int
+bulletin_approve(struct cli *cli, int argc, char **argv)
+{
+	return set_state(cli, argc, argv, "approved");
+}
+
+static int
+bulletin_retire(struct cli *cli, int argc, char **argv)
+{
+	return set_state(cli, argc, argv, "retired");
+}
+
 static json_t *
 bulletin_json(const struct store_bulletin *b)
 {
@@ -565,63 +558,16 @@ bulletin_json(const struct store_bulletin *b)
 	return o;
 }
 
-static void
-csv_cell(FILE *f, const char *s)
-{
-	/* RFC 4180; a leading formula character is neutralised for spreadsheets */
-	fputc('"', f);
-	if (s && strchr("=+-@\t\r", s[0]) && s[0])
-		fputc('\'', f);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-struct list_ctx {
-	int format;
-	int n;
-};
-
 static int
 list_row(const struct store_bulletin *b, void *arg)
 {
-	struct list_ctx *x = arg;
-	if (x->format == 2) {
-		json_t *o = bulletin_json(b);
-		json_object_del(o, "text");
-		printf("%s", x->n ? ",\n  " : "\n  ");
-		json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
-		json_decref(o);
-	} else if (x->format == 1) {
-		char id[24], n[48];
-		snprintf(id, sizeof id, "%lld", (long long)b->id);
-		snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
-		csv_cell(stdout, id);
-		fputc(',', stdout);
-		csv_cell(stdout, b->state);
-		fputc(',', stdout);
-		csv_cell(stdout, b->klass);
-		fputc(',', stdout);
-		csv_cell(stdout, b->topic);
-		fputc(',', stdout);
-		csv_cell(stdout, n);
-		fputc(',', stdout);
-		csv_cell(stdout, b->valid_from);
-		fputc(',', stdout);
-		csv_cell(stdout, b->valid_until);
-		fputc(',', stdout);
-		csv_cell(stdout, b->title);
-		fputs("\r\n", stdout);
-	} else {
-		char n[32];
-		snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
-		printf("%5lld  %-8s  %-9s  %-14s  %7s  %s\n", (long long)b->id, _(b->state),
-		       _(b->klass), b->topic, n, b->title);
-	}
-	x->n++;
+	char id[24], n[32];
+	snprintf(id, sizeof id, "%lld", (long long)b->id);
+	snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
+	const char *cells[] = { id, _(b->state), _(b->klass), b->topic, n, b->title };
+	json_t *o = bulletin_json(b);
+	json_object_del(o, "text");
+	cli_list_row(arg, cells, o);
 	return 0;
 }
 
@@ -635,8 +581,15 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	static const struct cli_col cols[] = {
+		{ N_("ID"), -5 }, { N_("STATE"), 8 }, { N_("CLASS"), 9 }, { N_("TOPIC"), 14 },
+		{ N_("AIRED"), -7 }, { N_("TITLE"), 0 },
+	};
+	static const char *const fields[] = { "id", "state", "class", "topic", "airings_done",
+					      "airings_wanted", "valid_from", "valid_until", "title",
+					      "source", NULL };
 	const char *topic = NULL, *state = NULL;
-	struct list_ctx x = { 0 };
+	struct cli_list l = { .cols = cols, .n_cols = ARRAY_LEN(cols), .fields = fields };
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "h", opts, "bulletin", "bulletin list")) != -1) {
@@ -648,9 +601,8 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 				return cli_usage_error("bulletin", _("--state is draft, approved or retired (got %s)"), state);
 			break;
 		case 'o':
-			x.format = cli_parse_choice(optarg, list_formats);
-			if (x.format < 0)
-				return cli_usage_error("bulletin", _("--format is text, csv or json (got %s)"), optarg);
+			if (cli_parse_format("bulletin", optarg, list_formats, &l.format))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			help();
@@ -661,67 +613,32 @@ bulletin_list(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind]);
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
-	if (x.format == 1)
-		printf("\xef\xbb\xbf\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\",\"%s\"\r\n", _("id"),
-		       _("state"), _("class"), _("topic"), _("aired/wanted"), _("valid from"),
-		       _("valid until"), _("title"));
-	else if (x.format == 0)
-		printf("%5s  %-8s  %-9s  %-14s  %7s  %s\n", _("ID"), _("STATE"), _("CLASS"), _("TOPIC"),
-		       _("AIRED"), _("TITLE"));
-	else
-		printf("[");
 	char err[ERRLEN];
-	int rc = store_bulletin_list(st, topic, state, list_row, &x, err);
-	if (x.format == 2)
-		printf("%s]\n", x.n ? "\n" : "");
-	if (rc < 0)
-		return cli_error("%s", err);
-	if (x.format == 0 && x.n == 0)
-		printf(_("(no bulletins; 'loaxa bulletin add' adds one)\n"));
-	return 0;
+	cli_list_begin(&l);
+	int rc = store_bulletin_list(st, topic, state, list_row, &l, err);
+	cli_list_end(&l, _("(no bulletins; 'loaxa bulletin add' adds one)\n"));
+	return rc < 0 ? cli_error("%s", err) : 0;
 }
 
 static int
 bulletin_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int format = 0, c;
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts, "bulletin", "bulletin show")) != -1) {
-		switch (c) {
-		case 'o':
-			format = cli_parse_choice(optarg, show_formats);
-			if (format < 0)
-				return cli_usage_error("bulletin", _("--format is text or json (got %s)"), optarg);
-			break;
-		case 'h':
-			help();
-			return 0;
-		default: /* cli_getopt() said why */
-			return EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc)
-		return cli_usage_error("bulletin", _("show needs one bulletin ID"));
-	long long id = cli_parse_id(argv[optind]);
-	if (id < 0)
-		return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), argv[optind]);
-	struct store *st = cli_store(cli);
-	if (!st)
-		return 1;
-	char err[ERRLEN];
+	int format;
+	int rc = cli_format_option(argc, argv, "bulletin", "bulletin show", show_formats, &format, help);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	long long id = cli_one_id(argc, argv, "bulletin", _("show needs one bulletin ID"),
+				  _("'%s' is not a bulletin id"));
 	struct store_bulletin b;
-	if (store_bulletin_get(st, id, &b, err) < 0)
-		return cli_error("%s", err);
+	if (id < 0)
+		return EXIT_USAGE;
+	if (cli_bulletin(cli, id, &b))
+		return 1;
 	if (format == 1) {
 		json_t *o = bulletin_json(&b);
 		json_dumpf(o, stdout, JSON_INDENT(2));
@@ -751,18 +668,26 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 static int
 bulletin_render(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	const char *out = NULL, *idarg = NULL;
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
-			out = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0) {
+	int c;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, "o:h", opts, "bulletin", "bulletin render")) != -1) {
+		if (c == 'h') {
 			help();
 			return 0;
-		} else if (!idarg)
-			idarg = argv[i];
-		else
-			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+		}
+		if (c != 'o')
+			return EXIT_USAGE; /* cli_getopt() said why */
+		out = optarg;
 	}
+	if (optind + 1 < argc)
+		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind + 1]);
+	idarg = optind < argc ? argv[optind] : NULL;
 	long long id = cli_parse_id(idarg);
 	if (id < 0 || !out)
 		return cli_usage_error("bulletin", _("render needs a bulletin ID and -o OUT.wav"));
@@ -777,10 +702,11 @@ bulletin_render(struct cli *cli, int argc, char **argv)
 	struct pl_env env;
 	pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), lex);
 	int rc = pl_render(p, &env, err) < 0 || pl_render_wav(p, &env, out, err) < 0;
+	char num[32];
 	if (rc)
 		cli_error("%s", err);
 	else
-		printf(_("Bulletin %lld: %.1f s of sound in %s.\n"), id, p->length_s, out);
+		printf(_("Bulletin %lld: %s s of sound in %s.\n"), id, i18n_decimal(p->length_s, 1, num), out);
 	pl_free(p);
 	pl_env_clear(&env);
 	return rc;
@@ -790,25 +716,32 @@ bulletin_render(struct cli *cli, int argc, char **argv)
 static int
 bulletin_check(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
 	const char *file = NULL, *idarg = NULL;
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
-			file = argv[++i];
-		else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "json") == 0)
-				json = 1;
-			else if (strcmp(f, "text") != 0)
-				return cli_usage_error("bulletin", _("--format is text or json (got %s)"), f);
-		} else if (strcmp(argv[i], "--help") == 0) {
+	int json = 0, c;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, "h", opts, "bulletin", "bulletin check")) != -1) {
+		switch (c) {
+		case 'F': file = optarg; break;
+		case 'f':
+			if (cli_parse_format("bulletin", optarg, show_formats, &json))
+				return EXIT_USAGE;
+			break;
+		case 'h':
 			help();
 			return 0;
-		} else if (!idarg)
-			idarg = argv[i];
-		else
-			return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[i]);
+		default: /* cli_getopt() said why */
+			return EXIT_USAGE;
+		}
 	}
+	if (optind + 1 < argc)
+		return cli_usage_error("bulletin", _("unexpected argument '%s'"), argv[optind + 1]);
+	idarg = optind < argc ? argv[optind] : NULL;
 	if (!file == !idarg)
 		return cli_usage_error("bulletin", _("check needs a bulletin ID or --file F"));
 	int doc = file ? cli_import_kind(file) : 0;
@@ -824,12 +757,9 @@ bulletin_check(struct cli *cli, int argc, char **argv)
 		long long id = cli_parse_id(idarg);
 		if (id < 0)
 			return cli_usage_error("bulletin", _("'%s' is not a bulletin id"), idarg);
-		struct store *st = cli_store(cli);
-		if (!st)
-			return 1;
 		struct store_bulletin b;
-		if (store_bulletin_get(st, id, &b, err) < 0)
-			return cli_error("%s", err);
+		if (cli_bulletin(cli, id, &b))
+			return 1;
 		text = b.text ? xstrdup(b.text) : xstrdup("");
 		len = strlen(text);
 		store_bulletin_clear(&b);
@@ -866,29 +796,12 @@ bulletin_check(struct cli *cli, int argc, char **argv)
 int
 cmd_bulletin(struct cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help();
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
-	if (strcmp(sub, "add") == 0)
-		return bulletin_add(cli, argc, argv);
-	if (strcmp(sub, "list") == 0)
-		return bulletin_list(cli, argc, argv);
-	if (strcmp(sub, "show") == 0)
-		return bulletin_show(cli, argc, argv);
-	if (strcmp(sub, "edit") == 0)
-		return bulletin_edit(cli, argc, argv);
-	if (strcmp(sub, "approve") == 0)
-		return set_state(cli, argc, argv, "approved");
-	if (strcmp(sub, "retire") == 0)
-		return set_state(cli, argc, argv, "retired");
-	if (strcmp(sub, "render") == 0)
-		return bulletin_render(cli, argc, argv);
-	if (strcmp(sub, "check") == 0)
-		return bulletin_check(cli, argc, argv);
-	if (strcmp(sub, "import-check") == 0)
-		return cli_bulletin_import_check(cli, argc, argv);
-	return cli_usage_error("bulletin", _("'%s' is not a bulletin subcommand"), sub);
+	static const struct cli_sub subs[] = {
+		{ "add", bulletin_add },       { "list", bulletin_list },
+		{ "show", bulletin_show },     { "edit", bulletin_edit },
+		{ "approve", bulletin_approve }, { "retire", bulletin_retire },
+		{ "render", bulletin_render }, { "check", bulletin_check },
+		{ "import-check", cli_bulletin_import_check },
+	};
+	return cli_dispatch(cli, argc, argv, subs, ARRAY_LEN(subs), help);
 }

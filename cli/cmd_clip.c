@@ -19,7 +19,8 @@
 #include "config/config.h"
 #include "store/store.h"
 
-static const char *const kinds[] = { "jingle", "music", "bed", "recording", NULL };
+/* The kinds as stored, marked for the catalogue: shown translated. */
+static const char *const kinds[] = { N_("jingle"), N_("music"), N_("bed"), N_("recording"), NULL };
 static const char *const list_formats[] = { "text", "csv", "json", NULL };
 
 static void
@@ -267,82 +268,41 @@ clip_json(const struct store_clip *c)
 	return o;
 }
 
-struct list_ctx {
-	int format, n;
-};
-
 static int
 list_row(const struct store_clip *c, void *arg)
 {
-	struct list_ctx *x = arg;
-	if (x->format == 2) {
-		json_t *o = clip_json(c);
-		printf("%s", x->n ? ",\n  " : "\n  ");
-		json_dumpf(o, stdout, JSON_COMPACT);
-		json_decref(o);
-	} else if (x->format == 1) {
-		printf("%lld,\"%s\",%s,%.3f,%d,%d,%.1f,%.1f,%s\r\n", (long long)c->id, c->name, c->kind,
-		       c->duration_s, c->sample_rate, c->channels, c->lufs, c->true_peak_db, c->sha256);
-	} else {
-		printf("%5lld  %-20s  %-9s  %8.1f  %6d  %2d  %6.1f  %6.1f\n", (long long)c->id, c->name,
-		       _(c->kind), c->duration_s, c->sample_rate, c->channels, c->lufs, c->true_peak_db);
-	}
-	x->n++;
-	return 0;
-}
-
-static int
-parse_format(const char *cmd, int argc, char **argv, const char *const *formats, int *format)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	char what[32];
-	int c;
-	snprintf(what, sizeof what, "clip %s", cmd);
-	optind = 1;
-	*format = 0;
-	while ((c = cli_getopt(argc, argv, "h", opts, "clip", what)) != -1) {
-		if (c == 'h') {
-			help();
-			return 3;
-		}
-		if (c != 'o')
-			return EXIT_USAGE; /* cli_getopt() said why */
-		if ((*format = cli_parse_choice(optarg, formats)) < 0)
-			return formats == list_formats
-				       ? cli_usage_error("clip", _("--format is text, csv or json (got %s)"), optarg)
-				       : cli_usage_error("clip", _("--format is text or json (got %s)"), optarg);
-	}
+	char id[24], rate[16], ch[16], secs[32], lufs[32], peak[32];
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	snprintf(rate, sizeof rate, "%d", c->sample_rate);
+	snprintf(ch, sizeof ch, "%d", c->channels);
+	const char *cells[] = { id, c->name, _(c->kind), i18n_decimal(c->duration_s, 1, secs), rate, ch,
+				i18n_decimal(c->lufs, 1, lufs), i18n_decimal(c->true_peak_db, 1, peak) };
+	cli_list_row(arg, cells, clip_json(c));
 	return 0;
 }
 
 static int
 clip_list(struct cli *cli, int argc, char **argv)
 {
-	struct list_ctx x = { 0 };
-	int rc = parse_format("list", argc, argv, list_formats, &x.format);
+	static const struct cli_col cols[] = {
+		{ N_("ID"), -5 }, { N_("NAME"), 20 }, { N_("KIND"), 9 }, { N_("SECONDS"), -8 },
+		{ N_("RATE"), -6 }, { N_("CH"), -2 }, { N_("LUFS"), -6 }, { N_("dBTP"), 0 },
+	};
+	static const char *const fields[] = { "id", "name", "kind", "duration_s", "sample_rate",
+					      "channels", "lufs", "true_peak_dbtp", "sha256", NULL };
+	struct cli_list l = { .cols = cols, .n_cols = ARRAY_LEN(cols), .fields = fields };
+	int rc = cli_format_option(argc, argv, "clip", "clip list", list_formats, &l.format, help);
 	if (rc)
-		return rc == 3 ? 0 : rc;
+		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return cli_usage_error("clip", _("unexpected argument '%s'"), argv[optind]);
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
-	if (x.format == 0)
-		printf("%5s  %-20s  %-9s  %8s  %6s  %2s  %6s  %6s\n", _("ID"), _("NAME"), _("KIND"),
-		       _("SECONDS"), _("RATE"), _("CH"), _("LUFS"), _("dBTP"));
-	else if (x.format == 1)
-		printf("\xef\xbb\xbf%s,%s,%s,%s,%s,%s,%s,%s,%s\r\n", "id", "name", "kind", "duration_s",
-		       "sample_rate", "channels", "lufs", "true_peak_dbtp", "sha256");
-	else
-		printf("[");
 	char err[ERRLEN];
-	rc = store_clip_list(st, list_row, &x, err);
-	if (x.format == 2)
-		printf("%s]\n", x.n ? "\n" : "");
+	cli_list_begin(&l);
+	rc = store_clip_list(st, list_row, &l, err);
+	cli_list_end(&l, _("(no clips; 'loaxa clip import' adds one)\n"));
 	return rc < 0 ? cli_error("%s", err) : 0;
 }
 
@@ -351,9 +311,9 @@ clip_show(struct cli *cli, int argc, char **argv)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	int format;
-	int rc = parse_format("show", argc, argv, formats, &format);
+	int rc = cli_format_option(argc, argv, "clip", "clip show", formats, &format, help);
 	if (rc)
-		return rc == 3 ? 0 : rc;
+		return rc < 0 ? 0 : rc;
 	if (optind + 1 != argc)
 		return cli_usage_error("clip", _("show needs one clip NAME or ID"));
 	struct store *st = cli_store(cli);
@@ -363,17 +323,19 @@ clip_show(struct cli *cli, int argc, char **argv)
 	struct store_clip c;
 	if (store_clip_get(st, argv[optind], &c, err) < 0)
 		return cli_error("%s", err);
-	if (format == 1) {
+	if (format == 1) { /* json */
 		json_t *o = clip_json(&c);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
+		char d[32], l[32], p[32];
 		printf(_("Clip %lld: %s (%s)\n  file:       %s\n  from:       %s\n"
-			 "  duration:   %.2f s\n  format:     %d Hz, %d channel(s)\n"
-			 "  loudness:   %.1f LUFS, true peak %.1f dBTP\n  sha256:     %s\n"),
+			 "  duration:   %s s\n  format:     %d Hz, %d channel(s)\n"
+			 "  loudness:   %s LUFS, true peak %s dBTP\n  sha256:     %s\n"),
 		       (long long)c.id, c.name, _(c.kind), c.file, c.original ? c.original : "",
-		       c.duration_s, c.sample_rate, c.channels, c.lufs, c.true_peak_db, c.sha256);
+		       i18n_decimal(c.duration_s, 2, d), c.sample_rate, c.channels,
+		       i18n_decimal(c.lufs, 1, l), i18n_decimal(c.true_peak_db, 1, p), c.sha256);
 	}
 	store_clip_clear(&c);
 	return 0;
@@ -382,12 +344,12 @@ clip_show(struct cli *cli, int argc, char **argv)
 static int
 clip_remove(struct cli *cli, int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		help();
-		return 0;
-	}
-	if (argc != 2)
+	int rc = cli_operands(argc, argv, "clip", "clip remove", help);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind + 1 != argc)
 		return cli_usage_error("clip", _("remove needs one clip NAME or ID"));
+	argv += optind - 1;
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
@@ -416,7 +378,7 @@ clip_remove(struct cli *cli, int argc, char **argv)
 		return cli_error(_("The clip \"%s\" is used by %d bulletin(s) or logged airing(s); it is kept so the log stays true."),
 				 argv[1], users);
 	}
-	int rc = store_clip_remove(st, c.id, err);
+	rc = store_clip_remove(st, c.id, err);
 	if (rc == 0)
 		unlink(c.file);
 	store_clip_clear(&c);
@@ -426,19 +388,9 @@ clip_remove(struct cli *cli, int argc, char **argv)
 int
 cmd_clip(struct cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help();
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
-	if (strcmp(sub, "import") == 0)
-		return clip_import_cmd(cli, argc, argv);
-	if (strcmp(sub, "list") == 0)
-		return clip_list(cli, argc, argv);
-	if (strcmp(sub, "show") == 0)
-		return clip_show(cli, argc, argv);
-	if (strcmp(sub, "remove") == 0)
-		return clip_remove(cli, argc, argv);
-	return cli_usage_error("clip", _("'%s' is not a clip subcommand"), sub);
+	static const struct cli_sub subs[] = {
+		{ "import", clip_import_cmd }, { "list", clip_list },
+		{ "show", clip_show },         { "remove", clip_remove },
+	};
+	return cli_dispatch(cli, argc, argv, subs, ARRAY_LEN(subs), help);
 }

@@ -18,7 +18,26 @@ help(void)
 	printf(_("Usage: loaxa config check [--config FILE] [--quiet]\n\n"
 		 "Validates the configuration (default /etc/loaxa/loaxa.conf, or $LOAXA_CONFIG;\n"
 		 "built-in defaults when there is none) and prints the effective configuration.\n"
-		 "Errors are printed as FILE:LINE: what is wrong (got VALUE), with exit code 1.\n"));
+		 "Every error is printed as FILE:LINE: what is wrong (got VALUE), with exit\n"
+		 "code 1; warnings (a slot that never falls) as FILE:LINE: warning: ...\n"));
+}
+
+/*
+ * The configuration in force: the file's, with the state directory that
+ * --state-dir or $LOAXA_STATE_DIR put in its place.  Loadable as it is.
+ */
+static void
+print_in_force(const struct cli *cli, struct config *cfg)
+{
+	if (cli->state_dir) {
+		free(cfg->state_dir);
+		cfg->state_dir = xstrdup(cli->state_dir);
+	}
+	char *dump = config_dump(cfg);
+	fputs(dump, stdout);
+	free(dump);
+	if (cli->state_dir)
+		printf("# %s\n", _("state_dir comes from --state-dir or $LOAXA_STATE_DIR, which go before the file"));
 }
 
 int
@@ -46,19 +65,18 @@ cmd_config(struct cli *cli, int argc, char **argv)
 	if (optind >= argc || strcmp(argv[optind], "check") != 0 || optind + 1 != argc)
 		return cli_usage_error("config", _("the only subcommand is 'check'"));
 
-	char err[ERRLEN];
-	const char *path = config_pick_path(cli->config_path);
-	struct config *cfg = config_load(path, err);
-	if (!cfg)
-		return cli_error("%s", err);
-	int rc = config_check_references(cli, cfg, err);
-	if (rc == 0 && !quiet) {
-		char *dump = config_dump(cfg);
-		fputs(dump, stdout);
-		free(dump);
-	}
-	if (rc < 0)
-		cli_error("%s", err);
+	struct config_diags d = { 0 };
+	struct config *cfg = config_load_diags(config_pick_path(cli->config_path), &d);
+	if (cfg)
+		config_check_references(cli, cfg, &d);
+	for (size_t i = 0; i < d.n; i++)
+		cli_error("%s", d.v[i].text);
+	if (d.errors > 1)
+		cli_error(_("%d errors; the configuration is refused until they are fixed."), d.errors);
+	if (!d.errors && !quiet)
+		print_in_force(cli, cfg);
+	int rc = d.errors ? 1 : 0;
+	config_diags_free(&d);
 	config_free(cfg);
-	return rc < 0 ? 1 : 0;
+	return rc;
 }

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "reports/reports.h"
 
 /* Sends one request and returns the parsed answer, or NULL after printing why. */
 static json_t *
@@ -87,17 +88,24 @@ print_answer(json_t *ans)
 	return 0;
 }
 
+static const char *usage_text; /* for the help of simple() */
+
+static void
+print_usage(void)
+{
+	fputs(usage_text, stdout);
+}
+
 /* A request without arguments: `loaxa stop`, `loaxa reload`. */
 static int
 simple(struct cli *cli, int argc, char **argv, const char *usage)
 {
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0) {
-			fputs(usage, stdout);
-			return 0;
-		}
-		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[1]);
-	}
+	usage_text = usage;
+	int rc = cli_operands(argc, argv, argv[0], NULL, print_usage);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind < argc)
+		return cli_usage_error(argv[0], _("unexpected argument '%s'"), argv[optind]);
 	json_t *req = json_pack("{s:s}", "cmd", argv[0]);
 	json_t *ans = ask(cli, req);
 	json_decref(req);
@@ -156,8 +164,8 @@ cmd_air(struct cli *cli, int argc, char **argv)
 	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
 	    strcmp(klass, "priority") != 0)
 		return cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
-	if (program && !config_program_find(cli->cfg, program))
-		return cli_error(_("There is no programme \"%s\" in the configuration."), program);
+	if (program && cli_check_name(cli, CLI_PROGRAM, program))
+		return 1;
 	json_t *req = json_pack("{s:s}", "cmd", "air");
 	if (id)
 		json_object_set_new(req, "bulletin", json_integer(id));
@@ -173,21 +181,14 @@ cmd_air(struct cli *cli, int argc, char **argv)
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
-	int json = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "json") == 0)
-				json = 1;
-			else if (strcmp(f, "text") != 0)
-				return cli_usage_error("status", _("--format is text or json (got %s)"), f);
-		} else if (strcmp(argv[i], "--help") == 0) {
-			printf(_("Usage: loaxa status [--format text|json]\n\nWhat the daemon is airing, how far it is, and the next airing.\n"));
-			return 0;
-		} else {
-			return cli_usage_error("status", _("unexpected argument '%s'"), argv[i]);
-		}
-	}
+	static const char *const formats[] = { "text", "json", NULL };
+	int json;
+	usage_text = _("Usage: loaxa status [--format text|json]\n\nWhat the daemon is airing, how far it is, and the next airing.\n");
+	int rc = cli_format_option(argc, argv, "status", NULL, formats, &json, print_usage);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind < argc)
+		return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
 	json_t *req = json_pack("{s:s}", "cmd", "status");
 	json_t *ans = ask(cli, req);
 	json_decref(req);
@@ -201,10 +202,12 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	json_t *p = json_object_get(ans, "playing");
+	char prog[64];
 	if (json_is_object(p)) {
 		printf(_("Airing:   %s (programme %s), %.0f of %.0f s, since %s\n"),
 		       json_string_value(json_object_get(p, "slot")) ?: _("manual"),
-		       json_string_value(json_object_get(p, "program")) ?: "",
+		       report_program_label(json_string_value(json_object_get(p, "program")), prog,
+					    sizeof prog),
 		       json_number_value(json_object_get(p, "position_s")),
 		       json_number_value(json_object_get(p, "length_s")),
 		       json_string_value(json_object_get(p, "started_at")) ?: "");

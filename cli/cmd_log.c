@@ -102,7 +102,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		case 't': topic = optarg; break;
 		case 'f':
 			format = report_format_parse(optarg);
-			if (format < 0)
+			if (format < 0 || format == REPORT_DOCX)
 				return cli_usage_error("log", _("--format is text, csv, json or xlsx (got %s)"), optarg);
 			break;
 		case 'o': out = optarg; break;
@@ -132,14 +132,20 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		from = (int64_t)mktime(&tm) * 1000;
 		tm = (struct tm){ .tm_year = y0 - 1900, .tm_mon = m0, .tm_mday = 1, .tm_isdst = -1 };
 		until = (int64_t)mktime(&tm) * 1000;
-		snprintf(period, sizeof period, "%s", month);
+		report_month_label(y0, m0, period, sizeof period);
 	} else if (from_s || until_s) {
-		snprintf(period, sizeof period, "%s … %s", from_s ? from_s : "", until_s ? until_s : "");
+		/* the days as people write them; --until is the last day shown */
+		char a[32] = "", b[32] = "";
+		if (from_s)
+			report_date(from, a, sizeof a);
+		if (until_s)
+			report_date(until - 86400000 / 2, b, sizeof b);
+		snprintf(period, sizeof period, "%s … %s", a, b);
 	} else {
 		snprintf(period, sizeof period, "%s", _("everything logged"));
 	}
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("log", _("--format xlsx needs -o FILE.xlsx"));
 	struct store *st = cli_store(cli);
@@ -159,6 +165,7 @@ cmd_log(struct cli *cli, int argc, char **argv)
 		cli_out_abort(&o);
 		return cli_error("%s", err);
 	}
+	report_log_set_config(x.w, cli->cfg);
 	int rc = store_log(st, from, until, status, topic, row, &x, err);
 	if (x.progress && report_log_count(x.w) >= 50000) {
 		fputc('\r', stderr);

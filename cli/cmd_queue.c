@@ -18,7 +18,7 @@ static void
 help(void)
 {
 	printf(_("Usage: loaxa queue add BULLETIN_ID [--slot NAME | --at \"YYYY-MM-DD HH:MM\"]\n"
-		 "       loaxa queue list [--format text|json]\n"
+		 "       loaxa queue list [--format text|csv|json]\n"
 		 "       loaxa queue remove ENTRY_ID\n\n"
 		 "add asks for the bulletin in the next slot, in the next airing of slot NAME,\n"
 		 "or in the first slot at or after the given local time, and prints the entry id.\n"));
@@ -52,14 +52,8 @@ queue_add(struct cli *cli, int argc, char **argv)
 	if (id < 0)
 		return cli_usage_error("queue", _("'%s' is not a bulletin id"), argv[optind]);
 	char err[ERRLEN];
-	if (slot && !config_slot_find(cli->cfg, slot)) {
-		struct sbuf names = { 0 };
-		for (size_t i = 0; i < cli->cfg->n_slots; i++)
-			sbuf_addf(&names, "%s%s", i ? ", " : "", cli->cfg->slots[i].name);
-		cli_error(_("There is no slot \"%s\"; the slots are: %s."), slot, names.s ? names.s : "-");
-		sbuf_free(&names);
+	if (slot && cli_check_name(cli, CLI_SLOT, slot))
 		return 1;
-	}
 	int64_t at_ms = 0;
 	if (at && time_parse_local(at, &at_ms, err) < 0)
 		return cli_error("%s", err);
@@ -88,7 +82,7 @@ queue_add(struct cli *cli, int argc, char **argv)
 
 struct list_ctx {
 	struct store *st;
-	int json, n;
+	struct cli_list l;
 };
 
 static int
@@ -96,77 +90,64 @@ list_row(const struct store_queue_entry *e, void *arg)
 {
 	struct list_ctx *x = arg;
 	struct store_bulletin b = { 0 };
-	char err[ERRLEN], when[40] = "";
+	char err[ERRLEN], when[40] = "", id[24], bid[24], iso[40];
 	store_bulletin_get(x->st, e->bulletin_id, &b, err);
 	if (e->at_ms)
-		time_format(e->at_ms, "%Y-%m-%d %H:%M", when, sizeof when);
-	if (x->json) {
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(e->id));
-		json_object_set_new(o, "bulletin_id", json_integer(e->bulletin_id));
-		json_object_set_new(o, "title", b.title ? json_string(b.title) : json_null());
-		json_object_set_new(o, "slot", e->slot ? json_string(e->slot) : json_null());
-		char iso[40];
-		if (e->at_ms)
-			time_iso8601(e->at_ms, iso);
-		json_object_set_new(o, "at", e->at_ms ? json_string(iso) : json_null());
-		time_iso8601(e->created_at, iso);
-		json_object_set_new(o, "created_at", json_string(iso));
-		printf("%s", x->n ? ",\n  " : "\n  ");
-		json_dumpf(o, stdout, JSON_COMPACT);
-		json_decref(o);
-	} else {
-		const char *target = e->slot ? e->slot : (e->at_ms ? when : _("next slot"));
-		printf("%5lld  %8lld  %-16s  %s\n", (long long)e->id, (long long)e->bulletin_id, target,
-		       b.title ? b.title : "");
-	}
+		time_format(e->at_ms, _("%Y-%m-%d %H:%M"), when, sizeof when);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "bulletin_id", json_integer(e->bulletin_id));
+	json_object_set_new(o, "title", b.title ? json_string(b.title) : json_null());
+	json_object_set_new(o, "slot", e->slot ? json_string(e->slot) : json_null());
+	if (e->at_ms)
+		time_iso8601(e->at_ms, iso);
+	json_object_set_new(o, "at", e->at_ms ? json_string(iso) : json_null());
+	time_iso8601(e->created_at, iso);
+	json_object_set_new(o, "created_at", json_string(iso));
+	snprintf(id, sizeof id, "%lld", (long long)e->id);
+	snprintf(bid, sizeof bid, "%lld", (long long)e->bulletin_id);
+	const char *cells[] = { id, bid, e->slot ? e->slot : (e->at_ms ? when : _("next slot")),
+				b.title ? b.title : "" };
+	cli_list_row(&x->l, cells, o);
 	store_bulletin_clear(&b);
-	x->n++;
 	return 0;
 }
 
 static int
 queue_list(struct cli *cli, int argc, char **argv)
 {
-	struct list_ctx x = { 0 };
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "json") == 0)
-				x.json = 1;
-			else if (strcmp(f, "text") != 0)
-				return cli_usage_error("queue", _("--format is text or json (got %s)"), f);
-		} else if (strcmp(argv[i], "--help") == 0) {
-			help();
-			return 0;
-		} else {
-			return cli_usage_error("queue", _("unexpected argument '%s'"), argv[i]);
-		}
-	}
+	static const char *const formats[] = { "text", "csv", "json", NULL };
+	static const struct cli_col cols[] = {
+		{ N_("ENTRY"), -5 }, { N_("BULLETIN"), -8 }, { N_("FOR"), 16 }, { N_("TITLE"), 0 },
+	};
+	static const char *const fields[] = { "id", "bulletin_id", "slot", "at", "created_at",
+					      "title", NULL };
+	struct list_ctx x = { .l = { .cols = cols, .n_cols = ARRAY_LEN(cols), .fields = fields } };
+	int rc = cli_format_option(argc, argv, "queue", "queue list", formats, &x.l.format, help);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind != argc)
+		return cli_usage_error("queue", _("unexpected argument '%s'"), argv[optind]);
 	x.st = cli_store(cli);
 	if (!x.st)
 		return 1;
-	if (x.json)
-		printf("[");
-	else
-		printf("%5s  %8s  %-16s  %s\n", _("ENTRY"), _("BULLETIN"), _("FOR"), _("TITLE"));
 	char err[ERRLEN];
-	int rc = store_queue_list(x.st, list_row, &x, err);
-	if (x.json)
-		printf("%s]\n", x.n ? "\n" : "");
-	else if (!x.n)
-		printf(_("(the queue is empty)\n"));
+	cli_list_begin(&x.l);
+	rc = store_queue_list(x.st, list_row, &x, err);
+	cli_list_end(&x.l, _("(the queue is empty)\n"));
 	return rc < 0 ? cli_error("%s", err) : 0;
 }
 
 static int
 queue_remove(struct cli *cli, int argc, char **argv)
 {
-	if (argc != 2)
-		return cli_usage_error("queue", _("remove needs one ENTRY_ID"));
-	long long id = cli_parse_id(argv[1]);
+	int rc = cli_operands(argc, argv, "queue", "queue remove", help);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	long long id = cli_one_id(argc, argv, "queue", _("remove needs one ENTRY_ID"),
+				  _("'%s' is not a queue entry id"));
 	if (id < 0)
-		return cli_usage_error("queue", _("'%s' is not a queue entry id"), argv[1]);
+		return EXIT_USAGE;
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
@@ -180,17 +161,8 @@ queue_remove(struct cli *cli, int argc, char **argv)
 int
 cmd_queue(struct cli *cli, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		help();
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
-	if (strcmp(sub, "add") == 0)
-		return queue_add(cli, argc, argv);
-	if (strcmp(sub, "list") == 0)
-		return queue_list(cli, argc, argv);
-	if (strcmp(sub, "remove") == 0)
-		return queue_remove(cli, argc, argv);
-	return cli_usage_error("queue", _("'%s' is not a queue subcommand"), sub);
+	static const struct cli_sub subs[] = {
+		{ "add", queue_add }, { "list", queue_list }, { "remove", queue_remove },
+	};
+	return cli_dispatch(cli, argc, argv, subs, ARRAY_LEN(subs), help);
 }

@@ -1,9 +1,10 @@
 /*
  * loaxa report — the monthly and period counts officers hand in: distinct
  * bulletins, airings, airtime, per topic and for CCHC against the monthly
- * target ("đạt" / "chưa đạt"), and the slots missed or failed.  The
- * counting itself is reports/'s; this file reads the options and picks
- * the writer.
+ * target ("đạt" / "chưa đạt"), the slots missed or failed, the bulletins
+ * aired; as text, CSV, JSON, XLSX or the DOCX document an officer files.
+ * The counting itself is reports/'s; this file reads the options and
+ * picks the writer.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -45,15 +46,17 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		case 'f':
 			format = report_format_parse(optarg);
 			if (format < 0)
-				return cli_usage_error("report", _("--format is text, csv, json or xlsx (got %s)"), optarg);
+				return cli_usage_error("report", _("--format is text, csv, json, xlsx or docx (got %s)"), optarg);
 			break;
 		case 'h':
 			printf(_("Usage: loaxa report [--month YYYY-MM | --quarter YYYY-Qn |\n"
 				 "                     --period q1|6m|9m|12m --year YYYY | --year YYYY]\n"
-				 "                    [--topic ID] [--format text|csv|json|xlsx] [-o FILE]\n\n"
+				 "                    [--topic ID] [--format text|csv|json|xlsx|docx] [-o FILE]\n\n"
 				 "Per month: distinct bulletins aired, bulletin airings, airtime, per topic\n"
-				 "and for CCHC against targets.cchc_per_month (met or not met); the slots\n"
-				 "missed or failed; and the period's totals.  Without a period: this month.\n"));
+				 "and for CCHC against targets.cchc_per_month; the slots missed or failed;\n"
+				 "the period's totals; the bulletins aired, with their days.  Without a\n"
+				 "period: this month.  docx writes the report to file (Nghị định 30/2020),\n"
+				 "signed as the configuration's station section says.\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -65,19 +68,24 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	int y0, m0, y1, m1;
 	if (report_period(month, quarter, period, year, &y0, &m0, &y1, &m1, label, sizeof label, err) < 0)
 		return cli_usage_error("report", "%s", err);
-	if (topic && !config_topic_find(cli->cfg, topic))
-		return cli_error(_("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
+	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
+		return 1;
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
+	if (format == REPORT_DOCX && (!out || strcmp(out, "-") == 0))
+		return cli_usage_error("report", _("--format docx needs -o FILE.docx"));
 	struct store *st = cli_store(cli);
 	if (!st)
 		return 1;
-	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, err);
+	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, time_now_ms(), err);
 	if (!r)
 		return cli_error("%s", err);
-	if (report_empty(r) && format != REPORT_TEXT)
+	if (report_empty(r) && format != REPORT_TEXT) {
+		char words[96];
+		report_period_label(y0, m0, y1, m1, words, sizeof words);
 		fprintf(stderr, _("loaxa: nothing was aired or missed in %s; the report is empty.\n"),
-			label);
+			words);
+	}
 	struct cli_out o;
 	if (cli_out_open(&o, out) < 0) {
 		report_free(r);
@@ -90,6 +98,14 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		/* libxlsxwriter writes the file itself: the temporary one, renamed after */
 		w = report_write_xlsx(r, o.tmp, err);
 		break;
+	case REPORT_DOCX: {
+		/* the template: $LOAXA_DATADIR/docx in a build tree, else the installed one */
+		const char *data = getenv("LOAXA_DATADIR");
+		char *dir = xasprintf("%s/docx", data && *data ? data : PKGDATADIR);
+		w = report_write_docx(r, dir, o.tmp, err);
+		free(dir);
+		break;
+	}
 	case REPORT_CSV:
 		w = report_write_csv(r, o.f);
 		break;

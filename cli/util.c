@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "base/base.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "reports/reports.h"
 #include "store/store.h"
 #include "tts/tts.h"
 
@@ -149,6 +151,44 @@ cli_getopt(int argc, char **argv, const char *optstring, const struct option *op
 	return '?';
 }
 
+int
+cli_check_name(const struct cli *cli, enum cli_name kind, const char *name)
+{
+	static const struct {
+		const char *none, *near;
+	} says[] = {
+		[CLI_SLOT] = { N_("There is no slot \"%s\"; the slots are: %s."),
+			       N_("There is no slot \"%s\"; did you mean %s? The slots are: %s.") },
+		[CLI_TOPIC] = { N_("There is no topic \"%s\"; the topics are: %s."),
+				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
+		[CLI_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
+				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
+	};
+	const struct config *c = cli->cfg;
+	size_t n = kind == CLI_SLOT ? c->n_slots : kind == CLI_TOPIC ? c->n_topics : c->n_programs;
+	const char **names = xcalloc(n + 1, sizeof *names);
+	int found = 0;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = kind == CLI_SLOT    ? c->slots[i].name
+			   : kind == CLI_TOPIC ? c->topics[i].id
+					       : c->programs[i].name;
+		found |= strcmp(names[i], name) == 0;
+	}
+	if (!found) {
+		struct sbuf all = { 0 };
+		for (size_t i = 0; i < n; i++)
+			sbuf_addf(&all, "%s%s", i ? ", " : "", names[i]);
+		const char *near = config_near_name(name, names, n);
+		if (near)
+			cli_error(_(says[kind].near), name, near, all.s ? all.s : "-");
+		else
+			cli_error(_(says[kind].none), name, all.s ? all.s : "-");
+		sbuf_free(&all);
+	}
+	free(names);
+	return !found;
+}
+
 long long
 cli_parse_id(const char *s)
 {
@@ -158,6 +198,31 @@ cli_parse_id(const char *s)
 	return v > 0 ? v : -1;
 }
 
+long long
+cli_one_id(int argc, char **argv, const char *cmd, const char *needs, const char *not_id)
+{
+	if (optind + 1 != argc) {
+		cli_usage_error(cmd, "%s", needs);
+		return -1;
+	}
+	long long id = cli_parse_id(argv[optind]);
+	if (id < 0)
+		cli_usage_error(cmd, not_id, argv[optind]);
+	return id;
+}
+
+int
+cli_bulletin(struct cli *cli, long long id, struct store_bulletin *b)
+{
+	char err[ERRLEN];
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	if (store_bulletin_get(st, id, b, err) < 0)
+		return cli_error("%s", err);
+	return 0;
+}
+
 int
 cli_parse_choice(const char *s, const char *const *names)
 {
@@ -165,6 +230,171 @@ cli_parse_choice(const char *s, const char *const *names)
 		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+cli_parse_format(const char *cmd, const char *arg, const char *const *formats, int *format)
+{
+	if ((*format = cli_parse_choice(arg, formats)) >= 0)
+		return 0;
+	struct sbuf names = { 0 };
+	for (size_t i = 0; formats[i]; i++) {
+		if (i && !formats[i + 1])
+			sbuf_adds(&names, _(" or "));
+		else if (i)
+			sbuf_adds(&names, ", ");
+		sbuf_adds(&names, formats[i]);
+	}
+	cli_usage_error(cmd, _("--format is %s (got %s)"), names.s, arg);
+	sbuf_free(&names);
+	return EXIT_USAGE;
+}
+
+int
+cli_format_option(int argc, char **argv, const char *cmd, const char *what,
+		  const char *const *formats, int *format, void (*help)(void))
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+	optind = 1;
+	if (format)
+		*format = 0;
+	/* without formats, --format is an unknown option like any other */
+	while ((c = cli_getopt(argc, argv, "h", formats ? opts : opts + 1, cmd, what)) != -1) {
+		if (c == 'h') {
+			help();
+			return -1;
+		}
+		if (c != 'f')
+			return EXIT_USAGE; /* cli_getopt() said why */
+		if (cli_parse_format(cmd, optarg, formats, format))
+			return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int
+cli_operands(int argc, char **argv, const char *cmd, const char *what, void (*help)(void))
+{
+	return cli_format_option(argc, argv, cmd, what, NULL, NULL, help);
+}
+
+int
+cli_dispatch(struct cli *cli, int argc, char **argv, const struct cli_sub *subs, size_t n,
+	     void (*help)(void))
+{
+	const char *cmd = argv[0];
+	if (argc < 2) {
+		help();
+		return EXIT_USAGE;
+	}
+	if (argv[1][0] == '-') {
+		/* --help, or an option where the subcommand should be */
+		int rc = cli_operands(argc, argv, cmd, NULL, help);
+		return rc < 0 ? 0 : rc ? rc : cli_usage_error(cmd, _("a subcommand goes first"));
+	}
+	const char **names = xcalloc(n + 1, sizeof *names);
+	struct sbuf all = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[1], subs[i].name) == 0) {
+			free(names);
+			sbuf_free(&all);
+			return subs[i].fn(cli, argc - 1, argv + 1);
+		}
+		names[i] = subs[i].name;
+		sbuf_addf(&all, "%s%s", i ? ", " : "", subs[i].name);
+	}
+	const char *near = config_near_name(argv[1], names, n);
+	if (near)
+		cli_usage_error(cmd, _("'%s' is not a %s subcommand; did you mean %s? The subcommands are: %s."),
+				argv[1], cmd, near, all.s);
+	else
+		cli_usage_error(cmd, _("'%s' is not a %s subcommand; the subcommands are: %s."), argv[1],
+				cmd, all.s);
+	free(names);
+	sbuf_free(&all);
+	return EXIT_USAGE;
+}
+
+void
+cli_list_begin(struct cli_list *l)
+{
+	l->rows = 0;
+	if (l->format == CLI_JSON) {
+		fputc('[', stdout);
+	} else if (l->format == CLI_CSV) {
+		fputs("\xef\xbb\xbf", stdout);
+		for (size_t i = 0; l->fields[i]; i++)
+			report_csv_cell(stdout, l->fields[i], !l->fields[i + 1]);
+	} else {
+		for (size_t i = 0; i < l->n_cols && i < ARRAY_LEN(l->widths); i++) {
+			/* a translated head may be wider than the column */
+			const char *h = _(l->cols[i].head);
+			int w = l->cols[i].width, hw = report_width(h);
+			l->widths[i] = w < 0 ? (hw > -w ? -hw : w) : w > 0 && hw > w ? hw : w;
+			fputs(i ? "  " : "", stdout);
+			report_pad(stdout, h, abs(l->widths[i]), l->widths[i] >= 0);
+		}
+		fputc('\n', stdout);
+	}
+}
+
+/* A JSON value as a CSV cell: strings as they are, numbers in C notation, null empty. */
+static void
+csv_value(const json_t *v, int last)
+{
+	char num[40] = "";
+	const char *s = num;
+	if (json_is_string(v)) {
+		report_csv_cell(stdout, json_string_value(v), last);
+		return;
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		/* the shortest that reads back the same */
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(num, sizeof num, "%.*g", prec, json_real_value(v));
+			if (strtod(num, NULL) == json_real_value(v))
+				break;
+		}
+	} else if (json_is_boolean(v)) {
+		s = json_is_true(v) ? "true" : "false";
+	}
+	report_csv_number(stdout, s, last);
+}
+
+void
+cli_list_row(struct cli_list *l, const char *const *cells, json_t *obj)
+{
+	if (l->format == CLI_JSON) {
+		fputs(l->rows ? ",\n  " : "\n  ", stdout);
+		json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	} else if (l->format == CLI_CSV) {
+		for (size_t i = 0; l->fields[i]; i++)
+			csv_value(json_object_get(obj, l->fields[i]), !l->fields[i + 1]);
+	} else {
+		for (size_t i = 0; i < l->n_cols && i < ARRAY_LEN(l->widths); i++) {
+			int w = l->widths[i];
+			fputs(i ? "  " : "", stdout);
+			report_pad(stdout, cells[i] ? cells[i] : "", abs(w), w >= 0);
+		}
+		fputc('\n', stdout);
+	}
+	json_decref(obj);
+	l->rows++;
+}
+
+void
+cli_list_end(struct cli_list *l, const char *empty)
+{
+	if (l->format == CLI_JSON)
+		fputs(l->rows ? "\n]\n" : "]\n", stdout);
+	else if (l->format == CLI_TEXT && !l->rows && empty)
+		fputs(empty, stdout);
 }
 
 int

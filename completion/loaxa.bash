@@ -10,7 +10,7 @@ _loaxa_clips() {
 }
 
 _loaxa_bulletins() {
-	loaxa bulletin list --format csv 2>/dev/null | sed -n '2,$s/^"\([0-9]*\)".*/\1/p'
+	loaxa bulletin list --format csv 2>/dev/null | sed -n '2,$s/^\([0-9]*\),.*/\1/p'
 }
 
 _loaxa_slots() {
@@ -36,7 +36,7 @@ _loaxa() {
 	--state) COMPREPLY=($(compgen -W "draft approved retired" -- "$cur")); return ;;
 	--kind) COMPREPLY=($(compgen -W "jingle music bed recording" -- "$cur")); return ;;
 	--status) COMPREPLY=($(compgen -W "completed interrupted failed missed" -- "$cur")); return ;;
-	--format) COMPREPLY=($(compgen -W "text csv json xlsx" -- "$cur")); return ;;
+	--format) COMPREPLY=($(compgen -W "text csv json xlsx docx" -- "$cur")); return ;;
 	--period) COMPREPLY=($(compgen -W "q1 6m 9m 12m" -- "$cur")); return ;;
 	--slot) COMPREPLY=($(compgen -W "$(_loaxa_slots)" -- "$cur")); return ;;
 	--program) COMPREPLY=($(compgen -W "$(_loaxa_programs)" -- "$cur")); return ;;

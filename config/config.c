@@ -18,7 +18,7 @@
 
 #include "base/base.h"
 
-enum vtype { T_STR, T_INT, T_FLOAT, T_BOOL, T_GROUP };
+enum vtype { T_STR, T_INT, T_FLOAT, T_BOOL, T_GROUP, T_STRLIST };
 
 struct key {
 	const char *name;
@@ -92,6 +92,13 @@ static const struct key targets_keys[] = {
 
 static const struct key station_keys[] = {
 	{ "name", T_STR, OFF(station_name) },
+	{ "parent", T_STR, OFF(station.parent) },
+	{ "issuer", T_STR, OFF(station.issuer) },
+	{ "code", T_STR, OFF(station.code) },
+	{ "place", T_STR, OFF(station.place) },
+	{ "signer_title", T_STR, OFF(station.signer_title) },
+	{ "signer_name", T_STR, OFF(station.signer_name) },
+	{ "recipients", T_STRLIST, OFF(station.recipients) },
 	{ NULL },
 };
 
@@ -224,6 +231,29 @@ web_free(struct config *c)
 	free(c->web.tls_key);
 }
 
+/* The report document's issuer and signer, until the file says who they are. */
+static void
+station_defaults(struct config_station *s)
+{
+	s->code = xstrdup("ĐTT");
+	s->signer_title = xstrdup("Trưởng đài");
+	s->recipients = xcalloc(1, sizeof *s->recipients);
+}
+
+static void
+station_free(struct config_station *s)
+{
+	free(s->parent);
+	free(s->issuer);
+	free(s->code);
+	free(s->place);
+	free(s->signer_title);
+	free(s->signer_name);
+	for (size_t i = 0; s->recipients && s->recipients[i]; i++)
+		free(s->recipients[i]);
+	free(s->recipients);
+}
+
 static void
 set_defaults(struct config *c)
 {
@@ -231,6 +261,7 @@ set_defaults(struct config *c)
 	c->state_dir = xstrdup("/var/lib/loaxa");
 	c->timezone = xstrdup("Asia/Ho_Chi_Minh");
 	c->station_name = xstrdup("Đài truyền thanh cơ sở");
+	station_defaults(&c->station);
 	c->control_socket = xstrdup("/run/loaxa/control.sock");
 	c->approval_required = 0;
 	c->lead_seconds = 120;
@@ -326,9 +357,16 @@ default_topics_set(struct config *c)
 
 /* ---- validation helpers ---- */
 
+/*
+ * Reading goes on after an error, so that one pass finds every one: each
+ * check adds its error to x->d and returns -1, and the reader drops what
+ * failed (a key keeps its default, a broken slot, topic or item is left
+ * out), so what is kept stays whole for the checks after it.
+ */
 struct ctx {
 	const char *path;
-	char *err;
+	struct config_diags *d;
+	struct config *c;
 };
 
 /* The value of a setting as the user wrote it, for "(got VALUE)". */
@@ -428,9 +466,34 @@ fail(struct ctx *x, const config_setting_t *s, const char *what)
 	else
 		value_text(s, val, sizeof val);
 	setting_path(s, name, sizeof name);
-	err_set(x->err, "%s:%d: %s: %s (got %s)", x->path, config_setting_source_line(s), name,
-		what, val);
+	config_diag_add(x->d, 0, x->path, (int)config_setting_source_line(s), _("%s: %s (got %s)"),
+			name, what, val);
 	return -1;
+}
+
+/* As fail(), adding "did you mean NEAR?" when one of names is near the wrong word. */
+static int
+fail_near(struct ctx *x, const config_setting_t *s, const char *what, const char *word,
+	  const char *const *names, size_t n)
+{
+	const char *near = config_near_name(word, names, n);
+	if (!near)
+		return fail(x, s, what);
+	char more[512];
+	snprintf(more, sizeof more, _("%s; did you mean %s?"), what, near);
+	return fail(x, s, more);
+}
+
+/* Remembers where a key stands, for checks that come later (the voice's line). */
+static void
+keyline_add(struct ctx *x, const config_setting_t *s)
+{
+	char name[256];
+	setting_path(s, name, sizeof name);
+	struct config *c = x->c;
+	c->keylines = xrealloc(c->keylines, (c->n_keylines + 1) * sizeof *c->keylines);
+	c->keylines[c->n_keylines++] = (struct config_keyline){ xstrdup(name),
+							       (int)config_setting_source_line(s) };
 }
 
 static int
@@ -453,14 +516,28 @@ number(const config_setting_t *s)
 	}
 }
 
+/* A string, checked against choices when there are some; *dst is left alone on error. */
 static int
-get_string(struct ctx *x, const config_setting_t *s, char **dst)
+get_string(struct ctx *x, const config_setting_t *s, char **dst, const char *const *choices)
 {
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return fail(x, s, _("must be a string in double quotes"));
 	const char *v = config_setting_get_string(s);
 	if (utf8_check(v, strlen(v), NULL) < 0)
 		return fail(x, s, _("is not valid UTF-8"));
+	if (choices) {
+		size_t n = 0;
+		while (choices[n] && strcmp(v, choices[n]) != 0)
+			n++;
+		if (!choices[n]) {
+			char what[256] = "";
+			size_t len = (size_t)snprintf(what, sizeof what, "%s", _("must be one of"));
+			for (const char *const *c = choices; *c && len < sizeof what; c++)
+				len += (size_t)snprintf(what + len, sizeof what - len, "%s %s",
+							c == choices ? "" : ",", *c);
+			return fail_near(x, s, what, v, choices, n);
+		}
+	}
 	free(*dst);
 	*dst = xstrdup(v);
 	return 0;
@@ -471,12 +548,13 @@ get_number(struct ctx *x, const config_setting_t *s, double min, double max, dou
 {
 	if (!is_number(s))
 		return fail(x, s, _("must be a number"));
-	*v = number(s);
-	if (!(*v >= min && *v <= max)) {
+	double d = number(s);
+	if (!(d >= min && d <= max)) {
 		char what[128];
 		snprintf(what, sizeof what, _("must be between %.15g and %.15g"), min, max);
 		return fail(x, s, what);
 	}
+	*v = d;
 	return 0;
 }
 
@@ -502,17 +580,49 @@ get_bool(struct ctx *x, const config_setting_t *s, int *v)
 	return 0;
 }
 
+/* A list of strings ( "a", "b" ) or [ "a", "b" ] into a NULL-terminated array, replacing *dst. */
 static int
-check_choice(struct ctx *x, const config_setting_t *s, const char *v, const char *const *choices)
+get_strings(struct ctx *x, const config_setting_t *s, char ***dst)
 {
-	for (const char *const *c = choices; *c; c++)
-		if (strcmp(v, *c) == 0)
-			return 0;
-	char what[256] = "";
-	size_t len = (size_t)snprintf(what, sizeof what, "%s", _("must be one of"));
-	for (const char *const *c = choices; *c && len < sizeof what; c++)
-		len += (size_t)snprintf(what + len, sizeof what - len, "%s %s", c == choices ? "" : ",", *c);
-	return fail(x, s, what);
+	int t = config_setting_type(s);
+	if (t != CONFIG_TYPE_LIST && t != CONFIG_TYPE_ARRAY)
+		return fail(x, s, _("must be a list of strings ( \"...\", \"...\" )"));
+	int n = config_setting_length(s), bad = 0;
+	char **v = xcalloc((size_t)n + 1, sizeof *v);
+	for (int i = 0, k = 0; i < n; i++)
+		if (get_string(x, config_setting_get_elem(s, (unsigned)i), &v[k], NULL) == 0)
+			k++;
+		else
+			bad = -1;
+	if (bad) {
+		for (char **p = v; *p; p++)
+			free(*p);
+		free(v);
+		return -1;
+	}
+	for (char **p = *dst; p && *p; p++)
+		free(*p);
+	free(*dst);
+	*dst = v;
+	return 0;
+}
+
+/* The names of a key table, for "did you mean". */
+static size_t
+key_names(const struct key *keys, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (const struct key *k = keys; k->name && n < max; k++)
+		names[n++] = k->name;
+	return n;
+}
+
+/* An unknown key of a fixed set: the sentence, and the near one when there is one. */
+static int
+unknown_key(struct ctx *x, const config_setting_t *s, const char *what, const char *const *names,
+	    size_t n)
+{
+	return fail_near(x, s, what, config_setting_name(s), names, n);
 }
 
 static int read_topics(struct ctx *x, struct config *c, const config_setting_t *s);
@@ -524,22 +634,25 @@ read_group(struct ctx *x, struct config *c, const config_setting_t *g, const str
 {
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
 		return fail(x, g, _("must be a group { ... }"));
-	int n = config_setting_length(g);
+	int n = config_setting_length(g), bad = 0;
 	for (int i = 0; i < n; i++) {
 		config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
 		const char *name = config_setting_name(s);
 		const struct key *k = keys;
 		while (k->name && strcmp(k->name, name) != 0)
 			k++;
-		if (!k->name)
-			return fail(x, s, _("unknown key; see loaxa.conf(5) for the keys there are"));
+		if (!k->name) {
+			const char *names[32];
+			bad |= unknown_key(x, s, _("unknown key; see loaxa.conf(5) for the keys there are"),
+					   names, key_names(keys, names, ARRAY_LEN(names)));
+			continue;
+		}
+		keyline_add(x, s);
 		char *base = (char *)c + k->off;
 		int rc = 0;
 		switch (k->type) {
 		case T_STR:
-			rc = get_string(x, s, (char **)base);
-			if (rc == 0 && k->choices)
-				rc = check_choice(x, s, *(char **)base, k->choices);
+			rc = get_string(x, s, (char **)base, k->choices);
 			break;
 		case T_INT:
 			rc = get_int(x, s, k->min, k->max, (int *)base);
@@ -549,6 +662,9 @@ read_group(struct ctx *x, struct config *c, const config_setting_t *g, const str
 			break;
 		case T_BOOL:
 			rc = get_bool(x, s, (int *)base);
+			break;
+		case T_STRLIST:
+			rc = get_strings(x, s, (char ***)base);
 			break;
 		case T_GROUP:
 			if (strcmp(name, "topics") == 0)
@@ -561,10 +677,9 @@ read_group(struct ctx *x, struct config *c, const config_setting_t *g, const str
 				rc = read_group(x, c, s, k->sub);
 			break;
 		}
-		if (rc < 0)
-			return -1;
+		bad |= rc;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 static int
@@ -586,57 +701,83 @@ check_ident(struct ctx *x, const config_setting_t *s, const char *v)
 	return 0;
 }
 
+static void
+topic_free(struct config_topic *t)
+{
+	free(t->id);
+	free(t->name);
+	memset(t, 0, sizeof *t);
+}
+
 static int
 read_topics(struct ctx *x, struct config *c, const config_setting_t *s)
 {
+	static const char *const keys[] = { "id", "name", "cchc" };
 	if (!is_list(s))
 		return fail(x, s, _("must be a list ( { id = \"...\"; name = \"...\"; }, ... )"));
 	int n = config_setting_length(s);
 	if (n == 0)
 		return fail(x, s, _("must name at least one topic"));
-	for (size_t i = 0; i < c->n_topics; i++) {
-		free(c->topics[i].id);
-		free(c->topics[i].name);
-	}
+	for (size_t i = 0; i < c->n_topics; i++)
+		topic_free(&c->topics[i]);
 	free(c->topics);
 	c->topics = xcalloc((size_t)n, sizeof *c->topics);
 	c->n_topics = 0;
+	int bad = 0;
 	for (int i = 0; i < n; i++) {
 		config_setting_t *t = config_setting_get_elem(s, (unsigned)i);
-		struct config_topic *tp = &c->topics[c->n_topics++];
+		struct config_topic *tp = &c->topics[c->n_topics];
+		int rc = 0;
 		tp->cchc = 1;
-		if (config_setting_type(t) != CONFIG_TYPE_GROUP)
-			return fail(x, t, _("must be a group { id = \"...\"; name = \"...\"; }"));
+		if (config_setting_type(t) != CONFIG_TYPE_GROUP) {
+			bad = fail(x, t, _("must be a group { id = \"...\"; name = \"...\"; }"));
+			continue;
+		}
 		for (int j = 0; j < config_setting_length(t); j++) {
 			config_setting_t *f = config_setting_get_elem(t, (unsigned)j);
 			const char *fn = config_setting_name(f);
-			int rc;
 			if (strcmp(fn, "id") == 0)
-				rc = get_string(x, f, &tp->id) || check_ident(x, f, tp->id);
+				rc |= get_string(x, f, &tp->id, NULL) || check_ident(x, f, tp->id);
 			else if (strcmp(fn, "name") == 0)
-				rc = get_string(x, f, &tp->name);
+				rc |= get_string(x, f, &tp->name, NULL);
 			else if (strcmp(fn, "cchc") == 0)
-				rc = get_bool(x, f, &tp->cchc);
+				rc |= get_bool(x, f, &tp->cchc);
 			else
-				rc = fail(x, f, _("unknown key; a topic has id, name and cchc"));
-			if (rc)
-				return -1;
+				rc |= unknown_key(x, f, _("unknown key; a topic has id, name and cchc"), keys,
+						  ARRAY_LEN(keys));
 		}
-		if (!tp->id || !tp->name)
-			return fail(x, t, _("a topic needs both id and name"));
-		for (size_t k = 0; k + 1 < c->n_topics; k++)
+		if (!rc && (!tp->id || !tp->name))
+			rc = fail(x, t, _("a topic needs both id and name"));
+		for (size_t k = 0; !rc && k < c->n_topics; k++)
 			if (strcmp(c->topics[k].id, tp->id) == 0)
-				return fail(x, t, _("this topic id is already used above"));
+				rc = fail(x, t, _("this topic id is already used above"));
+		if (rc) {
+			topic_free(tp);
+			bad = -1;
+		} else {
+			c->n_topics++;
+		}
 	}
-	return 0;
+	return bad;
+}
+
+static void
+item_free(struct config_item *it)
+{
+	free(it->clip);
+	free(it->tts);
+	free(it->bed);
+	memset(it, 0, sizeof *it);
 }
 
 static int
 read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct config_item *it)
 {
+	static const char *const keys[] = { "clip", "bulletin", "queue", "tts", "silence", "gain_db",
+					    "fade_in", "fade_out", "crossfade", "gap", "bed", "duck_db" };
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return fail(x, s, _("an item must be a group such as { clip = \"nhac-hieu\"; }"));
-	int kinds = 0;
+	int kinds = 0, bad = 0;
 	it->line = config_setting_source_line(s);
 	it->duck_db = c->audio.duck_db;
 	for (int j = 0; j < config_setting_length(s); j++) {
@@ -645,7 +786,7 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 		int rc = 0;
 		if (strcmp(fn, "clip") == 0) {
 			it->kind = CONFIG_ITEM_CLIP, kinds++;
-			rc = get_string(x, f, &it->clip);
+			rc = get_string(x, f, &it->clip, NULL);
 		} else if (strcmp(fn, "bulletin") == 0) {
 			int id = 0;
 			it->kind = CONFIG_ITEM_BULLETIN, kinds++;
@@ -659,7 +800,7 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 				rc = fail(x, f, _("write queue = true, or leave the item out"));
 		} else if (strcmp(fn, "tts") == 0) {
 			it->kind = CONFIG_ITEM_TTS, kinds++;
-			rc = get_string(x, f, &it->tts);
+			rc = get_string(x, f, &it->tts, NULL);
 			if (!rc && !*it->tts)
 				rc = fail(x, f, _("must not be empty"));
 		} else if (strcmp(fn, "silence") == 0) {
@@ -676,15 +817,17 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 		} else if (strcmp(fn, "gap") == 0) {
 			rc = get_number(x, f, 0, 60, &it->gap);
 		} else if (strcmp(fn, "bed") == 0) {
-			rc = get_string(x, f, &it->bed);
+			rc = get_string(x, f, &it->bed, NULL);
 		} else if (strcmp(fn, "duck_db") == 0) {
 			rc = get_number(x, f, -60, 0, &it->duck_db);
 		} else {
-			rc = fail(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db"));
+			rc = unknown_key(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db"),
+					 keys, ARRAY_LEN(keys));
 		}
-		if (rc)
-			return -1;
+		bad |= rc;
 	}
+	if (bad)
+		return -1;
 	if (kinds != 1)
 		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts or silence"));
 	if (it->bed && it->kind != CONFIG_ITEM_QUEUE)
@@ -695,11 +838,8 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 static void
 program_free(struct config_program *p)
 {
-	for (size_t i = 0; i < p->n_items; i++) {
-		free(p->items[i].clip);
-		free(p->items[i].tts);
-		free(p->items[i].bed);
-	}
+	for (size_t i = 0; i < p->n_items; i++)
+		item_free(&p->items[i]);
 	free(p->items);
 	free(p->name);
 }
@@ -710,15 +850,39 @@ slot_free(struct config_slot *s)
 	free(s->name);
 	free(s->when);
 	free(s->program);
+	memset(s, 0, sizeof *s);
+}
+
+/* The items of one programme; the broken ones are left out (and said). */
+static int
+read_items(struct ctx *x, struct config *c, struct config_program *p, const config_setting_t *items)
+{
+	if (!is_list(items))
+		return fail(x, items, _("must be a list ( { ... }, { ... } )"));
+	int m = config_setting_length(items), bad = 0;
+	if (m == 0)
+		return fail(x, items, _("a programme needs at least one item"));
+	p->items = xcalloc((size_t)m, sizeof *p->items);
+	for (int j = 0; j < m; j++) {
+		struct config_item *it = &p->items[p->n_items];
+		if (read_item(x, c, config_setting_get_elem(items, (unsigned)j), it) < 0) {
+			item_free(it);
+			bad = -1;
+		} else {
+			p->n_items++;
+		}
+	}
+	return bad;
 }
 
 static int
 read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
 {
+	static const char *const keys[] = { "max_minutes", "items" };
 	/* the file's programmes join the built-in ones, replacing one of the same name */
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return fail(x, s, _("must be a group { NAME = { items = ( ... ); }; ... }"));
-	int n = config_setting_length(s);
+	int n = config_setting_length(s), bad = 0;
 	c->programs = xrealloc(c->programs, (c->n_programs + (size_t)n) * sizeof *c->programs);
 	for (int i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
@@ -732,86 +896,116 @@ read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
 		if (!p)
 			p = &c->programs[c->n_programs++];
 		memset(p, 0, sizeof *p);
+		/* kept whatever is wrong inside, so that slots naming it do not say it is missing */
 		p->name = xstrdup(name);
 		p->line = config_setting_source_line(g);
-		if (check_ident(x, g, p->name))
-			return -1;
-		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-			return fail(x, g, _("a programme must be a group { max_minutes = ...; items = ( ... ); }"));
+		if (check_ident(x, g, p->name)) {
+			bad = -1;
+			continue;
+		}
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			bad = fail(x, g, _("a programme must be a group { max_minutes = ...; items = ( ... ); }"));
+			continue;
+		}
 		config_setting_t *items = NULL;
 		for (int j = 0; j < config_setting_length(g); j++) {
 			config_setting_t *f = config_setting_get_elem(g, (unsigned)j);
 			const char *fn = config_setting_name(f);
-			if (strcmp(fn, "max_minutes") == 0) {
-				if (get_number(x, f, 0, 24 * 60, &p->max_minutes))
-					return -1;
-			} else if (strcmp(fn, "items") == 0) {
+			if (strcmp(fn, "max_minutes") == 0)
+				bad |= get_number(x, f, 0, 24 * 60, &p->max_minutes);
+			else if (strcmp(fn, "items") == 0)
 				items = f;
-			} else {
-				return fail(x, f, _("unknown key; a programme has max_minutes and items"));
-			}
+			else
+				bad |= unknown_key(x, f, _("unknown key; a programme has max_minutes and items"),
+						   keys, ARRAY_LEN(keys));
 		}
 		if (!items)
-			return fail(x, g, _("a programme needs items = ( ... )"));
-		if (!is_list(items))
-			return fail(x, items, _("must be a list ( { ... }, { ... } )"));
-		int m = config_setting_length(items);
-		if (m == 0)
-			return fail(x, items, _("a programme needs at least one item"));
-		p->items = xcalloc((size_t)m, sizeof *p->items);
-		for (int j = 0; j < m; j++) {
-			p->n_items++;
-			if (read_item(x, c, config_setting_get_elem(items, (unsigned)j), &p->items[j]))
-				return -1;
-		}
+			bad = fail(x, g, _("a programme needs items = ( ... )"));
+		else
+			bad |= read_items(x, c, p, items);
 	}
+	return bad;
+}
+
+/*
+ * A slot's `when`: Vietnamese weekday names become systemd's, and a time
+ * written 17h30 is refused with the way to write it.
+ */
+static int
+read_when(struct ctx *x, const config_setting_t *f, struct config_slot *sl)
+{
+	char *when = NULL;
+	if (get_string(x, f, &when, NULL) < 0)
+		return -1;
+	char fix[16], what[256];
+	if (config_calendar_hour_h(when, fix, sizeof fix)) {
+		snprintf(what, sizeof what, _("a calendar expression writes the time as %s, with a colon"), fix);
+		free(when);
+		return fail(x, f, what);
+	}
+	free(sl->when);
+	sl->when = config_calendar_vi(when);
+	free(when);
 	return 0;
 }
 
 static int
 read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 {
+	static const char *const keys[] = { "name", "when", "program", "catch_up_minutes", "priority" };
 	if (!is_list(s))
 		return fail(x, s, _("must be a list ( { name = ...; when = ...; program = ...; }, ... )"));
 	for (size_t i = 0; i < c->n_slots; i++)
 		slot_free(&c->slots[i]);
 	free(c->slots);
-	int n = config_setting_length(s);
-	c->slots = xcalloc((size_t)n, sizeof *c->slots);
+	int n = config_setting_length(s), bad = 0;
+	c->slots = xcalloc((size_t)n + 1, sizeof *c->slots);
 	c->n_slots = 0;
 	for (int i = 0; i < n; i++) {
 		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
-		struct config_slot *sl = &c->slots[c->n_slots++];
+		struct config_slot *sl = &c->slots[c->n_slots];
 		sl->line = config_setting_source_line(g);
 		sl->catch_up_minutes = 15;
-		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-			return fail(x, g, _("a slot must be a group { name = ...; when = ...; program = ...; }"));
+		int rc = 0, when_bad = 0;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			bad = fail(x, g, _("a slot must be a group { name = ...; when = ...; program = ...; }"));
+			continue;
+		}
 		for (int j = 0; j < config_setting_length(g); j++) {
 			config_setting_t *f = config_setting_get_elem(g, (unsigned)j);
 			const char *fn = config_setting_name(f);
-			int rc;
 			if (strcmp(fn, "name") == 0)
-				rc = get_string(x, f, &sl->name) || check_ident(x, f, sl->name);
+				rc |= get_string(x, f, &sl->name, NULL) || check_ident(x, f, sl->name);
 			else if (strcmp(fn, "when") == 0)
-				rc = get_string(x, f, &sl->when);
+				when_bad = read_when(x, f, sl);
 			else if (strcmp(fn, "program") == 0)
-				rc = get_string(x, f, &sl->program);
+				rc |= get_string(x, f, &sl->program, NULL);
 			else if (strcmp(fn, "catch_up_minutes") == 0)
-				rc = get_int(x, f, 0, 24 * 60, &sl->catch_up_minutes);
+				rc |= get_int(x, f, 0, 24 * 60, &sl->catch_up_minutes);
 			else if (strcmp(fn, "priority") == 0)
-				rc = get_int(x, f, -100, 100, &sl->priority);
+				rc |= get_int(x, f, -100, 100, &sl->priority);
 			else
-				rc = fail(x, f, _("unknown key; a slot has name, when, program, catch_up_minutes and priority"));
-			if (rc)
-				return -1;
+				rc |= unknown_key(x, f, _("unknown key; a slot has name, when, program, catch_up_minutes and priority"),
+						  keys, ARRAY_LEN(keys));
 		}
-		if (!sl->name || !sl->when || !sl->program)
-			return fail(x, g, _("a slot needs name, when and program"));
-		for (size_t k = 0; k + 1 < c->n_slots; k++)
+		if (!rc && (!sl->name || (!sl->when && !when_bad) || !sl->program))
+			rc = fail(x, g, _("a slot needs name, when and program"));
+		for (size_t k = 0; !rc && k < c->n_slots; k++)
 			if (strcmp(c->slots[k].name, sl->name) == 0)
-				return fail(x, g, _("this slot name is already used above"));
+				rc = fail(x, g, _("this slot name is already used above"));
+		/*
+		 * a slot whose only fault is its `when` is kept (when = NULL), so
+		 * that what else is wrong with it is told too
+		 */
+		if (rc) {
+			slot_free(sl);
+			bad = -1;
+		} else {
+			c->n_slots++;
+			bad |= when_bad;
+		}
 	}
-	return 0;
+	return bad;
 }
 
 /*
@@ -859,29 +1053,34 @@ web_check(struct ctx *x, struct config *c, config_t *cf)
 }
 
 /* Checks that need the whole file read: references between sections. */
-static int
+static void
 cross_check(struct ctx *x, struct config *c, config_t *cf)
 {
-	if (web_check(x, c, cf) < 0)
-		return -1;
+	web_check(x, c, cf);
+	const char **progs = xcalloc(c->n_programs + 1, sizeof *progs);
+	for (size_t i = 0; i < c->n_programs; i++)
+		progs[i] = c->programs[i].name;
 	for (size_t i = 0; i < c->n_slots; i++) {
-		if (!config_program_find(c, c->slots[i].program)) {
-			err_set(x->err, _("%s:%d: slot \"%s\" names the programme \"%s\", which is not in programs (got \"%s\")"),
-				x->path, c->slots[i].line, c->slots[i].name, c->slots[i].program,
-				c->slots[i].program);
-			return -1;
-		}
+		const struct config_slot *sl = &c->slots[i];
+		if (config_program_find(c, sl->program))
+			continue;
+		const char *near = config_near_name(sl->program, progs, c->n_programs);
+		if (near)
+			config_diag_add(x->d, 0, x->path, sl->line,
+					_("slot \"%s\" names the programme \"%s\", which is not in programs; did you mean %s?"),
+					sl->name, sl->program, near);
+		else
+			config_diag_add(x->d, 0, x->path, sl->line,
+					_("slot \"%s\" names the programme \"%s\", which is not in programs"),
+					sl->name, sl->program);
 	}
-	if (strcmp(c->tts.engine, "command") == 0 && !c->tts.command) {
-		config_setting_t *e = config_lookup(cf, "tts.engine");
-		err_set(x->err, _("%s:%d: tts.engine: the command engine needs tts.command = \"program\" (got \"command\")"),
-			x->path, e ? config_setting_source_line(e) : 0);
-		return -1;
-	}
-	if (strlen(c->control_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
-		config_setting_t *t = config_lookup(cf, "control_socket");
-		return fail(x, t, _("is too long for a socket path (at most 107 bytes); choose a shorter one"));
-	}
+	free(progs);
+	if (strcmp(c->tts.engine, "command") == 0 && !c->tts.command)
+		config_diag_add(x->d, 0, x->path, config_line(c, "tts.engine"),
+				_("tts.engine: the command engine needs tts.command = \"program\""));
+	if (strlen(c->control_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		fail(x, config_lookup(cf, "control_socket"),
+		     _("is too long for a socket path (at most 107 bytes); choose a shorter one"));
 	const char *tz = c->timezone;
 	int ok = *tz && tz[0] != '/' && !strstr(tz, "..");
 	if (ok) {
@@ -896,52 +1095,61 @@ cross_check(struct ctx *x, struct config *c, config_t *cf)
 			fclose(f);
 		free(zf);
 	}
-	if (!ok) {
-		config_setting_t *t = config_lookup(cf, "timezone");
-		return fail(x, t, _("is not a known time zone; write a name such as \"Asia/Ho_Chi_Minh\""));
-	}
-	return 0;
+	if (!ok)
+		fail(x, config_lookup(cf, "timezone"),
+		     _("is not a known time zone; write a name such as \"Asia/Ho_Chi_Minh\""));
 }
 
-struct config *
-config_load(const char *path, char *err)
+/* The built-in configuration: defaults, topics, the default programme and slots. */
+static struct config *
+config_defaults(void)
 {
 	struct config *c = xcalloc(1, sizeof *c);
 	set_defaults(c);
 	link_defaults(c);
 	default_topics_set(c);
 	default_programs(c);
+	return c;
+}
+
+struct config *
+config_load_diags(const char *path, struct config_diags *d)
+{
+	struct config *c = config_defaults();
 	if (!path)
 		return c;
 	c->path = xstrdup(path);
 	config_t cf;
 	config_init(&cf);
-	struct ctx x = { path, err };
+	struct ctx x = { path, d, c };
 	struct stat st;
 	if (access(path, R_OK) < 0) {
-		err_set(err, _("%s:0: cannot read the configuration file: %m"), path);
+		config_diag_add(d, 0, path, 0, _("cannot read the configuration file: %m"));
 		goto fail;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(err, _("%s is a directory, not a configuration file."), path);
+		/* no line: "PATH is a directory" reads better without one */
+		config_diag_add(d, 0, path, -1, _("%s is a directory, not a configuration file."), path);
 		goto fail;
 	}
 	if (config_read_file(&cf, path) != CONFIG_TRUE) {
 		const char *file = config_error_file(&cf) ? config_error_file(&cf) : path;
 		const char *text = config_error_text(&cf);
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
-			err_set(err, _("%s:0: cannot read the configuration file"), path);
+			config_diag_add(d, 0, path, 0, _("cannot read the configuration file"));
 		else if (!text || strcmp(text, "syntax error") == 0)
-			err_set(err, _("%s:%d: syntax error (look for a missing or extra \"=\", quote, brace or \";\" on this line or the ones above)"),
-				file, config_error_line(&cf));
+			config_diag_add(d, 0, file, config_error_line(&cf),
+					_("syntax error (look for a missing or extra \"=\", quote, brace or \";\" on this line or the ones above)"));
 		else
-			err_set(err, _("%s:%d: syntax error: %s"), file, config_error_line(&cf), text);
+			config_diag_add(d, 0, file, config_error_line(&cf), _("syntax error: %s"), text);
 		goto fail;
 	}
-	if (read_group(&x, c, config_root_setting(&cf), top_keys) < 0)
-		goto fail;
-	if (cross_check(&x, c, &cf) < 0 || link_check(&x, c, &cf) < 0)
-		goto fail;
+	read_group(&x, c, config_root_setting(&cf), top_keys);
+	c->station.n_recipients = 0;
+	while (c->station.recipients[c->station.n_recipients])
+		c->station.n_recipients++;
+	cross_check(&x, c, &cf);
+	link_check(&x, c, &cf);
 	config_destroy(&cf);
 	return c;
 fail:
@@ -950,6 +1158,35 @@ fail:
 	return NULL;
 }
 
+struct config *
+config_load(const char *path, char *err)
+{
+	struct config_diags d = { 0 };
+	struct config *c = config_load_diags(path, &d);
+	if (d.errors) {
+		size_t i = 0;
+		while (d.v[i].warning)
+			i++;
+		if (d.errors > 1)
+			err_set(err, _("%s (and %d more errors: 'loaxa config check' lists them all)"),
+				d.v[i].text, d.errors - 1);
+		else
+			err_set(err, "%s", d.v[i].text);
+		config_free(c);
+		c = NULL;
+	}
+	config_diags_free(&d);
+	return c;
+}
+
+int
+config_line(const struct config *c, const char *key)
+{
+	for (size_t i = 0; i < c->n_keylines; i++)
+		if (strcmp(c->keylines[i].key, key) == 0)
+			return c->keylines[i].line;
+	return 0;
+}
 void
 config_free(struct config *c)
 {
@@ -959,6 +1196,7 @@ config_free(struct config *c)
 	free(c->state_dir);
 	free(c->timezone);
 	free(c->station_name);
+	station_free(&c->station);
 	free(c->control_socket);
 	free(c->audio.output);
 	free(c->audio.device);
@@ -983,6 +1221,9 @@ config_free(struct config *c)
 	for (size_t i = 0; i < c->n_slots; i++)
 		slot_free(&c->slots[i]);
 	free(c->slots);
+	for (size_t i = 0; i < c->n_keylines; i++)
+		free(c->keylines[i].key);
+	free(c->keylines);
 	free(c);
 }
 
@@ -1031,18 +1272,80 @@ config_item_kind_name(enum config_item_kind k)
 	return names[k];
 }
 
+/* v in double quotes, as libconfig reads it back. */
 static void
-dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
+dump_quoted(struct sbuf *b, const char *v)
 {
-	if (!v)
-		return;
-	sbuf_addf(b, "%s%s = \"", indent, key);
+	sbuf_addc(b, '"');
 	for (const char *p = v; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			sbuf_addc(b, '\\');
 		sbuf_addc(b, *p);
 	}
-	sbuf_adds(b, "\";\n");
+	sbuf_addc(b, '"');
+}
+
+static void
+dump_str(struct sbuf *b, const char *indent, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	sbuf_addf(b, "%s%s = ", indent, key);
+	dump_quoted(b, v);
+	sbuf_adds(b, ";\n");
+}
+
+/*
+ * A number as libconfig reads it back to the same double: the shortest
+ * %g that round-trips, with a point (or an exponent) so that it stays a
+ * float.  LC_NUMERIC is "C" (i18n_init()), so the point is a point.
+ */
+static void
+dump_float(struct sbuf *b, const char *indent, const char *key, double v, const char *end)
+{
+	char num[40];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(num, sizeof num, "%.*g", prec, v);
+		if (strtod(num, NULL) == v)
+			break;
+	}
+	if (!strpbrk(num, ".eEni"))
+		strcat(num, ".0");
+	sbuf_addf(b, "%s%s = %s;%s", indent, key, num, end);
+}
+
+static void
+dump_station(struct sbuf *b, const struct config *c)
+{
+	const struct config_station *s = &c->station;
+	sbuf_adds(b, "station = {\n");
+	dump_str(b, "  ", "name", c->station_name);
+	dump_str(b, "  ", "parent", s->parent);
+	dump_str(b, "  ", "issuer", s->issuer);
+	dump_str(b, "  ", "code", s->code);
+	dump_str(b, "  ", "place", s->place);
+	dump_str(b, "  ", "signer_title", s->signer_title);
+	dump_str(b, "  ", "signer_name", s->signer_name);
+	sbuf_adds(b, "  recipients = (");
+	for (size_t i = 0; i < s->n_recipients; i++) {
+		sbuf_adds(b, i ? ", " : " ");
+		dump_quoted(b, s->recipients[i]);
+	}
+	sbuf_adds(b, " );\n};\n");
+}
+
+/* The header: a comment naming the file, in the reader's language. */
+static void
+dump_header(struct sbuf *b, const struct config *c)
+{
+	struct sbuf name = { 0 };
+	/* a path is one line of the comment, whatever it holds */
+	for (const char *p = c->path ? c->path : _("built-in defaults"); *p; p++)
+		sbuf_addc(&name, (unsigned char)*p < 0x20 ? '?' : *p);
+	sbuf_adds(b, "# ");
+	sbuf_addf(b, _("effective configuration (%s)"), name.s);
+	sbuf_addc(b, '\n');
+	sbuf_free(&name);
 }
 
 static void
@@ -1080,29 +1383,26 @@ web_dump(struct sbuf *b, const struct config *c)
 char *
 config_dump(const struct config *c)
 {
-	/* a file to be read again: "-16.0" whatever the locale ("-16,0" is a syntax error) */
-	locale_t cnum = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = cnum ? uselocale(cnum) : (locale_t)0;
 	struct sbuf b = { 0 };
-	sbuf_addf(&b, "# effective configuration (%s)\n",
-		  c->path ? c->path : "built-in defaults");
+	dump_header(&b, c);
 	dump_str(&b, "", "state_dir", c->state_dir);
 	dump_str(&b, "", "timezone", c->timezone);
 	dump_str(&b, "", "control_socket", c->control_socket);
 	sbuf_addf(&b, "approval_required = %s;\n", c->approval_required ? "true" : "false");
 	sbuf_addf(&b, "lead_seconds = %d;\n", c->lead_seconds);
-	sbuf_adds(&b, "station = {\n");
-	dump_str(&b, "  ", "name", c->station_name);
-	sbuf_adds(&b, "};\naudio = {\n");
+	dump_station(&b, c);
+	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
-	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n  loudness_lufs = %.1f;\n"
-		      "  true_peak_dbtp = %.1f;\n  highpass_hz = %.1f;\n  duck_db = %.1f;\n"
-		      "  duck_attack = %.3f;\n  duck_release = %.3f;\n",
-		  c->audio.pace ? "true" : "false", c->audio.sample_rate, c->audio.loudness_lufs,
-		  c->audio.true_peak_dbtp, c->audio.highpass_hz, c->audio.duck_db,
-		  c->audio.duck_attack, c->audio.duck_release);
+	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n", c->audio.pace ? "true" : "false",
+		  c->audio.sample_rate);
+	dump_float(&b, "  ", "loudness_lufs", c->audio.loudness_lufs, "\n");
+	dump_float(&b, "  ", "true_peak_dbtp", c->audio.true_peak_dbtp, "\n");
+	dump_float(&b, "  ", "highpass_hz", c->audio.highpass_hz, "\n");
+	dump_float(&b, "  ", "duck_db", c->audio.duck_db, "\n");
+	dump_float(&b, "  ", "duck_attack", c->audio.duck_attack, "\n");
+	dump_float(&b, "  ", "duck_release", c->audio.duck_release, "\n");
 	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
 	sbuf_adds(&b, "};\ntts = {\n");
 	dump_str(&b, "  ", "engine", c->tts.engine);
@@ -1131,7 +1431,8 @@ config_dump(const struct config *c)
 	sbuf_adds(&b, "programs = {\n");
 	for (size_t i = 0; i < c->n_programs; i++) {
 		const struct config_program *p = &c->programs[i];
-		sbuf_addf(&b, "  %s = {\n    max_minutes = %g;\n    items = (\n", p->name, p->max_minutes);
+		sbuf_addf(&b, "  %s = {\n", p->name);
+		dump_float(&b, "    ", "max_minutes", p->max_minutes, "\n    items = (\n");
 		for (size_t j = 0; j < p->n_items; j++) {
 			const struct config_item *it = &p->items[j];
 			sbuf_adds(&b, "      {");
@@ -1151,23 +1452,23 @@ config_dump(const struct config *c)
 				b.len--;
 				break;
 			case CONFIG_ITEM_SILENCE:
-				sbuf_addf(&b, " silence = %g;", it->silence);
+				dump_float(&b, " ", "silence", it->silence, "");
 				break;
 			}
 			if (it->gain_db)
-				sbuf_addf(&b, " gain_db = %g;", it->gain_db);
+				dump_float(&b, " ", "gain_db", it->gain_db, "");
 			if (it->fade_in)
-				sbuf_addf(&b, " fade_in = %g;", it->fade_in);
+				dump_float(&b, " ", "fade_in", it->fade_in, "");
 			if (it->fade_out)
-				sbuf_addf(&b, " fade_out = %g;", it->fade_out);
+				dump_float(&b, " ", "fade_out", it->fade_out, "");
 			if (it->crossfade)
-				sbuf_addf(&b, " crossfade = %g;", it->crossfade);
+				dump_float(&b, " ", "crossfade", it->crossfade, "");
 			if (it->gap)
-				sbuf_addf(&b, " gap = %g;", it->gap);
+				dump_float(&b, " ", "gap", it->gap, "");
 			if (it->bed) {
 				dump_str(&b, " ", "bed", it->bed);
 				b.len--;
-				sbuf_addf(&b, " duck_db = %g;", it->duck_db);
+				dump_float(&b, " ", "duck_db", it->duck_db, "");
 			}
 			sbuf_addf(&b, " }%s\n", j + 1 < p->n_items ? "," : "");
 		}
@@ -1188,9 +1489,5 @@ config_dump(const struct config *c)
 	}
 	sbuf_adds(&b, ");\n");
 	dump_link(&b, c);
-	if (cnum) {
-		uselocale(old);
-		freelocale(cnum);
-	}
 	return sbuf_steal(&b);
 }

@@ -1,6 +1,7 @@
 /*
  * config — the configuration: libconfig loading, built-in defaults for every
- * key, and validation with "PATH:LINE: what is wrong (got VALUE)" errors.
+ * key, and validation with "PATH:LINE: what is wrong (got VALUE)" errors,
+ * every one of them when asked (config_load_diags(), for `config check`).
  *
  * A struct config is immutable once loaded; reload builds a new one and
  * swaps it in only if it validates.  Checks that need other modules (calendar
@@ -58,11 +59,27 @@ struct config_program {
 
 struct config_slot {
 	char *name;
-	char *when;     /* systemd.time(7) calendar event */
+	char *when;     /* systemd.time(7) calendar event (NULL only in a configuration with errors) */
 	char *program;
 	int catch_up_minutes;
 	int priority;
 	int line;
+};
+
+/*
+ * Who issues the report document (Nghị định 30/2020/NĐ-CP): the body above
+ * the station, the issuing body, the code in the number line, the place
+ * in the date line, who signs, and to whom it goes.
+ */
+struct config_station {
+	char *parent;       /* cơ quan chủ quản, or NULL */
+	char *issuer;       /* cơ quan ban hành; NULL: the station's name */
+	char *code;         /* after "Số: .../BC-" */
+	char *place;        /* địa danh of the date line, or NULL */
+	char *signer_title; /* quyền hạn, chức vụ */
+	char *signer_name;  /* or NULL: signed by hand */
+	char **recipients;  /* nơi nhận, NULL-terminated (never NULL) */
+	size_t n_recipients;
 };
 
 struct config {
@@ -70,6 +87,7 @@ struct config {
 	char *state_dir;
 	char *timezone;
 	char *station_name;
+	struct config_station station;
 	char *control_socket;
 	int approval_required;
 	int lead_seconds;
@@ -136,6 +154,13 @@ struct config {
 		int retry_seconds;   /* unacknowledged log rows are sent again */
 		int max_age_days;    /* older bulletins are refused as stale */
 	} link;
+	struct config_keyline *keylines; /* where each key of the file stands */
+	size_t n_keylines;
+};
+
+struct config_keyline {
+	char *key; /* dotted: "tts.voice" */
+	int line;
 };
 
 /*
@@ -146,10 +171,57 @@ const char *config_pick_path(const char *explicit_path);
 
 /*
  * Loads and validates path (NULL: built-in defaults).  On error returns NULL
- * and err holds "PATH:LINE: what is wrong (got VALUE)".  Free with config_free().
+ * and err holds the first one, "PATH:LINE: what is wrong (got VALUE)",
+ * saying how many more there are.  Free with config_free().
  */
 struct config *config_load(const char *path, char *err);
 void config_free(struct config *c);
+
+/* Errors and warnings about a file, in line order. */
+struct config_diag {
+	int line;
+	int warning;
+	char *text; /* "PATH:LINE: ...", a warning says so */
+};
+struct config_diags {
+	struct config_diag *v;
+	size_t n, cap;
+	int errors, warnings;
+};
+/* Adds "PATH:LINE: TEXT" (line -1: TEXT alone, about the whole file). */
+void config_diag_add(struct config_diags *d, int warning, const char *path, int line,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void config_diags_free(struct config_diags *d);
+
+/*
+ * As config_load(), but reads on after an error to find every one, adding
+ * them to d.  Returns the configuration as far as it could be read, errors
+ * or not (NULL only when the file cannot be read or parsed at all): with
+ * d->errors it is good for more checks (every name in it is set, a slot's
+ * `when` may be NULL), never for airing.
+ */
+struct config *config_load_diags(const char *path, struct config_diags *d);
+
+/* The line of a key in the file ("tts.voice"), 0 when the file does not set it. */
+int config_line(const struct config *c, const char *key);
+
+/*
+ * The name of names nearest to word, one or a few typing mistakes away
+ * ("sng" -> "sang"), or NULL when none is that near.
+ */
+const char *config_near_name(const char *word, const char *const *names, size_t n);
+
+/*
+ * A calendar expression with the Vietnamese weekday names an operator
+ * writes (T2..T7, CN, "Thứ 2".."Thứ 7", "Thứ hai".."Thứ bảy", "Chủ nhật",
+ * any case) replaced by systemd's Mon..Sun.  Caller frees.
+ */
+char *config_calendar_vi(const char *when);
+/*
+ * 1 when when holds a time written the Vietnamese way, "17h30" or "7h",
+ * which calendar expressions do not read; fix gets "17:30".
+ */
+int config_calendar_hour_h(const char *when, char *fix, size_t n);
 
 /* Sets TZ for the process from c->timezone; -1 with err when it is unknown. */
 int config_apply_timezone(const struct config *c, char *err);

@@ -1,2 +1,2 @@
-LIB_OBJS += config/config.o
+LIB_OBJS += config/config.o config/diag.o
 UNIT_TESTS += tests/unit/test_config

@@ -157,7 +157,7 @@ ops_report_write(struct ops *o, const char *month, const char *quarter, const ch
 		err_set(err, _("There is no topic \"%s\"; 'loaxa config check' lists the topics."), topic);
 		return OPS_INVALID;
 	}
-	struct report *r = report_build(o->st, o->cfg, y0, m0, y1, m1, label, topic, err);
+	struct report *r = report_build(o->st, o->cfg, y0, m0, y1, m1, label, topic, time_now_ms(), err);
 	if (!r)
 		return OPS_ERROR;
 	int w;

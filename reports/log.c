@@ -3,11 +3,14 @@
  * aired nothing: missed, or failed before sound), in local time, streamed
  * as store_log() walks it: memory stays flat however many rows there are.
  *
- * CSV and XLSX have the same columns, and LibreOffice shows each XLSX cell
- * as the CSV writes it (date and time are real spreadsheet dates; length
- * keeps one decimal).  JSON keeps the field names of the daemon issue's
- * first form (`loaxa log --format json`), times in ISO 8601 with the local
- * offset and milliseconds.
+ * CSV and XLSX have the same columns.  CSV is for machines: field names
+ * for heads, ISO dates, the raw status and class codes, topic ids, the
+ * same bytes under every locale.  XLSX is for people: heads and words in
+ * the reader's language, real dates and times shown as the reader writes
+ * them (dd/mm/yyyy under vi_VN), topic names, a hand-aired bulletin's
+ * programme as "bản tin #7".  JSON keeps the field names of the daemon
+ * issue's first form (`loaxa log --format json`), times in ISO 8601 with
+ * the local offset and milliseconds.
  */
 #include "reports/reports.h"
 
@@ -19,6 +22,7 @@
 #include <xlsxwriter.h>
 
 #include "base/base.h"
+#include "config/config.h"
 #include "store/store.h"
 
 /* The words of status, class and kind columns, as a person reads them. */
@@ -40,12 +44,19 @@ struct report_log {
 	int64_t day_ms;  /* the airing whose date and time are in day, hms */
 	char day[16], hms[16];
 	const char *tr[ARRAY_LEN(words)]; /* words, translated once */
+	const struct config *cfg;         /* topic names (XLSX), or NULL */
 };
 
-static const char *const heads[] = { N_("date"), N_("time"), N_("slot"), N_("programme"),
-				     N_("bulletin"), N_("title"), N_("topic"), N_("class"),
-				     N_("length (s)"), N_("outcome"), N_("reason"),
-				     N_("lateness (ms)"), N_("approved by"), N_("queued or asked by") };
+/* The columns: the field name machines read (CSV), the head people read (XLSX). */
+static const struct {
+	const char *field, *head;
+} heads[] = {
+	{ "date", N_("Date") }, { "time", N_("Time") }, { "slot", N_("Slot") },
+	{ "program", N_("Programme") }, { "bulletin_id", N_("Bulletin") }, { "title", N_("Title") },
+	{ "topic", N_("Topic") }, { "class", N_("Class") }, { "length_s", N_("Length (s)") },
+	{ "status", N_("Outcome") }, { "reason", N_("Reason") }, { "lateness_ms", N_("Lateness (ms)") },
+	{ "approved_by", N_("Approved by") }, { "asked_by", N_("Queued or asked by") },
+};
 
 /* Text columns: widths in terminal columns; 0: the rest of the line. */
 static const char *const text_heads[] = { N_("DATE"), N_("TIME"), N_("SLOT"), N_("PROGRAMME"),
@@ -81,12 +92,19 @@ struct report_log *
 report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const char *title,
 	       char *err)
 {
+	if (fmt == REPORT_DOCX) {
+		/* a document is written of a report, not of the log */
+		err_set(err, _("The airing log is written as text, CSV, JSON or XLSX."));
+		return NULL;
+	}
 	struct report_log *w = xcalloc(1, sizeof *w);
 	w->fmt = fmt;
 	w->f = f;
 	for (size_t i = 0; i < ARRAY_LEN(words); i++)
 		w->tr[i] = _(words[i]);
 	switch (fmt) {
+	case REPORT_DOCX: /* refused above */
+		break;
 	case REPORT_XLSX: {
 		lxw_workbook_options wo = { .constant_memory = LXW_TRUE };
 		w->wb = workbook_new_opt(xlsx_path, &wo);
@@ -96,9 +114,9 @@ report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const cha
 			return NULL;
 		}
 		w->path = xstrdup(xlsx_path);
-		w->ws = workbook_add_worksheet(w->wb, NULL);
+		w->ws = workbook_add_worksheet(w->wb, _("Airing log"));
 		w->date = workbook_add_format(w->wb);
-		format_set_num_format(w->date, "yyyy-mm-dd");
+		format_set_num_format(w->date, _("yyyy-mm-dd"));
 		format_set_align(w->date, LXW_ALIGN_LEFT);
 		w->time = workbook_add_format(w->wb);
 		format_set_num_format(w->time, "hh:mm:ss");
@@ -112,13 +130,13 @@ report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const cha
 			worksheet_set_column(w->ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
 		worksheet_write_string(w->ws, 0, 0, title, bold);
 		for (size_t i = 0; i < ARRAY_LEN(heads); i++)
-			worksheet_write_string(w->ws, 2, (lxw_col_t)i, _(heads[i]), bold);
+			worksheet_write_string(w->ws, 2, (lxw_col_t)i, _(heads[i].head), bold);
 		break;
 	}
 	case REPORT_CSV:
 		fputs("\xef\xbb\xbf", f);
 		for (size_t i = 0; i < ARRAY_LEN(heads); i++)
-			report_csv_cell(f, _(heads[i]), i + 1 == ARRAY_LEN(heads));
+			report_csv_cell(f, heads[i].field, i + 1 == ARRAY_LEN(heads));
 		break;
 	case REPORT_JSON:
 		fputc('[', f);
@@ -199,9 +217,24 @@ title_of(const struct store_log_row *r)
 	return r->title ? r->title : r->clip_name ? r->clip_name : "";
 }
 
+void
+report_log_set_config(struct report_log *w, const struct config *cfg)
+{
+	w->cfg = cfg;
+}
+
+/* A topic as people read it: its name in the configuration, else its id. */
+static const char *
+topic_name(const struct report_log *w, const char *topic)
+{
+	const struct config_topic *t = w->cfg && topic ? config_topic_find(w->cfg, topic) : NULL;
+	return t ? t->name : topic ? topic : "";
+}
+
 static void
 xlsx_row(struct report_log *w, const struct store_log_row *r)
 {
+	char prog[64];
 	lxw_row_t row = (lxw_row_t)(w->rows + 3);
 	time_t t = (time_t)(r->a.scheduled_at / 1000);
 	struct tm tm;
@@ -211,16 +244,16 @@ xlsx_row(struct report_log *w, const struct store_log_row *r)
 	worksheet_write_datetime(w->ws, row, 0, &d, w->date);
 	worksheet_write_datetime(w->ws, row, 1, &hm, w->time);
 	worksheet_write_string(w->ws, row, 2, r->a.slot ? r->a.slot : "", NULL);
-	worksheet_write_string(w->ws, row, 3, r->a.program ? r->a.program : "", NULL);
+	worksheet_write_string(w->ws, row, 3, report_program_label(r->a.program, prog, sizeof prog), NULL);
 	if (r->it.kind && r->it.bulletin_id)
 		worksheet_write_number(w->ws, row, 4, (double)r->it.bulletin_id, NULL);
 	worksheet_write_string(w->ws, row, 5, title_of(r), NULL);
-	worksheet_write_string(w->ws, row, 6, r->topic ? r->topic : "", NULL);
+	worksheet_write_string(w->ws, row, 6, topic_name(w, r->topic), NULL);
 	worksheet_write_string(w->ws, row, 7, word(w, r->klass), NULL);
 	if (r->it.kind)
 		worksheet_write_number(w->ws, row, 8, r->it.length_s, w->len);
 	worksheet_write_string(w->ws, row, 9, word(w, r->a.status), NULL);
-	worksheet_write_string(w->ws, row, 10, r->a.reason ? r->a.reason : "", NULL);
+	worksheet_write_string(w->ws, row, 10, report_reason(r->a.reason), NULL);
 	if (r->a.started_at)
 		worksheet_write_number(w->ws, row, 11, (double)r->a.lateness_ms, NULL);
 	worksheet_write_string(w->ws, row, 12, r->approved_by ? r->approved_by : "", NULL);
@@ -257,19 +290,19 @@ csv_row(struct report_log *w, const struct store_log_row *r)
 	report_csv_cell(w->f, r->a.slot, 0);
 	report_csv_cell(w->f, r->a.program, 0);
 	num_text(r->it.bulletin_id, num);
-	report_csv_cell(w->f, kind && r->it.bulletin_id ? num : "", 0);
+	report_csv_number(w->f, kind && r->it.bulletin_id ? num : "", 0);
 	report_csv_cell(w->f, title_of(r), 0);
 	report_csv_cell(w->f, r->topic, 0);
-	report_csv_cell(w->f, word(w, r->klass), 0);
+	report_csv_cell(w->f, r->klass, 0); /* the codes, not the words: the same under every locale */
 	/* a point, whatever the locale: a CSV cell is data, and a comma would split it */
 	long long tenths = llround(r->it.length_s * 10);
 	char *e = num_text(tenths / 10, num);
 	e[0] = '.', e[1] = (char)('0' + tenths % 10), e[2] = 0;
-	report_csv_cell(w->f, kind ? num : "", 0);
-	report_csv_cell(w->f, word(w, r->a.status), 0);
+	report_csv_number(w->f, kind ? num : "", 0);
+	report_csv_cell(w->f, r->a.status, 0);
 	report_csv_cell(w->f, r->a.reason, 0);
 	num_text(r->a.lateness_ms, num);
-	report_csv_cell(w->f, r->a.started_at ? num : "", 0);
+	report_csv_number(w->f, r->a.started_at ? num : "", 0);
 	report_csv_cell(w->f, r->approved_by, 0);
 	report_csv_cell(w->f, r->asked_by, 1);
 }
@@ -278,8 +311,8 @@ static void
 text_row(struct report_log *w, const struct store_log_row *r)
 {
 	const char *kind = r->it.kind;
-	char date[16], tm[16], late[24] = "", item[32] = "-", secs[16] = "";
-	time_format(r->a.scheduled_at, "%Y-%m-%d", date, sizeof date);
+	char date[32], tm[16], late[24] = "", item[32] = "-", secs[32] = "", prog[64];
+	report_date(r->a.scheduled_at, date, sizeof date);
 	time_format(r->a.scheduled_at, "%H:%M:%S", tm, sizeof tm);
 	if (r->a.started_at)
 		snprintf(late, sizeof late, "%+lld ms", (long long)r->a.lateness_ms);
@@ -288,9 +321,9 @@ text_row(struct report_log *w, const struct store_log_row *r)
 	else if (kind)
 		snprintf(item, sizeof item, "%s", _(kind));
 	if (kind)
-		snprintf(secs, sizeof secs, "%.1f", r->it.length_s);
+		i18n_decimal(r->it.length_s, 1, secs); /* for people: their decimal separator */
 	const char *cells[] = { date, tm, r->a.slot ? r->a.slot : _("manual"),
-				r->a.program ? r->a.program : "", word(w, r->a.status), late, item,
+				report_program_label(r->a.program, prog, sizeof prog), word(w, r->a.status), late, item,
 				r->topic ? r->topic : "", word(w, r->klass), secs };
 	for (size_t i = 0; i < ARRAY_LEN(cells); i++) {
 		fputs(i ? " " : "", w->f);
@@ -300,7 +333,7 @@ text_row(struct report_log *w, const struct store_log_row *r)
 	if (kind && !r->it.completed)
 		fputs(_(" (cut)"), w->f);
 	if (!kind && r->a.reason)
-		fprintf(w->f, "%s", r->a.reason);
+		fprintf(w->f, "%s", report_reason(r->a.reason));
 	fputc('\n', w->f);
 }
 
@@ -308,6 +341,8 @@ int
 report_log_row(struct report_log *w, const struct store_log_row *r)
 {
 	switch (w->fmt) {
+	case REPORT_DOCX:
+		break;
 	case REPORT_XLSX:
 		xlsx_row(w, r);
 		break;

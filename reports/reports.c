@@ -1,8 +1,11 @@
 /*
  * Periods and counts: the months of a period, and per month what counts
- * under the rules (store_report_counts() applies them in SQL, one grouped
- * row per bulletin and topic), then distinct bulletins per month, per
- * topic and over the period, kept in small sorted sets.
+ * under the rules (store_report_days() applies them in SQL, one grouped
+ * row per bulletin, topic and local day: the counts and the days each
+ * bulletin aired come from one scan), then distinct bulletins per month,
+ * per topic and over the period, kept in small sorted sets; where each
+ * month stands (met, in progress, before the station began); and the
+ * words people read for periods, months, dates, programmes and reasons.
  */
 #include "reports/reports.h"
 
@@ -104,10 +107,92 @@ month_start(int y, int m)
 	return (int64_t)mktime(&tm) * 1000;
 }
 
+/* ---- words for people ---- */
+
+static const struct {
+	const char *word, *code;
+} states[] = {
+	/* the plans' own words, whatever the locale: officers check for them */
+	[REPORT_MET] = { "đạt", "met" },
+	[REPORT_NOT_MET] = { "chưa đạt", "not_met" },
+	[REPORT_IN_PROGRESS] = { "đang thực hiện", "in_progress" },
+	[REPORT_NOT_STARTED] = { "chưa hoạt động", "not_started" },
+	[REPORT_FUTURE] = { "chưa đến kỳ", "future" },
+};
+
+const char *
+report_state_word(enum report_state s)
+{
+	return states[s].word;
+}
+
+const char *
+report_state_code(enum report_state s)
+{
+	return states[s].code;
+}
+
+void
+report_month_label(int y, int m, char *buf, size_t n)
+{
+	static const char *const months[] = {
+		N_("January %d"), N_("February %d"), N_("March %d"), N_("April %d"),
+		N_("May %d"), N_("June %d"), N_("July %d"), N_("August %d"),
+		N_("September %d"), N_("October %d"), N_("November %d"), N_("December %d"),
+	};
+	snprintf(buf, n, _(months[(m - 1) % 12]), y);
+}
+
+void
+report_period_label(int y0, int m0, int y1, int m1, char *buf, size_t n)
+{
+	static const char *const quarters[] = { N_("Q1 %d"), N_("Q2 %d"), N_("Q3 %d"), N_("Q4 %d") };
+	if (y0 == y1 && m0 == m1) {
+		report_month_label(y0, m0, buf, n);
+	} else if (y0 == y1 && m0 % 3 == 1 && m1 == m0 + 2) {
+		snprintf(buf, n, _(quarters[m0 / 3]), y0);
+	} else if (y0 == y1 && m0 == 1 && m1 == 12) {
+		snprintf(buf, n, _("year %d"), y0);
+	} else if (y0 == y1 && m0 == 1) {
+		snprintf(buf, n, _("first %d months of %d"), m1, y0);
+	} else {
+		char a[64], b[64];
+		report_month_label(y0, m0, a, sizeof a);
+		report_month_label(y1, m1, b, sizeof b);
+		snprintf(buf, n, "%s – %s", a, b);
+	}
+}
+
+void
+report_date(int64_t ms, char *buf, size_t n)
+{
+	/* a strftime format: the translation writes the day first */
+	time_format(ms, _("%Y-%m-%d"), buf, n);
+}
+
+const char *
+report_program_label(const char *program, char *buf, size_t n)
+{
+	static const char manual[] = "bulletin-"; /* the daemon's name for a bulletin aired by hand */
+	if (!program || strncmp(program, manual, sizeof manual - 1) != 0)
+		return program ? program : "";
+	const char *id = program + sizeof manual - 1;
+	if (!*id || strspn(id, "0123456789") != strlen(id))
+		return program;
+	snprintf(buf, n, _("bulletin #%s"), id);
+	return buf;
+}
+
+const char *
+report_reason(const char *reason)
+{
+	return reason && *reason ? _(reason) : "";
+}
+
 int
 report_format_parse(const char *s)
 {
-	static const char *const names[] = { "text", "csv", "json", "xlsx" };
+	static const char *const names[] = { "text", "csv", "json", "xlsx", "docx" };
 	for (size_t i = 0; s && i < ARRAY_LEN(names); i++)
 		if (strcmp(s, names[i]) == 0)
 			return (int)i;
@@ -169,7 +254,7 @@ topic_slot(struct report_counts *c, struct acc *a, const struct config *cfg, con
 
 static void
 count(struct report_counts *c, struct acc *a, const struct config *cfg,
-      const struct store_count_row *row)
+      const struct store_day_row *row)
 {
 	struct report_topic *rt = topic_slot(c, a, cfg, row->topic);
 	size_t k = (size_t)(rt - c->by_topic);
@@ -193,14 +278,17 @@ struct build {
 	size_t idx;
 };
 
+static void bulletin_day(struct build *b, const struct store_day_row *row);
+
 static int
-on_count(const struct store_count_row *row, void *arg)
+on_day(const struct store_day_row *row, void *arg)
 {
 	struct build *b = arg;
 	if (!row->topic)
 		return 0;
 	count(&b->r->months[b->idx].c, &b->month, b->cfg, row);
 	count(&b->r->totals, &b->total, b->cfg, row);
+	bulletin_day(b, row);
 	return 0;
 }
 
@@ -255,11 +343,195 @@ sort_topics(struct report_counts *c, const struct config *cfg)
 		qsort_r(c->by_topic, c->n_topics, sizeof *c->by_topic, topic_cmp, (void *)cfg);
 }
 
+/* ---- the bulletins aired ---- */
+
+/* "YYYY-MM-DD" of a day counted from 1970-01-01 (proleptic Gregorian). */
+static void
+civil_day(int64_t z, char out[11])
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1), m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	unsigned y = (unsigned)(yoe + era * 400 + (m <= 2)) % 10000;
+	/* "% 100" tells the compiler the month and day take two digits */
+	snprintf(out, 11, "%04u-%02u-%02u", y, (unsigned)m % 100, (unsigned)d % 100);
+}
+
+/* The bulletin's entry, made on first sight; kept in id order while building. */
+static struct report_bulletin *
+bulletin_entry(struct report *r, int64_t id)
+{
+	size_t lo = 0, hi = r->n_bulletins;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->bulletins[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->n_bulletins && r->bulletins[lo].id == id)
+		return &r->bulletins[lo];
+	r->bulletins = xrealloc(r->bulletins, (r->n_bulletins + 1) * sizeof *r->bulletins);
+	memmove(r->bulletins + lo + 1, r->bulletins + lo, (r->n_bulletins - lo) * sizeof *r->bulletins);
+	r->n_bulletins++;
+	memset(&r->bulletins[lo], 0, sizeof r->bulletins[lo]);
+	r->bulletins[lo].id = id;
+	return &r->bulletins[lo];
+}
+
+/* A day a bulletin aired: days come in order, a day twice when it aired as two topics. */
+static void
+bulletin_day(struct build *b, const struct store_day_row *row)
+{
+	struct report_bulletin *rb = bulletin_entry(b->r, row->bulletin_id);
+	/* the latest row names the latest topic; the title is read at the end */
+	if (!rb->topic || strcmp(rb->topic, row->topic) != 0) {
+		free(rb->topic);
+		rb->topic = xstrdup(row->topic);
+		const struct config_topic *ct = config_topic_find(b->cfg, rb->topic);
+		rb->topic_name = ct ? ct->name : rb->topic;
+	}
+	if (row->version > rb->version)
+		rb->version = row->version;
+	rb->airings += row->airings;
+	rb->airtime_s += row->airtime_s;
+	/* the spans come in time order: a day is later than the last one kept */
+	for (int k = 0; k < 64; k++) {
+		int64_t day = row->first_day + k;
+		if (!(row->days >> k & 1) || (rb->n_days && day <= rb->last_day))
+			continue;
+		if ((rb->n_days & (rb->n_days - 1)) == 0) /* grows by doubling */
+			rb->days = xrealloc(rb->days, (rb->n_days ? rb->n_days * 2 : 1) * sizeof *rb->days);
+		civil_day(day, rb->days[rb->n_days++]);
+		rb->last_day = day;
+	}
+}
+
+/* Each bulletin's title, as its latest version aired says it. */
+static int
+bulletin_titles(struct store *st, struct report *r, char *err)
+{
+	size_t n = r->n_bulletins;
+	int64_t *ids = xcalloc(n + 1, sizeof *ids);
+	int *versions = xcalloc(n + 1, sizeof *versions);
+	char **titles = xcalloc(n + 1, sizeof *titles);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = r->bulletins[i].id, versions[i] = r->bulletins[i].version;
+	int rc = store_report_titles(st, n, ids, versions, titles, err);
+	for (size_t i = 0; i < n; i++)
+		r->bulletins[i].title = titles[i] ? titles[i] : xstrdup("");
+	free(titles);
+	free(versions);
+	free(ids);
+	return rc;
+}
+
+/* The local time's offset from UTC at t (ms). */
+static int64_t
+utc_offset(int64_t t)
+{
+	time_t s = (time_t)(t / 1000);
+	struct tm tm;
+	localtime_r(&s, &tm);
+	return (int64_t)tm.tm_gmtoff * 1000;
+}
+
+/*
+ * Counts [from, until) into month idx, in spans of one UTC offset each:
+ * a month with a daylight-saving change is asked for in two parts, so
+ * that every airing lands on its local day.
+ */
+static int
+count_month(struct store *st, struct build *b, int64_t from, int64_t until, const char *topic,
+	    char *err)
+{
+	int rc = 0;
+	while (rc == 0 && from < until) {
+		int64_t off = utc_offset(from), end = until;
+		if (utc_offset(until - 1) != off) {
+			/* the first instant with another offset, to the second */
+			int64_t lo = from, hi = until - 1;
+			while (hi - lo > 1000) {
+				int64_t mid = lo + (hi - lo) / 2;
+				if (utc_offset(mid) == off)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			end = hi - hi % 1000;
+		}
+		rc = store_report_days(st, from, end, topic, off, on_day, b, err);
+		from = end;
+	}
+	return rc;
+}
+
+/* In the order they first aired, as a report lists them. */
+static int
+bulletin_cmp(const void *pa, const void *pb)
+{
+	const struct report_bulletin *a = pa, *b = pb;
+	int c = strcmp(a->days[0], b->days[0]);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+/* ---- where a month stands ---- */
+
+static enum report_state
+month_state(const struct report *r, int64_t from, int64_t until, int met)
+{
+	if (from > r->now)
+		return REPORT_FUTURE;
+	if (until > r->now)
+		return REPORT_IN_PROGRESS;
+	if (!r->first_airing || until <= r->first_airing)
+		return REPORT_NOT_STARTED;
+	return met ? REPORT_MET : REPORT_NOT_MET;
+}
+
+/*
+ * The period: not met as soon as one month that counts is not; in progress
+ * while a month runs or is to come; met when every month since the station
+ * began is; not started when none of it came after the first airing.
+ */
+static void
+period_state(struct report *r, int monthly)
+{
+	int counted = 0, not_met = 0, open = 0, future = 0;
+	for (size_t i = 0; i < r->n_months; i++) {
+		enum report_state s = r->months[i].c.state;
+		counted += s != REPORT_NOT_STARTED;
+		not_met += s == REPORT_NOT_MET;
+		open += s == REPORT_IN_PROGRESS;
+		future += s == REPORT_FUTURE;
+	}
+	struct report_counts *t = &r->totals;
+	t->target = monthly * counted;
+	if (!counted)
+		t->state = REPORT_NOT_STARTED;
+	else if (not_met)
+		t->state = REPORT_NOT_MET;
+	else if (future == counted)
+		t->state = REPORT_FUTURE;
+	else if (open || future)
+		t->state = REPORT_IN_PROGRESS;
+	else
+		t->state = REPORT_MET;
+	t->met = t->state == REPORT_MET;
+}
+
 struct report *
 report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1, int m1,
-	     const char *label, const char *topic, char *err)
+	     const char *label, const char *topic, int64_t now, char *err)
 {
 	struct report *r = xcalloc(1, sizeof *r);
+	r->y0 = y0, r->m0 = m0, r->y1 = y1, r->m1 = m1;
+	r->now = now;
+	r->cfg = cfg;
 	r->n_months = (size_t)((y1 - y0) * 12 + (m1 - m0) + 1);
 	r->months = xcalloc(r->n_months, sizeof *r->months);
 	r->from = month_start(y0, m0);
@@ -267,8 +539,8 @@ report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 	snprintf(r->label, sizeof r->label, "%s", label);
 	r->station = xstrdup(cfg->station_name);
 	struct build b = { .r = r, .cfg = cfg };
-	int rc = 0;
-	/* one grouped query per month: the month is cut in local time, here, not in SQL */
+	int rc = store_airing_first(st, &r->first_airing, err);
+	/* grouped queries per month: the month is cut in local time, here, not in SQL */
 	for (size_t i = 0; i < r->n_months && rc == 0; i++) {
 		struct report_month *m = &r->months[i];
 		int k = m0 - 1 + (int)i;
@@ -278,20 +550,23 @@ report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 		int64_t from = month_start(m->year, m->month);
 		int64_t until = month_start(m->year + (m->month == 12), m->month % 12 + 1);
 		b.idx = i;
-		rc = store_report_counts(st, from, until, topic, on_count, &b, err);
+		rc = count_month(st, &b, from, until, topic, err);
 		acc_free(&b.month, m->c.n_topics);
-		m->c.met = m->c.cchc_bulletins >= m->c.target;
+		m->c.state = month_state(r, from, until, m->c.cchc_bulletins >= m->c.target);
+		m->c.met = m->c.state == REPORT_MET;
+		if (m->c.state == REPORT_NOT_STARTED) /* no target before the station began */
+			m->c.target = 0;
 		sort_topics(&m->c, cfg);
 	}
 	acc_free(&b.total, r->totals.n_topics);
 	sort_topics(&r->totals, cfg);
 	if (rc == 0)
 		rc = store_report_missed(st, r->from, r->until, on_missed, r, err);
-	/* the period is met when every month of it is */
-	r->totals.target = cfg->cchc_per_month * (int)r->n_months;
-	r->totals.met = 1;
-	for (size_t i = 0; i < r->n_months; i++)
-		r->totals.met &= r->months[i].c.met;
+	if (rc == 0)
+		rc = bulletin_titles(st, r, err);
+	if (r->n_bulletins)
+		qsort(r->bulletins, r->n_bulletins, sizeof *r->bulletins, bulletin_cmp);
+	period_state(r, cfg->cchc_per_month);
 	if (rc < 0) {
 		report_free(r);
 		return NULL;
@@ -322,6 +597,12 @@ report_free(struct report *r)
 		free(r->missed[i].reason);
 	}
 	free(r->missed);
+	for (size_t i = 0; i < r->n_bulletins; i++) {
+		free(r->bulletins[i].title);
+		free(r->bulletins[i].topic);
+		free(r->bulletins[i].days);
+	}
+	free(r->bulletins);
 	free(r->months);
 	free(r->station);
 	free(r);

@@ -1,30 +1,27 @@
 /*
- * Writers of a report: text for the terminal, CSV and XLSX for
- * spreadsheets, JSON for scripts.  CSV and XLSX are written from the same
- * table of typed cells (table() below), so that what LibreOffice or Excel
- * shows of the XLSX is, cell for cell, what the CSV holds; XLSX adds a
- * title row naming the station and the period, and keeps months,
- * durations and times as real dates and times.
+ * Writers of a report: text for the terminal and XLSX for the people who
+ * file it, in the reader's language; CSV and JSON for machines, the same
+ * under every locale.  CSV and XLSX are written from the same tables of
+ * typed cells (table_summary(), table_bulletins()), each cell carrying
+ * what a machine reads (a month "2025-03", a topic id, a status code,
+ * seconds) and what a person reads (a real date shown "Tháng 3/2025", the
+ * topic's name, the outcome in words, h:mm:ss); a column may be for one of
+ * them only.  XLSX adds a title row naming the station and the period, and
+ * puts the list of bulletins aired on a sheet of its own.
  */
 #include "reports/reports.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "base/base.h"
 
-/* The status words as a person reads them; JSON keeps the raw ones. */
+/* The status words as a person reads them; CSV and JSON keep the raw ones. */
 static const char *const status_words[] = { N_("started"), N_("completed"), N_("interrupted"),
 					     N_("failed"), N_("missed") };
-
-static const char *
-met_word(int met)
-{
-	/* the plans' own words, whatever the locale: officers check for them */
-	return met ? "đạt" : "chưa đạt";
-}
 
 /* Called for every cell of a million-row export: no per-character stdio. */
 void
@@ -46,6 +43,43 @@ report_csv_cell(FILE *f, const char *s, int last)
 		fputs_unlocked(s, f);
 		putc_unlocked('"', f);
 	}
+	if (last)
+		fwrite_unlocked("\r\n", 1, 2, f);
+	else
+		putc_unlocked(',', f);
+}
+
+/* -?digits[.digits][e[+-]digits]: what %g and %lld write, nothing else. */
+static int
+plain_number(const char *s)
+{
+	const char *p = s + (*s == '-');
+	size_t d = strspn(p, "0123456789");
+	if (!d)
+		return 0;
+	p += d;
+	if (*p == '.') {
+		if (!(d = strspn(++p, "0123456789")))
+			return 0;
+		p += d;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '-' || p[1] == '+');
+		if (!(d = strspn(p, "0123456789")))
+			return 0;
+		p += d;
+	}
+	return *p == 0;
+}
+
+void
+report_csv_number(FILE *f, const char *num, int last)
+{
+	if (!num || !plain_number(num)) {
+		report_csv_cell(f, num, last);
+		return;
+	}
+	fputs_unlocked(num, f);
 	if (last)
 		fwrite_unlocked("\r\n", 1, 2, f);
 	else
@@ -89,8 +123,8 @@ hms(double s, char *buf, size_t n)
 	snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
 }
 
-static const char *
-status_word(const char *status)
+const char *
+report_status_word(const char *status)
 {
 	for (size_t i = 0; i < ARRAY_LEN(status_words); i++)
 		if (strcmp(status, status_words[i]) == 0)
@@ -98,16 +132,65 @@ status_word(const char *status)
 	return status;
 }
 
-/* ---- the table shared by CSV and XLSX ---- */
+/* ---- days ---- */
 
-enum cell_kind { CELL_TEXT, CELL_INT, CELL_MONTH, CELL_DURATION, CELL_DATETIME };
+/* Days since 1970-01-01 of "YYYY-MM-DD" (proleptic Gregorian), for runs of days. */
+static long
+day_number(const char *ymd)
+{
+	int y = ascii_number(ymd, 4), m = ascii_number(ymd + 5, 2), d = ascii_number(ymd + 8, 2);
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DD" as people write a date in the reader's language. */
+static void
+day_text(const char *ymd, char *buf, size_t n)
+{
+	struct tm tm = { .tm_year = ascii_number(ymd, 4) - 1900, .tm_mon = ascii_number(ymd + 5, 2) - 1,
+			 .tm_mday = ascii_number(ymd + 8, 2), .tm_hour = 12 };
+	if (!strftime(buf, n, _("%Y-%m-%d"), &tm))
+		snprintf(buf, n, "%s", ymd);
+}
+
+char *
+report_days_text(const struct report_bulletin *b)
+{
+	struct sbuf s = { 0 };
+	char a[40], z[40];
+	for (size_t i = 0; i < b->n_days;) {
+		size_t j = i;
+		while (j + 1 < b->n_days && day_number(b->days[j + 1]) == day_number(b->days[j]) + 1)
+			j++;
+		day_text(b->days[i], a, sizeof a);
+		if (j > i) {
+			day_text(b->days[j], z, sizeof z);
+			sbuf_addf(&s, "%s%s–%s", i ? ", " : "", a, z);
+		} else {
+			sbuf_addf(&s, "%s%s", i ? ", " : "", a);
+		}
+		i = j + 1;
+	}
+	return s.s ? sbuf_steal(&s) : xstrdup("");
+}
+
+/* ---- the tables shared by CSV and XLSX ---- */
+
+enum cell_kind { CELL_TEXT, CELL_INT, CELL_MONTH, CELL_DURATION, CELL_DATETIME, CELL_DATE };
+enum cell_for { FOR_BOTH, FOR_MACHINES, FOR_PEOPLE };
 
 struct cell {
 	enum cell_kind k;
-	const char *s;
-	double n;    /* CELL_INT, CELL_DURATION (seconds) */
-	int64_t ms;  /* CELL_DATETIME */
-	int y, m;    /* CELL_MONTH */
+	enum cell_for only;
+	const char *s;    /* CELL_TEXT: what machines read; CELL_DATE: "YYYY-MM-DD" */
+	const char *h;    /* CELL_TEXT: what people read, when it differs (NULL: s) */
+	double n;         /* CELL_INT, CELL_DURATION (seconds) */
+	int64_t ms;       /* CELL_DATETIME */
+	int y, m;         /* CELL_MONTH */
 };
 
 enum row_style { ROW_BODY, ROW_HEAD, ROW_TOTAL, ROW_BLANK };
@@ -115,15 +198,24 @@ enum row_style { ROW_BODY, ROW_HEAD, ROW_TOTAL, ROW_BLANK };
 typedef void (*row_fn)(void *ctx, const struct cell *c, size_t n, enum row_style style);
 
 #define TEXT(x) ((struct cell){ .k = CELL_TEXT, .s = (x) })
+#define WORD(code, word) ((struct cell){ .k = CELL_TEXT, .s = (code), .h = (word) })
 #define INT(x) ((struct cell){ .k = CELL_INT, .n = (x) })
 #define DURATION(x) ((struct cell){ .k = CELL_DURATION, .n = (double)(long)((x) + 0.5) })
+#define MONTH(yy, mm) ((struct cell){ .k = CELL_MONTH, .y = (yy), .m = (mm) })
+
+/* A head: the field name machines read, the words people read. */
+struct head {
+	const char *field, *words;
+	enum cell_for only;
+};
 
 static void
-heads(row_fn fn, void *ctx, const char *const *h, size_t n)
+heads(row_fn fn, void *ctx, const struct head *h, size_t n)
 {
-	struct cell c[8];
+	struct cell c[12];
 	for (size_t i = 0; i < n; i++)
-		c[i] = TEXT(_(h[i]));
+		c[i] = (struct cell){ .k = CELL_TEXT, .s = h[i].field,
+				      .h = h[i].words ? _(h[i].words) : NULL, .only = h[i].only };
 	fn(ctx, c, n, ROW_HEAD);
 }
 
@@ -132,30 +224,36 @@ heads(row_fn fn, void *ctx, const char *const *h, size_t n)
  * month and topic; the slots missed or failed.  A blank row between parts.
  */
 static void
-table(const struct report *r, row_fn fn, void *ctx)
+table_summary(const struct report *r, row_fn fn, void *ctx)
 {
-	static const char *const h1[] = { N_("month"), N_("distinct bulletins"),
-					  N_("CCHC bulletins"), N_("bulletin airings"),
-					  N_("airtime"), N_("CCHC target"), N_("met") };
-	static const char *const h2[] = { N_("month"), N_("topic"), N_("topic name"),
-					  N_("distinct bulletins"), N_("bulletin airings"),
-					  N_("airtime") };
-	static const char *const h3[] = { N_("scheduled at"), N_("slot"), N_("programme"),
-					  N_("outcome"), N_("reason") };
+	static const struct head h1[] = {
+		{ "month", N_("Month") }, { "bulletins", N_("Distinct bulletins") },
+		{ "cchc_bulletins", N_("Bulletins on CCHC") }, { "airings", N_("Airings") },
+		{ "airtime_s", N_("Airtime") }, { "target", N_("Monthly CCHC target") },
+		{ "state", N_("Result") },
+	};
+	static const struct head h2[] = {
+		{ "month", N_("Month") }, { "topic", N_("Topic") }, { "topic_name", NULL, FOR_MACHINES },
+		{ "bulletins", N_("Distinct bulletins") }, { "airings", N_("Airings") },
+		{ "airtime_s", N_("Airtime") },
+	};
+	static const struct head h3[] = {
+		{ "scheduled_at", N_("Scheduled at") }, { "slot", N_("Slot") },
+		{ "program", N_("Programme") }, { "status", N_("Outcome") }, { "reason", N_("Reason") },
+	};
 	struct cell c[8];
+	char prog[64];
 	heads(fn, ctx, h1, ARRAY_LEN(h1));
 	for (size_t i = 0; i <= r->n_months; i++) {
 		int total = i == r->n_months;
 		const struct report_counts *k = total ? &r->totals : &r->months[i].c;
-		c[0] = total ? TEXT(_("total"))
-			     : (struct cell){ .k = CELL_MONTH, .y = r->months[i].year,
-					      .m = r->months[i].month };
+		c[0] = total ? WORD("total", _("Total")) : MONTH(r->months[i].year, r->months[i].month);
 		c[1] = INT(k->bulletins);
 		c[2] = INT(k->cchc_bulletins);
 		c[3] = INT(k->airings);
 		c[4] = DURATION(k->airtime_s);
 		c[5] = INT(k->target);
-		c[6] = TEXT(met_word(k->met));
+		c[6] = WORD(report_state_code(k->state), report_state_word(k->state));
 		fn(ctx, c, 7, total ? ROW_TOTAL : ROW_BODY);
 	}
 	fn(ctx, NULL, 0, ROW_BLANK);
@@ -165,11 +263,10 @@ table(const struct report *r, row_fn fn, void *ctx)
 		const struct report_counts *k = total ? &r->totals : &r->months[i].c;
 		for (size_t t = 0; t < k->n_topics; t++) {
 			const struct report_topic *p = &k->by_topic[t];
-			c[0] = total ? TEXT(_("total"))
-				     : (struct cell){ .k = CELL_MONTH, .y = r->months[i].year,
-						      .m = r->months[i].month };
-			c[1] = TEXT(p->topic);
+			c[0] = total ? WORD("total", _("Total")) : MONTH(r->months[i].year, r->months[i].month);
+			c[1] = WORD(p->topic, p->name);
 			c[2] = TEXT(p->name);
+			c[2].only = FOR_MACHINES;
 			c[3] = INT(p->bulletins);
 			c[4] = INT(p->airings);
 			c[5] = DURATION(p->airtime_s);
@@ -182,48 +279,85 @@ table(const struct report *r, row_fn fn, void *ctx)
 		const struct report_missed *m = &r->missed[i];
 		c[0] = (struct cell){ .k = CELL_DATETIME, .ms = m->scheduled_at };
 		c[1] = TEXT(m->slot ? m->slot : "");
-		c[2] = TEXT(m->program ? m->program : "");
-		c[3] = TEXT(status_word(m->status));
-		c[4] = TEXT(m->reason ? m->reason : "");
+		c[2] = WORD(m->program ? m->program : "", report_program_label(m->program, prog, sizeof prog));
+		c[3] = WORD(m->status, report_status_word(m->status));
+		c[4] = WORD(m->reason ? m->reason : "", report_reason(m->reason));
 		fn(ctx, c, 5, ROW_BODY);
 	}
 }
 
-/* The cell as the CSV holds it and as a spreadsheet shows the XLSX one. */
+/* The bulletins aired: what an officer pastes into a report. */
 static void
-cell_text(const struct cell *c, char *buf, size_t n)
+table_bulletins(const struct report *r, row_fn fn, void *ctx)
 {
-	switch (c->k) {
-	case CELL_TEXT:
-		snprintf(buf, n, "%s", c->s);
-		break;
-	case CELL_INT:
-		snprintf(buf, n, "%.0f", c->n);
-		break;
-	case CELL_MONTH:
-		snprintf(buf, n, "%04d-%02d", c->y, c->m);
-		break;
-	case CELL_DURATION:
-		hms(c->n, buf, n);
-		break;
-	case CELL_DATETIME:
-		time_format(c->ms, "%Y-%m-%d %H:%M", buf, n);
-		break;
+	static const struct head h[] = {
+		{ "bulletin_id", NULL, FOR_MACHINES }, { NULL, N_("No."), FOR_PEOPLE },
+		{ "title", N_("Title") }, { "topic", N_("Topic") }, { "topic_name", NULL, FOR_MACHINES },
+		{ "days", N_("Days aired") }, { "airings", N_("Airings") },
+		{ "airtime_s", N_("Airtime") },
+	};
+	struct cell c[8];
+	heads(fn, ctx, h, ARRAY_LEN(h));
+	for (size_t i = 0; i < r->n_bulletins; i++) {
+		const struct report_bulletin *b = &r->bulletins[i];
+		struct sbuf days = { 0 };
+		for (size_t d = 0; d < b->n_days; d++)
+			sbuf_addf(&days, "%s%s", d ? " " : "", b->days[d]);
+		char *people = report_days_text(b);
+		c[0] = INT((double)b->id);
+		c[0].only = FOR_MACHINES;
+		c[1] = INT((double)(i + 1));
+		c[1].only = FOR_PEOPLE;
+		c[2] = TEXT(b->title);
+		c[3] = WORD(b->topic, b->topic_name);
+		c[4] = TEXT(b->topic_name);
+		c[4].only = FOR_MACHINES;
+		c[5] = WORD(days.s ? days.s : "", people);
+		c[6] = INT(b->airings);
+		c[7] = DURATION(b->airtime_s);
+		fn(ctx, c, 8, ROW_BODY);
+		free(people);
+		sbuf_free(&days);
 	}
 }
+
+/* ---- CSV: the machine fields ---- */
 
 static void
 csv_row(void *ctx, const struct cell *c, size_t n, enum row_style style)
 {
 	FILE *f = ctx;
-	char buf[512];
+	char buf[64];
 	if (style == ROW_BLANK) {
 		fputs("\r\n", f);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		cell_text(&c[i], buf, sizeof buf);
-		report_csv_cell(f, buf, i + 1 == n);
+	size_t last = n;
+	while (last > 0 && c[last - 1].only == FOR_PEOPLE)
+		last--;
+	for (size_t i = 0; i < last; i++) {
+		int end = i + 1 == last;
+		if (c[i].only == FOR_PEOPLE)
+			continue;
+		switch (c[i].k) {
+		case CELL_TEXT:
+		case CELL_DATE:
+			report_csv_cell(f, c[i].s, end);
+			break;
+		case CELL_INT:
+		case CELL_DURATION:
+			snprintf(buf, sizeof buf, "%.0f", c[i].n);
+			report_csv_number(f, buf, end);
+			break;
+		case CELL_MONTH:
+			snprintf(buf, sizeof buf, "%04d-%02d", c[i].y, c[i].m);
+			report_csv_cell(f, buf, end);
+			break;
+		case CELL_DATETIME:
+			time_iso8601(c[i].ms, buf);
+			report_csv_cell(f, buf, end);
+			break;
+		}
 	}
 }
 
@@ -231,13 +365,17 @@ int
 report_write_csv(const struct report *r, FILE *f)
 {
 	fputs("\xef\xbb\xbf", f);
-	table(r, csv_row, f);
+	table_summary(r, csv_row, f);
+	csv_row(f, NULL, 0, ROW_BLANK);
+	table_bulletins(r, csv_row, f);
 	return ferror(f) ? -1 : 0;
 }
 
+/* ---- XLSX: for people ---- */
+
 struct xlsx {
 	lxw_worksheet *ws;
-	lxw_format *bold, *month, *month_bold, *dur, *dur_bold, *datetime;
+	lxw_format *bold, *month, *month_bold, *dur, *dur_bold, *datetime, *wrap;
 	lxw_row_t row;
 };
 
@@ -246,13 +384,17 @@ xlsx_row(void *ctx, const struct cell *c, size_t n, enum row_style style)
 {
 	struct xlsx *x = ctx;
 	int bold = style == ROW_HEAD || style == ROW_TOTAL;
+	lxw_col_t col = 0;
 	for (size_t i = 0; i < n; i++) {
-		lxw_col_t col = (lxw_col_t)i;
 		time_t t;
 		struct tm tm;
+		if (c[i].only == FOR_MACHINES)
+			continue;
 		switch (c[i].k) {
 		case CELL_TEXT:
-			worksheet_write_string(x->ws, x->row, col, c[i].s, bold ? x->bold : NULL);
+		case CELL_DATE:
+			worksheet_write_string(x->ws, x->row, col, c[i].h ? c[i].h : c[i].s,
+					       bold ? x->bold : x->wrap);
 			break;
 		case CELL_INT:
 			worksheet_write_number(x->ws, x->row, col, c[i].n, bold ? x->bold : NULL);
@@ -276,8 +418,20 @@ xlsx_row(void *ctx, const struct cell *c, size_t n, enum row_style style)
 			break;
 		}
 		}
+		col++;
 	}
 	x->row++;
+}
+
+/* The report's title as people read it: station, the period in words, its days. */
+static void
+title_line(const struct report *r, char *buf, size_t n)
+{
+	char from[32], until[32], label[96];
+	report_date(r->from, from, sizeof from);
+	report_date(r->until - 1000, until, sizeof until);
+	report_period_label(r->y0, r->m0, r->y1, r->m1, label, sizeof label);
+	snprintf(buf, n, _("%s: airing report %s (%s to %s)"), r->station, label, from, until);
 }
 
 int
@@ -290,14 +444,20 @@ report_write_xlsx(const struct report *r, const char *path, char *err)
 		err_set(err, _("Cannot write %s."), path);
 		return -1;
 	}
-	struct xlsx x = { .ws = workbook_add_worksheet(wb, NULL) };
+	/* sheet names in the reader's language (at most 31 characters, no []:*?/\) */
+	struct xlsx x = { .ws = workbook_add_worksheet(wb, _("Report")) };
+	lxw_worksheet *list = workbook_add_worksheet(wb, _("Bulletins aired"));
 	x.bold = workbook_add_format(wb);
 	format_set_bold(x.bold);
+	x.wrap = workbook_add_format(wb);
+	format_set_text_wrap(x.wrap);
+	format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
+	/* the number formats are the reader's: "Tháng "m/yyyy, dd/mm/yyyy hh:mm under vi_VN */
 	x.month = workbook_add_format(wb);
-	format_set_num_format(x.month, "yyyy-mm");
+	format_set_num_format(x.month, _("mmmm yyyy"));
 	format_set_align(x.month, LXW_ALIGN_LEFT);
 	x.month_bold = workbook_add_format(wb);
-	format_set_num_format(x.month_bold, "yyyy-mm");
+	format_set_num_format(x.month_bold, _("mmmm yyyy"));
 	format_set_align(x.month_bold, LXW_ALIGN_LEFT);
 	format_set_bold(x.month_bold);
 	x.dur = workbook_add_format(wb);
@@ -306,20 +466,26 @@ report_write_xlsx(const struct report *r, const char *path, char *err)
 	format_set_num_format(x.dur_bold, "[h]:mm:ss");
 	format_set_bold(x.dur_bold);
 	x.datetime = workbook_add_format(wb);
-	format_set_num_format(x.datetime, "yyyy-mm-dd hh:mm");
+	format_set_num_format(x.datetime, _("yyyy-mm-dd hh:mm"));
 	format_set_align(x.datetime, LXW_ALIGN_LEFT);
 	worksheet_set_column(x.ws, 0, 0, 18, NULL);
-	worksheet_set_column(x.ws, 1, 1, 18, NULL);
-	worksheet_set_column(x.ws, 2, 2, 30, NULL);
-	worksheet_set_column(x.ws, 3, 6, 16, NULL);
-	char from[16], until[16], title[512];
-	time_format(r->from, "%Y-%m-%d", from, sizeof from);
-	time_format(r->until - 1000, "%Y-%m-%d", until, sizeof until);
-	snprintf(title, sizeof title, _("%s: airing report %s (%s to %s)"), r->station, r->label,
-		 from, until);
+	worksheet_set_column(x.ws, 1, 1, 44, NULL);
+	worksheet_set_column(x.ws, 2, 6, 16, NULL);
+	char title[512];
+	title_line(r, title, sizeof title);
 	worksheet_write_string(x.ws, 0, 0, title, x.bold);
 	x.row = 2;
-	table(r, xlsx_row, &x);
+	table_summary(r, xlsx_row, &x);
+
+	x.ws = list;
+	worksheet_set_column(list, 0, 0, 6, NULL);
+	worksheet_set_column(list, 1, 1, 44, NULL);
+	worksheet_set_column(list, 2, 2, 30, NULL);
+	worksheet_set_column(list, 3, 3, 36, NULL);
+	worksheet_set_column(list, 4, 5, 14, NULL);
+	worksheet_write_string(list, 0, 0, title, x.bold);
+	x.row = 2;
+	table_bulletins(r, xlsx_row, &x);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		err_set(err, _("Cannot write %s: %s."), path, lxw_strerror(e));
@@ -328,21 +494,42 @@ report_write_xlsx(const struct report *r, const char *path, char *err)
 	return 0;
 }
 
-/* ---- text ---- */
+/* ---- text, for people ---- */
 
-int
-report_write_text(const struct report *r, FILE *f)
+/* Row i of the text tables: a month in words, or the total (i == n_months); its counts. */
+static const struct report_counts *
+text_row(const struct report *r, size_t i, char *label, size_t n)
 {
-	char from[16], until[16], t[32];
-	time_format(r->from, "%Y-%m-%d", from, sizeof from);
-	time_format(r->until - 1000, "%Y-%m-%d", until, sizeof until);
-	fprintf(f, _("%s: airing report %s (%s to %s)\n\n"), r->station, r->label, from, until);
-	if (report_empty(r))
-		fprintf(f, _("Nothing was aired or missed in this period.\n\n"));
+	if (i == r->n_months) {
+		snprintf(label, n, "%s", _("TOTAL"));
+		return &r->totals;
+	}
+	report_month_label(r->months[i].year, r->months[i].month, label, n);
+	return &r->months[i].c;
+}
+
+/* The width of the month column: its widest label, at least w. */
+static int
+month_width(const struct report *r, int w)
+{
+	char m[64];
+	for (size_t i = 0; i <= r->n_months; i++) {
+		text_row(r, i, m, sizeof m);
+		w = w > report_width(m) ? w : report_width(m);
+	}
+	return w;
+}
+
+static void
+text_months(const struct report *r, FILE *f)
+{
 	const char *h[] = { _("MONTH"), _("BULLETINS"), _("CCHC"), _("AIRINGS"), _("AIRTIME"),
-			    _("TARGET"), _("MET") };
+			    _("TARGET"), _("RESULT") };
 	int w[] = { 8, 10, 8, 9, 11, 8, 0 };
-	for (size_t i = 0; i + 1 < ARRAY_LEN(h); i++) /* a translation may be wider */
+	char m[64], t[32];
+	/* the month column is as wide as its widest label; a translation may be wider */
+	w[0] = month_width(r, w[0]);
+	for (size_t i = 0; i + 1 < ARRAY_LEN(h); i++)
 		w[i] = w[i] > report_width(h[i]) ? w[i] : report_width(h[i]);
 	for (size_t i = 0; i < ARRAY_LEN(h); i++) {
 		fputs(i ? "  " : "", f);
@@ -350,71 +537,89 @@ report_write_text(const struct report *r, FILE *f)
 	}
 	fputc('\n', f);
 	for (size_t i = 0; i <= r->n_months; i++) {
-		const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-		char m[16];
-		if (i < r->n_months)
-			snprintf(m, sizeof m, "%04d-%02d", r->months[i].year, r->months[i].month);
-		else
-			snprintf(m, sizeof m, "%s", _("TOTAL"));
+		const struct report_counts *c = text_row(r, i, m, sizeof m);
 		hms(c->airtime_s, t, sizeof t);
 		report_pad(f, m, w[0], 1);
 		fprintf(f, "  %*d  %*d  %*d  %*s  %*d  %s\n", w[1], c->bulletins, w[2],
 			c->cchc_bulletins, w[3], c->airings, w[4], t, w[5], c->target,
-			met_word(c->met));
+			report_state_word(c->state));
 	}
-	if (r->totals.n_topics) {
-		fprintf(f, _("\nBy topic:\n"));
-		const char *h2[] = { _("MONTH"), _("TOPIC"), _("BULLETINS"), _("AIRINGS"),
-				     _("AIRTIME") };
-		int w2[] = { 8, 16, 10, 9, 11 };
-		for (size_t i = 0; i < ARRAY_LEN(h2); i++) {
-			w2[i] = w2[i] > report_width(h2[i]) ? w2[i] : report_width(h2[i]);
-			fputs(i ? "  " : "", f);
-			report_pad(f, h2[i], w2[i], i < 2);
-		}
-		fputc('\n', f);
-		for (size_t i = 0; i <= r->n_months; i++) {
-			const struct report_counts *c = i < r->n_months ? &r->months[i].c : &r->totals;
-			char m[16];
-			if (i < r->n_months)
-				snprintf(m, sizeof m, "%04d-%02d", r->months[i].year, r->months[i].month);
-			else
-				snprintf(m, sizeof m, "%s", _("TOTAL"));
-			for (size_t k = 0; k < c->n_topics; k++) {
-				const struct report_topic *p = &c->by_topic[k];
-				hms(p->airtime_s, t, sizeof t);
-				report_pad(f, m, w2[0], 1);
-				fputs("  ", f);
-				report_pad(f, p->topic, w2[1], 1);
-				fprintf(f, "  %*d  %*d  %*s  %s\n", w2[2], p->bulletins, w2[3],
-					p->airings, w2[4], t, p->name);
-			}
+}
+
+static void
+text_topics(const struct report *r, FILE *f)
+{
+	const char *h[] = { _("MONTH"), _("BULLETINS"), _("AIRINGS"), _("AIRTIME"), _("TOPIC") };
+	int w[] = { 8, 10, 9, 11, 0 };
+	char m[64], t[32];
+	w[0] = month_width(r, w[0]);
+	fprintf(f, _("\nBy topic:\n"));
+	for (size_t i = 0; i < ARRAY_LEN(h); i++) {
+		w[i] = w[i] > report_width(h[i]) || !w[i] ? w[i] : report_width(h[i]);
+		fputs(i ? "  " : "", f);
+		report_pad(f, h[i], w[i], i == 0 || i + 1 == ARRAY_LEN(h));
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i <= r->n_months; i++) {
+		const struct report_counts *c = text_row(r, i, m, sizeof m);
+		for (size_t k = 0; k < c->n_topics; k++) {
+			const struct report_topic *p = &c->by_topic[k];
+			hms(p->airtime_s, t, sizeof t);
+			report_pad(f, m, w[0], 1);
+			fprintf(f, "  %*d  %*d  %*s  %s\n", w[1], p->bulletins, w[2], p->airings, w[3],
+				t, p->name);
 		}
 	}
+}
+
+int
+report_write_text(const struct report *r, FILE *f)
+{
+	char title[512], t[32], prog[64];
+	title_line(r, title, sizeof title);
+	fprintf(f, "%s\n\n", title);
+	if (report_empty(r))
+		fprintf(f, _("Nothing was aired or missed in this period.\n\n"));
+	text_months(r, f);
+	if (r->totals.n_topics)
+		text_topics(r, f);
 	if (r->n_missed) {
 		fprintf(f, _("\nSlots missed or failed:\n"));
 		for (size_t i = 0; i < r->n_missed; i++) {
 			const struct report_missed *m = &r->missed[i];
-			char when[32];
-			time_format(m->scheduled_at, "%Y-%m-%d %H:%M", when, sizeof when);
+			char when[40];
+			time_format(m->scheduled_at, _("%Y-%m-%d %H:%M"), when, sizeof when);
 			fprintf(f, "  %s  ", when);
-			report_pad(f, m->slot ? m->slot : "-", 10, 1);
+			report_pad(f, m->slot ? m->slot : report_program_label(m->program, prog, sizeof prog),
+				   10, 1);
 			fputs("  ", f);
-			report_pad(f, status_word(m->status), 12, 1);
-			fprintf(f, "  %s\n", m->reason ? m->reason : "");
+			report_pad(f, report_status_word(m->status), 12, 1);
+			fprintf(f, "  %s\n", report_reason(m->reason));
+		}
+	}
+	if (r->n_bulletins) {
+		fprintf(f, _("\nBulletins aired (%zu):\n"), r->n_bulletins);
+		for (size_t i = 0; i < r->n_bulletins; i++) {
+			const struct report_bulletin *b = &r->bulletins[i];
+			char *days = report_days_text(b);
+			hms(b->airtime_s, t, sizeof t);
+			fprintf(f, _("  %zu. %s (%s): aired %s; %d time(s), %s\n"), i + 1, b->title,
+				b->topic_name, days, b->airings, t);
+			free(days);
 		}
 	}
 	return ferror(f) ? -1 : 0;
 }
 
-/* ---- JSON ---- */
+/* ---- JSON, for machines ---- */
 
 static json_t *
 counts_json(const struct report_counts *c)
 {
-	json_t *o = json_pack("{s:i,s:i,s:i,s:f,s:i,s:b}", "bulletins", c->bulletins,
+	json_t *o = json_pack("{s:i,s:i,s:i,s:f,s:i,s:b,s:s}", "bulletins", c->bulletins,
 			      "cchc_bulletins", c->cchc_bulletins, "airings", c->airings,
-			      "airtime_s", c->airtime_s, "target", c->target, "met", c->met);
+			      "airtime_s", c->airtime_s, "target", c->target, "met", c->met, "state",
+			      report_state_code(c->state));
 	json_t *bt = json_object();
 	for (size_t i = 0; i < c->n_topics; i++) {
 		const struct report_topic *t = &c->by_topic[i];
@@ -430,11 +635,14 @@ counts_json(const struct report_counts *c)
 int
 report_write_json(const struct report *r, FILE *f)
 {
-	char from[16], until[16];
+	char from[16], until[16], first[40];
 	time_format(r->from, "%Y-%m-%d", from, sizeof from);
 	time_format(r->until - 1000, "%Y-%m-%d", until, sizeof until);
 	json_t *o = json_pack("{s:{s:s,s:s,s:s},s:s}", "period", "from", from, "until", until,
 			      "label", r->label, "station", r->station);
+	if (r->first_airing)
+		time_iso8601(r->first_airing, first);
+	json_object_set_new(o, "first_airing", r->first_airing ? json_string(first) : json_null());
 	json_t *months = json_array();
 	for (size_t i = 0; i < r->n_months; i++) {
 		json_t *m = counts_json(&r->months[i].c);
@@ -455,6 +663,19 @@ report_write_json(const struct report *r, FILE *f)
 							"reason", r->missed[i].reason));
 	}
 	json_object_set_new(o, "missed", missed);
+	json_t *bulletins = json_array();
+	for (size_t i = 0; i < r->n_bulletins; i++) {
+		const struct report_bulletin *b = &r->bulletins[i];
+		json_t *days = json_array();
+		for (size_t d = 0; d < b->n_days; d++)
+			json_array_append_new(days, json_string(b->days[d]));
+		json_array_append_new(bulletins,
+				      json_pack("{s:I,s:s,s:s,s:s,s:i,s:f,s:o}", "id", (json_int_t)b->id,
+						"title", b->title, "topic", b->topic, "topic_name",
+						b->topic_name, "airings", b->airings, "airtime_s",
+						b->airtime_s, "days", days));
+	}
+	json_object_set_new(o, "bulletins", bulletins);
 	json_object_set_new(o, "empty", json_boolean(report_empty(r)));
 	int rc = json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);

@@ -105,3 +105,101 @@ store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_c
 	}
 	return finish(s, st, rc, err);
 }
+
+/* ---- the report's counts with the days they aired ---- */
+
+/*
+ * sql_counts with two more columns: the latest version aired, and the
+ * local days it aired as bits of a mask, bit 0 the day ?5 (days since
+ * 1970-01-01, cut with the UTC offset ?4 ms, constant over [?1, ?2), at
+ * most 63 days long): one scan gives a month's counts and the days each
+ * bulletin aired.  SQLite's 'localtime' per row, or a row per day, would
+ * cost more than the counting.  (When the rule moves into a view, this
+ * reads the view.)
+ */
+static const char sql_days[] =
+	"SELECT i.bulletin_id, v.topic, count(*), total(i.length_s), max(i.bulletin_version),"
+	" sum(DISTINCT 1 << ((a.scheduled_at + ?4) / 86400000 - ?5))"
+	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
+	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
+	"  AND v.version = i.bulletin_version"
+	" WHERE a.scheduled_at >= ?1 AND a.scheduled_at < ?2"
+	" AND a.status IN ('completed','interrupted')"
+	" AND i.kind = 'bulletin' AND i.completed = 1"
+	" AND (?3 IS NULL OR v.topic = ?3)"
+	" GROUP BY i.bulletin_id, v.topic ORDER BY i.bulletin_id, v.topic";
+
+int
+store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
+		  int64_t offset_ms, store_day_cb cb, void *arg, char *err)
+{
+	sqlite3_stmt *st = prepare(s, sql_days, err);
+	if (!st)
+		return -1;
+	int64_t first_day = (from + offset_ms) / 86400000;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, until);
+	if (topic)
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, offset_ms);
+	sqlite3_bind_int64(st, 5, first_day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_day_row r = {
+			.bulletin_id = sqlite3_column_int64(st, 0),
+			.topic = (const char *)sqlite3_column_text(st, 1),
+			.airings = sqlite3_column_int(st, 2),
+			.airtime_s = sqlite3_column_double(st, 3),
+			.version = sqlite3_column_int(st, 4),
+			.first_day = first_day,
+			.days = (uint64_t)sqlite3_column_int64(st, 5),
+		};
+		if (cb(&r, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	return finish(s, st, rc, err);
+}
+
+/* The first airing that made a sound: when the station began. */
+static const char sql_first[] =
+	"SELECT min(scheduled_at) FROM airings WHERE started_at IS NOT NULL";
+
+int
+store_airing_first(struct store *s, int64_t *ms, char *err)
+{
+	sqlite3_stmt *st = prepare(s, sql_first, err);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	return finish(s, st, rc, err);
+}
+
+/* The title of a version of a bulletin, for the report's list. */
+static const char sql_title[] =
+	"SELECT title FROM bulletin_versions WHERE bulletin_id = ?1 AND version = ?2";
+
+int
+store_report_titles(struct store *s, size_t n, const int64_t *ids, const int *versions,
+		    char **titles, char *err)
+{
+	sqlite3_stmt *st = prepare(s, sql_title, err);
+	if (!st)
+		return -1;
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int(st, 2, versions[i]);
+		rc = sqlite3_step(st);
+		const char *t = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		titles[i] = xstrdup(t ? t : "");
+		if (rc == SQLITE_ROW)
+			rc = SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	return finish(s, st, rc, err);
+}

@@ -13,6 +13,7 @@
 #ifndef LOAXA_STORE_REPORT_QUERIES_H
 #define LOAXA_STORE_REPORT_QUERIES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -45,5 +46,37 @@ typedef int (*store_missed_cb)(const struct store_missed_row *r, void *arg);
 /* Airings `missed` or `failed` scheduled in [from, until), oldest first. */
 int store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_cb cb,
 			void *arg, char *err);
+
+/* store_count_row with the days the bulletin aired and its latest version. */
+struct store_day_row {
+	int64_t bulletin_id;
+	const char *topic; /* of the version that aired; valid during the callback */
+	int airings;
+	double airtime_s;
+	int version;       /* the latest version aired */
+	int64_t first_day; /* local day of `from`, in days since 1970-01-01 */
+	uint64_t days;     /* bit k: it aired on first_day + k */
+};
+typedef int (*store_day_cb)(const struct store_day_row *r, void *arg);
+
+/*
+ * store_report_counts() with the local days each bulletin aired: one scan
+ * gives the month's counts and the list of aired bulletins an officer
+ * pastes into a report.  The days are cut with offset_ms, the local
+ * time's offset from UTC, which the caller keeps constant over [from,
+ * until), at most 63 days long.  Ordered by bulletin id.
+ */
+int store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
+		      int64_t offset_ms, store_day_cb cb, void *arg, char *err);
+
+/*
+ * The titles of versions[i] of bulletins ids[i] into titles[i] (allocated,
+ * "" for one that is not there; the caller frees them).  0 or -1 with err.
+ */
+int store_report_titles(struct store *s, size_t n, const int64_t *ids, const int *versions,
+			char **titles, char *err);
+
+/* The scheduled time of the first airing that started (ms), 0 when none has. */
+int store_airing_first(struct store *s, int64_t *ms, char *err);
 
 #endif

@@ -9,6 +9,7 @@ trap 'rm -rf "$T"' EXIT
 export LOAXA_STATE_DIR="$T/state"
 export LOAXA_CONFIG="$T/loaxa.conf"
 export LOAXA_LOCALEDIR="$TOP/po"
+export LOAXA_DATADIR="$TOP/data"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8 LANGUAGE=
 : >"$LOAXA_CONFIG"
 PASS=0

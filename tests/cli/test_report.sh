@@ -12,6 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh
 DB="$LOAXA_STATE_DIR/loaxa.db"
+vi() { LC_ALL=vi_VN.UTF-8 LANG=vi_VN.UTF-8 "$@"; }
 
 # --- an empty store: an empty report that says so, exit 0
 run 0 loaxa report --month 2025-03
@@ -74,12 +75,13 @@ assert r["missed"][1]["scheduled_at"] == "2025-03-04T17:00:00.000+07:00"
 assert r["empty"] is False
 PY
 run 0 loaxa report --period q1 --year 2025
-expect_out "2025-03 +3 +2 +4 +0:03:30 +2  đạt"
-expect_out "2025-01 +1 +1 +1 +0:00:45 +2  chưa đạt"
+expect_out "^Đài truyền thanh cơ sở: airing report Q1 2025 \(2025-01-01 to 2025-03-31\)"
+expect_out "March 2025 +3 +2 +4 +0:03:30 +2  đạt"
+expect_out "January 2025 +1 +1 +1 +0:00:45 +2  chưa đạt"
 expect_out "TOTAL +3 +2 +5 .* chưa đạt"
 expect_out "2025-03-04 17:00  chieu .*missed"
 run 0 loaxa report --quarter 2025-Q2 --format csv
-printf '%s' "$OUT" | grep -q "^2025-04,1,1,1,0:01:00,2,chưa đạt" && ok || bad "Q2 csv: $OUT"
+printf '%s' "$OUT" | grep -q "^2025-04,1,1,1,60,2,not_met" && ok || bad "Q2 csv: $OUT"
 run 0 loaxa report --month 2025-03 --topic khac --format json
 printf '%s' "$OUT" | python3 -c 'import json,sys; m=json.load(sys.stdin)["months"][0]; assert m["bulletins"] == 1 and m["cchc_bulletins"] == 0 and m["met"] is False, m' && ok || bad "topic filter"
 run 0 loaxa report --period 6m --year 2025 --format json
@@ -118,8 +120,7 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 head, body = rows[0], rows[1:]
-assert head[:3] == ["date", "time", "slot"] and len(head) == 14, head
-assert head[12:] == ["approved by", "queued or asked by"], head
+assert head == "date time slot program bulletin_id title topic class length_s status reason lateness_ms approved_by asked_by".split(), head
 assert len(body) == 7, body
 titles = [r[5] for r in body]
 assert "'=HYPERLINK(\"http://evil\",\"bấm\")" in titles, titles
@@ -133,19 +134,22 @@ run 0 loaxa report --year 2025 --format csv -o "$T/y.csv"
 python3 - "$T/y.csv" <<'PY' && ok || bad "report csv: failed reason neutralised"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
-assert ["2025-02-05 17:00", "chieu", "p", "failed", "'-rm -rf: sound card gone"] in rows, rows
+assert ["2025-02-05T17:00:00.000+07:00", "chieu", "p", "failed", "'-rm -rf: sound card gone"] in rows, rows
 PY
 if locale -a | grep -qi '^vi_VN.utf-\?8$'; then
 	# our fragment's translations (po/vi-reports.po), compiled here, and the merged catalogue
 	mkdir -p "$T/locale/vi/LC_MESSAGES"
 	{ printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'; cat "$TOP/po/vi-reports.po"; } |
 		msgfmt -o "$T/locale/vi/LC_MESSAGES/loaxa.mo" - && ok || bad "po/vi-reports.po does not compile"
+	# CSV is for machines: the same bytes under vi_VN as under C
 	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" log --month 2025-03 --format csv >"$T/vi.csv"
-	head -1 "$T/vi.csv" | grep -q "ngày,giờ,khung giờ,chương trình,bản tin,tiêu đề,chủ đề,loại,độ dài (giây),kết quả,lý do,độ trễ (ms)" && ok || bad "Vietnamese log CSV headers: $(head -1 "$T/vi.csv")"
+	"$TOP/loaxa" log --month 2025-03 --format csv >"$T/c.csv"
+	cmp -s "$T/vi.csv" "$T/c.csv" && ok || bad "the log CSV changes with the locale: $(diff "$T/vi.csv" "$T/c.csv")"
 	grep -q "60.0" "$T/vi.csv" && ok || bad "CSV numbers keep a point under vi_VN"
 	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" report --period q1 --year 2025 --format csv >"$T/vi-r.csv"
-	head -1 "$T/vi-r.csv" | grep -q "tháng,số bản tin,bản tin CCHC,lượt phát tin,thời lượng,chỉ tiêu CCHC,kết quả" && ok || bad "Vietnamese report CSV headers: $(head -1 "$T/vi-r.csv")"
-	grep -q "^tổng,3,2,5,0:04:15,6,chưa đạt" "$T/vi-r.csv" && ok || bad "Vietnamese total row"
+	"$TOP/loaxa" report --period q1 --year 2025 --format csv >"$T/c-r.csv"
+	cmp -s "$T/vi-r.csv" "$T/c-r.csv" && ok || bad "the report CSV changes with the locale"
+	grep -q "^total,3,2,5,255,6,not_met" "$T/vi-r.csv" && ok || bad "the total row"
 	# the text report stays aligned with Vietnamese headers
 	LOAXA_LOCALEDIR="$T/locale" LC_ALL=vi_VN.UTF-8 "$TOP/loaxa" report --period q1 --year 2025 >"$T/vi.txt"
 	python3 - "$T/vi.txt" <<'PY' && ok || bad "Vietnamese text report misaligned"
@@ -160,10 +164,17 @@ else
 	bad "the vi_VN.UTF-8 locale is missing (scripts/deps generates it)"
 fi
 
-# --- XLSX: LibreOffice reads the same cells as the CSV (report and log)
-# compare.py LO_CSV OURS_CSV: LibreOffice's sheet minus its title row, blank
-# rows and trailing empty cells dropped on both sides
-cat >"$T/compare.py" <<'PY'
+# --- XLSX is for people: LibreOffice shows months and periods in words,
+# topic names, outcome words, dates as the reader writes them, one sheet
+# for the counts and one for the bulletins aired, named in the reader's
+# language; the numbers are the CSV's
+to_csv() { # XLSX -> one CSV a sheet (BASE-SHEET.csv) with LibreOffice, as shown
+	mkdir -p "$T/lo"
+	HOME="$T" LC_ALL=C.UTF-8 timeout 180 soffice --headless \
+		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+		--outdir "$T/lo" "$1" >/dev/null 2>&1
+}
+cat >"$T/sheet.py" <<'PY'
 import csv, sys
 def rows(p):
     out = []
@@ -173,29 +184,51 @@ def rows(p):
         if r:
             out.append(r)
     return out
-lo, ours = rows(sys.argv[1]), rows(sys.argv[2])
-assert lo[0][0].startswith(sys.argv[3]), lo[0]
-# an XLSX string cell is never a formula: it keeps "=..." as written, where
-# the CSV cell carries the neutralising quote; no other difference allowed
-lo = [["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in r] for r in lo]
-assert lo[1:] == ours, "\n".join(map(str, [x for x in zip(lo[1:], ours) if x[0] != x[1]][:5] or [len(lo) - 1, len(ours)]))
+sheet = rows(sys.argv[1])
+assert sheet[0] == [sys.argv[2]], sheet[0]
+for want in sys.argv[3:]:
+    assert want.split("|") in sheet, (want, sheet)
 PY
-to_csv() { # XLSX -> CSV with LibreOffice (UTF-8, comma, as shown)
-	mkdir -p "$T/lo"
-	HOME="$T" timeout 180 soffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true' \
-		--outdir "$T/lo" "$1" >/dev/null 2>&1
-}
 if command -v soffice >/dev/null; then
 	run 0 loaxa report --period q1 --year 2025 --format xlsx -o "$T/q1.xlsx"
-	run 0 loaxa report --period q1 --year 2025 --format csv -o "$T/q1.csv"
 	run 0 loaxa log --format xlsx -o "$T/log-all.xlsx"
-	run 0 loaxa log --format csv -o "$T/log-all.csv"
-	to_csv "$T/q1.xlsx"
-	to_csv "$T/log-all.xlsx"
-	python3 "$T/compare.py" "$T/lo/q1.csv" "$T/q1.csv" "Đài truyền thanh cơ sở: airing report q1 2025" &&
-		ok || bad "LibreOffice's cells of the report XLSX differ from the CSV's"
-	python3 "$T/compare.py" "$T/lo/log-all.csv" "$T/log-all.csv" "Đài truyền thanh cơ sở: airing log" &&
-		ok || bad "LibreOffice's cells of the log XLSX differ from the CSV's"
+	vi loaxa report --period q1 --year 2025 --format xlsx -o "$T/q1-vi.xlsx" || bad "vi xlsx"
+	vi loaxa log --month 2025-03 --format xlsx -o "$T/log-vi.xlsx" || bad "vi log xlsx"
+	for x in q1 log-all q1-vi log-vi; do to_csv "$T/$x.xlsx"; done
+	title="Đài truyền thanh cơ sở: airing report Q1 2025 (2025-01-01 to 2025-03-31)"
+	python3 "$T/sheet.py" "$T/lo/q1-Report.csv" "$title" \
+		"Month|Distinct bulletins|Bulletins on CCHC|Airings|Airtime|Monthly CCHC target|Result" \
+		"January 2025|1|1|1|0:00:45|2|chưa đạt" "March 2025|3|2|4|0:03:30|2|đạt" \
+		"Total|3|2|5|0:04:15|6|chưa đạt" "March 2025|Tin khác|1|1|0:01:00" \
+		"2025-02-05 17:00|chieu|p|failed|-rm -rf: sound card gone" \
+		"2025-03-04 17:00|chieu|p|missed|the daemon was not running" &&
+		ok || bad "the report XLSX as LibreOffice shows it: $(cat "$T/lo/q1-Report.csv")"
+	python3 "$T/sheet.py" "$T/lo/q1-Bulletins aired.csv" "$title" \
+		"No.|Title|Topic|Days aired|Airings|Airtime" \
+		"1|=HYPERLINK(\"http://evil\",\"bấm\")|Cải cách thủ tục hành chính|2025-01-31, 2025-03-03|2|0:01:45" \
+		"3|@SUM(1+1) Tiêm phòng|Tin khác|2025-03-04|1|0:01:00" &&
+		ok || bad "the bulletins sheet as LibreOffice shows it: $(cat "$T/lo/q1-Bulletins aired.csv")"
+	python3 "$T/sheet.py" "$T/lo/q1-vi-Báo cáo.csv" \
+		"Đài truyền thanh cơ sở: báo cáo phát sóng Quý I/2025 (từ 01/01/2025 đến 31/03/2025)" \
+		"Tháng|Số bản tin|Số tin CCHC|Lượt phát|Thời lượng|Chỉ tiêu CCHC|Kết quả" \
+		"Tháng 1/2025|1|1|1|0:00:45|2|chưa đạt" "Tháng 3/2025|3|2|4|0:03:30|2|đạt" \
+		"Tổng|3|2|5|0:04:15|6|chưa đạt" \
+		"Tháng 3/2025|Xây dựng chính quyền điện tử, chính quyền số|1|2|0:01:30" \
+		"05/02/2025 17:00|chieu|p|lỗi|-rm -rf: sound card gone" &&
+		ok || bad "the Vietnamese report XLSX: $(cat "$T/lo/q1-vi-Báo cáo.csv")"
+	python3 "$T/sheet.py" "$T/lo/q1-vi-Danh sách tin đã phát.csv" \
+		"Đài truyền thanh cơ sở: báo cáo phát sóng Quý I/2025 (từ 01/01/2025 đến 31/03/2025)" \
+		"STT|Tiêu đề|Chủ đề|Ngày phát|Lượt phát|Thời lượng" \
+		"2|Dịch vụ công, trực tuyến|Xây dựng chính quyền điện tử, chính quyền số|03/03/2025, 05/03/2025|2|0:01:30" &&
+		ok || bad "the Vietnamese bulletins sheet: $(cat "$T/lo/q1-vi-Danh sách tin đã phát.csv")"
+	python3 "$T/sheet.py" "$T/lo/log-vi-Nhật ký phát sóng.csv" \
+		"Đài truyền thanh cơ sở: nhật ký phát sóng, Tháng 3/2025" \
+		"Ngày|Giờ|Khung giờ|Chương trình|Bản tin|Tiêu đề|Chủ đề|Loại|Độ dài (giây)|Kết quả|Lý do|Độ trễ (ms)|Người duyệt|Người xếp lịch hoặc yêu cầu phát" \
+		"03/03/2025|05:30:00|sang|p|$B|Dịch vụ công, trực tuyến|Xây dựng chính quyền điện tử, chính quyền số|thường|60.0|hoàn tất||2" &&
+		ok || bad "the Vietnamese log XLSX: $(cat "$T/lo/log-vi-Nhật ký phát sóng.csv")"
+	python3 "$T/sheet.py" "$T/lo/log-all-Airing log.csv" "Đài truyền thanh cơ sở: airing log, everything logged" \
+		"2025-01-31|23:30:00|dem|p|$A|=HYPERLINK(\"http://evil\",\"bấm\")|Cải cách thủ tục hành chính|normal|45.0|completed||4" &&
+		ok || bad "the log XLSX: $(cat "$T/lo/log-all-Airing log.csv")"
 	# months and dates are real dates (2025-01-01 = serial 45658), no cell is a formula
 	unzip -p "$T/q1.xlsx" xl/worksheets/sheet1.xml >"$T/q1.xml"
 	unzip -p "$T/log-all.xlsx" xl/worksheets/sheet1.xml >"$T/log.xml"
@@ -205,6 +238,56 @@ if command -v soffice >/dev/null; then
 else
 	bad "soffice is missing (scripts/deps installs libreoffice-calc-nogui)"
 fi
+
+# --- the report as an officer reads it under vi_VN: periods in words, the
+# bulletins aired with their days, topic names; JSON and CSV keep the codes
+run 0 vi loaxa report --period q1 --year 2025
+expect_out "^Đài truyền thanh cơ sở: báo cáo phát sóng Quý I/2025 \(từ 01/01/2025 đến 31/03/2025\)"
+expect_out "Tháng 1/2025 +1 +1 +1 +0:00:45 +2  chưa đạt"
+expect_out "^Tháng 3/2025 +1 +1 +0:01:00  Tin khác$"
+expect_out "05/02/2025 17:00  chieu +lỗi"
+expect_out "Các bản tin đã phát \(3\):"
+expect_out "  1\. =HYPERLINK\(\"http://evil\",\"bấm\"\) \(Cải cách thủ tục hành chính\): phát ngày 31/01/2025, 03/03/2025; 2 lượt, 0:01:45"
+expect_out "  2\. Dịch vụ công, trực tuyến \(Xây dựng chính quyền điện tử, chính quyền số\): phát ngày 03/03/2025, 05/03/2025; 2 lượt, 0:01:30"
+printf '%s' "$OUT" | grep -q "tthc\|chinh-quyen-so" && bad "topic ids in the people's report" || ok
+for p in "--month 2025-11:Tháng 11/2025" "--quarter 2025-Q4:Quý IV/2025" "--period 6m --year 2025:6 tháng đầu năm 2025" \
+	"--period 9m --year 2025:9 tháng đầu năm 2025" "--year 2025:Năm 2025"; do
+	# shellcheck disable=SC2086
+	run 0 vi loaxa report ${p%%:*}
+	expect_out "báo cáo phát sóng ${p#*:} \("
+done
+run 0 loaxa report --period q1 --year 2025 --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert [m["state"] for m in r["months"]] == ["not_met", "not_met", "met"], r["months"]
+assert r["totals"]["state"] == "not_met" and r["first_airing"] == "2025-01-31T23:30:00.000+07:00", r
+b = r["bulletins"]
+assert [x["days"] for x in b] == [["2025-01-31", "2025-03-03"], ["2025-03-03", "2025-03-05"], ["2025-03-04"]], b
+assert b[1]["topic"] == "chinh-quyen-so" and b[1]["airings"] == 2 and b[1]["airtime_s"] == 90, b' && ok || bad "report JSON: $OUT"
+
+# --- where months stand, as of today: before the first airing, running, to come
+S3="$T/states"
+m() { python3 -c "import datetime as d; t=d.date.today().replace(day=1); y,mo=divmod(t.year*12+t.month-1+$1,12); print('%04d-%02d' % (y, mo+1))"; }
+loaxa --state-dir "$S3" log >/dev/null
+first=$(m -2)
+ms=$(TZ=Asia/Ho_Chi_Minh date -d "$first-10 05:30" +%s)000
+now=$(TZ=Asia/Ho_Chi_Minh date -d "$(m 0)-01 00:10" +%s)000
+I=$(loaxa --state-dir "$S3" bulletin add --topic tthc --title "Một cửa" --text "Tin.")
+sqlite3 "$S3/loaxa.db" "INSERT INTO airings (id, slot, program, scheduled_at, started_at, ended_at, status, lateness_ms)
+  VALUES (1, 'sang', 'p', $ms, $ms, $ms + 60000, 'completed', 0), (2, 'sang', 'p', $now, $now, $now + 60000, 'completed', 0);
+  INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, offset_s, length_s, completed)
+  VALUES (1, 0, 'bulletin', $I, 1, 0, 60, 1), (2, 0, 'bulletin', $I, 1, 0, 60, 1);"
+for w in "-3:chưa hoạt động" "-2:chưa đạt" "0:đang thực hiện" "1:chưa đến kỳ"; do
+	run 0 vi loaxa --state-dir "$S3" report --month "$(m "${w%%:*}")"
+	expect_out "^TỔNG .* ${w#*:}$"
+done
+run 0 loaxa --state-dir "$S3" report --month "$(m -3)" --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["months"][0]["state"] == "not_started" and r["months"][0]["target"] == 0 and r["totals"]["target"] == 0, r' &&
+	ok || bad "a month before the first airing: $OUT"
 
 # --- bad input: a sentence, exit 2 (usage) or 1, nothing left behind
 run 2 loaxa report --month 2025-13
@@ -222,7 +305,7 @@ expect_err "one period"
 run 2 loaxa report --year 25
 expect_err "YYYY"
 run 2 loaxa report --format pdf
-expect_err "text, csv, json or xlsx"
+expect_err "text, csv, json, xlsx or docx"
 run 2 loaxa report --year 2025 --format xlsx
 expect_err "needs -o"
 run 1 loaxa report --year 2025 --topic nope

@@ -167,6 +167,126 @@ the_path_comes_from_option_then_environment(void **state)
 	unsetenv("LOAXA_CONFIG");
 }
 
+/*
+ * The dump is read back to the same values, to the last digit, under a
+ * locale whose decimal separator is a comma (i18n_init() keeps LC_NUMERIC
+ * "C").
+ */
+static void
+the_dump_loads_back_the_same_under_a_decimal_comma(void **state)
+{
+	setenv("LC_ALL", "vi_VN.UTF-8", 1);
+	i18n_init();
+	char err[ERRLEN];
+	const char *p = write_conf("audio = { loudness_lufs = -14.5; duck_attack = 0.0125; duck_release = 0.1; };\n"
+				   "programs = { p = { max_minutes = 14.75; items = ( { silence = 0.35; gain_db = -3.3333; } ); }; };\n");
+	struct config *c = config_load(p, err);
+	unlink(p);
+	assert_non_null(c);
+	char *dump = config_dump(c);
+	assert_null(strstr(dump, ",5;"));
+	p = write_conf(dump);
+	struct config *d = config_load(p, err);
+	unlink(p);
+	if (!d)
+		fail_msg("the dump does not load: %s\n%s", err, dump);
+	assert_true(d->audio.loudness_lufs == -14.5);
+	assert_true(d->audio.duck_attack == 0.0125);
+	assert_true(d->audio.duck_release == 0.1);
+	const struct config_program *pr = config_program_find(d, "p");
+	assert_non_null(pr);
+	assert_true(pr->max_minutes == 14.75);
+	assert_true(pr->items[0].silence == 0.35);
+	assert_true(pr->items[0].gain_db == -3.3333);
+	char *again = config_dump(d);
+	/* only the header line (the file's name) differs */
+	assert_string_equal(strchr(dump, '\n'), strchr(again, '\n'));
+	free(again);
+	free(dump);
+	config_free(d);
+	config_free(c);
+	unsetenv("LC_ALL");
+}
+
+/* Every error of a file in one pass, in line order; what is kept is whole. */
+static void
+every_error_is_found_in_one_pass(void **state)
+{
+	struct config_diags d = { 0 };
+	const char *p = write_conf("lead_seconds = 1;\n"
+				   "topics = ( { id = \"a b\"; name = \"x\"; }, { id = \"ok\"; name = \"Tin\"; } );\n"
+				   "audio = { sample_rate = \"x\"; output = \"wab\"; };\n"
+				   "programs = { p = { items = ( { clip = \"a\"; tts = \"b\"; }, { silence = 1.0; } ); }; };\n"
+				   "slots = ( { name = \"s\"; when = \"17h\"; program = \"q\"; } );\n");
+	struct config *c = config_load_diags(p, &d);
+	unlink(p);
+	assert_non_null(c);
+	assert_int_equal(d.errors, 7);
+	assert_int_equal(d.warnings, 0);
+	int lines[] = { 1, 2, 3, 3, 4, 5, 5 };
+	for (size_t i = 0; i < d.n; i++)
+		assert_int_equal(d.v[i].line, lines[i]);
+	assert_non_null(strstr(d.v[3].text, "did you mean wav?"));
+	assert_non_null(strstr(d.v[5].text, "17:00"));
+	assert_non_null(strstr(d.v[6].text, "names the programme \"q\", which is not in programs; did you mean p?"));
+	/* the good topic, the good item and the slot (without its `when`) are kept */
+	assert_int_equal(c->n_topics, 1);
+	assert_string_equal(c->topics[0].id, "ok");
+	assert_int_equal(config_program_find(c, "p")->n_items, 1);
+	assert_int_equal(c->n_slots, 1);
+	assert_null(c->slots[0].when);
+	assert_int_equal(c->audio.sample_rate, 48000);
+	assert_string_equal(c->audio.output, "portaudio");
+	config_free(c);
+	config_diags_free(&d);
+}
+
+static void
+near_names_are_a_typo_away(void **state)
+{
+	const char *slots[] = { "sang", "chieu", "toi" };
+	assert_string_equal(config_near_name("sng", slots, 3), "sang");
+	assert_string_equal(config_near_name("Sang", slots, 3), "sang");
+	assert_string_equal(config_near_name("cheiu", slots, 3), "chieu");
+	assert_null(config_near_name("trua", slots, 3));
+	assert_null(config_near_name("sang", slots, 3)); /* itself is not a suggestion */
+	const char *keys[] = { "lead_seconds", "loudness_lufs" };
+	assert_string_equal(config_near_name("lead_secnds", keys, 2), "lead_seconds");
+	assert_null(config_near_name("volume", keys, 2));
+}
+
+static void
+vietnamese_weekdays_become_systemd_names(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "T2..T6 17:00", "Mon..Fri 17:00" },
+		{ "t7,CN 06:00", "Sat,Sun 06:00" },
+		{ "Thứ 2..Thứ 6 05:30", "Mon..Fri 05:30" },
+		{ "Thứ Hai,thứ tư 05:30", "Mon,Wed 05:30" },
+		{ "Chủ nhật 08:00", "Sun 08:00" },
+		{ "CHỦ NHẬT 08:00", "Sun 08:00" },
+		{ "Mon..Fri 17:00", "Mon..Fri 17:00" },
+		{ "*-*-* 05:30:00", "*-*-* 05:30:00" },
+		{ "T20 05:30", "T20 05:30" },     /* not a weekday: left for the parser to refuse */
+		{ "2025-02-30 06:00", "2025-02-30 06:00" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *out = config_calendar_vi(cases[i].in);
+		if (strcmp(out, cases[i].out) != 0)
+			fail_msg("'%s' became '%s', not '%s'", cases[i].in, out, cases[i].out);
+		free(out);
+	}
+	char fix[16];
+	assert_true(config_calendar_hour_h("T2..T6 17h30", fix, sizeof fix));
+	assert_string_equal(fix, "17:30");
+	assert_true(config_calendar_hour_h("*-*-* 7h", fix, sizeof fix));
+	assert_string_equal(fix, "7:00");
+	assert_false(config_calendar_hour_h("hourly", fix, sizeof fix));
+	assert_false(config_calendar_hour_h("*-*-* 17:30", fix, sizeof fix));
+}
+
 int
 main(void)
 {
@@ -176,6 +296,10 @@ main(void)
 		cmocka_unit_test(mistakes_name_file_line_and_value),
 		cmocka_unit_test(an_unreadable_file_is_an_error),
 		cmocka_unit_test(the_path_comes_from_option_then_environment),
+		cmocka_unit_test(the_dump_loads_back_the_same_under_a_decimal_comma),
+		cmocka_unit_test(every_error_is_found_in_one_pass),
+		cmocka_unit_test(near_names_are_a_typo_away),
+		cmocka_unit_test(vietnamese_weekdays_become_systemd_names),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -21,6 +21,9 @@
 #include "reports/reports.h"
 #include "store/store.h"
 
+/* the reports below are made as they stand on 1 December 2026: every 2025 month is over */
+#define NOW at("2026-12-01 00:00")
+
 static char dir[64];
 static struct store *st;
 static struct config *cfg;
@@ -107,7 +110,7 @@ static void
 counts_follow_the_rules(void **state)
 {
 	char err[ERRLEN];
-	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, err);
+	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, NOW, err);
 	assert_non_null(r);
 	assert_int_equal(r->n_months, 3);
 	struct report_counts *jan = &r->months[0].c, *feb = &r->months[1].c, *mar = &r->months[2].c;
@@ -140,13 +143,13 @@ counts_follow_the_rules(void **state)
 	assert_string_equal(jan->by_topic[1].name, "Xây dựng chính quyền điện tử, chính quyền số");
 	report_free(r);
 	/* a topic filter counts that topic only; missed slots are still listed */
-	r = report_build(st, cfg, 2025, 1, 2025, 2, "x", "tthc", err);
+	r = report_build(st, cfg, 2025, 1, 2025, 2, "x", "tthc", NOW, err);
 	assert_int_equal(r->months[0].c.bulletins, 1);
 	assert_int_equal(r->months[0].c.airings, 2);
 	assert_int_equal(r->n_missed, 2);
 	report_free(r);
-	/* a period with nothing: empty, says so, every month "chưa đạt" */
-	r = report_build(st, cfg, 2024, 1, 2024, 12, "2024", NULL, err);
+	/* a period with nothing, before the station's first airing: empty, says so, "chưa hoạt động" */
+	r = report_build(st, cfg, 2024, 1, 2024, 12, "2024", NULL, NOW, err);
 	assert_true(report_empty(r));
 	assert_int_equal(r->n_months, 12);
 	assert_false(r->totals.met);
@@ -156,6 +159,138 @@ counts_follow_the_rules(void **state)
 	assert_int_equal(report_write_text(r, f), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "Nothing was aired or missed"));
+	free(buf);
+	for (size_t i = 0; i < 12; i++)
+		assert_int_equal(r->months[i].c.state, REPORT_NOT_STARTED);
+	assert_int_equal(r->totals.state, REPORT_NOT_STARTED);
+	report_free(r);
+}
+
+/*
+ * Where months stand: before the station's first airing (5 January 2025)
+ * "chưa hoạt động", the month running now "đang thực hiện", months to come
+ * "chưa đến kỳ"; the period's target counts only the months since the
+ * station began, and it is not met as soon as one month over is not.
+ */
+static void
+months_before_the_first_airing_and_after_now(void **state)
+{
+	char err[ERRLEN];
+	/* the report made on 20 March 2025, for the year 2024-12 .. 2025-05 */
+	struct report *r = report_build(st, cfg, 2024, 12, 2025, 5, "x", NULL, at("2025-03-20 12:00"), err);
+	assert_non_null(r);
+	assert_int_equal(r->first_airing, at("2025-01-05 05:30"));
+	static const enum report_state want[] = { REPORT_NOT_STARTED, REPORT_MET, REPORT_NOT_MET,
+						  REPORT_IN_PROGRESS, REPORT_FUTURE, REPORT_FUTURE };
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		assert_int_equal(r->months[i].c.state, want[i]);
+	assert_int_equal(r->months[0].c.target, 0);
+	assert_int_equal(r->totals.target, 2 * 5);
+	assert_int_equal(r->totals.state, REPORT_NOT_MET); /* February is over and short */
+	assert_string_equal(report_state_word(r->months[3].c.state), "đang thực hiện");
+	assert_string_equal(report_state_word(r->months[0].c.state), "chưa hoạt động");
+	assert_string_equal(report_state_code(r->months[4].c.state), "future");
+	report_free(r);
+	/* March alone, while it runs: in progress, not "chưa đạt" */
+	r = report_build(st, cfg, 2025, 3, 2025, 3, "x", NULL, at("2025-03-20 12:00"), err);
+	assert_int_equal(r->months[0].c.state, REPORT_IN_PROGRESS);
+	assert_int_equal(r->totals.state, REPORT_IN_PROGRESS);
+	assert_false(r->totals.met);
+	report_free(r);
+}
+
+/*
+ * In a zone with daylight saving time, an airing half an hour after
+ * midnight on the day after the clocks went forward is listed under that
+ * day, and one before the change under its own: the month is asked for in
+ * spans of one UTC offset.
+ */
+static void
+days_are_local_across_a_clock_change(void **state)
+{
+	char err[ERRLEN], d3[64];
+	struct store *s3;
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	strcpy(d3, "/tmp/loaxa-test-reports3-XXXXXX");
+	assert_non_null(mkdtemp(d3));
+	assert_int_equal(store_open(d3, &s3, err), 0);
+	struct store_bulletin b = { .title = (char *)"Tin", .topic = (char *)"tthc",
+				    .klass = (char *)"normal", .state = (char *)"approved",
+				    .text = (char *)"Nội dung.", .airings_wanted = 5 };
+	assert_int_equal(store_bulletin_add(s3, &b, err), 0);
+	/* Berlin goes from +01:00 to +02:00 at 02:00 on 30 March 2025 */
+	static const char *const when[] = { "2025-03-01 00:30", "2025-03-29 23:30", "2025-03-31 00:30" };
+	for (size_t i = 0; i < ARRAY_LEN(when); i++) {
+		struct store_airing a = { .slot = (char *)"s", .program = (char *)"p",
+					  .scheduled_at = at(when[i]), .started_at = at(when[i]),
+					  .status = (char *)"completed" };
+		assert_int_equal(store_airing_add(s3, &a, err), 0);
+		struct store_aired_item it = { .airing_id = a.id, .kind = (char *)"bulletin",
+					       .bulletin_id = b.id, .bulletin_version = 1,
+					       .length_s = 60, .completed = 1 };
+		assert_int_equal(store_aired_item_add(s3, &it, err), 0);
+	}
+	struct report *r = report_build(s3, cfg, 2025, 3, 2025, 3, "x", NULL, NOW, err);
+	assert_non_null(r);
+	assert_int_equal(r->n_bulletins, 1);
+	assert_int_equal(r->bulletins[0].n_days, 3);
+	assert_string_equal(r->bulletins[0].days[0], "2025-03-01");
+	assert_string_equal(r->bulletins[0].days[1], "2025-03-29");
+	assert_string_equal(r->bulletins[0].days[2], "2025-03-31");
+	assert_int_equal(r->months[0].c.airings, 3);
+	report_free(r);
+	store_close(s3);
+	char *cmd = xasprintf("rm -rf %s", d3);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+	tzset();
+}
+
+/* Periods in words (the English of the catalogue; Vietnamese in tests/cli). */
+static void
+periods_and_months_in_words(void **state)
+{
+	char b[96];
+	report_period_label(2026, 11, 2026, 11, b, sizeof b);
+	assert_string_equal(b, "November 2026");
+	report_period_label(2026, 10, 2026, 12, b, sizeof b);
+	assert_string_equal(b, "Q4 2026");
+	report_period_label(2026, 1, 2026, 6, b, sizeof b);
+	assert_string_equal(b, "first 6 months of 2026");
+	report_period_label(2026, 1, 2026, 12, b, sizeof b);
+	assert_string_equal(b, "year 2026");
+	report_period_label(2025, 11, 2026, 2, b, sizeof b);
+	assert_string_equal(b, "November 2025 – February 2026");
+	assert_string_equal(report_program_label("bulletin-7", b, sizeof b), "bulletin #7");
+	assert_string_equal(report_program_label("bulletin-x", b, sizeof b), "bulletin-x");
+	assert_string_equal(report_program_label("mac-dinh", b, sizeof b), "mac-dinh");
+}
+
+/* The bulletins aired, in the order they first aired, with their days; runs of days as ranges. */
+static void
+bulletins_aired_with_their_days(void **state)
+{
+	char err[ERRLEN];
+	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, NOW, err);
+	assert_int_equal(r->n_bulletins, 2);
+	const struct report_bulletin *a = &r->bulletins[0], *b = &r->bulletins[1];
+	assert_string_equal(a->topic, "tthc");
+	assert_string_equal(a->topic_name, "Cải cách thủ tục hành chính");
+	assert_int_equal(a->airings, 4);
+	assert_int_equal(a->n_days, 4);
+	assert_string_equal(a->days[0], "2025-01-05");
+	assert_string_equal(b->topic, "chinh-quyen-so");
+	assert_int_equal(b->airings, 4); /* 5, 6 and 31 January, 1 March */
+	assert_string_equal(b->days[2], "2025-01-31");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(report_write_text(r, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "  1. Tin (Cải cách thủ tục hành chính): aired 2025-01-05–2025-01-06, "
+				    "2025-02-03–2025-02-04; 4 time(s), 0:04:00\n"));
 	free(buf);
 	report_free(r);
 }
@@ -245,7 +380,7 @@ report_equals_an_independent_count(void **state)
 				exp_cchc[mi][bi] = 1;
 		}
 	}
-	struct report *r = report_build(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", NULL, err);
+	struct report *r = report_build(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", NULL, NOW, err);
 	assert_non_null(r);
 	int tot_b = 0, tot_a = 0, seen[RB] = { 0 };
 	for (int m = 0; m < 3; m++) {
@@ -313,23 +448,45 @@ csv_cells_cannot_run_as_formulas(void **state)
 	free(buf);
 }
 
+/* A number we wrote keeps its minus; anything else that looks like one is text. */
+static void
+csv_numbers_keep_their_sign(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_csv_number(f, "-16.5", 0);
+	report_csv_number(f, "-3", 0);
+	report_csv_number(f, "1e-05", 0);
+	report_csv_number(f, "-2+3", 0);
+	report_csv_number(f, "-1e", 0);
+	report_csv_number(f, "", 1);
+	fclose(f);
+	assert_string_equal(buf, "-16.5,-3,1e-05,\"'-2+3\",\"'-1e\",\r\n");
+	free(buf);
+}
+
 static void
 csv_matches_the_report_and_marks_the_target(void **state)
 {
 	char err[ERRLEN];
-	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, err);
+	struct report *r = report_build(st, cfg, 2025, 1, 2025, 3, "q1", NULL, NOW, err);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	assert_int_equal(report_write_csv(r, f), 0);
 	fclose(f);
 	assert_memory_equal(buf, "\xef\xbb\xbf", 3);
-	/* months as YYYY-MM, airtime as h:mm:ss, CRLF, the plan's words */
-	assert_non_null(strstr(buf, "\r\n2025-01,2,2,5,0:05:00,2,đạt\r\n"));
-	assert_non_null(strstr(buf, "\r\n2025-02,1,1,2,0:02:00,2,chưa đạt\r\n"));
-	assert_non_null(strstr(buf, "\r\ntotal,2,2,8,0:08:00,6,chưa đạt\r\n"));
+	/* machine fields: months as YYYY-MM, airtime in seconds, CRLF, state codes */
+	assert_non_null(strstr(buf, "\xef\xbb\xbfmonth,bulletins,cchc_bulletins,airings,airtime_s,target,state\r\n"));
+	assert_non_null(strstr(buf, "\r\n2025-01,2,2,5,300,2,met\r\n"));
+	assert_non_null(strstr(buf, "\r\n2025-02,1,1,2,120,2,not_met\r\n"));
+	assert_non_null(strstr(buf, "\r\ntotal,2,2,8,480,6,not_met\r\n"));
 	/* the missed and failed slots, with their local time */
-	assert_non_null(strstr(buf, "\r\n2025-02-04 17:00,chieu,p,missed,"));
+	assert_non_null(strstr(buf, "\r\n2025-02-04T17:00:00.000+07:00,chieu,p,missed,"));
+	/* the bulletins aired, with their days */
+	assert_non_null(strstr(buf, "\r\nbulletin_id,title,topic,topic_name,days,airings,airtime_s\r\n"));
+	assert_non_null(strstr(buf, ",Tin,tthc,Cải cách thủ tục hành chính,2025-01-05 2025-01-06 2025-02-03 2025-02-04,4,240\r\n"));
 	assert_null(strstr(buf, "\n\n")); /* blank rows are CRLF too */
 	free(buf);
 	/* XLSX into a directory that does not exist: a sentence naming it */
@@ -382,7 +539,8 @@ log_writers(void **state)
 	assert_true(json_is_null(json_object_get(missed, "kind")));
 	assert_string_equal(json_string_value(json_object_get(missed, "status")), "missed");
 	json_decref(a);
-	/* CSV: header and three rows, length with a point */
+	/* CSV: field names, three rows, length with a point, the status code */
+	assert_non_null(strstr(out[1], "date,time,slot,program,bulletin_id,title,topic,class,length_s,status,reason,lateness_ms,approved_by,asked_by\r\n"));
 	assert_non_null(strstr(out[1], "\r\n2025-02-04,05:30:00,sang,p,1,Tin,tthc,normal,60.0,interrupted,,0,,\r\n"));
 	/* text: every line's columns line up to the title column */
 	char *line = out[2], *nl;
@@ -425,6 +583,11 @@ main(void)
 		cmocka_unit_test(counts_follow_the_rules),
 		cmocka_unit_test(periods_are_the_plans_periods),
 		cmocka_unit_test(csv_cells_cannot_run_as_formulas),
+		cmocka_unit_test(csv_numbers_keep_their_sign),
+		cmocka_unit_test(months_before_the_first_airing_and_after_now),
+		cmocka_unit_test(periods_and_months_in_words),
+		cmocka_unit_test(days_are_local_across_a_clock_change),
+		cmocka_unit_test(bulletins_aired_with_their_days),
 		cmocka_unit_test(report_equals_an_independent_count),
 		cmocka_unit_test(csv_matches_the_report_and_marks_the_target),
 		cmocka_unit_test(log_writers),
