@@ -90,7 +90,7 @@ cp "$TOP/systemd/loaxa.sysusers" "$TOP/systemd/loaxa.tmpfiles" "$W/old/src/syste
 awk 'BEGIN { RS = ""; ORS = "\n\n" } NR == 1 || /^Package: loaxa\n/' "$TOP/debian/control" \
 	>"$W/old/src/debian/control"
 for f in "$W"/old/src/debian/loaxa-*; do [ -e "$f" ] && rm -f "$f"; done
-sed -i '/-ploaxa-link/d' "$W/old/src/debian/rules"
+sed -i '/-ploaxa-/d' "$W/old/src/debian/rules"
 cat >"$W/old/src/debian/changelog" <<EOF
 loaxa (0.1.0) unstable; urgency=medium
 
