@@ -91,6 +91,18 @@ awk 'BEGIN { RS = ""; ORS = "\n\n" } NR == 1 || /^Package: loaxa\n/' "$TOP/debia
 	>"$W/old/src/debian/control"
 for f in "$W"/old/src/debian/loaxa-*; do [ -e "$f" ] && rm -f "$f"; done
 sed -i '/-ploaxa-/d' "$W/old/src/debian/rules"
+# what 0.1.0's `make install` installs (later files are not in its tree)
+cat >"$W/old/src/debian/loaxa.install" <<EOF
+usr/bin/loaxa
+usr/sbin/loaxad
+usr/share/bash-completion/completions/loaxa
+usr/share/locale/vi/LC_MESSAGES/loaxa.mo
+usr/share/man/man1/loaxa.1
+usr/share/man/man5/loaxa.conf.5
+usr/share/man/man8/loaxad.8
+data/loaxa.conf etc/loaxa
+lib/systemd/system/loaxad.service
+EOF
 cat >"$W/old/src/debian/changelog" <<EOF
 loaxa (0.1.0) unstable; urgency=medium
 
