@@ -174,7 +174,7 @@ air_one() {
 	id=$(as_loaxa /usr/bin/loaxa --config "$W/test.conf" bulletin add --topic tthc \
 		--title "Thử gói $1" --airings 1 --file "$W/tin-$1.txt" 2>>"$W/cli.log")
 	check "bulletin added as user loaxa ($1)" [ -n "$id" ]
-	check "queued ($1)" as_loaxa /usr/bin/loaxa --config "$W/test.conf" queue add "$id" --slot "$1"
+	check "queued ($1)" as_loaxa /usr/bin/loaxa --config "$W/test.conf" queue add "$id" --slot "$1" >/dev/null
 	start_daemon || return 1
 	st=
 	for _ in $(seq 600); do
