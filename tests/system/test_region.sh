@@ -42,15 +42,46 @@ wait_for() { # SECONDS PYTHON-EXPRESSION
 	return 1
 }
 
+# one recording of the three airings, apart by seconds of silence: cut
+# there afterwards, however late the sound server's buffers hand it on
 start_daemon "$LOAXA_CONFIG" || exit 1
+rec_start "$S/rec.wav"
 for b in "$BN" "$BC" "$BS"; do
-	rec_start "$S/rec-$b.wav"
 	loaxa air "$b" >/dev/null && ok || bad "air $b"
 	check "bulletin $b aired and completed" wait_for 60 \
 		"any(x['bulletin_id']==$b and x['status']=='completed' and x['completed'] for x in r)"
-	rec_stop
+	sleep 4
 done
+rec_stop
 stop_daemon
+# cut the recording at its silences of 2 s or more: one piece an airing
+python3 - "$S/rec.wav" "$S" "$BN" "$BC" "$BS" <<'PY' && ok || bad "the recording is not three airings apart"
+import array, sys, wave
+w = wave.open(sys.argv[1])
+rate = w.getframerate()
+x = array.array("h", w.readframes(w.getnframes()))
+win = rate // 100                      # 10 ms
+loud = [max(abs(v) for v in x[i:i + win]) > 100 for i in range(0, len(x) - win, win)]
+pieces, start, quiet = [], None, 0
+for k, l in enumerate(loud + [False] * 200):
+    if l:
+        if start is None:
+            start = k
+        quiet = 0
+    elif start is not None:
+        quiet += 1
+        if quiet >= 200:               # 2 s of silence ends an airing
+            pieces.append((start, k - quiet + 1))
+            start = None
+assert len(pieces) == 3, pieces
+for (a, e), b in zip(pieces, sys.argv[3:]):
+    o = wave.open("%s/rec-%s.wav" % (sys.argv[2], b), "wb")
+    o.setnchannels(1)
+    o.setsampwidth(2)
+    o.setframerate(rate)
+    o.writeframes(x[a * win:e * win].tobytes())
+    o.close()
+PY
 
 # --- the log names the voice and the region of each
 log_check "[(x['bulletin_id'], x['voice'], x['region']) for x in r] == [($BN, 'vi', 'north'), ($BC, 'vi-vn-x-central', 'central'), ($BS, 'vi-vn-x-south', 'south')]" &&

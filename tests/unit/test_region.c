@@ -90,6 +90,7 @@ the_thousand_word(void **state)
 	says3("Phí 50k", "phí năm mươi nghìn", "phí năm mươi ngàn", "phí năm mươi ngàn");
 	/* 1tr5: the multiplier words keep their worth (a million and a half) */
 	says3("1tr5", "một triệu năm trăm nghìn", "một triệu năm trăm ngàn", "một triệu năm trăm ngàn");
+	says3("Vé 2k5", "vé hai nghìn năm trăm", "vé hai ngàn năm trăm", "vé hai ngàn năm trăm");
 	says3("Độ mặn 4‰", "độ mặn bốn phần nghìn", "độ mặn bốn phần ngàn", "độ mặn bốn phần ngàn");
 	says3("1.250.000.000.000", "một nghìn hai trăm năm mươi tỷ", "một ngàn hai trăm năm mươi tỷ",
 	      "một ngàn hai trăm năm mươi tỷ");
