@@ -37,7 +37,13 @@ const struct vi_region vi_region_north = {
 	.words = none,
 };
 
-/* The Centre (Huế, Đà Nẵng and south of them): ngàn, lẻ, hai mươi bốn, tháng giêng. */
+/* What the Centre and the South say alike: ngàn, lẻ, hai mươi bốn, tháng giêng. */
+#define VI_CENTRE_AND_SOUTH                                                                    \
+	.four_after_tens = "bốn", .zero_tens = "lẻ", .thousand = "ngàn",                        \
+	.month = { "", "giêng", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", \
+		   "mười một", "mười hai" }
+
+/* The Centre (Huế, Đà Nẵng and south of them). */
 static const struct vi_region_word central_words[] = {
 	{ "phần nghìn", "phần ngàn" },
 	{ NULL, NULL },
@@ -47,11 +53,7 @@ const struct vi_region vi_region_central = {
 	.name = "central",
 	.voice = "vi-vn-x-central",
 	VI_COMMON,
-	.four_after_tens = "bốn",
-	.zero_tens = "lẻ",
-	.thousand = "ngàn",
-	.month = { "", "giêng", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
-		   "mười một", "mười hai" },
+	VI_CENTRE_AND_SOUTH,
 	.words = central_words,
 };
 
@@ -66,11 +68,7 @@ const struct vi_region vi_region_south = {
 	.name = "south",
 	.voice = "vi-vn-x-south",
 	VI_COMMON,
-	.four_after_tens = "bốn",
-	.zero_tens = "lẻ",
-	.thousand = "ngàn",
-	.month = { "", "giêng", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
-		   "mười một", "mười hai" },
+	VI_CENTRE_AND_SOUTH,
 	.words = south_words,
 };
 
