@@ -61,7 +61,7 @@ check_calendars(const struct config *cfg, struct config_diags *d)
 static int
 tts_line(const struct config *cfg)
 {
-	static const char *const keys[] = { "tts.voice", "tts.engine", "tts.command", "tts" };
+	static const char *const keys[] = { "tts.voice", "tts.region", "tts.engine", "tts.command", "tts" };
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
 		if (config_line(cfg, keys[i]))
 			return config_line(cfg, keys[i]);
@@ -111,7 +111,7 @@ config_check_references(struct cli *cli, const struct config *cfg, struct config
 		tts_lexicon_free(lex);
 	}
 	struct tts_opts o = { .engine = cfg->tts.engine, .voice = cfg->tts.voice,
-			      .command = cfg->tts.command };
+			      .region = cfg->tts.region, .command = cfg->tts.command };
 	if (tts_check(&o, e) < 0)
 		add_sentence(d, cfg, tts_line(cfg), e);
 	/* items left out for their own errors are not looked for in the store */

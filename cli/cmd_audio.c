@@ -26,7 +26,8 @@ cli_tts_opts(struct cli *cli, struct tts_opts *o, char **cache_dir)
 	const struct config *c = cli->cfg;
 	*cache_dir = xasprintf("%s/cache", cli_state_dir(cli));
 	*o = (struct tts_opts){
-		.engine = c->tts.engine, .voice = c->tts.voice, .command = c->tts.command,
+		.engine = c->tts.engine, .voice = c->tts.voice, .region = c->tts.region,
+		.command = c->tts.command,
 		.rate = c->tts.rate, .pitch = c->tts.pitch, .sample_rate = c->audio.sample_rate,
 		.loudness_lufs = c->audio.loudness_lufs, .true_peak_dbtp = c->audio.true_peak_dbtp,
 		.cache_dir = *cache_dir, .cache_mb = c->tts.cache_mb,
@@ -40,13 +41,14 @@ cmd_say(struct cli *cli, int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "voice", required_argument, NULL, 'v' },
+		{ "region", required_argument, NULL, 'R' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "pitch", required_argument, NULL, 'p' },
 		{ "class", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *file = NULL, *out = NULL, *voice = NULL, *klass = NULL;
+	const char *file = NULL, *out = NULL, *voice = NULL, *klass = NULL, *region = NULL;
 	int rate = 0, pitch = -1, c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "f:o:h", opts, "say", NULL)) != -1) {
@@ -54,6 +56,12 @@ cmd_say(struct cli *cli, int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'o': out = optarg; break;
 		case 'v': voice = optarg; break;
+		case 'R':
+			if (!tts_region_valid(optarg))
+				return cli_usage_error("say", _("--region is north, central or south (got %s)"),
+						       optarg);
+			region = optarg;
+			break;
 		case 'r': {
 			long long v = cli_parse_id(optarg);
 			if (v < 80 || v > 450)
@@ -79,11 +87,14 @@ cmd_say(struct cli *cli, int argc, char **argv)
 			break;
 		case 'h':
 			printf(_("Usage: loaxa say [TEXT | --file F] -o OUT.wav [--voice V] [--rate N]\n"
-				 "                 [--pitch N] [--class normal|priority|emergency]\n\n"
+				 "                 [--pitch N] [--class normal|priority|emergency]\n"
+				 "                 [--region north|central|south]\n\n"
 				 "Speaks Vietnamese text into a WAV file at the configured sample rate and\n"
 				 "loudness, as it would air.  --file - reads standard input.  --class reads it\n"
 				 "with the rate and pitch of that class of bulletin (tts.emergency, ...);\n"
-				 "--rate (words a minute, 80-450) and --pitch (0-99) set them outright.\n"));
+				 "--rate (words a minute, 80-450) and --pitch (0-99) set them outright.\n"
+				 "--region reads it as an announcer of that region, in the region's voice\n"
+				 "unless tts.voice or --voice names one (default: tts.region).\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -117,6 +128,8 @@ cmd_say(struct cli *cli, int argc, char **argv)
 	cli_tts_opts(cli, &o, &cache);
 	if (voice)
 		o.voice = voice;
+	if (region)
+		o.region = region;
 	if (klass)
 		config_tts_voice(cli->cfg, config_voice_class(klass), &o.rate, &o.pitch);
 	if (rate)

@@ -38,6 +38,7 @@ help(void)
 		 "                          [--audio PATH] [--source DOC] [--from YYYY-MM-DD]\n"
 		 "                          [--until YYYY-MM-DD] [--airings N]\n"
 		 "                          [--class normal|priority|emergency]\n"
+		 "                          [--region north|central|south|station]\n"
 		 "       loaxa bulletin list [--topic ID] [--state draft|approved|retired]\n"
 		 "                           [--format text|csv|json]\n"
 		 "       loaxa bulletin show ID [--format text|json]\n"
@@ -53,12 +54,15 @@ help(void)
 		 "a bulletin whose text would sound wrong (see check) unless --force.  check\n"
 		 "lists what would sound wrong, with line:column; exit 1 when it finds any.\n"
 		 "--file also takes a .docx, .odt or .pdf: its text is extracted and repaired\n"
-		 "(import-check shows how); --select SECTION takes one part of it (II.2, 12-18).\n"));
+		 "(import-check shows how); --select SECTION takes one part of it (II.2, 12-18).\n"
+		 "--region reads it as an announcer of that region reads, in that region's voice\n"
+		 "(a bulletin written for another audience); station: as tts.region says.\n"));
 }
 
 /* What add and edit were given; NULL / -1 for "not given". */
 struct fields {
 	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass, *select;
+	const char *region; /* north, central, south; "station": tts.region */
 	int airings;
 };
 
@@ -74,6 +78,7 @@ static const struct option field_opts[] = {
 	{ "airings", required_argument, NULL, 'n' },
 	{ "class", required_argument, NULL, 'c' },
 	{ "select", required_argument, NULL, 'S' },
+	{ "region", required_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -99,6 +104,7 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 		case 'U': f->until = optarg; break;
 		case 'c': f->klass = optarg; break;
 		case 'S': f->select = optarg; break;
+		case 'R': f->region = optarg; break;
 		case 'n': {
 			long long v = strcmp(optarg, "0") == 0 ? 0 : cli_parse_id(optarg);
 			if (v < 0 || v > 10000)
@@ -119,6 +125,9 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 	if (f->klass && cli_parse_choice(f->klass, classes) < 0)
 		return cli_usage_error("bulletin", _("--class is normal, priority or emergency (got %s)"),
 				       f->klass);
+	if (f->region && !tts_region_valid(f->region) && strcmp(f->region, "station") != 0)
+		return cli_usage_error("bulletin", _("--region is north, central, south or station (got %s)"),
+				       f->region);
 	return 0;
 }
 
@@ -341,6 +350,10 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 		free(b->klass);
 		b->klass = xstrdup(f->klass);
 	}
+	if (f->region) {
+		free(b->region);
+		b->region = strcmp(f->region, "station") != 0 ? xstrdup(f->region) : NULL;
+	}
 	if (f->source) {
 		size_t bad;
 		uint32_t cp;
@@ -543,6 +556,7 @@ bulletin_json(const struct store_bulletin *b)
 	json_object_set_new(o, "topic", json_string(b->topic));
 	json_object_set_new(o, "class", json_string(b->klass));
 	json_object_set_new(o, "state", json_string(b->state));
+	json_object_set_new(o, "region", b->region ? json_string(b->region) : json_null());
 	json_object_set_new(o, "text", b->text ? json_string(b->text) : json_null());
 	json_object_set_new(o, "source", b->source ? json_string(b->source) : json_null());
 	json_object_set_new(o, "valid_from", b->valid_from ? json_string(b->valid_from) : json_null());
@@ -649,6 +663,10 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 		printf(_("Bulletin %lld (version %d): %s\n"), (long long)b.id, b.version, b.title);
 		printf(_("  topic:    %s%s%s\n"), b.topic, t ? " — " : "", t ? t->name : "");
 		printf(_("  class:    %s\n  state:    %s\n"), _(b.klass), _(b.state));
+		if (b.region)
+			printf(_("  region:   %s\n"), b.region);
+		else
+			printf(_("  region:   %s (the station's)\n"), cli->cfg->tts.region);
 		printf(_("  aired:    %d of %d wanted\n"), b.airings_done, b.airings_wanted);
 		if (b.source)
 			printf(_("  source:   %s\n"), b.source);

@@ -1,6 +1,7 @@
 /*
  * loaxa normalize — the spoken form of Vietnamese text, as the speech engine
- * will be given it.  With arguments, their spoken form; without, stdin line
+ * will be given it, read as the station's region reads (tts.region) or as
+ * --region says.  With arguments, their spoken form; without, stdin line
  * by line (one output line per input line, so it can score against a corpus).
  */
 #include <getopt.h>
@@ -10,6 +11,7 @@
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "config/config.h"
 #include "tts/tts.h"
 
 #define LINE_MAX_BYTES (1 << 20)
@@ -17,17 +19,18 @@
 static void
 help(void)
 {
-	printf(_("Usage: loaxa normalize [TEXT...]\n\n"
+	printf(_("Usage: loaxa normalize [--region north|central|south] [TEXT...]\n\n"
 		 "Prints what an announcer would say for TEXT: numbers, dates, acronyms and\n"
 		 "document codes written out in Vietnamese words.  Without TEXT, reads standard\n"
-		 "input and prints one line for each line read.\n"));
+		 "input and prints one line for each line read.  --region reads as an announcer\n"
+		 "of that region (ngàn, lẻ in the South); the default is tts.region.\n"));
 }
 
 static int
-say_one(const struct tts_lexicon *lex, const char *text, size_t len)
+say_one(const struct tts_lexicon *lex, const char *region, const char *text, size_t len)
 {
 	char err[ERRLEN];
-	char *out = tts_normalize(lex, text, len, err);
+	char *out = tts_normalize_region(lex, region, text, len, err);
 	if (!out)
 		return cli_error("%s", err);
 	fputs(out, stdout);
@@ -39,7 +42,10 @@ say_one(const struct tts_lexicon *lex, const char *text, size_t len)
 int
 cmd_normalize(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = { { "region", required_argument, NULL, 'r' },
+					      { "help", no_argument, NULL, 'h' },
+					      { 0 } };
+	const char *region = cli->cfg->tts.region;
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "+h", opts, "normalize", NULL)) != -1) {
@@ -47,7 +53,12 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 			help();
 			return 0;
 		}
-		return EXIT_USAGE; /* cli_getopt() said why */
+		if (c != 'r')
+			return EXIT_USAGE; /* cli_getopt() said why */
+		if (!tts_region_valid(optarg))
+			return cli_usage_error("normalize", _("--region is north, central or south (got %s)"),
+					       optarg);
+		region = optarg;
 	}
 	struct tts_lexicon *lex = cli_lexicon(cli);
 	if (!lex)
@@ -59,7 +70,7 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 				sbuf_addc(&b, ' ');
 			sbuf_adds(&b, argv[i]);
 		}
-		int rc = say_one(lex, b.s, b.len);
+		int rc = say_one(lex, region, b.s, b.len);
 		sbuf_free(&b);
 		return rc;
 	}
@@ -90,7 +101,7 @@ cmd_normalize(struct cli *cli, int argc, char **argv)
 				       lineno, col);
 			break;
 		}
-		if (say_one(lex, line, (size_t)n)) {
+		if (say_one(lex, region, line, (size_t)n)) {
 			rc = 1;
 			break;
 		}

@@ -33,6 +33,7 @@ _loaxa() {
 	case $prev in
 	--topic) COMPREPLY=($(compgen -W "$(_loaxa_topics)" -- "$cur")); return ;;
 	--class) COMPREPLY=($(compgen -W "normal priority emergency" -- "$cur")); return ;;
+	--region) COMPREPLY=($(compgen -W "north central south $([ "$cmd" = bulletin ] && echo station)" -- "$cur")); return ;;
 	--state) COMPREPLY=($(compgen -W "draft approved retired" -- "$cur")); return ;;
 	--kind) COMPREPLY=($(compgen -W "jingle music bed recording" -- "$cur")); return ;;
 	--status) COMPREPLY=($(compgen -W "completed interrupted failed missed" -- "$cur")); return ;;
@@ -53,7 +54,7 @@ _loaxa() {
 		if [ "$COMP_CWORD" = 2 ]; then
 			COMPREPLY=($(compgen -W "add list show edit approve retire check render" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --format --state --force -o --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --region --format --state --force -o --help" -- "$cur"))
 		else
 			case $sub in show|edit|approve|retire|check|render)
 				COMPREPLY=($(compgen -W "$(_loaxa_bulletins)" -- "$cur")) ;;
@@ -84,7 +85,8 @@ _loaxa() {
 	log) COMPREPLY=($(compgen -W "--from --until --month --status --topic --format -o" -- "$cur")) ;;
 	report) COMPREPLY=($(compgen -W "--month --quarter --period --year --topic --format -o" -- "$cur")) ;;
 	schedule) COMPREPLY=($(compgen -W "--days --format" -- "$cur")) ;;
-	say) COMPREPLY=($(compgen -W "--file -o --voice --rate" -- "$cur")) ;;
+	say) COMPREPLY=($(compgen -W "--file -o --voice --rate --pitch --class --region" -- "$cur")) ;;
+	normalize) COMPREPLY=($(compgen -W "--region --help" -- "$cur")) ;;
 	play) COMPREPLY=($(compgen -f -W "--program" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--format" -- "$cur")) ;;
 	esac

@@ -32,6 +32,8 @@ struct key {
 static const char *const outputs[] = { "portaudio", "wav", "null", NULL };
 static const char *const engines[] = { "espeak", "command", "fake", NULL };
 static const char *const on_missing[] = { "skip", "fail", NULL };
+/* tts.region: the regions tts/ has a table of words and a voice for (TTS_REGIONS) */
+static const char *const regions[] = { "north", "central", "south", NULL };
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -66,6 +68,7 @@ static const char *const voice_class_names[CONFIG_VOICE_CLASSES] = { "normal", "
 static const struct key tts_keys[] = {
 	{ "engine", T_STR, OFF(tts.engine), .choices = engines },
 	{ "voice", T_STR, OFF(tts.voice) },
+	{ "region", T_STR, OFF(tts.region), .choices = regions },
 	{ "rate", T_INT, OFF(tts.rate), 80, 450 },
 	{ "pitch", T_INT, OFF(tts.pitch), 0, 99 },
 	{ "command", T_STR, OFF(tts.command) },
@@ -276,7 +279,7 @@ set_defaults(struct config *c)
 	c->audio.duck_release = 0.5;
 	c->audio.on_missing = xstrdup("skip");
 	c->tts.engine = xstrdup("espeak");
-	c->tts.voice = xstrdup("vi");
+	c->tts.region = xstrdup("north");
 	c->tts.rate = 150;
 	c->tts.pitch = 50;
 	c->tts.cache_mb = 512;
@@ -1052,6 +1055,29 @@ web_check(struct ctx *x, struct config *c, config_t *cf)
 	return 0;
 }
 
+/*
+ * tts.voice, when set, is the voice of every region (else each region has
+ * its own, tts_region_voice()); "" is the same as not set.  The airing log
+ * keeps CONFIG_VOICE_MAX bytes of it with each item.
+ */
+static int
+check_voice(struct ctx *x, config_t *cf)
+{
+	struct config *c = x->c;
+	if (c->tts.voice && !*c->tts.voice) {
+		free(c->tts.voice);
+		c->tts.voice = NULL;
+	}
+	if (c->tts.voice && strlen(c->tts.voice) > CONFIG_VOICE_MAX) {
+		free(c->tts.voice);
+		c->tts.voice = NULL;
+		char what[128];
+		snprintf(what, sizeof what, _("is longer than %d bytes; name a voice"), CONFIG_VOICE_MAX);
+		return fail(x, config_lookup(cf, "tts.voice"), what);
+	}
+	return 0;
+}
+
 /* Checks that need the whole file read: references between sections. */
 static void
 cross_check(struct ctx *x, struct config *c, config_t *cf)
@@ -1078,6 +1104,7 @@ cross_check(struct ctx *x, struct config *c, config_t *cf)
 	if (strcmp(c->tts.engine, "command") == 0 && !c->tts.command)
 		config_diag_add(x->d, 0, x->path, config_line(c, "tts.engine"),
 				_("tts.engine: the command engine needs tts.command = \"program\""));
+	check_voice(x, cf);
 	if (strlen(c->control_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		fail(x, config_lookup(cf, "control_socket"),
 		     _("is too long for a socket path (at most 107 bytes); choose a shorter one"));
@@ -1204,6 +1231,7 @@ config_free(struct config *c)
 	free(c->audio.on_missing);
 	free(c->tts.engine);
 	free(c->tts.voice);
+	free(c->tts.region);
 	free(c->tts.command);
 	free(c->tts.lexicon);
 	free(c->preroll.command);
@@ -1406,6 +1434,7 @@ config_dump(const struct config *c)
 	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
 	sbuf_adds(&b, "};\ntts = {\n");
 	dump_str(&b, "  ", "engine", c->tts.engine);
+	dump_str(&b, "  ", "region", c->tts.region);
 	dump_str(&b, "  ", "voice", c->tts.voice);
 	sbuf_addf(&b, "  rate = %d;\n  pitch = %d;\n  cache_mb = %d;\n  max_syllables = %d;\n",
 		  c->tts.rate, c->tts.pitch, c->tts.cache_mb, c->tts.max_syllables);

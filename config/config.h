@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #define CONFIG_DEFAULT_PATH SYSCONFDIR "/loaxa/loaxa.conf"
+/* The longest tts.voice, in bytes (the airing log keeps it with each item). */
+#define CONFIG_VOICE_MAX 63
 
 /* Bulletin classes (Thông tư 39/2020), each read with its own rate and pitch: tts.normal, tts.priority, tts.emergency. */
 enum config_voice_class {
@@ -105,7 +107,8 @@ struct config {
 	} audio;
 	struct {
 		char *engine; /* espeak | command | fake */
-		char *voice;
+		char *voice;  /* as set; NULL: the voice of the region (tts_voice()) */
+		char *region; /* north | central | south: how numbers and dates are read, and the voice */
 		int rate;     /* words per minute */
 		int pitch;
 		struct {

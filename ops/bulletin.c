@@ -198,6 +198,13 @@ apply_fields(struct ops *o, struct store_bulletin *b, const struct ops_bulletin_
 		}
 		set_str(&b->klass, xstrdup(in->klass));
 	}
+	if (in->region) {
+		if (!tts_region_valid(in->region) && strcmp(in->region, "station") != 0) {
+			err_set(err, _("--region is north, central, south or station (got %s)"), in->region);
+			return OPS_INVALID;
+		}
+		set_str(&b->region, strcmp(in->region, "station") != 0 ? xstrdup(in->region) : NULL);
+	}
 	if (in->source) {
 		uint32_t cp;
 		if (utf8_check(in->source, strlen(in->source), &bad) < 0) {

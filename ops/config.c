@@ -34,7 +34,7 @@ ops_config_check(const struct config *cfg, const char *state_dir, char *err)
 			return OPS_INVALID;
 	}
 	struct tts_opts o = { .engine = cfg->tts.engine, .voice = cfg->tts.voice,
-			      .command = cfg->tts.command };
+			      .region = cfg->tts.region, .command = cfg->tts.command };
 	if (tts_check(&o, err) < 0)
 		return OPS_INVALID;
 	struct store *st;

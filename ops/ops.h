@@ -65,6 +65,7 @@ struct ops_bulletin_in {
 	size_t text_len;
 	const char *text_name; /* how a sentence names the text: a file, "--text" */
 	const char *audio;     /* a recording to import as a clip, or NULL */
+	const char *region;    /* north, central, south; "station": tts.region; NULL: not given */
 	int airings;           /* -1: not given */
 };
 

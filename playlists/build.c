@@ -10,6 +10,11 @@
 #include "config/config.h"
 #include "playlists/playlists.h"
 #include "store/store.h"
+#include "tts/tts.h"
+
+_Static_assert(CONFIG_VOICE_MAX < sizeof ((struct pl_item *)0)->voice &&
+		       CONFIG_VOICE_MAX <= STORE_VOICE_MAX,
+	       "a voice tts.voice may name fits in an item and in the log");
 
 /* A reading pace for estimates: espeak-ng's Vietnamese at 150 wpm is ~3 syllables/s. */
 #define SYLLABLES_PER_SECOND 3.0
@@ -85,9 +90,23 @@ add_clip(struct pl_program *p, struct store *st, const struct config_item *tpl, 
 	return 0;
 }
 
+/*
+ * Speech: the region it is read as (the bulletin's, else the station's)
+ * and the voice that reads it, as tts_voice() combines them: tts.voice
+ * when set, else the region's.
+ */
+static void
+set_speaker(struct pl_item *it, const struct config *cfg, const char *region)
+{
+	struct tts_opts o = { .voice = cfg->tts.voice, .region = region ? region : cfg->tts.region };
+	const char *voice = tts_voice(&o);
+	snprintf(it->region, sizeof it->region, "%s", o.region ? o.region : "north");
+	snprintf(it->voice, sizeof it->voice, "%s", voice ? voice : "");
+}
+
 static int
-add_bulletin(struct pl_program *p, struct store *st, const struct config_item *tpl, int64_t id,
-	     char *err)
+add_bulletin(struct pl_program *p, const struct config *cfg, struct store *st,
+	     const struct config_item *tpl, int64_t id, char *err)
 {
 	struct store_bulletin b;
 	if (store_bulletin_get(st, id, &b, err) < 0)
@@ -111,6 +130,7 @@ add_bulletin(struct pl_program *p, struct store *st, const struct config_item *t
 	} else {
 		it->text = b.text;
 		b.text = NULL;
+		set_speaker(it, cfg, b.region);
 	}
 	store_bulletin_clear(&b);
 	return 0;
@@ -145,7 +165,7 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 				goto fail;
 			break;
 		case CONFIG_ITEM_BULLETIN:
-			if (add_bulletin(p, st, t, t->bulletin, err) < 0)
+			if (add_bulletin(p, cfg, st, t, t->bulletin, err) < 0)
 				goto fail;
 			break;
 		case CONFIG_ITEM_QUEUE: {
@@ -153,7 +173,7 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 			if (t->bed && (bed = add_bed(p, st, t->bed, t->duck_db, err)) < -1)
 				goto fail;
 			for (size_t k = 0; k < nq; k++) {
-				if (add_bulletin(p, st, t, queue_ids[k], err) < 0)
+				if (add_bulletin(p, cfg, st, t, queue_ids[k], err) < 0)
 					goto fail;
 				p->items[p->n - 1].bed = bed;
 				p->items[p->n - 1].from_queue = 1;
@@ -165,6 +185,7 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 			it = add_item(p, PL_TTS, t);
 			it->text = xstrdup(t->tts);
 			it->label = xstrdup(t->tts);
+			set_speaker(it, cfg, NULL);
 			break;
 		case CONFIG_ITEM_SILENCE:
 			it = add_item(p, PL_SILENCE, t);
@@ -173,7 +194,6 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 			break;
 		}
 	}
-	(void)cfg;
 	return p;
 fail:
 	pl_free(p);
@@ -185,11 +205,10 @@ pl_build_bulletin(const struct config *cfg, struct store *st, int64_t id, char *
 {
 	struct pl_program *p = xcalloc(1, sizeof *p);
 	p->name = xasprintf("bulletin-%lld", (long long)id);
-	if (add_bulletin(p, st, NULL, id, err) < 0) {
+	if (add_bulletin(p, cfg, st, NULL, id, err) < 0) {
 		pl_free(p);
 		return NULL;
 	}
-	(void)cfg;
 	return p;
 }
 
@@ -241,6 +260,8 @@ pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out
 	out->clip_id = it->kind == PL_CLIP || it->kind == PL_BULLETIN ? it->clip_id : 0;
 	out->offset_s = it->offset_s;
 	out->length_s = it->length_s;
+	snprintf(out->voice, sizeof out->voice, "%s", it->voice);
+	snprintf(out->region, sizeof out->region, "%s", it->region);
 	return 0;
 }
 

@@ -46,6 +46,9 @@ struct pl_item {
 	char *skipped;     /* why it was left out (missing clip, did not fit), or NULL */
 	int from_queue;    /* a bulletin the queue item brought: the first to wait when full */
 	int voice_class;   /* a bulletin's enum config_voice_class: its rate and pitch */
+	/* speech: the region it is read as and the voice that reads it (logged); "" else */
+	char region[16];
+	char voice[64];
 };
 
 struct pl_bed {
@@ -68,7 +71,9 @@ struct pl_program {
 /*
  * Expands template tpl: its queue item becomes the bulletins queue_ids (in
  * that order).  Reads clips and bulletin versions from the store, so a
- * bulletin edited later still airs as it was planned.  NULL with err.
+ * bulletin edited later still airs as it was planned.  Speech is read as
+ * its bulletin's region says, else as tts.region, in tts.voice if set, else
+ * in the region's voice (tts_voice()).  NULL with err.
  */
 struct pl_program *pl_build(const struct config *cfg, const struct config_program *tpl,
 			    struct store *st, const int64_t *queue_ids, size_t nq, char *err);
@@ -91,7 +96,8 @@ struct pl_env {
 	int skip_missing;   /* on_missing = skip */
 	char *output, *device, *wav_path; /* the sink */
 	int pace;
-	char *engine, *voice, *command;
+	char *engine, *voice, *command; /* voice NULL: each item's region's */
+	char *region;                   /* tts.region: the items without their own */
 	int rate, pitch;
 	int class_rate[3], class_pitch[3]; /* by enum config_voice_class: a bulletin's voice */
 	int cache_mb;

@@ -46,7 +46,8 @@ pl_env_from_config(struct pl_env *e, const struct config *c, const char *state_d
 					: xasprintf("%s/output.wav", state_dir);
 	e->pace = c->audio.pace;
 	e->engine = xstrdup(c->tts.engine);
-	e->voice = xstrdup(c->tts.voice);
+	e->voice = dup_or_null(c->tts.voice);
+	e->region = xstrdup(c->tts.region);
 	e->command = dup_or_null(c->tts.command);
 	e->rate = c->tts.rate;
 	e->pitch = c->tts.pitch;
@@ -66,6 +67,7 @@ pl_env_copy(struct pl_env *d, const struct pl_env *s)
 	d->wav_path = dup_or_null(s->wav_path);
 	d->engine = dup_or_null(s->engine);
 	d->voice = dup_or_null(s->voice);
+	d->region = dup_or_null(s->region);
 	d->command = dup_or_null(s->command);
 }
 
@@ -78,6 +80,7 @@ pl_env_clear(struct pl_env *e)
 	free(e->wav_path);
 	free(e->engine);
 	free(e->voice);
+	free(e->region);
 	free(e->command);
 	memset(e, 0, sizeof *e);
 }
@@ -86,7 +89,8 @@ static void
 tts_opts_from(struct tts_opts *o, const struct pl_env *e)
 {
 	*o = (struct tts_opts){
-		.engine = e->engine, .voice = e->voice, .command = e->command, .rate = e->rate,
+		.engine = e->engine, .voice = e->voice, .region = e->region, .command = e->command,
+		.rate = e->rate,
 		.pitch = e->pitch, .sample_rate = e->sample_rate, .loudness_lufs = e->loudness_lufs,
 		.true_peak_dbtp = e->true_peak_dbtp, .cache_dir = e->cache_dir, .cache_mb = e->cache_mb,
 	};
@@ -150,12 +154,17 @@ leave_out(struct pl_item *it, char *why)
 	it->skipped = why;
 }
 
-/* The speech options of one item: a bulletin is read at its class's rate and pitch. */
+/*
+ * The speech options of one item: a bulletin is read at its class's rate
+ * and pitch, and as its region reads (pl_build() chose it).
+ */
 static void
 item_opts(struct tts_opts *io, const struct tts_opts *o, const struct pl_env *e,
 	  const struct pl_item *it)
 {
 	*io = *o;
+	if (it->region[0])
+		io->region = it->region;
 	if (it->kind == PL_BULLETIN && it->voice_class >= 0 && it->voice_class < 3) {
 		io->rate = e->class_rate[it->voice_class];
 		io->pitch = e->class_pitch[it->voice_class];

@@ -10,7 +10,8 @@
  * them (dd/mm/yyyy under vi_VN), topic names, a hand-aired bulletin's
  * programme as "bản tin #7".  JSON keeps the field names of the daemon
  * issue's first form (`loaxa log --format json`), times in ISO 8601 with
- * the local offset and milliseconds.
+ * the local offset and milliseconds.  Every format names the voice and the
+ * region (north, central, south: codes in every format) speech was read with.
  */
 #include "reports/reports.h"
 
@@ -29,7 +30,7 @@
 static const char *const words[] = {
 	N_("started"), N_("completed"), N_("interrupted"), N_("failed"), N_("missed"),
 	N_("normal"), N_("priority"), N_("emergency"), N_("bulletin"), N_("clip"), N_("tts"),
-	N_("silence"),
+	N_("silence"), N_("north"), N_("central"), N_("south"),
 };
 
 struct report_log {
@@ -56,6 +57,7 @@ static const struct {
 	{ "topic", N_("Topic") }, { "class", N_("Class") }, { "length_s", N_("Length (s)") },
 	{ "status", N_("Outcome") }, { "reason", N_("Reason") }, { "lateness_ms", N_("Lateness (ms)") },
 	{ "approved_by", N_("Approved by") }, { "asked_by", N_("Queued or asked by") },
+	{ "voice", N_("Voice") }, { "region", N_("Region") },
 };
 
 /* Text columns: widths in terminal columns; 0: the rest of the line. */
@@ -125,7 +127,8 @@ report_log_new(enum report_format fmt, FILE *f, const char *xlsx_path, const cha
 		format_set_num_format(w->len, "0.0");
 		lxw_format *bold = workbook_add_format(w->wb);
 		format_set_bold(bold);
-		static const double widths[] = { 11, 9, 10, 12, 9, 44, 16, 10, 10, 12, 28, 13, 14, 14 };
+		static const double widths[] = { 11, 9, 10, 12, 9, 44, 16, 10, 10, 12, 28, 13, 14, 14,
+						 16, 9 };
 		for (size_t i = 0; i < ARRAY_LEN(widths); i++)
 			worksheet_set_column(w->ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
 		worksheet_write_string(w->ws, 0, 0, title, bold);
@@ -205,6 +208,8 @@ json_row(struct report_log *w, const struct store_log_row *r)
 						    : json_null());
 	json_object_set_new(o, "approved_by", str_or_null(r->approved_by));
 	json_object_set_new(o, "asked_by", str_or_null(r->asked_by));
+	json_object_set_new(o, "voice", str_or_null(r->it.voice[0] ? r->it.voice : NULL));
+	json_object_set_new(o, "region", str_or_null(r->it.region[0] ? r->it.region : NULL));
 	fputs(w->rows ? ",\n  " : "\n  ", w->f);
 	json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -258,6 +263,8 @@ xlsx_row(struct report_log *w, const struct store_log_row *r)
 		worksheet_write_number(w->ws, row, 11, (double)r->a.lateness_ms, NULL);
 	worksheet_write_string(w->ws, row, 12, r->approved_by ? r->approved_by : "", NULL);
 	worksheet_write_string(w->ws, row, 13, r->asked_by ? r->asked_by : "", NULL);
+	worksheet_write_string(w->ws, row, 14, r->it.voice, NULL);
+	worksheet_write_string(w->ws, row, 15, r->it.region[0] ? word(w, r->it.region) : "", NULL);
 }
 
 /* Decimal digits of v into buf (at least 24 bytes); returns the end. */
@@ -304,7 +311,9 @@ csv_row(struct report_log *w, const struct store_log_row *r)
 	num_text(r->a.lateness_ms, num);
 	report_csv_number(w->f, r->a.started_at ? num : "", 0);
 	report_csv_cell(w->f, r->approved_by, 0);
-	report_csv_cell(w->f, r->asked_by, 1);
+	report_csv_cell(w->f, r->asked_by, 0);
+	report_csv_cell(w->f, r->it.voice, 0);
+	report_csv_cell(w->f, r->it.region, 1);
 }
 
 static void

@@ -281,7 +281,7 @@ store_link_airing(struct store_link *l, int64_t airing_id, store_link_row_cb cb,
 		struct store_log_row r;
 		store_log_row_read(st, &r);
 		rows++;
-		if (cb(&r, (const char *)sqlite3_column_text(st, 26), arg)) {
+		if (cb(&r, (const char *)sqlite3_column_text(st, STORE_LOG_COLS), arg)) {
 			rc = SQLITE_DONE;
 			break;
 		}

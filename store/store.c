@@ -167,6 +167,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE bulletin_versions ADD COLUMN created_by TEXT;"
 	"ALTER TABLE queue ADD COLUMN created_by TEXT;"
 	"ALTER TABLE airings ADD COLUMN asked_by TEXT;",
+	/*
+	 * 5 (regions, issue 22): a bulletin version may be read as another
+	 * region reads (NULL: the station's tts.region); each aired item of
+	 * speech keeps the voice and the region it was read with.
+	 */
+	"ALTER TABLE bulletin_versions ADD COLUMN region TEXT"
+	"  CHECK (region IN ('north','central','south'));"
+	"ALTER TABLE aired_items ADD COLUMN voice TEXT;"
+	"ALTER TABLE aired_items ADD COLUMN region TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -214,7 +223,7 @@ enum stmt {
 	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
 	" (SELECT count(DISTINCT i.airing_id) FROM aired_items i JOIN airings a"              \
 	"  ON a.id = i.airing_id WHERE i.bulletin_id = b.id AND i.completed = 1"              \
-	"  AND a.status IN ('completed','interrupted')), v.created_by"
+	"  AND a.status IN ('completed','interrupted')), v.created_by, v.region"
 
 #define CLIP_COLS                                                                         \
 	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
@@ -225,8 +234,8 @@ static const char *const sql[S_COUNT] = {
 			      " VALUES (1, ?1, ?2, ?2)",
 	[S_VERSION_INSERT] = "INSERT INTO bulletin_versions (bulletin_id, version, title, topic,"
 			     " class, text, audio_clip_id, source, valid_from, valid_until,"
-			     " airings_wanted, created_at, created_by)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+			     " airings_wanted, created_at, created_by, region)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[S_BULLETIN_BUMP] = "UPDATE bulletins SET version = version + 1, updated_at = ?2"
 			    " WHERE id = ?1 RETURNING version",
 	[S_BULLETIN_STATE] = "UPDATE bulletins SET state = ?2, updated_at = ?3 WHERE id = ?1",
@@ -265,8 +274,8 @@ static const char *const sql[S_COUNT] = {
 			    " audio_sha256 = coalesce(?5, audio_sha256) WHERE id = ?1",
 	[S_AIRING_STARTED] = "UPDATE airings SET started_at = ?2, lateness_ms = ?3 WHERE id = ?1",
 	[S_ITEM_INSERT] = "INSERT INTO aired_items (airing_id, seq, kind, bulletin_id,"
-			  " bulletin_version, clip_id, offset_s, length_s, completed)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			  " bulletin_version, clip_id, offset_s, length_s, completed, voice, region)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), nullif(?11, ''))",
 	[S_ITEMS_DELETE] = "DELETE FROM aired_items WHERE airing_id = ?1",
 	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
 			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
@@ -601,6 +610,7 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 	sqlite3_bind_int(st, 11, b->airings_wanted);
 	sqlite3_bind_int64(st, 12, now);
 	bind_text(st, 13, b->by);
+	bind_text(st, 14, b->region);
 	return exec_done(s, st, _("Saving the bulletin"), err);
 }
 
@@ -704,6 +714,7 @@ read_bulletin(sqlite3_stmt *st, struct store_bulletin *b)
 	b->updated_at = sqlite3_column_int64(st, 13);
 	b->airings_done = sqlite3_column_int(st, 14);
 	b->made_by = col_text(st, 15);
+	b->region = col_text(st, 16);
 }
 
 static int
@@ -807,6 +818,7 @@ store_bulletin_clear(struct store_bulletin *b)
 	free(b->valid_until);
 	free(b->by);
 	free(b->made_by);
+	free(b->region);
 	memset(b, 0, sizeof *b);
 }
 
@@ -1138,6 +1150,8 @@ store_aired_item_add(struct store *s, struct store_aired_item *it, char *err)
 	sqlite3_bind_double(st, 7, it->offset_s);
 	sqlite3_bind_double(st, 8, it->length_s);
 	sqlite3_bind_int(st, 9, it->completed);
+	bind_text(st, 10, it->voice);
+	bind_text(st, 11, it->region);
 	if (exec_done(s, st, _("Writing the airing log"), err) < 0)
 		return -1;
 	it->id = sqlite3_last_insert_rowid(s->db);
@@ -1271,6 +1285,10 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	r->clip_name = (const char *)sqlite3_column_text(st, 23);
 	r->approved_by = (const char *)sqlite3_column_text(st, 24);
 	r->asked_by = (const char *)sqlite3_column_text(st, 25);
+	const char *voice = (const char *)sqlite3_column_text(st, 26);
+	const char *region = (const char *)sqlite3_column_text(st, 27);
+	snprintf(r->it.voice, sizeof r->it.voice, "%s", voice ? voice : "");
+	snprintf(r->it.region, sizeof r->it.region, "%s", region ? region : "");
 }
 
 int

@@ -18,8 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_BUSY_TIMEOUT_MS 5000
+/* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
+#define STORE_VOICE_MAX 63
 
 struct store;
 
@@ -61,6 +63,7 @@ struct store_bulletin {
 	int airings_done; /* completed airings that contained it (read only) */
 	char *by;         /* in: who saves this version (add, update); NULL: unknown */
 	char *made_by;    /* out: who made the version read (a user or Unix login), or NULL */
+	char *region;     /* north | central | south it is read as; NULL: the station's (tts.region) */
 };
 
 /* Inserts version 1; fills b->id. */
@@ -149,6 +152,13 @@ struct store_aired_item {
 	int64_t clip_id;
 	double offset_s, length_s;
 	int completed; /* played to its end */
+	/*
+	 * What read it aloud (speech only; "" for clips, recordings, silence):
+	 * the voice and the region.  Arrays, not pointers, so a copy of the
+	 * struct keeps them (the daemon keeps rows it could not write yet).
+	 */
+	char voice[STORE_VOICE_MAX + 1];
+	char region[16];
 };
 
 /*

@@ -29,9 +29,10 @@ void
 tts_cache_key_spoken(const struct tts_opts *o, const char *spoken, char key[65])
 {
 	struct sha256 *h = sha256_new();
-	char *head = xasprintf("loaxa-tts-cache %d\n%s\n%s\n%s\n%d\n%d\n%d\n%d\n%.2f\n%.2f\n",
+	const char *voice = tts_voice(o);
+	char *head = xasprintf("loaxa-tts-cache %d\n%s\n%s\n%s\n%s\n%d\n%d\n%d\n%d\n%.2f\n%.2f\n",
 			       CACHE_FORMAT, o->engine ? o->engine : "",
-			       o->voice && *o->voice ? o->voice : "vi",
+			       o->region && *o->region ? o->region : "north", voice ? voice : "",
 			       o->command ? o->command : "", o->rate, o->pitch,
 			       TTS_NORMALIZER_VERSION, o->sample_rate, o->loudness_lufs,
 			       o->true_peak_dbtp);

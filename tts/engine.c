@@ -71,12 +71,25 @@ tts_synth_count(void)
 	return n;
 }
 
+const char *
+tts_voice(const struct tts_opts *o)
+{
+	if (o->voice && *o->voice)
+		return o->voice;
+	return tts_region_voice(o->region);
+}
+
 int
 tts_check(const struct tts_opts *o, char *err)
 {
 	const struct tts_engine_ops *e = tts_engine_find(o->engine, err);
 	if (!e)
 		return -1;
+	if (!tts_voice(o)) {
+		err_set(err, _("There is no region \"%s\"; the regions are north, central and south."),
+			o->region);
+		return -1;
+	}
 	pthread_mutex_lock(&engine_lock);
 	int rc = e->check(o, err);
 	pthread_mutex_unlock(&engine_lock);

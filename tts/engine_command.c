@@ -6,8 +6,10 @@
  * last argument.  It runs in its own process group, is killed after the
  * timeout, and every failure names the command.  It gets the voice options
  * in its environment (LOAXA_TTS_RATE, words a minute; LOAXA_TTS_PITCH,
- * 0-99; LOAXA_TTS_VOICE) and in its arguments where they say {rate},
- * {pitch} or {voice}: "espeak-ng -v {voice} -s {rate} -p {pitch} --stdin -w".
+ * 0-99; LOAXA_TTS_VOICE; LOAXA_TTS_REGION, north, central or south) and in
+ * its arguments where they say {rate}, {pitch}, {voice} or {region}:
+ * "espeak-ng -v {voice} -s {rate} -p {pitch} --stdin -w".  The text it
+ * reads is already in the region's words (ngàn, lẻ in the South).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,27 +85,28 @@ free_argv(char **v)
 	free(v);
 }
 
-/* The voice options of o: the rate and pitch in force, the voice named. */
+/* The voice options of o: the rate and pitch in force, the voice named, the region. */
 static void
-voice_of(const struct tts_opts *o, int *rate, int *pitch, const char **voice)
+voice_of(const struct tts_opts *o, int *rate, int *pitch, const char **voice, const char **region)
 {
 	*rate = o->rate > 0 ? o->rate : 150;
 	*pitch = o->pitch >= 0 && o->pitch <= 99 ? o->pitch : 50;
-	*voice = o->voice && *o->voice ? o->voice : "vi";
+	*voice = tts_voice(o) ? tts_voice(o) : "vi";
+	*region = o->region && *o->region ? o->region : "north";
 }
 
-/* Puts the voice options into the arguments that ask for them: {rate}, {pitch}, {voice}. */
+/* Puts the voice options into the arguments that ask for them: {rate}, {pitch}, {voice}, {region}. */
 static void
 fill_placeholders(char **v, const struct tts_opts *o)
 {
 	int rate, pitch;
-	const char *voice;
-	voice_of(o, &rate, &pitch, &voice);
+	const char *voice, *region;
+	voice_of(o, &rate, &pitch, &voice, &region);
 	char rs[16], ps[16];
 	snprintf(rs, sizeof rs, "%d", rate);
 	snprintf(ps, sizeof ps, "%d", pitch);
-	static const char *const names[] = { "{rate}", "{pitch}", "{voice}" };
-	const char *values[] = { rs, ps, voice };
+	static const char *const names[] = { "{rate}", "{pitch}", "{voice}", "{region}" };
+	const char *values[] = { rs, ps, voice, region };
 	for (int i = 0; v[i]; i++) {
 		if (!strchr(v[i], '{'))
 			continue;
@@ -130,12 +133,12 @@ static char **
 voice_environ(const struct tts_opts *o)
 {
 	int rate, pitch;
-	const char *voice;
-	voice_of(o, &rate, &pitch, &voice);
+	const char *voice, *region;
+	voice_of(o, &rate, &pitch, &voice, &region);
 	size_t n = 0;
 	while (environ && environ[n])
 		n++;
-	char **e = xcalloc(n + 4, sizeof *e);
+	char **e = xcalloc(n + 5, sizeof *e);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "LOAXA_TTS_", 10) != 0)
@@ -143,6 +146,7 @@ voice_environ(const struct tts_opts *o)
 	e[k++] = xasprintf("LOAXA_TTS_RATE=%d", rate);
 	e[k++] = xasprintf("LOAXA_TTS_PITCH=%d", pitch);
 	e[k++] = xasprintf("LOAXA_TTS_VOICE=%s", voice);
+	e[k++] = xasprintf("LOAXA_TTS_REGION=%s", region);
 	return e;
 }
 

@@ -96,7 +96,12 @@ find_voice(const char *want, struct sbuf *names)
 static int
 set_voice(const struct tts_opts *o, char *err)
 {
-	const char *want = o->voice && *o->voice ? o->voice : "vi";
+	const char *want = tts_voice(o);
+	if (!want) {
+		err_set(err, _("There is no region \"%s\"; the regions are north, central and south."),
+			o->region);
+		return -1;
+	}
 	if (voice_set && strcmp(voice_set, want) == 0)
 		return 0;
 	struct sbuf names = { 0 };

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "tts/number.h"
 #include "tts/text.h"
 #include "tts/tts.h"
 
@@ -220,7 +221,7 @@ tts_lint(const struct tts_lexicon *lex, const char *text, size_t len, int max_sy
 	 struct tts_finding **out, size_t *nout, char *err)
 {
 	struct norm_lint l = { .max_syllables = max_syllables };
-	char *spoken = norm_run(lex, text, len, &l, err);
+	char *spoken = norm_run(lex, &vi_region_north, text, len, &l, err);
 	if (!spoken) {
 		lint_drop(&l, 0);
 		free(l.f);

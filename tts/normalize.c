@@ -1,7 +1,9 @@
 /*
  * The normalizer: written Vietnamese → what an announcer says, line by
- * line (northern reading; the number words come from a region table,
- * number.c).  Conventions: DESIGN.md "Spoken form" and tts/SPOKEN.md.
+ * line, as an announcer of a region reads it: the words of numbers, dates,
+ * units and money come from the region's table (number.c), the North's
+ * unless asked otherwise.  Conventions: DESIGN.md "Spoken form" and
+ * tts/SPOKEN.md.
  *
  * The text is cut into tokens (text.c: words, numbers, symbols, and the
  * white space before each).  Each token is read by the first rule of the
@@ -636,7 +638,7 @@ match_unit(const struct norm *z, size_t j, size_t numlen, struct unit_match *u)
 			if (unit_syms[k].cp == c && (isglued || (unit_syms[k].flags & U_APART))) {
 				if (c == '\'' && !ends(z, j))
 					return 0;
-				u->spoken = unit_syms[k].spoken;
+				u->spoken = vi_region_word(z->r, unit_syms[k].spoken);
 				u->flags = unit_syms[k].flags;
 				u->ntok = 1;
 				return 1;
@@ -678,7 +680,7 @@ match_unit(const struct norm *z, size_t j, size_t numlen, struct unit_match *u)
 	if (glued(z, j + ntok) && z->t[j + ntok].kind != VI_SYM &&
 	    !(z->t[j + ntok].kind == VI_NUM && (un->flags & (U_MULT | U_TIME))))
 		return 0;
-	u->spoken = un->spoken;
+	u->spoken = vi_region_word(z->r, un->spoken);
 	u->flags = un->flags;
 	u->ntok = ntok;
 	return 1;
@@ -783,7 +785,7 @@ read_quantity(struct norm *z, size_t i)
 	}
 	if (u.flags & U_MULT) {
 		/* 1tr5: a million and a half; 50k: fifty thousand */
-		size_t zeros = strcmp(u.spoken, "nghìn") == 0 ? 3 : strcmp(u.spoken, "triệu") == 0 ? 6 : 9;
+		size_t zeros = strcmp(u.spoken, z->r->thousand) == 0 ? 3 : strcmp(u.spoken, z->r->million) == 0 ? 6 : 9;
 		if (!a.frac && a.ngrp == 1 && is(z, j + u.ntok, VI_NUM) && glued(z, j + u.ntok) &&
 		    len(z, j + u.ntok) < zeros && ends(z, j + u.ntok)) {
 			size_t t = j + u.ntok;
@@ -901,6 +903,21 @@ day_listed(const struct norm *z, size_t i)
 	return 0;
 }
 
+/*
+ * A month of the lunar calendar: "âm lịch" (or "(âm lịch)") at token j
+ * after it, or "rằm" (the full moon) before token i.  Its months are tháng
+ * giêng and tháng chạp in every region (SPOKEN.md "Regions").
+ */
+static int
+lunar(const struct norm *z, size_t i, size_t j)
+{
+	if (after(z, i, "rằm") || after(z, i, "rằm tháng"))
+		return 1;
+	if (sym(z, j, '('))
+		j++;
+	return weq(z, j, "âm") && weq(z, j + 1, "lịch");
+}
+
 static void
 say_date(struct norm *z, size_t i, const struct dm *x)
 {
@@ -908,7 +925,7 @@ say_date(struct norm *z, size_t i, const struct dm *x)
 		say(z, "ngày");
 	vi_cardinal_int(&z->out, z->r, x->d);
 	say(z, "tháng");
-	vi_month(&z->out, z->r, (int)x->m);
+	vi_month(&z->out, z->r, (int)x->m, lunar(z, i, i + x->ntok));
 	if (x->year) {
 		say(z, "năm");
 		say_num(z, x->year);
@@ -1758,7 +1775,7 @@ rule_month_year(struct norm *z, size_t i)
 			return 0;
 		if (!month_said)
 			say(z, "tháng");
-		vi_month(&z->out, z->r, (int)m);
+		vi_month(&z->out, z->r, (int)m, lunar(z, i, i + 3));
 	}
 	say(z, "năm");
 	say_num(z, i + 2);
@@ -1931,7 +1948,7 @@ rule_month(struct norm *z, size_t i)
 	long m = val(z, i);
 	if (m < 1 || m > 12)
 		return 0;
-	vi_month(&z->out, z->r, (int)m);
+	vi_month(&z->out, z->r, (int)m, lunar(z, i, i + 1));
 	if (is_year(z, i + 1) && apart(z, i + 1) && z->t[i + 1].gap == 1 && ends(z, i + 1)) {
 		say(z, "năm");
 		say_num(z, i + 1);
@@ -2360,8 +2377,8 @@ read_line(struct norm *z, size_t i)
 }
 
 char *
-norm_run(const struct tts_lexicon *lex, const char *text, size_t len, struct norm_lint *lint,
-	 char *err)
+norm_run(const struct tts_lexicon *lex, const struct vi_region *r, const char *text, size_t len,
+	 struct norm_lint *lint, char *err)
 {
 	size_t bad;
 	if (utf8_check(text, len, &bad) < 0) {
@@ -2382,7 +2399,7 @@ norm_run(const struct tts_lexicon *lex, const char *text, size_t len, struct nor
 		len = strlen(copy);
 	}
 	text = copy;
-	struct norm z = { .lex = lex, .r = &vi_region_north, .text = text, .lint = lint };
+	struct norm z = { .lex = lex, .r = r, .text = text, .lint = lint };
 	vi_tokenize(text, len, &z.tk);
 	z.t = z.tk.t;
 	z.n = z.tk.n;
@@ -2425,5 +2442,31 @@ norm_run(const struct tts_lexicon *lex, const char *text, size_t len, struct nor
 char *
 tts_normalize(const struct tts_lexicon *lex, const char *text, size_t len, char *err)
 {
-	return norm_run(lex, text, len, NULL, err);
+	return norm_run(lex, &vi_region_north, text, len, NULL, err);
+}
+
+int
+tts_region_valid(const char *name)
+{
+	return name && *name && vi_region_find(name);
+}
+
+const char *
+tts_region_voice(const char *region)
+{
+	const struct vi_region *r = vi_region_find(region);
+	return r ? r->voice : NULL;
+}
+
+char *
+tts_normalize_region(const struct tts_lexicon *lex, const char *region, const char *text,
+		     size_t len, char *err)
+{
+	const struct vi_region *r = vi_region_find(region);
+	if (!r) {
+		err_set(err, _("There is no region \"%s\"; the regions are north, central and south."),
+			region);
+		return NULL;
+	}
+	return norm_run(lex, r, text, len, NULL, err);
 }

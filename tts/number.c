@@ -1,8 +1,9 @@
 /*
  * Vietnamese number words: cardinals, decimal parts, digits one by one,
  * months, ordinals and Roman numerals, through a region's table of words
- * (number.h).  The northern table is DESIGN.md "Spoken form"; another
- * region is another table.  Pure and linear in the digits read.
+ * (number.h).  The northern table is DESIGN.md "Spoken form"; the Centre
+ * and the South are two more tables (tts/SPOKEN.md "Regions").  Pure and
+ * linear in the digits read.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,29 +11,91 @@
 #include "base/base.h"
 #include "tts/number.h"
 
+/* What every region shares: the digits, the scale words, the lunar months. */
+#define VI_DIGITS { "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín" }
+#define VI_LUNAR_MONTHS { "", "giêng", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", \
+			  "mười", "mười một", "chạp" }
+#define VI_COMMON                                                                      \
+	.digit = VI_DIGITS, .ten = "mười", .tens = "mươi", .one_after_tens = "mốt",     \
+	.four_after_ten = "bốn", .five_after_ten = "lăm", .five_after_tens = "lăm",       \
+	.hundred = "trăm", .million = "triệu", .billion = "tỷ",                           \
+	.lunar_month = VI_LUNAR_MONTHS, .first = "nhất", .fourth = "tư", .quarter = "tư", \
+	.decimal_comma = "phẩy", .decimal_dot = "chấm"
+
+static const struct vi_region_word none[] = { { NULL, NULL } };
+
+/* DESIGN.md "Spoken form": nghìn, linh, hai mươi tư, tháng một. */
 const struct vi_region vi_region_north = {
 	.name = "north",
-	.digit = { "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín" },
-	.ten = "mười",
-	.tens = "mươi",
-	.one_after_tens = "mốt",
+	.voice = "vi",
+	VI_COMMON,
 	.four_after_tens = "tư",
-	.four_after_ten = "bốn",
-	.five_after_ten = "lăm",
-	.five_after_tens = "lăm",
 	.zero_tens = "linh",
-	.hundred = "trăm",
 	.thousand = "nghìn",
-	.million = "triệu",
-	.billion = "tỷ",
 	.month = { "", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
 		   "mười một", "mười hai" },
-	.first = "nhất",
-	.fourth = "tư",
-	.quarter = "tư",
-	.decimal_comma = "phẩy",
-	.decimal_dot = "chấm",
+	.words = none,
 };
+
+/* What the Centre and the South say alike: ngàn, lẻ, hai mươi bốn, tháng giêng. */
+#define VI_CENTRE_AND_SOUTH                                                                    \
+	.four_after_tens = "bốn", .zero_tens = "lẻ", .thousand = "ngàn",                        \
+	.month = { "", "giêng", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", \
+		   "mười một", "mười hai" }
+
+/* The Centre (Huế, Đà Nẵng and south of them). */
+static const struct vi_region_word central_words[] = {
+	{ "phần nghìn", "phần ngàn" },
+	{ NULL, NULL },
+};
+
+const struct vi_region vi_region_central = {
+	.name = "central",
+	.voice = "vi-vn-x-central",
+	VI_COMMON,
+	VI_CENTRE_AND_SOUTH,
+	.words = central_words,
+};
+
+/* The South: as the Centre, and a kilogram is "ký" (giá lúa 7.000 đồng/kg: bảy ngàn đồng một ký). */
+static const struct vi_region_word south_words[] = {
+	{ "phần nghìn", "phần ngàn" },
+	{ "ki lô gam", "ký" },
+	{ NULL, NULL },
+};
+
+const struct vi_region vi_region_south = {
+	.name = "south",
+	.voice = "vi-vn-x-south",
+	VI_COMMON,
+	VI_CENTRE_AND_SOUTH,
+	.words = south_words,
+};
+
+static const struct vi_region *const regions[] = { &vi_region_north, &vi_region_central,
+						    &vi_region_south };
+
+const struct vi_region *
+vi_region_find(const char *name)
+{
+	if (!name || !*name)
+		return &vi_region_north;
+	for (size_t i = 0; i < ARRAY_LEN(regions); i++)
+		if (strcmp(name, regions[i]->name) == 0)
+			return regions[i];
+	return NULL;
+}
+
+const char *
+vi_region_word(const struct vi_region *r, const char *w)
+{
+	if (strcmp(w, vi_region_north.thousand) == 0)
+		return r->thousand;
+	for (const struct vi_region_word *k = r->words; k && k->north; k++)
+		if (strcmp(w, k->north) == 0)
+			return k->word;
+	return w;
+}
 
 void
 vi_word(struct sbuf *b, const char *w)
@@ -167,10 +230,10 @@ vi_decimal_part(struct sbuf *b, const struct vi_region *r, const char *d, size_t
 }
 
 void
-vi_month(struct sbuf *b, const struct vi_region *r, int m)
+vi_month(struct sbuf *b, const struct vi_region *r, int m, int lunar)
 {
 	if (m >= 1 && m <= 12)
-		vi_word(b, r->month[m]);
+		vi_word(b, lunar ? r->lunar_month[m] : r->month[m]);
 	else
 		vi_cardinal_int(b, r, m);
 }

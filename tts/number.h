@@ -15,9 +15,20 @@ struct sbuf;
 /* Above this many digits a number is read digit by digit (espeak-ng stalls on long runs). */
 #define VI_MAX_CARDINAL_DIGITS 18
 
-/* The words a region reads numbers with (DESIGN.md "Spoken form"). */
+/* A word a region says its own way: "ki lô gam" is "ký" in the South. */
+struct vi_region_word {
+	const char *north; /* the northern word (the normalizer's tables hold these) */
+	const char *word;  /* the region's */
+};
+
+/*
+ * The words a region reads numbers, dates, units and money with (DESIGN.md
+ * "Spoken form"; tts/SPOKEN.md "Regions").  Each region is one table here;
+ * nothing else in the normalizer knows the regions apart.
+ */
 struct vi_region {
 	const char *name;            /* north, central, south */
+	const char *voice;           /* its espeak-ng voice: vi, vi-vn-x-central, vi-vn-x-south */
 	const char *digit[10];       /* không một hai ... chín */
 	const char *ten;             /* 10 and the tens digit 1: mười */
 	const char *tens;            /* after a tens digit 2-9: mươi */
@@ -32,14 +43,26 @@ struct vi_region {
 	const char *million;         /* triệu */
 	const char *billion;         /* tỷ */
 	const char *month[13];       /* the number after "tháng": [4] tư; [1] một (or giêng) */
+	const char *lunar_month[13]; /* in the lunar calendar (âm lịch): [1] giêng, [12] chạp */
 	const char *first;           /* thứ 1: nhất */
 	const char *fourth;          /* thứ 4: tư */
 	const char *quarter;         /* the denominator 4 after "phần": một phần tư */
 	const char *decimal_comma;   /* phẩy */
 	const char *decimal_dot;     /* chấm */
+	/* units, money and multipliers said otherwise than in the North (NULL-ended) */
+	const struct vi_region_word *words;
 };
 
-extern const struct vi_region vi_region_north;
+extern const struct vi_region vi_region_north, vi_region_central, vi_region_south;
+
+/* The region named name (north, central, south), or NULL; NULL or "" is the North. */
+const struct vi_region *vi_region_find(const char *name);
+/*
+ * How region r says the northern word w of a unit, an amount or a
+ * multiplier: nghìn is its thousand word, others from its words table
+ * ("ki lô gam" → "ký" in the South); w itself when the region says it alike.
+ */
+const char *vi_region_word(const struct vi_region *r, const char *w);
 
 /* Appends w to b, one space after what is there (none at the start or after a space). */
 void vi_word(struct sbuf *b, const char *w);
@@ -58,8 +81,8 @@ void vi_cardinal_int(struct sbuf *b, const struct vi_region *r, long long v);
 void vi_digits(struct sbuf *b, const struct vi_region *r, const char *d, size_t n);
 /* The part after a decimal comma: its leading zeros read, then the rest as a number (0,05 → không năm). */
 void vi_decimal_part(struct sbuf *b, const struct vi_region *r, const char *d, size_t n);
-/* The number after "tháng" (1-12): tháng tư. */
-void vi_month(struct sbuf *b, const struct vi_region *r, int m);
+/* The number after "tháng" (1-12): tháng tư; lunar: of the lunar calendar (tháng giêng, tháng chạp). */
+void vi_month(struct sbuf *b, const struct vi_region *r, int m, int lunar);
 /* The number after "thứ", "hạng": 1 nhất, 4 tư, else the cardinal (thứ 14 mười bốn). */
 void vi_ordinal(struct sbuf *b, const struct vi_region *r, const char *d, size_t n);
 /* A denominator after "phần": 4 tư, else the cardinal. */

@@ -33,6 +33,7 @@
 #include "audio/audio.h"
 #include "base/base.h"
 #include "tts/engine.h"
+#include "tts/number.h"
 #include "tts/tts.h"
 
 /* Blocks between threads, and queue lengths: big enough to wake a thread rarely. */
@@ -941,7 +942,7 @@ prepare(const struct tts_opts *o, const struct tts_lexicon *lex, const char *tex
 		err_set(err, _("There is nothing to say: the text has no words to read."));
 		return NULL;
 	}
-	char *spoken = tts_normalize(lex, text, strlen(text), err);
+	char *spoken = tts_normalize_region(lex, o->region, text, strlen(text), err);
 	if (!spoken)
 		return NULL;
 	if (!has_words(spoken)) {
@@ -1060,6 +1061,7 @@ job_new(const struct tts_opts *o, enum job_kind kind, char *spoken)
 	j->o = *o;
 	j->o.engine = j->engine = xstrdup(o->engine);
 	j->o.voice = j->voice = o->voice ? xstrdup(o->voice) : NULL;
+	j->o.region = vi_region_find(o->region)->name; /* checked by prepare(): a static name */
 	j->o.command = j->command = o->command ? xstrdup(o->command) : NULL;
 	j->o.cache_dir = j->cache_dir = o->cache_dir ? xstrdup(o->cache_dir) : NULL;
 	if (o->n_pinned) {

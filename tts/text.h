@@ -90,12 +90,13 @@ struct norm_lint {
 };
 
 /*
- * The spoken form of text[0..len) (tts_normalize()); with lint, the rules
- * also report there what they guessed or cannot read.  NULL with err for
- * invalid UTF-8.
+ * The spoken form of text[0..len) (tts_normalize()) with the words of
+ * region r (number.h); with lint, the rules also report there what they
+ * guessed or cannot read.  NULL with err for invalid UTF-8.
  */
-char *norm_run(const struct tts_lexicon *lex, const char *text, size_t len,
-	       struct norm_lint *lint, char *err);
+struct vi_region;
+char *norm_run(const struct tts_lexicon *lex, const struct vi_region *r, const char *text,
+	       size_t len, struct norm_lint *lint, char *err);
 /* The name of the normalizer's k-th rule, in the order they are tried; NULL past the last. */
 const char *tts_normalize_rule_name(size_t k);
 

@@ -13,7 +13,7 @@
 /* ---- Normalizer, lexicon, lint ------------------------------------------ */
 
 /* Goes into the render-cache key and the airing log; bump on any change of output. */
-#define TTS_NORMALIZER_VERSION 3
+#define TTS_NORMALIZER_VERSION 4
 
 struct tts_lexicon;
 
@@ -40,6 +40,24 @@ size_t tts_lexicon_size(const struct tts_lexicon *lex);
  * are dropped; runs of digits too long for a number are read digit by digit.
  */
 char *tts_normalize(const struct tts_lexicon *lex, const char *text, size_t len, char *err);
+
+/*
+ * Regions (tts.region): how an announcer of the North (the default), the
+ * Centre or the South reads — nghìn or ngàn, linh or lẻ, hai mươi tư or
+ * hai mươi bốn, tháng một or tháng giêng, a kilogram "ki lô gam" or "ký"
+ * (tts/SPOKEN.md "Regions") — and the espeak-ng voice that speaks it.
+ */
+#define TTS_REGIONS "north, central, south"
+/* 1 if name is a region: north, central or south. */
+int tts_region_valid(const char *name);
+/* The espeak-ng voice of a region (NULL or "": the North's, vi); NULL for no region. */
+const char *tts_region_voice(const char *region);
+/*
+ * tts_normalize() as an announcer of region reads (NULL: the North).  NULL
+ * with err also for a region that is none.
+ */
+char *tts_normalize_region(const struct tts_lexicon *lex, const char *region, const char *text,
+			   size_t len, char *err);
 
 enum tts_lint_kind {
 	TTS_LINT_UNKNOWN_ACRONYM,
@@ -94,7 +112,10 @@ int tts_is_syllable(const char *s, size_t n);
  */
 struct tts_opts {
 	const char *engine;    /* espeak | command | fake */
-	const char *voice;     /* espeak: vi, vi-vn-x-central, vi-vn-x-south */
+	const char *voice;     /* espeak: vi, vi-vn-x-central, vi-vn-x-south; NULL: the
+				* region's (tts_voice()) */
+	const char *region;    /* north | central | south: the reading and, unless voice
+				* says otherwise, the voice; NULL: north */
 	const char *command;   /* command engine: "program [args]", run without a shell; it
 				* reads the text on stdin and writes a WAV to the path it gets
 				* as its last argument */
@@ -119,9 +140,9 @@ struct tts_entry {
 };
 
 /*
- * The cache key of text under o: SHA-256 of its spoken form, the engine,
- * voice, command, rate, pitch, TTS_NORMALIZER_VERSION, sample rate, loudness
- * target and ceiling.  -1 with err when the text cannot be normalized or
+ * The cache key of text under o: SHA-256 of its spoken form (read as o's
+ * region reads), the engine, region, voice, command, rate, pitch,
+ * TTS_NORMALIZER_VERSION, sample rate, loudness target and ceiling.  -1 with err when the text cannot be normalized or
  * has nothing to say.
  */
 int tts_cache_key(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
@@ -146,8 +167,14 @@ int tts_cache_render(const struct tts_opts *o, const struct tts_lexicon *lex, co
 int tts_render_wav(const struct tts_opts *o, const struct tts_lexicon *lex, const char *text,
 		   const char *wav, char *err);
 
-/* Checks that the engine and voice can be used (lists the installed voices if not). */
+/* Checks that the engine, region and voice can be used (lists the installed voices if not). */
 int tts_check(const struct tts_opts *o, char *err);
+
+/*
+ * The voice o speaks with: o->voice when it is set (tts.voice, --voice),
+ * else the voice of o->region.  The one place the two combine.
+ */
+const char *tts_voice(const struct tts_opts *o);
 
 /*
  * Rendering without blocking: a job goes to the one synthesis thread (all

@@ -87,6 +87,7 @@ json_bulletin(const struct store_bulletin *b, int with_text)
 	json_object_set_new(o, "topic", json_string(b->topic));
 	json_object_set_new(o, "class", json_string(b->klass));
 	json_object_set_new(o, "state", json_string(b->state));
+	json_object_set_new(o, "region", str_or_null(b->region));
 	if (with_text)
 		json_object_set_new(o, "text", str_or_null(b->text));
 	json_object_set_new(o, "source", str_or_null(b->source));
@@ -100,6 +101,14 @@ json_bulletin(const struct store_bulletin *b, int with_text)
 	json_object_set_new(o, "updated_at", json_time(b->updated_at));
 	json_object_set_new(o, "made_by", str_or_null(b->made_by));
 	return o;
+}
+
+json_t *
+json_speech(const struct config *cfg)
+{
+	struct tts_opts o = { .voice = cfg->tts.voice, .region = cfg->tts.region };
+	return json_pack("{s:s,s:s,s:s?}", "engine", cfg->tts.engine, "region", cfg->tts.region,
+			 "voice", tts_voice(&o));
 }
 
 json_t *
@@ -208,10 +217,11 @@ api_meta(struct req *r)
 	for (size_t i = 0; i < c->n_programs; i++)
 		json_array_append_new(programs, json_string(c->programs[i].name));
 	return reply_json(r, 200,
-			  json_pack("{s:s,s:o,s:o,s:o,s:[s,s,s],s:b,s:i,s:i,s:i}", "station",
-				    c->station_name, "topics", topics, "slots", slots, "programs",
-				    programs, "classes", "normal", "priority", "emergency",
+			  json_pack("{s:s,s:o,s:o,s:o,s:[s,s,s],s:b,s:i,s:i,s:i,s:[s,s,s],s:o}",
+				    "station", c->station_name, "topics", topics, "slots", slots,
+				    "programs", programs, "classes", "normal", "priority", "emergency",
 				    "approval_required", c->approval_required, "cchc_per_month",
 				    c->cchc_per_month, "text_max", WEB_TEXT_MAX, "audio_max",
-				    (int)(WEB_AUDIO_MAX >> 20)));
+				    (int)(WEB_AUDIO_MAX >> 20), "regions", "north", "central", "south",
+				    "speech", json_speech(c)));
 }

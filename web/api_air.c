@@ -166,6 +166,7 @@ api_status(struct req *r)
 	if (rc < 0)
 		return reply_ops(r, rc, err);
 	json_object_del(ans, "ok");
+	json_object_set_new(ans, "speech", json_speech(r->cfg));
 	return reply_json(r, 200, ans);
 }
 
@@ -286,6 +287,7 @@ build_dashboard(struct req *r)
 	json_object_set_new(o, "device",
 			    json_pack("{s:s,s:s?}", "output", r->cfg->audio.output, "device",
 				      r->cfg->audio.device));
+	json_object_set_new(o, "speech", json_speech(r->cfg));
 	/* the next airings and the month's CCHC count, with the daemon's picker */
 	struct ops_schedule s;
 	if (ops_schedule(r->ops, now, 2, 5, &s, err) == 0) {

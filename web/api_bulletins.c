@@ -132,6 +132,7 @@ fill_in(struct ops_bulletin_in *o, const struct in_bulletin *in)
 	o->title = in->title;
 	o->topic = in->topic;
 	o->klass = in->klass;
+	o->region = in->region;
 	o->source = in->source;
 	o->from = in->valid_from;
 	o->until = in->valid_until;

@@ -20,6 +20,7 @@ const struct field fields_bulletin[] = {
 	{ "topic", F_STRING, 0, 64, O(struct in_bulletin, topic) },
 	{ "text", F_STRING, 0, WEB_TEXT_MAX, O(struct in_bulletin, text) },
 	{ "class", F_STRING, 0, 16, O(struct in_bulletin, klass) },
+	{ "region", F_STRING, 0, 16, O(struct in_bulletin, region) },
 	{ "source", F_STRING, 0, 500, O(struct in_bulletin, source) },
 	{ "valid_from", F_STRING, 0, 10, O(struct in_bulletin, valid_from) },
 	{ "valid_until", F_STRING, 0, 10, O(struct in_bulletin, valid_until) },

@@ -158,6 +158,7 @@ const char *web_pick_lang(const char *accept_language);
 /* The request schemas (decode.c), shared with the fuzz target. */
 struct in_bulletin {
 	const char *title, *topic, *text, *klass, *source, *valid_from, *valid_until;
+	const char *region; /* north, central, south, station */
 	int64_t airings;
 };
 struct in_login {
@@ -261,5 +262,8 @@ int api_config_check(struct req *r);
 json_t *json_bulletin(const struct store_bulletin *b, int with_text);
 json_t *json_findings(const struct tts_finding *f, size_t n);
 json_t *json_time(int64_t ms); /* ISO 8601 with the local offset, or null for 0 */
+struct config;
+/* The station's speech: {"engine", "region", "voice"} (the voice the region reads with). */
+json_t *json_speech(const struct config *cfg);
 
 #endif

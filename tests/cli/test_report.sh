@@ -48,6 +48,8 @@ INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, cl
          (2, 0, 'bulletin', $K, 1, NULL, 0, 60, 1), (2, 1, 'bulletin', $A, 1, NULL, 61, 60, 0),
          (4, 0, 'bulletin', $B, 1, NULL, 0, 60, 1), (6, 0, 'bulletin', $A, 1, NULL, 0, 45, 1),
          (7, 0, 'clip', NULL, NULL, 1, 0, 5, 1), (7, 1, 'bulletin', $B, 1, NULL, 5, 30, 1);
+-- what read B aloud on 5 March (the daemon fills these for speech; a jingle has none)
+UPDATE aired_items SET voice = 'vi-vn-x-south', region = 'south' WHERE airing_id = 7 AND seq = 1;
 SQL
 # B is retired afterwards: it still counts for the months it aired
 loaxa bulletin retire "$B" >/dev/null 2>&1
@@ -103,6 +105,9 @@ m = [r for r in rows if r["status"] == "missed"][0]
 assert m["kind"] is None and m["bulletin_id"] is None and m["started_at"] is None and m["lateness_ms"] is None
 j = [r for r in rows if r["kind"] == "clip"][0]
 assert j["bulletin_id"] is None and j["title"] is None and j["clip"] == "nhạc hiệu"
+assert j["voice"] is None and j["region"] is None, j
+s = [r for r in rows if r["airing_id"] == 7 and r["kind"] == "bulletin"][0]
+assert s["voice"] == "vi-vn-x-south" and s["region"] == "south", s
 assert rows[1]["audio_sha256"] is None and [r for r in rows if r["airing_id"] == 1][0]["audio_sha256"] == "ab12"
 PY
 run 0 loaxa log --month 2025-03 --status missed --format json
@@ -120,7 +125,7 @@ raw = open(sys.argv[1], "rb").read()
 assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n")
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 head, body = rows[0], rows[1:]
-assert head == "date time slot program bulletin_id title topic class length_s status reason lateness_ms approved_by asked_by".split(), head
+assert head == "date time slot program bulletin_id title topic class length_s status reason lateness_ms approved_by asked_by voice region".split(), head
 assert len(body) == 7, body
 titles = [r[5] for r in body]
 assert "'=HYPERLINK(\"http://evil\",\"bấm\")" in titles, titles
@@ -129,6 +134,7 @@ assert "Dịch vụ công, trực tuyến" in titles
 assert not any(c[:1] in "=+-@" for r in body for c in r if c), body
 assert any(r[9] == "missed" and r[10] == "the daemon was not running" for r in body)
 assert body[0][:2] == ["2025-03-03", "05:30:00"] and body[0][8] == "60.0" and body[0][11] == "2"
+assert [r[14:] for r in body if r[1] == "05:30:00" and r[0] == "2025-03-05"] == [["", ""], ["vi-vn-x-south", "south"]], body
 PY
 run 0 loaxa report --year 2025 --format csv -o "$T/y.csv"
 python3 - "$T/y.csv" <<'PY' && ok || bad "report csv: failed reason neutralised"
@@ -223,8 +229,9 @@ if command -v soffice >/dev/null; then
 		ok || bad "the Vietnamese bulletins sheet: $(cat "$T/lo/q1-vi-Danh sách tin đã phát.csv")"
 	python3 "$T/sheet.py" "$T/lo/log-vi-Nhật ký phát sóng.csv" \
 		"Đài truyền thanh cơ sở: nhật ký phát sóng, Tháng 3/2025" \
-		"Ngày|Giờ|Khung giờ|Chương trình|Bản tin|Tiêu đề|Chủ đề|Loại|Độ dài (giây)|Kết quả|Lý do|Độ trễ (ms)|Người duyệt|Người xếp lịch hoặc yêu cầu phát" \
-		"03/03/2025|05:30:00|sang|p|$B|Dịch vụ công, trực tuyến|Xây dựng chính quyền điện tử, chính quyền số|thường|60.0|hoàn tất||2" &&
+		"Ngày|Giờ|Khung giờ|Chương trình|Bản tin|Tiêu đề|Chủ đề|Loại|Độ dài (giây)|Kết quả|Lý do|Độ trễ (ms)|Người duyệt|Người xếp lịch hoặc yêu cầu phát|Giọng đọc|Vùng miền" \
+		"03/03/2025|05:30:00|sang|p|$B|Dịch vụ công, trực tuyến|Xây dựng chính quyền điện tử, chính quyền số|thường|60.0|hoàn tất||2" \
+		"05/03/2025|05:30:00|sang|p|$B|Dịch vụ công, trực tuyến|Xây dựng chính quyền điện tử, chính quyền số|thường|30.0|hoàn tất||5|||vi-vn-x-south|miền Nam" &&
 		ok || bad "the Vietnamese log XLSX: $(cat "$T/lo/log-vi-Nhật ký phát sóng.csv")"
 	python3 "$T/sheet.py" "$T/lo/log-all-Airing log.csv" "Đài truyền thanh cơ sở: airing log, everything logged" \
 		"2025-01-31|23:30:00|dem|p|$A|=HYPERLINK(\"http://evil\",\"bấm\")|Cải cách thủ tục hành chính|normal|45.0|completed||4" &&

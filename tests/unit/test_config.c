@@ -55,7 +55,9 @@ defaults_need_no_file(void **state)
 	assert_int_equal(c->audio.sample_rate, 48000);
 	assert_true(c->audio.loudness_lufs == -16.0);
 	assert_true(c->audio.true_peak_dbtp == -1.0);
-	assert_string_equal(c->tts.voice, "vi");
+	/* the North, in the North's voice: no tts.voice, so the region's */
+	assert_string_equal(c->tts.region, "north");
+	assert_null(c->tts.voice);
 	assert_int_equal(c->cchc_per_month, 2);
 	assert_int_equal(c->approval_required, 0);
 	/* the six CCHC components plus "khac", which does not count */
@@ -148,6 +150,49 @@ mistakes_name_file_line_and_value(void **state)
 		     "nope");
 	expect_error("tts = { engine = \"command\"; };\n", "1", "tts.command");
 	expect_error("tts = { voice = \"v\xff\"; };\n", "1", "UTF-8");
+}
+
+/*
+ * tts.region: north, central or south, a typo named with its line and the
+ * nearest region; it goes into the dump; tts.voice stays unset unless the
+ * file sets it (then it is every region's voice), "" is unset, and a voice
+ * longer than the airing log keeps is refused.
+ */
+static void
+the_region_is_a_setting(void **state)
+{
+	char err[ERRLEN];
+	const char *p = write_conf("tts = {\n  region = \"south\";\n};\n");
+	struct config *c = config_load(p, err);
+	unlink(p);
+	if (!c)
+		fail_msg("%s", err);
+	assert_string_equal(c->tts.region, "south");
+	assert_null(c->tts.voice);
+	char *dump = config_dump(c);
+	assert_non_null(strstr(dump, "  region = \"south\";\n"));
+	assert_null(strstr(dump, "voice = "));
+	free(dump);
+	config_free(c);
+	p = write_conf("tts = { region = \"central\"; voice = \"vi\"; };\n");
+	c = config_load(p, err);
+	unlink(p);
+	assert_non_null(c);
+	assert_string_equal(c->tts.region, "central");
+	assert_string_equal(c->tts.voice, "vi");
+	config_free(c);
+	p = write_conf("tts = { voice = \"\"; };\n");
+	c = config_load(p, err);
+	unlink(p);
+	assert_non_null(c);
+	assert_null(c->tts.voice);
+	config_free(c);
+	expect_error("\ntts = { region = \"sout\"; };\n", "2", "did you mean south?");
+	expect_error("tts = { region = \"west\"; };\n", "1", "north, central, south");
+	expect_error("tts = { region = 3; };\n", "1", "string");
+	char conf[200];
+	snprintf(conf, sizeof conf, "tts = { voice = \"%0*d\"; };\n", CONFIG_VOICE_MAX + 1, 0);
+	expect_error(conf, "1", "longer than 63 bytes");
 }
 
 static void
@@ -294,6 +339,7 @@ main(void)
 		cmocka_unit_test(defaults_need_no_file),
 		cmocka_unit_test(a_full_file_is_read),
 		cmocka_unit_test(mistakes_name_file_line_and_value),
+		cmocka_unit_test(the_region_is_a_setting),
 		cmocka_unit_test(an_unreadable_file_is_an_error),
 		cmocka_unit_test(the_path_comes_from_option_then_environment),
 		cmocka_unit_test(the_dump_loads_back_the_same_under_a_decimal_comma),

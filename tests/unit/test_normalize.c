@@ -133,7 +133,7 @@ number_words(void **state)
 	struct sbuf b = { 0 };
 	sbuf_adds(&b, "");
 	vi_decimal_part(&b, &vi_region_north, "05", 2);
-	vi_month(&b, &vi_region_north, 4);
+	vi_month(&b, &vi_region_north, 4, 0);
 	vi_ordinal(&b, &vi_region_north, "1", 1);
 	vi_ordinal(&b, &vi_region_north, "04", 2);
 	vi_ordinal(&b, &vi_region_north, "14", 2);
@@ -171,7 +171,7 @@ a_region_is_a_table(void **state)
 	sbuf_adds(&b, "");
 	vi_cardinal(&b, &south, "105", 3);
 	vi_cardinal(&b, &south, "2024", 4);
-	vi_month(&b, &south, 1);
+	vi_month(&b, &south, 1, 0);
 	assert_string_equal(b.s, "một trăm lẻ năm hai ngàn không trăm hai mươi bốn giêng");
 	sbuf_free(&b);
 }
@@ -844,7 +844,7 @@ looks(char *buf, const char *unit, size_t n)
 	buf[len] = 0;
 	char err[ERRLEN];
 	struct norm_lint l = { .max_syllables = 60 };
-	char *out = norm_run(lex, buf, len, &l, err);
+	char *out = norm_run(lex, &vi_region_north, buf, len, &l, err);
 	assert_non_null(out);
 	free(out);
 	lint_drop(&l, 0);

@@ -540,8 +540,8 @@ log_writers(void **state)
 	assert_string_equal(json_string_value(json_object_get(missed, "status")), "missed");
 	json_decref(a);
 	/* CSV: field names, three rows, length with a point, the status code */
-	assert_non_null(strstr(out[1], "date,time,slot,program,bulletin_id,title,topic,class,length_s,status,reason,lateness_ms,approved_by,asked_by\r\n"));
-	assert_non_null(strstr(out[1], "\r\n2025-02-04,05:30:00,sang,p,1,Tin,tthc,normal,60.0,interrupted,,0,,\r\n"));
+	assert_non_null(strstr(out[1], "date,time,slot,program,bulletin_id,title,topic,class,length_s,status,reason,lateness_ms,approved_by,asked_by,voice,region\r\n"));
+	assert_non_null(strstr(out[1], "\r\n2025-02-04,05:30:00,sang,p,1,Tin,tthc,normal,60.0,interrupted,,0,,,,\r\n"));
 	/* text: every line's columns line up to the title column */
 	char *line = out[2], *nl;
 	int col = -1;

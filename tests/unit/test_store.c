@@ -209,6 +209,76 @@ a_crash_leaves_interrupted_rows_and_counts_stay_true(void **state)
 	store_close(s);
 }
 
+static int
+keep_row(const struct store_log_row *r, void *arg)
+{
+	struct store_aired_item *out = arg;
+	if (r->it.kind)
+		out[r->it.seq] = r->it;
+	return 0;
+}
+
+/*
+ * A bulletin version keeps the region it is read as (NULL: the station's),
+ * the next version its own; an aired item keeps the voice and the region
+ * that read it, also from a copy of the struct made before the log was
+ * written (the daemon keeps rows it cannot write yet), and a clip none.
+ */
+static void
+regions_are_kept_with_versions_and_aired_items(void **state)
+{
+	struct store *s = open_store();
+	char err[ERRLEN];
+	struct store_bulletin b = { .title = (char *)"Tin", .topic = (char *)"tthc",
+				    .text = (char *)"Có 105 hộ.", .region = (char *)"south" };
+	assert_int_equal(store_bulletin_add(s, &b, err), 0);
+	b.region = NULL;
+	assert_int_equal(store_bulletin_update(s, &b, err), 0);
+	struct store_bulletin v;
+	assert_int_equal(store_bulletin_get_version(s, b.id, 1, &v, err), 0);
+	assert_string_equal(v.region, "south");
+	store_bulletin_clear(&v);
+	assert_int_equal(store_bulletin_get(s, b.id, &v, err), 0);
+	assert_int_equal(v.version, 2);
+	assert_null(v.region);
+	store_bulletin_clear(&v);
+	/* the CHECK refuses what is no region */
+	b.region = (char *)"west";
+	assert_int_equal(store_bulletin_update(s, &b, err), -1);
+	struct store_airing a = { .program = (char *)"bulletin-1", .scheduled_at = 1000,
+				  .status = (char *)"completed" };
+	struct store_aired_item items[2] = {
+		{ .seq = 0, .kind = (char *)"clip", .length_s = 5, .completed = 1 },
+		{ .seq = 1, .kind = (char *)"bulletin", .bulletin_id = b.id, .bulletin_version = 1,
+		  .offset_s = 5, .length_s = 30, .completed = 1, .voice = "vi-vn-x-south",
+		  .region = "south" },
+	};
+	struct store_aired_item *kept = xmemdup(items, sizeof items);
+	memset(items, 0, sizeof items);
+	assert_int_equal(store_airing_record(s, &a, kept, 2, err), 0);
+	free(kept);
+	struct store_aired_item got[2];
+	memset(got, 0xff, sizeof got);
+	assert_int_equal(store_log(s, 0, 0, NULL, NULL, keep_row, got, err), 0);
+	assert_string_equal(got[0].voice, "");
+	assert_string_equal(got[0].region, "");
+	assert_string_equal(got[1].voice, "vi-vn-x-south");
+	assert_string_equal(got[1].region, "south");
+	char *path = xasprintf("%s/loaxa.db", dir);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM aired_items WHERE voice IS NULL"
+						" AND region IS NULL AND kind = 'clip'", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1); /* "" is stored as NULL */
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	store_close(s);
+}
+
 static void
 a_locked_database_says_so_within_the_timeout(void **state)
 {
@@ -294,6 +364,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(an_edit_keeps_the_version_that_aired, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_slot_instant_airs_at_most_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_leaves_interrupted_rows_and_counts_stay_true, setup, teardown),
+		cmocka_unit_test_setup_teardown(regions_are_kept_with_versions_and_aired_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_locked_database_says_so_within_the_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_read_only_database_says_so, setup, teardown),
 	};

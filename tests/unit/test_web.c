@@ -388,7 +388,7 @@ setup(void **state)
 	curl_global_init(CURL_GLOBAL_ALL);
 	char *conf = xasprintf("%s/web.conf", dir), *dconf = xasprintf("%s/daemon.conf", dir);
 	char *text = xasprintf("state_dir = \"%s/state\";\ncontrol_socket = \"%s/control.sock\";\n"
-			       "approval_required = true;\ntts = { engine = \"fake\"; };\n"
+			       "approval_required = true;\ntts = { engine = \"fake\"; region = \"central\"; };\n"
 			       "audio = { output = \"null\"; };\n"
 			       "slots = ( { name = \"sang\"; when = \"*-*-* 05:30\"; program = \"mac-dinh\"; },\n"
 			       "  { name = \"chieu\"; when = \"*-*-* 17:00\"; program = \"mac-dinh\"; } );\n",
@@ -619,6 +619,7 @@ bulletins_add_show_edit(void **state)
 	assert_string_equal(jstr(r.json, "state"), "draft"); /* approval_required */
 	assert_string_equal(jstr(r.json, "made_by"), "op");
 	assert_int_equal(jint(r.json, "airings_wanted"), 3);
+	assert_true(json_is_null(json_object_get(r.json, "region"))); /* the station's */
 	/* the lint's finding comes with it, where it is */
 	json_t *f = json_array_get(json_object_get(r.json, "findings"), 0);
 	assert_string_equal(jstr(f, "kind"), "unknown-acronym");
@@ -639,6 +640,17 @@ bulletins_add_show_edit(void **state)
 	ok_req("PUT", path, "{\"text\":\"Người dân nộp hồ sơ trực tuyến.\"}", &op, 200, &r);
 	assert_int_equal(jint(r.json, "version"), 2);
 	assert_int_equal(json_array_size(json_object_get(r.json, "findings")), 0);
+	resp_free(&r);
+	/* read as in the South: kept with the version; "station" gives it back */
+	ok_req("PUT", path, "{\"region\":\"south\"}", &op, 200, &r);
+	assert_int_equal(jint(r.json, "version"), 3);
+	assert_string_equal(jstr(r.json, "region"), "south");
+	resp_free(&r);
+	refused("PUT", path, "{\"region\":\"west\"}", &op, 400,
+		"--region is north, central, south or station (got west)");
+	ok_req("PUT", path, "{\"region\":\"station\"}", &op, 200, &r);
+	assert_int_equal(jint(r.json, "version"), 4);
+	assert_true(json_is_null(json_object_get(r.json, "region")));
 	resp_free(&r);
 	snprintf(path, sizeof path, "/api/v1/bulletins/%lld/versions/1", (long long)id);
 	ok_req("GET", path, NULL, &op, 200, &r);
@@ -924,6 +936,13 @@ queue_air_stop(void **state)
 	ok_req("GET", "/api/v1/dashboard", NULL, &officer, 200, &r);
 	assert_true(json_is_true(json_object_get(json_object_get(r.json, "daemon"), "running")));
 	assert_non_null(json_object_get(r.json, "cchc_month"));
+	/* the station's voice where the sound output is: the Centre's region, its voice */
+	json_t *sp = json_object_get(r.json, "speech");
+	assert_string_equal(jstr(sp, "region"), "central");
+	assert_string_equal(jstr(sp, "voice"), "vi-vn-x-central");
+	resp_free(&r);
+	ok_req("GET", "/api/v1/status", NULL, &officer, 200, &r);
+	assert_string_equal(jstr(json_object_get(r.json, "speech"), "voice"), "vi-vn-x-central");
 	resp_free(&r);
 }
 
@@ -1084,6 +1103,12 @@ language_and_meta(void **state)
 	ok_req("GET", "/api/v1/meta", NULL, &officer, 200, &r);
 	assert_int_equal(json_array_size(json_object_get(r.json, "slots")), 2);
 	assert_true(json_is_true(json_object_get(r.json, "approval_required")));
+	assert_int_equal(json_array_size(json_object_get(r.json, "regions")), 3);
+	assert_string_equal(jstr(json_object_get(r.json, "speech"), "region"), "central");
+	assert_string_equal(jstr(json_object_get(r.json, "speech"), "engine"), "fake");
+	resp_free(&r);
+	request_ex("GET", "/api/v1/i18n", NULL, 0, NULL, NULL, "vi", 0, 0, NULL, &r);
+	assert_string_equal(jstr(json_object_get(r.json, "strings"), "region.south"), "miền Nam");
 	resp_free(&r);
 }
 

@@ -249,6 +249,7 @@ async function refreshDashboard() {
   $('dash-daemon').textContent = dm.running ? t('dash.daemon.up', dm.version || '') : (dm.error || t('dash.daemon.down'));
   $('dash-daemon').className = dm.running ? 'ok' : 'bad';
   $('dash-device').textContent = d.device.output + (d.device.device ? ' · ' + d.device.device : '');
+  $('dash-voice').textContent = d.speech ? speechText(d.speech) : '—';
   $('dash-next').textContent = dm.next ? fmtTime(dm.next.at) + ' · ' + dm.next.slot : '—';
   const coming = clear($('dash-coming'));
   for (const a of d.next_airings || []) {
@@ -306,6 +307,7 @@ async function showBulletin(args) {
     for (const f of ['ed-title', 'ed-source', 'ed-from', 'ed-until', 'ed-text']) $(f).value = '';
     $('ed-airings').value = 1;
     $('ed-class').value = 'normal';
+    fillRegions('station');
     $('ed-after').hidden = true;
     return;
   }
@@ -322,6 +324,7 @@ function fillEditor(b) {
   $('ed-title').value = b.title;
   $('ed-topic').value = b.topic;
   $('ed-class').value = b.class;
+  fillRegions(b.region || 'station');
   $('ed-source').value = b.source || '';
   $('ed-from').value = b.valid_from || '';
   $('ed-until').value = b.valid_until || '';
@@ -373,10 +376,24 @@ function showFindings(text, findings, view, list, none) {
   if (none) none.hidden = findings.length > 0;
 }
 
+/* The voice and the region it reads as: "vi-vn-x-south · the South". */
+function speechText(s) {
+  return (s.voice || s.engine) + ' · ' + t('region.' + s.region);
+}
+
+/* The regions a bulletin may be read as; "station": as tts.region says (shown with it). */
+function fillRegions(value) {
+  const station = L.meta.speech ? L.meta.speech.region : 'north';
+  fillSelect($('ed-region'), [['station', t('ed.region.station', t('region.' + station))]]
+    .concat((L.meta.regions || []).map((r) => [r, t('region.' + r)])));
+  $('ed-region').value = value;
+}
+
 function editorFields() {
   const v = (id) => $(id).value.trim();
   const o = {
     title: v('ed-title'), topic: $('ed-topic').value, class: $('ed-class').value,
+    region: $('ed-region').value,
     text: $('ed-text').value, airings: parseInt($('ed-airings').value || '0', 10)
   };
   o.source = v('ed-source') || null;
