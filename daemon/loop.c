@@ -632,7 +632,7 @@ load_config(struct daemon *d, struct sched **sched, struct tts_lexicon **lex, ch
 	if (c->tts.lexicon && tts_lexicon_load(*lex, c->tts.lexicon, err) < 0)
 		goto fail;
 	struct tts_opts o = { .engine = c->tts.engine, .voice = c->tts.voice,
-			      .command = c->tts.command };
+			      .command = c->tts.command, .region = c->tts.region };
 	if (tts_check(&o, err) < 0)
 		goto fail;
 	if (d->st && playlists_check(c, d->st, err) < 0)
