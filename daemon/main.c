@@ -1,13 +1,13 @@
 /*
  * loaxad — the daemon that airs bulletins on time.  Runs in the foreground
- * (systemd Type=notify); never daemonizes.  See loaxad(8) and loop.c.
+ * (systemd Type=notify); never daemonizes.  See loaxad(8) and daemon.h.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "base/base.h"
-#include "daemon/loop.h"
+#include "daemon/daemon.h"
 
 static void
 usage(FILE *f)

@@ -57,6 +57,12 @@ next_after(const struct sched_slot *sl, int64_t after_ms)
 	return t < 0 ? -1 : t * 1000;
 }
 
+enum sched_action
+sched_late(int64_t at_ms, int catch_up_ms, int64_t now_ms)
+{
+	return now_ms - at_ms <= catch_up_ms ? SCHED_AIR : SCHED_MISSED;
+}
+
 size_t
 sched_due(const struct sched *s, int64_t since_ms, int64_t now_ms, size_t max_per_slot,
 	  struct sched_due **out, size_t *dropped)
@@ -80,8 +86,8 @@ sched_due(const struct sched *s, int64_t since_ms, int64_t now_ms, size_t max_pe
 			d[n++] = (struct sched_due){ i, t, SCHED_MISSED };
 			count++;
 		}
-		if (count && now_ms - d[n - 1].at_ms <= sl->catch_up_ms)
-			d[n - 1].action = SCHED_AIR;
+		if (count)
+			d[n - 1].action = sched_late(d[n - 1].at_ms, sl->catch_up_ms, now_ms);
 	}
 	*out = d;
 	return n;

@@ -47,6 +47,13 @@ struct sched_due {
 };
 
 /*
+ * The catch-up rule: the airing of a slot instant at_ms airs at now_ms if
+ * now_ms is at most catch_up_ms after it (late for whatever reason: the
+ * daemon was down, the clock jumped, rendering took long), else it is missed.
+ */
+enum sched_action sched_late(int64_t at_ms, int catch_up_ms, int64_t now_ms);
+
+/*
  * Slot instants that have come (≤ now) and have no row yet: after each
  * slot's last_ms, or after since_ms for a slot never logged (a new slot does
  * not owe airings from before the daemon knew it).  The latest instant of a
