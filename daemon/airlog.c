@@ -224,9 +224,14 @@ void
 airlog_recover(struct daemon *d)
 {
 	char err[ERRLEN];
-	int n = 0;
-	if (store_airing_recover(d->st, _("daemon stopped"), time_now_ms(), &n, err) < 0)
+	int cut = 0, missed = 0;
+	if (store_airing_recover(d->st, _("daemon stopped"), _("daemon stopped before it started"),
+				 time_now_ms(), &cut, &missed, err) < 0) {
 		daemon_log(3, "%s", err);
-	else if (n)
-		daemon_log(4, _("%d airing(s) cut by the last stop are logged as interrupted"), n);
+		return;
+	}
+	if (cut)
+		daemon_log(4, _("%d airing(s) cut by the last stop are logged as interrupted"), cut);
+	if (missed)
+		daemon_log(4, _("%d airing(s) the last stop came before are logged as missed"), missed);
 }

@@ -1,2 +1,2 @@
-LIB_OBJS += store/store.o
+LIB_OBJS += store/store.o store/report_queries.o
 UNIT_TESTS += tests/unit/test_store
