@@ -228,6 +228,14 @@ double audio_sink_latency(const struct audio_sink *s);
 /* Plays out what is buffered and closes; err when that failed. */
 int audio_sink_close(struct audio_sink *s, char *err);
 
+/*
+ * Shuts the sound system (PortAudio) down while no sink is open, unloading
+ * what probing the devices loaded (ALSA plugins and the libraries they
+ * pull in); the next audio_sink_open() brings it up again, which takes a
+ * while: a daemon calls this when nothing is due to air soon.
+ */
+void audio_release(void);
+
 /* Calls cb for each output device PortAudio sees (for `loaxa audio devices`). */
 typedef void (*audio_device_cb)(int index, const char *name, int channels, double rate,
 				int is_default, void *arg);

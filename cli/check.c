@@ -1,8 +1,9 @@
 /*
- * Checks of a loaded configuration that reach beyond config/: the slots'
+ * loaxa config check's checks that reach beyond config/: the slots'
  * calendar expressions, the lexicon file, the speech engine and voice, and
- * what the programmes name in the store.  The daemon runs the same checks
- * on load and reload (daemon/loop.c load_config()).
+ * what the programmes name in the store (the daemon runs the same on load
+ * and reload: daemon/loop.c load_config()); and a warning for a programme
+ * that may last longer than the time to the next slot instant.
  */
 #include <stdlib.h>
 
@@ -14,8 +15,43 @@
 #include "store/store.h"
 #include "tts/tts.h"
 
+/* How many coming instants of each slot the overrun warning looks at. */
+#define OVERRUN_INSTANTS 64
+
+static void
+duration(double s, char *buf, size_t len)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* A programme that may still be on air when the next slot instant comes: said, not refused. */
+static void
+warn_overruns(const struct config *cfg, struct store *st)
+{
+	char err[ERRLEN];
+	struct sched *sc = sched_new(cfg, err);
+	struct sched_pool *pool = sc ? sched_pool_load(st, err) : NULL;
+	struct sched_overrun *o = NULL;
+	size_t n = pool ? sched_overruns(sc, cfg, pool, time_now_ms(), OVERRUN_INSTANTS, &o) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char len[32], gap[32];
+		duration(o[i].longest_s, len, sizeof len);
+		duration(o[i].gap_s, gap, sizeof gap);
+		fprintf(stderr, _("loaxa: warning: programme \"%s\" of slot \"%s\" may last %s, but slot \"%s\" falls %s after it; the next airing would wait for it or be missed (cap it with max_minutes or space the slots)\n"),
+			sc->slots[o[i].slot].program, sc->slots[o[i].slot].name, len,
+			sc->slots[o[i].next_slot].name, gap);
+	}
+	free(o);
+	sched_pool_free(pool);
+	sched_free(sc);
+}
+
 int
-config_check_references(struct cli *cli, const struct config *cfg, char *err)
+cli_check_config(struct cli *cli, const struct config *cfg, char *err)
 {
 	struct sched *sc = sched_new(cfg, err);
 	if (!sc)
@@ -37,6 +73,8 @@ config_check_references(struct cli *cli, const struct config *cfg, char *err)
 	if (store_open(dir, &st, err) < 0)
 		return -1;
 	int rc = playlists_check(cfg, st, err);
+	if (rc == 0)
+		warn_overruns(cfg, st);
 	store_close(st);
 	return rc;
 }

@@ -77,10 +77,11 @@ int cli_out_commit(struct cli_out *o);
 void cli_out_abort(struct cli_out *o);
 
 /*
- * The checks of a configuration that need other modules: calendar
- * expressions of slots, clips and bulletins named by programmes.
+ * The checks of a configuration that need other modules (cli/check.c):
+ * calendar expressions of slots, clips and bulletins named by programmes;
+ * prints a warning for a programme that may overrun the next slot instant.
  */
-int config_check_references(struct cli *cli, const struct config *cfg, char *err);
+int cli_check_config(struct cli *cli, const struct config *cfg, char *err);
 
 /* Imports a bulletin's recording as a clip of kind "recording"; prints why on failure. */
 int cli_import_recording(struct cli *cli, const char *path, const char *title, int64_t *id);

@@ -51,7 +51,7 @@ cmd_config(struct cli *cli, int argc, char **argv)
 	struct config *cfg = config_load(path, err);
 	if (!cfg)
 		return cli_error("%s", err);
-	int rc = config_check_references(cli, cfg, err);
+	int rc = cli_check_config(cli, cfg, err);
 	if (rc == 0 && !quiet) {
 		char *dump = config_dump(cfg);
 		fputs(dump, stdout);

@@ -235,3 +235,18 @@ airlog_recover(struct daemon *d)
 	if (missed)
 		daemon_log(4, _("%d airing(s) the last stop came before are logged as missed"), missed);
 }
+
+void
+airlog_in_flight(struct daemon *d, plan_flight_fn fn, void *arg)
+{
+	for (struct airlog_pending *p = d->pending; p; p = p->next) {
+		int64_t *ids = xcalloc(p->n + 1, sizeof *ids);
+		size_t n = 0;
+		for (size_t i = 0; i < p->n; i++)
+			if (store_item_counts(p->a.status, &p->items[i]))
+				ids[n++] = p->items[i].bulletin_id;
+		fn(arg, p->a.slot, p->a.program, p->a.scheduled_at, "logging", ids, n, p->queue_ids,
+		   p->n_queue);
+		free(ids);
+	}
+}

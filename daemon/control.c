@@ -105,6 +105,28 @@ peer_allowed(int fd)
 }
 
 static json_t *
+id_array(const int64_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+static void
+flight_json(void *arg, const char *slot, const char *program, int64_t at_ms, const char *state,
+	    const int64_t *bulletins, size_t nb, const int64_t *entries, size_t ne)
+{
+	char iso[40];
+	time_iso8601(at_ms, iso);
+	json_array_append_new(arg, json_pack("{s:o,s:s,s:s,s:I,s:s,s:o,s:o}", "slot",
+					     slot ? json_string(slot) : json_null(), "program",
+					     program, "at", iso, "at_ms", (json_int_t)at_ms, "state",
+					     state, "bulletins", id_array(bulletins, nb),
+					     "queue_entries", id_array(entries, ne)));
+}
+
+static json_t *
 status_json(struct daemon *d)
 {
 	json_t *o = json_pack("{s:b}", "ok", 1);
@@ -146,6 +168,10 @@ status_json(struct daemon *d)
 		json_object_set_new(next, "program", json_string(d->sched->slots[slot].program));
 	}
 	json_object_set_new(o, "next", next);
+	/* what is planned and not yet logged, with its picks: `loaxa schedule` counts them */
+	json_t *planned = json_array();
+	plan_in_flight(d, flight_json, planned);
+	json_object_set_new(o, "planned", planned);
 	json_object_set_new(o, "config", d->cfg->path ? json_string(d->cfg->path) : json_null());
 	json_object_set_new(o, "state_dir", json_string(d->cfg->state_dir));
 	json_object_set_new(o, "version", json_string(LOAXA_VERSION));

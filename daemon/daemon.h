@@ -105,6 +105,7 @@ struct daemon {
 	int64_t preroll_for;    /* slot instant whose pre-roll ran */
 	int int_count;
 	int stopping;
+	int trim_due; /* something was rendered since memory was last given back */
 	struct airlog_pending *pending, **pending_tail;
 	struct client clients[DAEMON_MAX_CLIENTS];
 	struct {
@@ -142,6 +143,23 @@ void plan_rendered(struct daemon *d, struct airing *a);
 /* The player is done with a: logs it and lets it go. */
 void plan_finished(struct daemon *d, struct airing *a);
 void plan_unlink(struct daemon *d, struct airing *a);
+/*
+ * At a stop, once the workers are gone: what aired is logged (cut:
+ * interrupted), what never started is logged missed ("daemon stopped
+ * before it started"), what is still to come is let go.
+ */
+void plan_stopped(struct daemon *d);
+/*
+ * What the daemon holds that the log does not have yet: each airing planned,
+ * rendering, waiting or playing, and each row kept in memory (state
+ * "logging"), with the bulletins that count for it as the log will count
+ * them and the queue entries it consumes.  The rotation counts them before
+ * it picks; `loaxa status` hands them to `loaxa schedule`.
+ */
+typedef void (*plan_flight_fn)(void *arg, const char *slot, const char *program, int64_t at_ms,
+			       const char *state, const int64_t *bulletins, size_t nb,
+			       const int64_t *entries, size_t ne);
+void plan_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
 
 /* ---- the airing log (airlog.c) ---- */
 
@@ -166,6 +184,8 @@ void airlog_flush(struct daemon *d);
 void airlog_drop(struct daemon *d);
 /* At start: rows a crash left `started` get their outcome. */
 void airlog_recover(struct daemon *d);
+/* The rows kept in memory, for plan_in_flight(). */
+void airlog_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
 
 /* ---- the control socket (control.c) ---- */
 
@@ -202,8 +222,16 @@ void workers_set_config(struct workers *w, const struct config *cfg, const struc
 void workers_render(struct workers *w, struct airing *a);
 /* Queues for the player: it waits until a->at_ms (or plays at once when asap). */
 void workers_play(struct workers *w, struct airing *a);
-/* Fades out what plays within fade_s and skips what waits on the player. */
+/*
+ * Fades out what plays within fade_s; an airing on the player that has not
+ * started yet comes back unstarted (EV_FINISHED with no status).
+ */
 void workers_stop(struct workers *w, double fade_s);
+/*
+ * Keeps the sound device open and fed with silence (on), so that the first
+ * sample of the next airing leaves on time, or lets it close (off).
+ */
+void workers_warm(struct workers *w, int on);
 /* Takes the events posted so far (oldest first); caller frees each. */
 struct event *workers_events(struct workers *w);
 /* Position in seconds of what plays, or -1. */

@@ -16,6 +16,7 @@
  * the airing log wait for the disk (airlog.c), it wakes every 5 s to retry.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -47,11 +48,13 @@ void
 daemon_log(int prio, const char *fmt, ...)
 {
 	va_list ap;
+	flockfile(stderr); /* the player thread logs too: one line stays one line */
 	fprintf(stderr, "<%d>", prio);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void
@@ -106,6 +109,21 @@ daemon_spawn(const char *what, const char *cmd)
 
 /* ---- handlers ---- */
 
+/*
+ * Once nothing is planned or playing, gives the memory an airing needed
+ * (decoders, resamplers, the render pipeline's blocks, freed by now but
+ * kept by malloc in each thread's arena) back to the system, so the daemon
+ * idles at its idle size whatever it aired.
+ */
+static void
+give_back(struct daemon *d)
+{
+	if (d->airings || !d->trim_due)
+		return;
+	d->trim_due = 0;
+	malloc_trim(0);
+}
+
 static void
 on_events(struct daemon *d, int fd, void *arg)
 {
@@ -117,6 +135,7 @@ on_events(struct daemon *d, int fd, void *arg)
 		struct airing *a = e->a;
 		switch (e->kind) {
 		case EV_RENDERED:
+			d->trim_due = 1;
 			plan_rendered(d, a);
 			break;
 		case EV_STARTED:
@@ -133,6 +152,7 @@ on_events(struct daemon *d, int fd, void *arg)
 		free(e);
 		e = next;
 	}
+	give_back(d);
 }
 
 static void
@@ -312,6 +332,12 @@ daemon_run(const char *config_arg, const char *state_arg)
 		d->clients[i].fd = -1;
 	d->started_ms = time_now_ms();
 	/*
+	 * Two malloc arenas, not eight a core: each thread that renders or
+	 * plays would otherwise keep an arena of its own, with what it freed
+	 * scattered in it, for the life of the daemon.
+	 */
+	mallopt(M_ARENA_MAX, 2);
+	/*
 	 * Signals are blocked first of all, before any library starts a thread
 	 * (espeak-ng's check, PortAudio): every thread inherits the mask, so
 	 * a SIGTERM during start-up waits for the signalfd instead of killing
@@ -384,20 +410,10 @@ out:
 		workers_free(d->w); /* posts nothing more; finish what it reported */
 		d->w = NULL;
 	}
-	/* airings on the player when we stop: cut, and logged so */
-	while (d->airings) {
-		struct airing *a = d->airings;
-		if (a->row && d->st) {
-			if (!a->status[0]) {
-				strcpy(a->status, "interrupted");
-				snprintf(a->reason, sizeof a->reason, "%s", _("daemon stopped"));
-				a->ended_ms = time_now_ms();
-			}
-			plan_finished(d, a);
-		} else {
-			plan_unlink(d, a);
-		}
-	}
+	if (d->st)
+		plan_stopped(d);
+	while (d->airings)
+		plan_unlink(d, d->airings);
 	control_close(d);
 	int *fds[] = { &d->sfd, &d->tfd, &d->wdfd, &d->evfd };
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)

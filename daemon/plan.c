@@ -4,8 +4,14 @@
  * render thread renders it.  At T - 1.5 s the rendered airing gets its
  * `started` row and goes to the player, which starts it at T.  A manual
  * airing (loaxa air) goes the same way, as soon as the player is free.
- * Whether a late instant still airs is the scheduler's decision
- * (sched_late(), sched_due()); this file acts on it.
+ *
+ * One airing is on the player at a time (an emergency pre-empts it).  A
+ * slot instant that comes while another programme is on air waits for the
+ * player only while it stays inside its catch-up window, measured from its
+ * own instant (sched_late()), wait included; past that it is logged missed,
+ * once, naming what kept the player busy.  A newer instant of the same slot
+ * replaces an older one that has not started, so overdue instants never
+ * pile up.  An airing that never started is never `interrupted`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +60,47 @@ add_airing(struct daemon *d, struct airing *a)
 	*p = a;
 }
 
-/* Which bulletins the queue item of this airing takes; fills ids and entries. */
+static const char *const state_names[] = {
+	[AIRING_PLANNED] = "planned", [AIRING_RENDERING] = "rendering", [AIRING_READY] = "ready",
+	[AIRING_ARMED] = "armed",     [AIRING_PLAYING] = "playing",     [AIRING_DONE] = "done",
+};
+
+void
+plan_in_flight(struct daemon *d, plan_flight_fn fn, void *arg)
+{
+	for (struct airing *a = d->airings; a; a = a->next) {
+		size_t n = a->prog ? pl_count(a->prog) : 0, nb = 0;
+		int64_t *ids = xcalloc(n + 1, sizeof *ids);
+		int64_t *entries = xcalloc(a->n_queue_entries + 1, sizeof *entries);
+		for (size_t i = 0; i < n; i++) {
+			const struct pl_item *it = &a->prog->items[i];
+			/* what rendering left out does not air; before it is rendered all may */
+			if (it->kind == PL_BULLETIN && (a->state < AIRING_READY || !it->skipped))
+				ids[nb++] = it->bulletin_id;
+		}
+		for (size_t i = 0; i < a->n_queue_entries; i++)
+			entries[i] = a->queue_entries[2 * i];
+		fn(arg, a->slot, a->program, a->at_ms, state_names[a->state], ids, nb, entries,
+		   a->n_queue_entries);
+		free(ids);
+		free(entries);
+	}
+	airlog_in_flight(d, fn, arg);
+}
+
+static void
+count_in_flight(void *arg, const char *slot, const char *program, int64_t at_ms, const char *state,
+		const int64_t *bulletins, size_t nb, const int64_t *entries, size_t ne)
+{
+	sched_pool_count(arg, bulletins, nb, entries, ne);
+}
+
+/*
+ * Which bulletins the queue item of this airing takes; fills ids and
+ * entries.  What is planned or playing counts as aired, as the log will
+ * count it, so slots that fall inside the lead time do not all take the
+ * same bulletins.
+ */
 static int
 pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, int64_t **ids,
 	 size_t *n, char *err)
@@ -62,6 +108,7 @@ pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, i
 	struct sched_pool *pool = sched_pool_load(d->st, err);
 	if (!pool)
 		return -1;
+	plan_in_flight(d, count_in_flight, pool);
 	struct sched_pick *out;
 	size_t left;
 	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, 0, &out, n, &left);
@@ -164,21 +211,69 @@ plan_manual(struct daemon *d, const struct control_req *r, char *err)
 	return 0;
 }
 
-/* Writes the `started` row and gives the airing to the player. */
+/* The slot's catch-up window (ms); a manual airing waits as long as it takes. */
+static int
+catch_up_ms(struct daemon *d, const struct airing *a)
+{
+	const struct config_slot *cs = a->slot ? config_slot_find(d->cfg, a->slot) : NULL;
+	return cs ? cs->catch_up_minutes * 60000 : 0;
+}
+
+/* The airing on the player (armed or playing), or NULL when it is free. */
+static struct airing *
+on_player(struct daemon *d)
+{
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->state == AIRING_ARMED || a->state == AIRING_PLAYING)
+			return a;
+	return NULL;
+}
+
+/* "the player was busy with slot X", naming what is on the player. */
+static void
+busy_with(const struct airing *on, char *buf, size_t len)
+{
+	if (on->slot)
+		snprintf(buf, len, _("the player was busy with slot %s"), on->slot);
+	else
+		snprintf(buf, len, _("the player was busy with the manual airing %s"), on->program);
+}
+
+/*
+ * Logs an airing that will not air as missed, and lets it go: its `started`
+ * row, if it has one, gets the outcome, else a row is added for a slot
+ * instant.
+ */
+static void
+miss(struct daemon *d, struct airing *a, const char *reason)
+{
+	if (a->row) {
+		strcpy(a->status, "missed");
+		snprintf(a->reason, sizeof a->reason, "%s", reason);
+		a->ended_ms = time_now_ms();
+		a->items_done = 0;
+		airlog_finish(d, a);
+	} else if (a->slot) {
+		airlog_not_aired(d, a->slot, a->program, a->at_ms, "missed", reason);
+	} else {
+		daemon_log(4, _("airing %s (%s): missed (%s)"), _("manual"), a->program, reason);
+	}
+	plan_unlink(d, a);
+}
+
+/*
+ * Writes the `started` row (once: an airing an emergency took off the
+ * player before it started keeps its row) and gives the airing to the
+ * player.
+ */
 static void
 arm(struct daemon *d, struct airing *a, int64_t now)
 {
-	if (a->slot) {
-		const struct config_slot *cs = config_slot_find(d->cfg, a->slot);
-		int catch_up = cs ? cs->catch_up_minutes * 60000 : 0;
-		if (sched_late(a->at_ms, catch_up, now) == SCHED_MISSED) {
-			airlog_not_aired(d, a->slot, a->program, a->at_ms, "missed",
-					 _("too late to air: past the catch-up window"));
-			plan_unlink(d, a);
-			return;
-		}
+	if (a->slot && sched_late(a->at_ms, catch_up_ms(d, a), now) == SCHED_MISSED) {
+		miss(d, a, _("too late to air: past the catch-up window"));
+		return;
 	}
-	if (airlog_open(d, a) == STORE_EXISTS) {
+	if (!a->row && airlog_open(d, a) == STORE_EXISTS) {
 		daemon_log(4, _("slot %s at this instant is already logged; not airing it again"), a->slot);
 		plan_unlink(d, a);
 		return;
@@ -187,6 +282,28 @@ arm(struct daemon *d, struct airing *a, int64_t now)
 	if (a->emergency)
 		workers_stop(d->w, DAEMON_FADE_S);
 	workers_play(d->w, a);
+}
+
+void
+plan_stopped(struct daemon *d)
+{
+	int64_t now = time_now_ms();
+	while (d->airings) {
+		struct airing *a = d->airings;
+		if (a->started_ms || a->status[0]) { /* it aired (or failed): cut, and logged so */
+			if (!a->status[0]) {
+				strcpy(a->status, "interrupted");
+				snprintf(a->reason, sizeof a->reason, "%s", _("daemon stopped"));
+				a->ended_ms = now;
+			}
+			plan_finished(d, a);
+		} else if (a->row || (a->slot && a->at_ms <= now)) {
+			/* its instant came, or its row was written: it never started */
+			miss(d, a, _("daemon stopped before it started"));
+		} else {
+			plan_unlink(d, a); /* still to come: the next start plans it again */
+		}
+	}
 }
 
 void
@@ -206,6 +323,11 @@ plan_rendered(struct daemon *d, struct airing *a)
 void
 plan_finished(struct daemon *d, struct airing *a)
 {
+	if (!a->started_ms && !a->status[0]) {
+		/* an emergency took it off the player before it started: it waits again */
+		a->state = AIRING_READY;
+		return;
+	}
 	airlog_finish(d, a);
 	if (a->slot && d->cfg->preroll.after)
 		daemon_spawn(_("after"), d->cfg->preroll.after);
@@ -272,8 +394,7 @@ plan_tick(struct daemon *d)
 		if (d->cfg->preroll.command && d->preroll_for != t && t - pre > now)
 			WAKE(t - pre);
 	}
-	for (struct airing *a = d->airings, *next; a; a = next) {
-		next = a->next;
+	for (struct airing *a = d->airings; a; a = a->next)
 		if (a->slot && d->cfg->preroll.command && d->preroll_for != a->at_ms &&
 		    a->state < AIRING_PLAYING) {
 			int64_t pre = a->at_ms - (int64_t)d->cfg->preroll.seconds * 1000;
@@ -284,13 +405,74 @@ plan_tick(struct daemon *d)
 				WAKE(pre);
 			}
 		}
-		if (a->state != AIRING_READY)
+	struct airing *on = on_player(d);
+	char why[ERRLEN];
+	/* an instant of a slot that has come replaces an older one of it that has not started */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (!a->slot || a->state != AIRING_READY || a->at_ms > now)
 			continue;
-		if (a->asap || a->at_ms - ARM_AHEAD_MS <= now)
-			arm(d, a, now);
-		else
-			WAKE(a->at_ms - ARM_AHEAD_MS);
+		const struct airing *newer = NULL;
+		for (const struct airing *b = d->airings; b; b = b->next)
+			if (b != a && b->slot && strcmp(b->slot, a->slot) == 0 && b->at_ms > a->at_ms &&
+			    b->at_ms <= now && (!newer || b->at_ms > newer->at_ms))
+				newer = b;
+		if (!newer)
+			continue;
+		char when[32];
+		time_format(newer->at_ms, "%H:%M:%S", when, sizeof when);
+		if (on) {
+			busy_with(on, why, sizeof why);
+			size_t len = strlen(why);
+			snprintf(why + len, sizeof why - len, _("; the slot's instant at %s replaced it"), when);
+		} else {
+			snprintf(why, sizeof why, _("the slot's instant at %s replaced it"), when);
+		}
+		miss(d, a, why);
 	}
+	/* a slot instant waits for the player only inside its catch-up window, the wait included */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (!a->slot || a->state != AIRING_READY || a->at_ms > now)
+			continue;
+		if (sched_late(a->at_ms, catch_up_ms(d, a), now) == SCHED_AIR)
+			continue;
+		if (on)
+			busy_with(on, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "%s", _("too late to air: past the catch-up window"));
+		miss(d, a, why);
+	}
+	/* an emergency cuts what is on air */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (a->state == AIRING_READY && a->emergency) {
+			arm(d, a, now);
+			on = on_player(d);
+		}
+	}
+	/* the player is free: the airing whose time has come first */
+	if (!on) {
+		struct airing *first = NULL;
+		for (struct airing *a = d->airings; a; a = a->next)
+			if (a->state == AIRING_READY && (a->asap || a->at_ms - ARM_AHEAD_MS <= now) &&
+			    (!first || a->at_ms < first->at_ms))
+				first = a;
+		if (first)
+			arm(d, first, now);
+	}
+	/* when to look again at what waits */
+	for (struct airing *a = d->airings; a; a = a->next) {
+		if (a->state != AIRING_READY || a->asap)
+			continue;
+		if (a->at_ms - ARM_AHEAD_MS > now)
+			WAKE(a->at_ms - ARM_AHEAD_MS); /* its arming time */
+		else if (a->at_ms > now)
+			WAKE(a->at_ms); /* the player is busy: its instant may replace an older one */
+		else if (a->slot)
+			WAKE(a->at_ms + catch_up_ms(d, a) + 1); /* the end of its window */
+	}
+	workers_warm(d->w, d->airings != NULL);
 	return wake;
 #undef WAKE
 }

@@ -138,7 +138,36 @@ void sched_pool_free(struct sched_pool *p);
 int sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
 		    int64_t at_ms, int estimate, int commit, struct sched_pick **out, size_t *n,
 		    size_t *left);
+/*
+ * Counts an airing that is planned or playing but not yet logged as if it
+ * had aired, exactly as the log would count it: each of the bulletins
+ * (distinct ids) one airing more, each queue entry consumed.  The daemon
+ * counts its airings in flight before it picks, and `loaxa schedule` the
+ * daemon's, so that a bulletin never airs more often than wanted because
+ * several slots fall inside the lead time.
+ */
+void sched_pool_count(struct sched_pool *p, const int64_t *bulletins, size_t nb,
+		      const int64_t *entries, size_t ne);
+/*
+ * Slots whose programme may still be on air when the next slot instant
+ * comes.  For each slot: its programme's longest possible length (every
+ * bulletin of the pool that may air, estimated, after the fixed items, up
+ * to max_minutes), against the smallest gap from one of the slot's next
+ * `instants` instants after now_ms to the instant of any slot that follows
+ * it.  Returns how many (in *out, caller frees).  `loaxa config check`
+ * warns about them: such an airing makes the next one wait or be missed.
+ */
+struct sched_overrun {
+	size_t slot;      /* index in the sched */
+	double longest_s; /* the programme's longest possible length */
+	double gap_s;     /* the smallest gap after an instant of the slot */
+	size_t next_slot; /* the slot of the instant that comes after that gap */
+};
+size_t sched_overruns(const struct sched *s, const struct config *cfg, const struct sched_pool *p,
+		      int64_t now_ms, size_t instants, struct sched_overrun **out);
 /* The topic of a bulletin of the pool, or NULL. */
 const char *sched_pool_topic(const struct sched_pool *p, int64_t id);
+/* The estimated length of a bulletin of the pool, or 0. */
+double sched_pool_length(const struct sched_pool *p, int64_t id);
 
 #endif
