@@ -48,7 +48,7 @@ all: loaxa loaxad mo
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
 MODULES := base config store audio tts reports playlists scheduler cli daemon
-include $(wildcard $(addsuffix /*.mk,$(MODULES)))
+include $(addsuffix /module.mk,$(MODULES))
 include tests/module.mk
 
 libloaxa.a: $(LIB_OBJS)

@@ -33,8 +33,8 @@ audio_meter_new(int rate)
 {
 	struct audio_meter *m = xcalloc(1, sizeof *m);
 	m->st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-	if (!m->st)
-		abort();
+	if (!m->st) /* libebur128 allocates nothing else that can fail */
+		fatal("out of memory (the loudness meter)");
 	return m;
 }
 

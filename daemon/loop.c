@@ -15,6 +15,7 @@
  * Idle, it sleeps until the next of those; it never polls.  While rows of
  * the airing log wait for the disk (airlog.c), it wakes every 5 s to retry.
  */
+#include <assert.h>
 #include <errno.h>
 #include <malloc.h>
 #include <poll.h>
@@ -62,10 +63,8 @@ daemon_watch(struct daemon *d, int fd, daemon_fd_fn fn, void *arg)
 {
 	if (fd < 0)
 		return;
-	if (d->n_watches == DAEMON_MAX_WATCHES) { /* a bug: the table is sized for every user */
-		daemon_log(2, "daemon_watch: the descriptor table is full");
-		abort();
-	}
+	/* a bug: the table is sized for every descriptor the daemon opens */
+	assert(d->n_watches < DAEMON_MAX_WATCHES);
 	d->watches[d->n_watches].fd = fd;
 	d->watches[d->n_watches].fn = fn;
 	d->watches[d->n_watches].arg = arg;

@@ -1,8 +1,8 @@
 /*
  * Planning — pure functions over slots, the airing log and the bulletins.
- * Nothing here reads the clock or the store: see plan.h.
+ * Nothing here reads the clock or the store: see scheduler.h, "Planning".
  */
-#include "scheduler/plan.h"
+#include "scheduler/scheduler.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 #include "config/config.h"
-#include "scheduler/scheduler.h"
 
 struct sched *
 sched_new(const struct config *cfg, char *err)

@@ -78,10 +78,8 @@ static void
 measure_init(struct measure *x, int rate)
 {
 	x->st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-	if (!x->st) {
-		fputs("loaxa: out of memory\n", stderr);
-		abort();
-	}
+	if (!x->st)
+		fatal("out of memory (the loudness meter)");
 	x->first_cap = (long)(MIN_MEASURE_S * rate) + 1;
 	x->first = xmalloc(sizeof(float) * (size_t)x->first_cap);
 	x->first_n = 0;
@@ -643,10 +641,8 @@ on_pcm(void *arg, const float *pcm, long n, int rate)
 		}
 		/* as with memory: without threads there is nothing sensible left to do */
 		if (pthread_create(&p->shaper_th, NULL, shaper, p) != 0 ||
-		    pthread_create(&p->writer_th, NULL, writer, p) != 0) {
-			fputs("loaxa: cannot start a rendering thread\n", stderr);
-			abort();
-		}
+		    pthread_create(&p->writer_th, NULL, writer, p) != 0)
+			fatal("cannot start a rendering thread");
 		p->started = 1;
 	} else if (rate != p->src_rate) {
 		char err[ERRLEN];
@@ -1071,10 +1067,8 @@ job_new(const struct tts_opts *o, enum job_kind kind, char *spoken)
 	j->spoken = spoken;
 	tts_cache_key_spoken(o, spoken, j->key);
 	j->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (j->efd < 0) {
-		fprintf(stderr, "loaxa: eventfd: %s\n", strerror(errno));
-		abort();
-	}
+	if (j->efd < 0)
+		fatal("eventfd: %s", strerror(errno));
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	return j;
