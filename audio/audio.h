@@ -227,6 +227,11 @@ int audio_sink_realtime(const struct audio_sink *s);
 double audio_sink_latency(const struct audio_sink *s);
 /* Plays out what is buffered and closes; err when that failed. */
 int audio_sink_close(struct audio_sink *s, char *err);
+/*
+ * Closes at once, dropping what is buffered: for a sink that has only been
+ * fed silence since its last sound played out.
+ */
+void audio_sink_discard(struct audio_sink *s);
 
 /*
  * Shuts the sound system (PortAudio) down while no sink is open, unloading

@@ -510,6 +510,23 @@ audio_release(void)
 	malloc_trim(0);
 }
 
+void
+audio_sink_discard(struct audio_sink *s)
+{
+	if (!s)
+		return;
+	if (!s->pa) {
+		audio_sink_close(s, NULL);
+		return;
+	}
+	quiet_begin(0);
+	Pa_AbortStream(s->pa);
+	Pa_CloseStream(s->pa);
+	quiet_end();
+	pa_open_sinks--;
+	free(s);
+}
+
 int
 audio_devices(audio_device_cb cb, void *arg, char *err)
 {

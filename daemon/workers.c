@@ -59,7 +59,8 @@ struct workers {
 	struct audio_sink *sink; /* open while airings follow each other, or while warm */
 	int sink_down;           /* opening or feeding it failed: said once */
 	int released;            /* the sound system is shut down (audio_release()) */
-	int64_t retry_ms;        /* when to try opening it again */
+	int64_t retry_ms;        /* when to try opening it again (CLOCK_MONOTONIC) */
+	int64_t sound_ms;        /* when the last airing's sound was written (CLOCK_MONOTONIC) */
 };
 
 /* What the player's callbacks need. */
@@ -150,10 +151,27 @@ on_item(void *arg, size_t done)
 	post(x->w, EV_ITEM, x->a, done);
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Closes the player's sink: at once when it has been fed only silence for
+ * longer than its buffer (nothing of an airing is left in it), else after
+ * playing out what it holds.
+ */
 static void
 close_sink(struct workers *w)
 {
-	if (w->sink)
+	if (!w->sink)
+		return;
+	if (mono_ms() - w->sound_ms > (int64_t)(audio_sink_latency(w->sink) * 1000) + 200)
+		audio_sink_discard(w->sink);
+	else
 		audio_sink_close(w->sink, NULL);
 	w->sink = NULL;
 }
@@ -168,7 +186,7 @@ static int64_t
 feed(struct workers *w, const struct audio_sink_opts *so)
 {
 	char err[ERRLEN];
-	int64_t now = time_now_ms();
+	int64_t now = mono_ms();
 	if (!w->sink) {
 		if (now < w->retry_ms)
 			return w->retry_ms - now;
@@ -265,8 +283,8 @@ next_job(struct workers *w)
 		pthread_mutex_lock(&w->lock);
 		if (w->play_q.head || w->quit || !w->warm)
 			continue;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		struct timespec ts; /* the condition waits on CLOCK_MONOTONIC: the wall clock may step */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		int64_t ns = ts.tv_nsec + ms * 1000000;
 		ts.tv_sec += (time_t)(ns / 1000000000);
 		ts.tv_nsec = (long)(ns % 1000000000);
@@ -290,6 +308,7 @@ play_main(void *arg)
 		char err[ERRLEN] = "";
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
+		w->sound_ms = mono_ms();
 		pthread_mutex_lock(&w->lock);
 		w->playing = NULL;
 		/* keep the device running while another airing comes (or the loop wants it warm) */
@@ -337,7 +356,11 @@ workers_new(int evfd)
 	struct workers *w = xcalloc(1, sizeof *w);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->render_q.cond, NULL);
-	pthread_cond_init(&w->play_q.cond, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->play_q.cond, &ca);
+	pthread_condattr_destroy(&ca);
 	w->evfd = evfd;
 	w->events_tail = &w->events;
 	atomic_init(&w->stop.stop, 0);
