@@ -3,6 +3,7 @@
  * (systemd Type=notify); never daemonizes.  See loaxad(8) and daemon.h.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,6 +21,18 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/*
+	 * First of all, before anything takes time: a SIGTERM that comes while
+	 * we start waits for the loop's signalfd (daemon_run() blocks the same
+	 * set again) instead of killing a half-started daemon.
+	 */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
 	i18n_init();
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
