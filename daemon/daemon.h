@@ -21,6 +21,7 @@
 #define LOAXA_DAEMON_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,6 +117,8 @@ struct daemon {
 	size_t n_watches;
 };
 
+/* Blocks the signals the loop takes through its signalfd (TERM, INT, HUP, CHLD) into mask. */
+void daemon_block_signals(sigset_t *mask);
 /* Runs until SIGTERM; returns the exit code.  NULL arguments: defaults. */
 int daemon_run(const char *config_arg, const char *state_arg);
 /* One log line on stderr with a syslog priority prefix journald reads. */

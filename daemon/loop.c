@@ -59,6 +59,17 @@ daemon_log(int prio, const char *fmt, ...)
 }
 
 void
+daemon_block_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGHUP);
+	sigaddset(mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, mask, NULL);
+}
+
+void
 daemon_watch(struct daemon *d, int fd, daemon_fd_fn fn, void *arg)
 {
 	if (fd < 0)
@@ -343,12 +354,7 @@ daemon_run(const char *config_arg, const char *state_arg)
 	 * the process on whichever thread it lands.
 	 */
 	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	daemon_block_signals(&mask);
 	signal(SIGPIPE, SIG_IGN);
 
 	d->cfg = load_config(d, &d->sched, &d->lex, err);

@@ -3,7 +3,6 @@
  * (systemd Type=notify); never daemonizes.  See loaxad(8) and daemon.h.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,12 +26,7 @@ main(int argc, char **argv)
 	 * set again) instead of killing a half-started daemon.
 	 */
 	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	daemon_block_signals(&mask);
 	i18n_init();
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
