@@ -48,7 +48,7 @@ all: loaxa loaxad mo
 
 # In dependency order, lowest first (see DESIGN.md "Layout").
 MODULES := base config store audio tts import reports playlists scheduler ops link cli web daemon
-include $(wildcard $(addsuffix /*.mk,$(MODULES)))
+include $(addsuffix /module.mk,$(MODULES))
 include tests/module.mk
 
 # The unit tests alone (the Debian build runs these; `make check` runs all).

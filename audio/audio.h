@@ -44,16 +44,41 @@ int64_t audio_src_frames(const struct audio_src *s);
 void audio_src_close(struct audio_src *s);
 
 enum audio_format { AUDIO_WAV16, AUDIO_WAV_FLOAT, AUDIO_FLAC };
-/* Writes float mono at rate; written to path.tmp and renamed on close. */
+enum {
+	AUDIO_WRITE_DURABLE = 1, /* fsync before the rename: whole after a power cut, or not there */
+	AUDIO_WRITE_FAST = 2,    /* FLAC at level 0: a third of the CPU of level 5, 20 % more disk */
+};
+/*
+ * Writes float mono at rate (16-bit: rounded and clipped); written to a
+ * temporary name beside path and renamed on close.  flags: AUDIO_WRITE_*.
+ */
 struct audio_writer;
 struct audio_writer *audio_writer_open(const char *path, int rate, enum audio_format fmt, char *err);
+struct audio_writer *audio_writer_open_ex(const char *path, int rate, enum audio_format fmt,
+					  int flags, char *err);
 int audio_writer_write(struct audio_writer *w, const float *buf, long n, char *err);
+int64_t audio_writer_frames(const struct audio_writer *w);
+/*
+ * AUDIO_WAV16 only, before closing: multiplies what was written by gain_db
+ * in place (on two threads when long), reads n frames at frame `at` back
+ * (returns how many), forgets everything written (to write it again).
+ */
+int audio_writer_scale(struct audio_writer *w, double gain_db, char *err);
+long audio_writer_read(struct audio_writer *w, int64_t at, float *buf, long n, char *err);
+int audio_writer_rewind(struct audio_writer *w, char *err);
 /* Finishes and renames into place; with abort, removes the temporary file. */
 int audio_writer_close(struct audio_writer *w, int abort, char *err);
 
-/* Loudness and true peak of a mono stream. */
+/* Loudness (and true peak) of a mono stream. */
 struct audio_meter;
+/* Integrated loudness and true peak; short sounds measured as they are. */
 struct audio_meter *audio_meter_new(int rate);
+/*
+ * Integrated loudness, and the true peak when true_peak (three times the
+ * cost).  A sound shorter than min_s (0: none) is measured looped to
+ * min_s, as a listener hears a short beep: EBU R128 gates 400 ms blocks.
+ */
+struct audio_meter *audio_meter_open(int rate, int true_peak, double min_s);
 void audio_meter_add(struct audio_meter *m, const float *buf, long n);
 void audio_meter_add_s16(struct audio_meter *m, const short *buf, long n);
 double audio_meter_lufs(struct audio_meter *m);
@@ -227,6 +252,19 @@ int audio_sink_realtime(const struct audio_sink *s);
 double audio_sink_latency(const struct audio_sink *s);
 /* Plays out what is buffered and closes; err when that failed. */
 int audio_sink_close(struct audio_sink *s, char *err);
+/*
+ * Closes at once, dropping what is buffered: for a sink that has only been
+ * fed silence since its last sound played out.
+ */
+void audio_sink_discard(struct audio_sink *s);
+
+/*
+ * Shuts the sound system (PortAudio) down while no sink is open, unloading
+ * what probing the devices loaded (ALSA plugins and the libraries they
+ * pull in); the next audio_sink_open() brings it up again, which takes a
+ * while: a daemon calls this when nothing is due to air soon.
+ */
+void audio_release(void);
 
 /* Calls cb for each output device PortAudio sees (for `loaxa audio devices`). */
 typedef void (*audio_device_cb)(int index, const char *name, int channels, double rate,

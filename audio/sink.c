@@ -7,6 +7,7 @@
 #include <alsa/asoundlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <portaudio.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -197,6 +198,7 @@ quiet_end(void)
  * audio_devices() re-initialises, to see devices plugged in since.
  */
 static int pa_up;
+static int pa_open_sinks; /* PortAudio streams open (audio_release() waits for none) */
 
 static void
 pa_down(void)
@@ -329,6 +331,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		s->pa = NULL;
 		return -1;
 	}
+	pa_open_sinks++;
 	const PaStreamInfo *si = Pa_GetStreamInfo(s->pa);
 	s->latency = si ? si->outputLatency : 0;
 	/*
@@ -344,6 +347,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 			Pa_CloseStream(s->pa);
 			quiet_end();
 			s->pa = NULL;
+			pa_open_sinks--;
 			return -1;
 		}
 		lead -= AUDIO_BLOCK;
@@ -418,6 +422,7 @@ pa_close(struct audio_sink *s, char *err)
 		PaError e = Pa_StopStream(s->pa);
 		Pa_CloseStream(s->pa);
 		quiet_end();
+		pa_open_sinks--;
 		if (e != paNoError && e != paStreamIsStopped) {
 			err_set(err, _("The audio device failed while finishing: %s."), Pa_GetErrorText(e));
 			rc = -1;
@@ -491,6 +496,35 @@ audio_sink_close(struct audio_sink *s, char *err)
 	int rc = s->ops->close(s, err);
 	free(s);
 	return rc;
+}
+
+void
+audio_release(void)
+{
+	if (pa_open_sinks)
+		return;
+	quiet_begin(0);
+	pa_down();
+	quiet_end();
+	/* what the ALSA plugins' libraries left in this thread's arena */
+	malloc_trim(0);
+}
+
+void
+audio_sink_discard(struct audio_sink *s)
+{
+	if (!s)
+		return;
+	if (!s->pa) {
+		audio_sink_close(s, NULL);
+		return;
+	}
+	quiet_begin(0);
+	Pa_AbortStream(s->pa);
+	Pa_CloseStream(s->pa);
+	quiet_end();
+	pa_open_sinks--;
+	free(s);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +54,24 @@ i18n_decimal(double v, int decimals, char buf[32])
 	return buf;
 }
 
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	flockfile(stderr);
+	fputs("loaxa: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	funlockfile(stderr);
+	abort();
+}
+
 static void
 oom(size_t n)
 {
-	fprintf(stderr, "loaxa: out of memory (asked for %zu bytes)\n", n);
-	abort();
+	fatal("out of memory (asked for %zu bytes)", n);
 }
 
 void *

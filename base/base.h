@@ -35,7 +35,13 @@ const char *i18n_decimal(double v, int decimals, char buf[32]);
 #define ERRLEN 512
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Out of memory prints a message and aborts: there is nothing better to do. */
+/*
+ * What cannot be handled (out of memory, no thread, no eventfd: nothing
+ * could run without them) prints "loaxa: SENTENCE" on stderr and aborts.
+ * Bugs and external input never come here.
+ */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Out of memory prints a message and aborts (through fatal()): there is nothing better to do. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -5,6 +5,8 @@
  * store.  Every finding goes into the list with its line, so that `loaxa
  * config check` tells them all at once.  The daemon runs the same checks
  * on load and reload, stopping at the first (daemon/loop.c load_config()).
+ * A programme that may last longer than the time to the next slot instant
+ * is a warning.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,52 @@
 #include "scheduler/scheduler.h"
 #include "store/store.h"
 #include "tts/tts.h"
+
+/* How many coming instants of each slot the overrun warning looks at. */
+#define OVERRUN_INSTANTS 64
+
+static void
+duration(double s, char *buf, size_t len)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+static int
+slot_line(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_slots; i++)
+		if (cfg->slots[i].name && strcmp(cfg->slots[i].name, name) == 0)
+			return cfg->slots[i].line;
+	return -1;
+}
+
+/* A programme that may still be on air when the next slot instant comes: said, not refused. */
+static void
+warn_overruns(const struct config *cfg, struct store *st, struct config_diags *d)
+{
+	char err[ERRLEN];
+	const char *path = cfg->path ? cfg->path : _("built-in defaults");
+	struct sched *sc = sched_new(cfg, err);
+	struct sched_pool *pool = sc ? sched_pool_load(st, err) : NULL;
+	struct sched_overrun *o = NULL;
+	size_t n = pool ? sched_overruns(sc, cfg, pool, time_now_ms(), OVERRUN_INSTANTS, &o) : 0;
+	for (size_t i = 0; i < n; i++) {
+		char len[32], gap[32];
+		duration(o[i].longest_s, len, sizeof len);
+		duration(o[i].gap_s, gap, sizeof gap);
+		config_diag_add(d, 1, path, slot_line(cfg, sc->slots[o[i].slot].name),
+				_("programme \"%s\" of slot \"%s\" may last %s, but slot \"%s\" falls %s after it; the next airing would wait for it or be missed (cap it with max_minutes or space the slots)"),
+				sc->slots[o[i].slot].program, sc->slots[o[i].slot].name, len,
+				sc->slots[o[i].next_slot].name, gap);
+	}
+	free(o);
+	sched_pool_free(pool);
+	sched_free(sc);
+}
 
 /* A sentence that may already start with "PATH:LINE: ", filed at line. */
 static void
@@ -96,6 +144,8 @@ check_store_names(struct cli *cli, const struct config *cfg, struct config_diags
 				add_sentence(d, cfg, one.items[0].line, e);
 		}
 	}
+	if (d->errors == 0)
+		warn_overruns(cfg, st, d);
 	store_close(st);
 }
 

@@ -161,7 +161,8 @@ void cli_out_abort(struct cli_out *o);
 /*
  * The checks of a configuration that need other modules: calendar
  * expressions of slots (and whether they ever fall), the lexicon, the
- * voice, clips and bulletins named by programmes.  Adds every finding to d.
+ * voice, clips and bulletins named by programmes, and a programme that may
+ * overrun the next slot instant (a warning).  Adds every finding to d.
  */
 struct config_diags;
 void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);

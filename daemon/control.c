@@ -1,92 +1,311 @@
 /*
- * Parsing control requests.  Outside input: anything that is not exactly a
- * request we know is refused with a sentence, never a crash.
+ * The control socket: a Unix stream socket (mode 0660, group loaxa) on
+ * which `loaxa` asks for status, airings, a stop or a reload, one JSON line
+ * each way (the protocol is in control.h, the parser in request.c).  The
+ * listening socket and each client are descriptors of the loop's table;
+ * a client sends one request, gets one answer and is closed.
  */
-#include "daemon/control.h"
-
+#include <errno.h>
+#include <grp.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "base/base.h"
+#include "config/config.h"
+#include "daemon/control.h"
+#include "daemon/daemon.h"
+#include "playlists/playlists.h"
+#include "scheduler/scheduler.h"
+
+static void accept_client(struct daemon *d, int fd, void *arg);
 
 int
-control_parse(const char *line, size_t len, struct control_req *req, char *err)
+control_listen(struct daemon *d, char *err)
 {
-	memset(req, 0, sizeof *req);
-	if (len > CONTROL_MAX_REQUEST) {
-		err_set(err, _("The request is larger than %d bytes."), CONTROL_MAX_REQUEST);
+	const char *path = d->cfg->control_socket;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path) {
+		err_set(err, _("The control socket path %s is too long."), path);
 		return -1;
 	}
-	json_error_t je;
-	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-	if (!o) {
-		err_set(err, _("The request is not a JSON object: %s."), je.text);
-		return -1;
-	}
-	if (!json_is_object(o)) {
-		err_set(err, _("The request is not a JSON object."));
-		json_decref(o);
-		return -1;
-	}
-	const char *cmd = json_string_value(json_object_get(o, "cmd"));
-	static const char *const names[] = { "status", "air", "stop", "reload", "replan" };
-	size_t i = 0;
-	while (cmd && i < ARRAY_LEN(names) && strcmp(cmd, names[i]) != 0)
-		i++;
-	if (!cmd || i == ARRAY_LEN(names)) {
-		err_set(err, _("Unknown request; known are status, air, stop, reload and replan."));
-		json_decref(o);
-		return -1;
-	}
-	req->cmd = (enum control_cmd)i;
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v)
-	{
-		if (strcmp(key, "cmd") == 0)
-			continue;
-		if (req->cmd != CONTROL_AIR)
-			goto unknown;
-		if (strcmp(key, "bulletin") == 0) {
-			if (!json_is_integer(v) || json_integer_value(v) <= 0)
-				goto bad_value;
-			req->bulletin = json_integer_value(v);
-		} else if (strcmp(key, "program") == 0) {
-			const char *p = json_string_value(v);
-			if (!p || !*p || strlen(p) >= sizeof req->program)
-				goto bad_value;
-			strcpy(req->program, p);
-		} else if (strcmp(key, "class") == 0) {
-			const char *c = json_string_value(v);
-			if (!c)
-				goto bad_value;
-			if (strcmp(c, "emergency") == 0)
-				req->emergency = 1;
-			else if (strcmp(c, "normal") != 0 && strcmp(c, "priority") != 0)
-				goto bad_value;
-		} else if (strcmp(key, "by") == 0) {
-			const char *b = json_string_value(v);
-			size_t bad;
-			if (!b || !*b || strlen(b) >= sizeof req->by || utf8_check(b, strlen(b), &bad) < 0)
-				goto bad_value;
-			strcpy(req->by, b);
-		} else {
-			goto unknown;
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (mkdir_p(dir, 0750, err) < 0) {
+			free(dir);
+			return -1;
 		}
 	}
-	if (req->cmd == CONTROL_AIR && !req->bulletin == !req->program[0]) {
-		err_set(err, _("air needs either a bulletin or a program."));
-		json_decref(o);
+	free(dir);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		err_set(err, _("Cannot create the control socket: %s."), strerror(errno));
 		return -1;
 	}
-	json_decref(o);
+	/* a socket left by a crash: take it over, unless a daemon answers there */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+		close(fd);
+		err_set(err, _("Another loaxad is running on %s; stop it first."), path);
+		return -1;
+	}
+	unlink(path);
+	mode_t old = umask(0117);
+	int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old);
+	if (rc < 0 || listen(fd, 8) < 0) {
+		err_set(err, _("Cannot listen on the control socket %s: %s."), path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	struct group *g = getgrnam("loaxa");
+	if (g && chown(path, (uid_t)-1, g->gr_gid) < 0)
+		daemon_log(4, _("cannot give the control socket to group loaxa: %s"), strerror(errno));
+	chmod(path, 0660);
+	d->sock_path = xstrdup(path);
+	d->lfd = fd;
+	daemon_watch(d, fd, accept_client, NULL);
 	return 0;
-unknown:
-	err_set(err, _("The request has an unknown field \"%s\"."), key);
-	json_decref(o);
-	return -1;
-bad_value:
-	err_set(err, _("The request's field \"%s\" has a wrong value."), key);
-	json_decref(o);
-	return -1;
+}
+
+/*
+ * Who may talk to us: root, our own user, and members of group loaxa (as
+ * primary or supplementary group).  The kernel gives the peer's groups with
+ * the socket (SO_PEERGROUPS): /proc/PID/status is hidden from loaxad by
+ * the unit's ProtectProc=invisible.
+ */
+static int
+peer_allowed(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return 0;
+	if (cr.uid == 0 || cr.uid == getuid())
+		return 1;
+	struct group *g = getgrnam("loaxa");
+	if (!g)
+		return 0;
+	if (cr.gid == g->gr_gid)
+		return 1;
+	gid_t groups[256]; /* more groups than this: ERANGE, refused */
+	len = sizeof groups;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return 0;
+	for (size_t i = 0; i < len / sizeof *groups; i++)
+		if (groups[i] == g->gr_gid)
+			return 1;
+	return 0;
+}
+
+static json_t *
+id_array(const int64_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+static void
+flight_json(void *arg, const char *slot, const char *program, int64_t at_ms, const char *state,
+	    const int64_t *bulletins, size_t nb, const int64_t *entries, size_t ne)
+{
+	char iso[40];
+	time_iso8601(at_ms, iso);
+	json_array_append_new(arg, json_pack("{s:o,s:s,s:s,s:I,s:s,s:o,s:o}", "slot",
+					     slot ? json_string(slot) : json_null(), "program",
+					     program, "at", iso, "at_ms", (json_int_t)at_ms, "state",
+					     state, "bulletins", id_array(bulletins, nb),
+					     "queue_entries", id_array(entries, ne)));
+}
+
+static json_t *
+status_json(struct daemon *d)
+{
+	json_t *o = json_pack("{s:b}", "ok", 1);
+	json_t *playing = json_null();
+	char iso[40];
+	for (struct airing *a = d->airings; a; a = a->next) {
+		if (a->state != AIRING_PLAYING)
+			continue;
+		playing = json_object();
+		json_object_set_new(playing, "slot", a->slot ? json_string(a->slot) : json_null());
+		json_object_set_new(playing, "program", json_string(a->program));
+		json_object_set_new(playing, "position_s", json_real(workers_position(d->w)));
+		json_object_set_new(playing, "length_s", json_real(pl_length(a->prog)));
+		time_iso8601(a->started_ms, iso);
+		json_object_set_new(playing, "started_at", json_string(iso));
+		json_object_set_new(playing, "emergency", json_boolean(a->emergency));
+		break;
+	}
+	json_object_set_new(o, "playing", playing);
+	size_t slot;
+	int64_t t;
+	json_t *next = json_null();
+	int64_t now = time_now_ms();
+	/* an airing planned but not yet on air comes first */
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->slot && a->state < AIRING_PLAYING && a->at_ms >= now) {
+			next = json_object();
+			time_iso8601(a->at_ms, iso);
+			json_object_set_new(next, "at", json_string(iso));
+			json_object_set_new(next, "slot", json_string(a->slot));
+			json_object_set_new(next, "program", json_string(a->program));
+			break;
+		}
+	if (json_is_null(next) && plan_next(d, now, &slot, &t) == 0) {
+		next = json_object();
+		time_iso8601(t, iso);
+		json_object_set_new(next, "at", json_string(iso));
+		json_object_set_new(next, "slot", json_string(d->sched->slots[slot].name));
+		json_object_set_new(next, "program", json_string(d->sched->slots[slot].program));
+	}
+	json_object_set_new(o, "next", next);
+	/* what is planned and not yet logged, with its picks: `loaxa schedule` counts them */
+	json_t *planned = json_array();
+	plan_in_flight(d, flight_json, planned);
+	json_object_set_new(o, "planned", planned);
+	json_object_set_new(o, "config", d->cfg->path ? json_string(d->cfg->path) : json_null());
+	json_object_set_new(o, "state_dir", json_string(d->cfg->state_dir));
+	json_object_set_new(o, "version", json_string(LOAXA_VERSION));
+	return o;
+}
+
+static json_t *
+refused(const char *err)
+{
+	return json_pack("{s:b,s:s}", "ok", 0, "error", err);
+}
+
+static json_t *
+done(const char *message)
+{
+	return json_pack("{s:b,s:s}", "ok", 1, "message", message);
+}
+
+static json_t *
+handle_request(struct daemon *d, const char *line, size_t len)
+{
+	char err[ERRLEN];
+	struct control_req r;
+	if (control_parse(line, len, &r, err) < 0)
+		return refused(err);
+	switch (r.cmd) {
+	case CONTROL_STATUS:
+		return status_json(d);
+	case CONTROL_AIR:
+		if (plan_manual(d, &r, err) < 0)
+			return refused(err);
+		return done(r.emergency ? _("emergency airing: it cuts what is on air")
+					: _("airing as soon as the player is free"));
+	case CONTROL_STOP: {
+		int any = 0;
+		for (struct airing *a = d->airings; a; a = a->next)
+			any |= a->state == AIRING_PLAYING;
+		if (!any)
+			return done(_("nothing is airing"));
+		workers_stop(d->w, DAEMON_FADE_S);
+		return done(_("stopped; logged as interrupted"));
+	}
+	case CONTROL_RELOAD:
+		if (daemon_reload(d, err) < 0)
+			return refused(err);
+		return done(_("configuration reloaded"));
+	case CONTROL_REPLAN:
+		return json_pack("{s:b}", "ok", 1);
+	}
+	return json_pack("{s:b}", "ok", 0);
+}
+
+static void
+client_close(struct daemon *d, struct client *c)
+{
+	daemon_unwatch(d, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	sbuf_free(&c->in);
+}
+
+static void
+client_reply(struct client *c, json_t *ans)
+{
+	char *s = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	char *line = xasprintf("%s\n", s);
+	/* replies are small; a client that does not read them loses them */
+	(void)!write(c->fd, line, strlen(line));
+	free(line);
+	free(s);
+}
+
+static void
+client_input(struct daemon *d, int fd, void *arg)
+{
+	struct client *c = arg;
+	char buf[4096];
+	ssize_t n = read(c->fd, buf, sizeof buf);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_close(d, c);
+		return;
+	}
+	sbuf_add(&c->in, buf, (size_t)n);
+	char *nl = memchr(c->in.s, '\n', c->in.len);
+	if (!nl) {
+		if (c->in.len > CONTROL_MAX_REQUEST) {
+			client_reply(c, refused(_("The request is too large.")));
+			client_close(d, c);
+		}
+		return;
+	}
+	client_reply(c, handle_request(d, c->in.s, (size_t)(nl - c->in.s)));
+	client_close(d, c);
+}
+
+static void
+accept_client(struct daemon *d, int lfd, void *arg)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (!peer_allowed(fd)) {
+		static const char msg[] = "{\"ok\":false,\"error\":\"not allowed: join group loaxa\"}\n";
+		(void)!write(fd, msg, sizeof msg - 1);
+		close(fd);
+		return;
+	}
+	struct client *slot = NULL;
+	for (int i = 0; i < DAEMON_MAX_CLIENTS && !slot; i++)
+		if (d->clients[i].fd < 0)
+			slot = &d->clients[i];
+	if (!slot) { /* full: the oldest idle client gives way */
+		slot = &d->clients[0];
+		client_close(d, slot);
+	}
+	slot->fd = fd;
+	daemon_watch(d, fd, client_input, slot);
+}
+
+void
+control_close(struct daemon *d)
+{
+	for (int i = 0; i < DAEMON_MAX_CLIENTS; i++)
+		if (d->clients[i].fd >= 0)
+			client_close(d, &d->clients[i]);
+	if (d->lfd >= 0) {
+		daemon_unwatch(d, d->lfd);
+		close(d->lfd);
+		unlink(d->sock_path);
+		d->lfd = -1;
+	}
+	free(d->sock_path);
+	d->sock_path = NULL;
 }

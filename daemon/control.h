@@ -1,7 +1,9 @@
 /*
  * The control socket's protocol: one JSON object per line each way.
  *
- *   {"cmd":"status"}                         what is playing, what comes next
+ *   {"cmd":"status"}                         what is playing, what comes next, and
+ *                                            "planned": the airings not yet logged
+ *                                            with their bulletins and queue entries
  *   {"cmd":"air","bulletin":12}              air now, or right after what plays
  *   {"cmd":"air","bulletin":12,"class":"emergency"}   pre-empt what plays
  *   {"cmd":"air","program":"sang"}

@@ -1,7 +1,18 @@
 /*
- * Private to loaxad: the daemon's state, owned by the event loop (loop.c),
- * and the worker threads that render (render thread) and play (player
- * thread) airings and report back through an eventfd the loop polls.
+ * Private to loaxad: the daemon's state, owned by the event loop, and the
+ * parts that act on it, one file each:
+ *
+ *   loop.c     start-up and shutdown, the poll loop over a table of
+ *              descriptors and their handlers, signals, timers, reload;
+ *   plan.c     planning slot instants and manual airings, and arming the
+ *              player at the instant;
+ *   airlog.c   the airing log: the `started` row, items as they finish, the
+ *              whole row at the end, and rows kept in memory while the disk
+ *              refuses them;
+ *   control.c  the control socket: listening, peers, requests and answers
+ *              (request.c parses one request);
+ *   workers.c  the render and player threads, which report back through an
+ *              eventfd the loop polls.
  *
  * Only the loop thread touches the store and the configuration; workers get
  * self-contained jobs (struct airing) and hand them back.
@@ -10,14 +21,20 @@
 #define LOAXA_DAEMON_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/base.h"
 
 struct config;
 struct store;
 struct sched;
 struct pl_program;
 struct tts_lexicon;
+struct control_req;
+struct store_airing;
+struct store_aired_item;
 
 enum airing_state {
 	AIRING_PLANNED,   /* picked; waiting for its render time */
@@ -56,6 +73,133 @@ struct airing {
 	struct airing *next;
 };
 
+void airing_free(struct airing *a);
+
+/* ---- the daemon's state (loop.c) ---- */
+
+struct daemon;
+/* A descriptor the loop polls, and what to do when it is readable. */
+typedef void (*daemon_fd_fn)(struct daemon *d, int fd, void *arg);
+
+/* How long a stop (loaxa stop, an emergency, SIGTERM) fades out what plays. */
+#define DAEMON_FADE_S 0.4
+#define DAEMON_MAX_CLIENTS 16
+#define DAEMON_MAX_WATCHES (8 + DAEMON_MAX_CLIENTS)
+
+struct client {
+	int fd;
+	struct sbuf in;
+};
+
+struct airlog_pending;
+
+struct daemon {
+	const char *config_arg, *state_arg;
+	struct config *cfg;
+	struct store *st;
+	struct sched *sched;
+	struct tts_lexicon *lex;
+	struct workers *w;
+	int sfd, tfd, wdfd, lfd, evfd;
+	char *sock_path;
+	int64_t started_ms;
+	struct airing *airings; /* not yet logged to the end */
+	int64_t preroll_for;    /* slot instant whose pre-roll ran */
+	int int_count;
+	int stopping;
+	int trim_due; /* something was rendered since memory was last given back */
+	struct airlog_pending *pending, **pending_tail;
+	struct client clients[DAEMON_MAX_CLIENTS];
+	struct {
+		int fd;
+		daemon_fd_fn fn;
+		void *arg;
+	} watches[DAEMON_MAX_WATCHES];
+	size_t n_watches;
+};
+
+/* Blocks the signals the loop takes through its signalfd (TERM, INT, HUP, CHLD) into mask. */
+void daemon_block_signals(sigset_t *mask);
+/* Runs until SIGTERM; returns the exit code.  NULL arguments: defaults. */
+int daemon_run(const char *config_arg, const char *state_arg);
+/* One log line on stderr with a syslog priority prefix journald reads. */
+void daemon_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Polls fd from the next turn of the loop on, calling fn when it is readable. */
+void daemon_watch(struct daemon *d, int fd, daemon_fd_fn fn, void *arg);
+void daemon_unwatch(struct daemon *d, int fd);
+/* Re-reads the configuration; the old one stays when the new one is refused. */
+int daemon_reload(struct daemon *d, char *err);
+/* Runs a pre-roll or after command in the background (what names it in logs). */
+void daemon_spawn(const char *what, const char *cmd);
+
+/* ---- planning and arming (plan.c) ---- */
+
+/* Loads per-slot watermarks from the log; logs what was missed; plans what is due. */
+void plan_catch_up(struct daemon *d, const char *why);
+/* Acts on everything due by now and returns the next instant to wake at (0: none). */
+int64_t plan_tick(struct daemon *d);
+/* A manual airing (loaxa air): a programme, or one bulletin. */
+int plan_manual(struct daemon *d, const struct control_req *r, char *err);
+/* The next slot instant after now: 0, or -1 when none falls again. */
+int plan_next(struct daemon *d, int64_t now, size_t *slot, int64_t *at);
+/* The render thread is done with a. */
+void plan_rendered(struct daemon *d, struct airing *a);
+/* The player is done with a: logs it and lets it go. */
+void plan_finished(struct daemon *d, struct airing *a);
+void plan_unlink(struct daemon *d, struct airing *a);
+/*
+ * At a stop, once the workers are gone: what aired is logged (cut:
+ * interrupted), what never started is logged missed ("daemon stopped
+ * before it started"), what is still to come is let go.
+ */
+void plan_stopped(struct daemon *d);
+/*
+ * What the daemon holds that the log does not have yet: each airing planned,
+ * rendering, waiting or playing, and each row kept in memory (state
+ * "logging"), with the bulletins that count for it as the log will count
+ * them and the queue entries it consumes.  The rotation counts them before
+ * it picks; `loaxa status` hands them to `loaxa schedule`.
+ */
+typedef void (*plan_flight_fn)(void *arg, const char *slot, const char *program, int64_t at_ms,
+			       const char *state, const int64_t *bulletins, size_t nb,
+			       const int64_t *entries, size_t ne);
+void plan_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
+
+/* ---- the airing log (airlog.c) ---- */
+
+/* A row for a slot instant that did not air: missed or failed before sound. */
+void airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_t at,
+		      const char *status, const char *reason);
+/*
+ * The `started` row, before the first sample: 0, STORE_EXISTS when the slot
+ * instant already has a row (it must not air again), or -1 when the log is
+ * down (the airing goes on and is logged later if possible).
+ */
+int airlog_open(struct daemon *d, struct airing *a);
+/* The first sample left: started_at and the lateness into the row. */
+void airlog_started(struct daemon *d, struct airing *a);
+/* Items that played to their end so far, as they finish. */
+void airlog_items(struct daemon *d, struct airing *a, size_t upto);
+/* The whole airing in one write (kept in memory when the disk refuses it). */
+void airlog_finish(struct daemon *d, struct airing *a);
+/* Writes the kept rows, oldest first, while the store takes them. */
+void airlog_flush(struct daemon *d);
+/* At exit: says which kept rows could not be written, and frees them. */
+void airlog_drop(struct daemon *d);
+/* At start: rows a crash left `started` get their outcome. */
+void airlog_recover(struct daemon *d);
+/* The rows kept in memory, for plan_in_flight(). */
+void airlog_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
+
+/* ---- the control socket (control.c) ---- */
+
+/* Listens on the configured socket and polls it; -1 with err. */
+int control_listen(struct daemon *d, char *err);
+/* Closes the clients and the socket, and removes it. */
+void control_close(struct daemon *d);
+
+/* ---- worker threads (workers.c) ---- */
+
 /* Messages from the workers to the loop. */
 enum event_kind {
 	EV_RENDERED, /* a: rendering ended (ok or not) */
@@ -82,13 +226,19 @@ void workers_set_config(struct workers *w, const struct config *cfg, const struc
 void workers_render(struct workers *w, struct airing *a);
 /* Queues for the player: it waits until a->at_ms (or plays at once when asap). */
 void workers_play(struct workers *w, struct airing *a);
-/* Fades out what plays within fade_s and skips what waits on the player. */
+/*
+ * Fades out what plays within fade_s; an airing on the player that has not
+ * started yet comes back unstarted (EV_FINISHED with no status).
+ */
 void workers_stop(struct workers *w, double fade_s);
+/*
+ * Keeps the sound device open and fed with silence (on), so that the first
+ * sample of the next airing leaves on time, or lets it close (off).
+ */
+void workers_warm(struct workers *w, int on);
 /* Takes the events posted so far (oldest first); caller frees each. */
 struct event *workers_events(struct workers *w);
 /* Position in seconds of what plays, or -1. */
 double workers_position(struct workers *w);
-
-void airing_free(struct airing *a);
 
 #endif

@@ -1,13 +1,13 @@
 /*
  * loaxad — the daemon that airs bulletins on time.  Runs in the foreground
- * (systemd Type=notify); never daemonizes.  See loaxad(8) and loop.c.
+ * (systemd Type=notify); never daemonizes.  See loaxad(8) and daemon.h.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "base/base.h"
-#include "daemon/loop.h"
+#include "daemon/daemon.h"
 
 static void
 usage(FILE *f)
@@ -20,6 +20,13 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/*
+	 * First of all, before anything takes time: a SIGTERM that comes while
+	 * we start waits for the loop's signalfd (daemon_run() blocks the same
+	 * set again) instead of killing a half-started daemon.
+	 */
+	sigset_t mask;
+	daemon_block_signals(&mask);
 	i18n_init();
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },

@@ -4,10 +4,19 @@
  * must never stall the loop; espeak-ng is not thread-safe, and this one
  * thread is the only one that synthesises).  The player thread plays them at
  * their instant.  Both report through a list of events and an eventfd.
+ *
+ * The player keeps the sound device open while airings are planned
+ * (workers_warm()): opening a PortAudio stream through ALSA's pulse plugin
+ * takes most of a second, too long to do at the instant, so the stream is
+ * opened ahead (at render time) and fed silence until the airing, and
+ * opened again ahead of time after the device failed.  With nothing
+ * planned it is closed and the thread sleeps.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audio/audio.h"
@@ -15,6 +24,9 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
+
+/* While the device is missing, how often the player tries to open it again. */
+#define SINK_RETRY_MS 2000
 
 /*
  * The loop keeps every airing on its own list through a->next, so the
@@ -39,9 +51,16 @@ struct workers {
 	struct event *events, **events_tail;
 	pthread_t render_thread, play_thread;
 	struct airing *playing;
-	volatile int stop;
-	volatile double position_s;
-	struct audio_sink *sink; /* the player's, open while airings follow each other */
+	struct pl_stop stop;
+	_Atomic double position_s;
+	int warm;   /* the loop wants the device open (under lock) */
+	int reopen; /* the configuration changed: open the device anew (under lock) */
+	/* the player thread's own */
+	struct audio_sink *sink; /* open while airings follow each other, or while warm */
+	int sink_down;           /* opening or feeding it failed: said once */
+	int released;            /* the sound system is shut down (audio_release()) */
+	int64_t retry_ms;        /* when to try opening it again (CLOCK_MONOTONIC) */
+	int64_t sound_ms;        /* when the last airing's sound was written (CLOCK_MONOTONIC) */
 };
 
 /* What the player's callbacks need. */
@@ -132,17 +151,156 @@ on_item(void *arg, size_t done)
 	post(x->w, EV_ITEM, x->a, done);
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Closes the player's sink: at once when it has been fed only silence for
+ * longer than its buffer (nothing of an airing is left in it), else after
+ * playing out what it holds.
+ */
+static void
+close_sink(struct workers *w)
+{
+	if (!w->sink)
+		return;
+	if (mono_ms() - w->sound_ms > (int64_t)(audio_sink_latency(w->sink) * 1000) + 200)
+		audio_sink_discard(w->sink);
+	else
+		audio_sink_close(w->sink, NULL);
+	w->sink = NULL;
+}
+
+/*
+ * Keeps the device open and its buffer full of silence while the loop wants
+ * it warm: opens it (again every SINK_RETRY_MS while that fails) and writes
+ * what it has room for.  Returns how long to sleep before the next round
+ * (ms).  On the player thread, without the lock.
+ */
+static int64_t
+feed(struct workers *w, const struct audio_sink_opts *so)
+{
+	char err[ERRLEN];
+	int64_t now = mono_ms();
+	if (!w->sink) {
+		if (now < w->retry_ms)
+			return w->retry_ms - now;
+		w->sink = audio_sink_open(so, err);
+		if (!w->sink) {
+			if (!w->sink_down)
+				daemon_log(4, _("cannot open the sound device ahead of the next airing: %s; trying again every %d s"),
+					   err, SINK_RETRY_MS / 1000);
+			w->sink_down = 1;
+			w->retry_ms = now + SINK_RETRY_MS;
+			return SINK_RETRY_MS;
+		}
+		if (w->sink_down)
+			daemon_log(5, _("the sound device is open again"));
+		w->sink_down = 0;
+	}
+	static const float zero[AUDIO_BLOCK];
+	for (long room; (room = audio_sink_room(w->sink)) > 0;) {
+		if (audio_sink_write(w->sink, zero, room < AUDIO_BLOCK ? room : AUDIO_BLOCK, err) < 0) {
+			daemon_log(4, _("the sound device failed while waiting for the next airing: %s; opening it again"),
+				   err);
+			close_sink(w);
+			w->sink_down = 1;
+			w->retry_ms = now + SINK_RETRY_MS;
+			return SINK_RETRY_MS;
+		}
+	}
+	/* wake again well before the buffer runs dry */
+	int64_t ms = (int64_t)(audio_sink_latency(w->sink) * 1000 / 3);
+	return ms < 5 ? 5 : ms > 50 ? 50 : ms;
+}
+
+/* Only the sound card is worth keeping open: a WAV file would record the silence. */
+static int
+warmable(const struct pl_env *env)
+{
+	return env->output && strcmp(env->output, "portaudio") == 0;
+}
+
+/*
+ * The next airing for the player, or NULL when it quits.  Meanwhile keeps
+ * the device warm or closes it, as the loop asks.
+ */
+static struct airing *
+next_job(struct workers *w)
+{
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		if (w->quit) {
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		if (w->play_q.head) {
+			struct node *n = w->play_q.head;
+			w->play_q.head = n->next;
+			struct airing *a = n->a;
+			free(n);
+			w->playing = a;
+			w->released = 0;
+			atomic_store(&w->stop.fade_s, 0);
+			atomic_store(&w->stop.stop, 0);
+			pthread_mutex_unlock(&w->lock);
+			return a;
+		}
+		int warm = w->warm && warmable(&w->env);
+		if ((!warm || w->reopen) && w->sink) {
+			w->reopen = 0;
+			pthread_mutex_unlock(&w->lock);
+			close_sink(w);
+			pthread_mutex_lock(&w->lock);
+			continue;
+		}
+		w->reopen = 0;
+		if (!warm) {
+			if (!w->released) {
+				/* nothing due soon: unload what the sound system loaded */
+				w->released = 1;
+				pthread_mutex_unlock(&w->lock);
+				audio_release();
+				pthread_mutex_lock(&w->lock);
+				continue;
+			}
+			pthread_cond_wait(&w->play_q.cond, &w->lock);
+			continue;
+		}
+		w->released = 0;
+		struct audio_sink_opts so = { .output = xstrdup(w->env.output),
+					      .device = w->env.device ? xstrdup(w->env.device) : NULL,
+					      .rate = w->env.sample_rate };
+		pthread_mutex_unlock(&w->lock);
+		int64_t ms = feed(w, &so);
+		free((char *)so.output);
+		free((char *)so.device);
+		pthread_mutex_lock(&w->lock);
+		if (w->play_q.head || w->quit || !w->warm)
+			continue;
+		struct timespec ts; /* the condition waits on CLOCK_MONOTONIC: the wall clock may step */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int64_t ns = ts.tv_nsec + ms * 1000000;
+		ts.tv_sec += (time_t)(ns / 1000000000);
+		ts.tv_nsec = (long)(ns % 1000000000);
+		pthread_cond_timedwait(&w->play_q.cond, &w->lock, &ts);
+	}
+}
+
 static void *
 play_main(void *arg)
 {
 	struct workers *w = arg;
 	struct airing *a;
-	while ((a = npop(w, &w->play_q))) {
+	while ((a = next_job(w))) {
 		struct pl_env env;
 		pthread_mutex_lock(&w->lock);
 		pl_env_copy(&env, &w->env);
-		w->playing = a;
-		w->stop = 0;
 		pthread_mutex_unlock(&w->lock);
 		struct play_ctx ctx = { w, a };
 		struct pl_play_cb cb = { on_started, on_item, &ctx, &w->position_s };
@@ -150,12 +308,13 @@ play_main(void *arg)
 		char err[ERRLEN] = "";
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
-		pl_env_clear(&env);
+		w->sound_ms = mono_ms();
 		pthread_mutex_lock(&w->lock);
 		w->playing = NULL;
-		/* keep the sound device running only while another airing waits for it */
-		int keep = w->play_q.head != NULL && !w->quit;
+		/* keep the device running while another airing comes (or the loop wants it warm) */
+		int keep = (w->play_q.head != NULL || (w->warm && warmable(&env))) && !w->quit;
 		pthread_mutex_unlock(&w->lock);
+		pl_env_clear(&env);
 		if (!keep && w->sink) {
 			char e2[ERRLEN];
 			if (audio_sink_close(w->sink, e2) < 0 && st == PL_COMPLETED) {
@@ -182,9 +341,12 @@ play_main(void *arg)
 			strcpy(a->status, "failed");
 			snprintf(a->reason, sizeof a->reason, "%s", err);
 			break;
+		case PL_NOT_STARTED: /* no outcome yet: the loop decides (plan_finished()) */
+			break;
 		}
 		post(w, EV_FINISHED, a, res.items_done);
 	}
+	close_sink(w);
 	return NULL;
 }
 
@@ -194,9 +356,16 @@ workers_new(int evfd)
 	struct workers *w = xcalloc(1, sizeof *w);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->render_q.cond, NULL);
-	pthread_cond_init(&w->play_q.cond, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->play_q.cond, &ca);
+	pthread_condattr_destroy(&ca);
 	w->evfd = evfd;
 	w->events_tail = &w->events;
+	atomic_init(&w->stop.stop, 0);
+	atomic_init(&w->stop.fade_s, 0);
+	atomic_init(&w->position_s, 0);
 	pthread_create(&w->render_thread, NULL, render_main, w);
 	pthread_create(&w->play_thread, NULL, play_main, w);
 	return w;
@@ -208,6 +377,8 @@ workers_set_config(struct workers *w, const struct config *cfg, const struct tts
 	pthread_mutex_lock(&w->lock);
 	pl_env_clear(&w->env);
 	pl_env_from_config(&w->env, cfg, cfg->state_dir, lex);
+	w->reopen = 1;
+	pthread_cond_signal(&w->play_q.cond);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -224,12 +395,24 @@ workers_play(struct workers *w, struct airing *a)
 }
 
 void
+workers_warm(struct workers *w, int on)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->warm != on) {
+		w->warm = on;
+		pthread_cond_signal(&w->play_q.cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
 workers_stop(struct workers *w, double fade_s)
 {
-	(void)fade_s; /* the player's fade is fixed at FADE ≤ 0.5 s */
 	pthread_mutex_lock(&w->lock);
-	if (w->playing)
-		w->stop = 1;
+	if (w->playing) {
+		atomic_store(&w->stop.fade_s, fade_s);
+		atomic_store(&w->stop.stop, 1);
+	}
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -247,7 +430,10 @@ workers_events(struct workers *w)
 double
 workers_position(struct workers *w)
 {
-	return w->playing ? w->position_s : -1;
+	pthread_mutex_lock(&w->lock);
+	int on = w->playing != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return on ? atomic_load(&w->position_s) : -1;
 }
 
 void
@@ -255,15 +441,16 @@ workers_free(struct workers *w)
 {
 	pthread_mutex_lock(&w->lock);
 	w->quit = 1;
-	if (w->playing)
-		w->stop = 1;
+	if (w->playing) {
+		if (!atomic_load(&w->stop.stop))
+			atomic_store(&w->stop.fade_s, DAEMON_FADE_S);
+		atomic_store(&w->stop.stop, 1);
+	}
 	pthread_cond_broadcast(&w->render_q.cond);
 	pthread_cond_broadcast(&w->play_q.cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->render_thread, NULL);
 	pthread_join(w->play_thread, NULL);
-	if (w->sink)
-		audio_sink_close(w->sink, NULL);
 	struct nqueue *queues[] = { &w->render_q, &w->play_q };
 	for (size_t i = 0; i < ARRAY_LEN(queues); i++)
 		while (queues[i]->head) {

@@ -6,6 +6,7 @@
 #ifndef LOAXA_PLAYLISTS_H
 #define LOAXA_PLAYLISTS_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,7 +121,17 @@ struct pl_play_cb {
 	void (*started)(void *arg, int64_t first_sample_ms);
 	void (*item_done)(void *arg, size_t items_done);
 	void *arg;
-	volatile double *position_s; /* updated as it plays, or NULL */
+	_Atomic double *position_s; /* updated as it plays, or NULL */
+};
+
+/*
+ * How another thread stops what plays: it sets fade_s (0: PL_STOP_FADE_S),
+ * then stop.  Both are atomic: the player reads them between blocks.
+ */
+#define PL_STOP_FADE_S 0.4
+struct pl_stop {
+	atomic_int stop;
+	_Atomic double fade_s;
 };
 
 struct pl_play_result {
@@ -130,12 +141,18 @@ struct pl_play_result {
 	char sha256[65];  /* of every sample sent */
 };
 
-enum pl_play_status { PL_COMPLETED, PL_INTERRUPTED, PL_FAILED };
+enum pl_play_status {
+	PL_COMPLETED,
+	PL_INTERRUPTED,
+	PL_FAILED,
+	PL_NOT_STARTED, /* stopped before its first sample: nothing aired */
+};
 
 /*
  * Plays a rendered programme through the sink env names, so that its first
  * sample leaves at at_ms (wall clock; 0: at once), and fades out within
- * 0.5 s when *stop becomes non-zero.  *sink is the open sink to use, or
+ * stop->fade_s when stop->stop becomes non-zero (stop may be NULL); a stop
+ * before the first sample returns PL_NOT_STARTED.  *sink is the open sink to use, or
  * NULL to open one (left open in *sink for the next programme; the caller
  * closes it with audio_sink_close(); after a failure it is closed and NULL).
  * A real-time sink is kept running with silence until the instant, so the
@@ -144,7 +161,7 @@ enum pl_play_status { PL_COMPLETED, PL_INTERRUPTED, PL_FAILED };
  */
 struct audio_sink;
 enum pl_play_status pl_play(const struct pl_program *p, const struct pl_env *env, int64_t at_ms,
-			    volatile int *stop, const struct pl_play_cb *cb,
+			    struct pl_stop *stop, const struct pl_play_cb *cb,
 			    struct audio_sink **sink, struct pl_play_result *res, char *err);
 /* Renders the whole programme into a WAV file (what would air). */
 int pl_render_wav(const struct pl_program *p, const struct pl_env *env, const char *path,

@@ -18,8 +18,6 @@
 #include "playlists/playlists.h"
 #include "tts/tts.h"
 
-#define STOP_FADE_S 0.4
-
 static char *
 dup_or_null(const char *s)
 {
@@ -347,11 +345,11 @@ realtime_ms(void)
 	return time_now_ms();
 }
 
-/* Sleeps until the wall clock reads at_ms, or *stop. */
+/* Sleeps until the wall clock reads at_ms, or a stop. */
 static void
-wait_until(int64_t at_ms, volatile int *stop)
+wait_until(int64_t at_ms, const struct pl_stop *stop)
 {
-	while (!*stop) {
+	while (!atomic_load(&stop->stop)) {
 		int64_t now = realtime_ms();
 		if (now >= at_ms)
 			return;
@@ -371,11 +369,12 @@ wait_until(int64_t at_ms, volatile int *stop)
  * sample written leaves at at_ms.
  */
 static int
-wait_with_silence(struct audio_sink *sink, int rate, int64_t at_ms, volatile int *stop, char *err)
+wait_with_silence(struct audio_sink *sink, int rate, int64_t at_ms, const struct pl_stop *stop,
+		  char *err)
 {
 	static const float zero[AUDIO_BLOCK];
 	double latency = audio_sink_latency(sink);
-	while (!*stop) {
+	while (!atomic_load(&stop->stop)) {
 		double left = (double)(at_ms - realtime_ms()) / 1000 - latency;
 		if (left <= 0)
 			return 0;
@@ -400,12 +399,12 @@ wait_with_silence(struct audio_sink *sink, int rate, int64_t at_ms, volatile int
 }
 
 enum pl_play_status
-pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volatile int *stop,
+pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struct pl_stop *stop,
 	const struct pl_play_cb *cb, struct audio_sink **sinkp, struct pl_play_result *res,
 	char *err)
 {
 	memset(res, 0, sizeof *res);
-	static volatile int never;
+	struct pl_stop never = { 0 };
 	if (!stop)
 		stop = &never;
 	struct audio_seg *segs = xcalloc(p->n + 1, sizeof *segs);
@@ -436,14 +435,24 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, volat
 	} else if (at_ms) {
 		wait_until(at_ms - (int64_t)(latency * 1000), stop);
 	}
+	if (atomic_load(&stop->stop)) { /* taken off before its first sample: nothing aired */
+		status = PL_NOT_STARTED;
+		if (sinkp == &own) {
+			audio_sink_close(sink, NULL);
+			*sinkp = NULL;
+		}
+		sink = NULL; /* the caller's stays open for what comes next */
+		goto out;
+	}
 	float buf[AUDIO_BLOCK];
 	int stopped = 0, failed = 0;
 	size_t done = 0;
 	for (;;) {
-		if (*stop && !stopped) {
+		if (atomic_load(&stop->stop) && !stopped) {
 			stopped = 1;
 			res->cut_s = audio_mix_position(m);
-			audio_mix_fade_out(m, STOP_FADE_S);
+			double fade = atomic_load(&stop->fade_s);
+			audio_mix_fade_out(m, fade > 0 ? fade : PL_STOP_FADE_S);
 		}
 		long n = audio_mix_read(m, buf, AUDIO_BLOCK, err);
 		if (n < 0) {

@@ -15,7 +15,7 @@
 
 #include "base/base.h"
 #include "config/config.h"
-#include "store/report_queries.h"
+#include "store/store.h"
 
 /* ---- periods ---- */
 

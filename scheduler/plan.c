@@ -1,8 +1,8 @@
 /*
  * Planning — pure functions over slots, the airing log and the bulletins.
- * Nothing here reads the clock or the store: see plan.h.
+ * Nothing here reads the clock or the store: see scheduler.h, "Planning".
  */
-#include "scheduler/plan.h"
+#include "scheduler/scheduler.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,6 @@
 
 #include "base/base.h"
 #include "config/config.h"
-#include "scheduler/scheduler.h"
 
 struct sched *
 sched_new(const struct config *cfg, char *err)
@@ -57,6 +56,12 @@ next_after(const struct sched_slot *sl, int64_t after_ms)
 	return t < 0 ? -1 : t * 1000;
 }
 
+enum sched_action
+sched_late(int64_t at_ms, int catch_up_ms, int64_t now_ms)
+{
+	return now_ms - at_ms <= catch_up_ms ? SCHED_AIR : SCHED_MISSED;
+}
+
 size_t
 sched_due(const struct sched *s, int64_t since_ms, int64_t now_ms, size_t max_per_slot,
 	  struct sched_due **out, size_t *dropped)
@@ -80,8 +85,8 @@ sched_due(const struct sched *s, int64_t since_ms, int64_t now_ms, size_t max_pe
 			d[n++] = (struct sched_due){ i, t, SCHED_MISSED };
 			count++;
 		}
-		if (count && now_ms - d[n - 1].at_ms <= sl->catch_up_ms)
-			d[n - 1].action = SCHED_AIR;
+		if (count)
+			d[n - 1].action = sched_late(d[n - 1].at_ms, sl->catch_up_ms, now_ms);
 	}
 	*out = d;
 	return n;

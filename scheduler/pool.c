@@ -103,6 +103,15 @@ sched_pool_topic(const struct sched_pool *p, int64_t id)
 	return NULL;
 }
 
+double
+sched_pool_length(const struct sched_pool *p, int64_t id)
+{
+	for (size_t i = 0; i < p->nb; i++)
+		if (p->b[i].id == id)
+			return p->b[i].length_s;
+	return 0;
+}
+
 int
 sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
 		int64_t at_ms, int estimate, int commit, struct sched_pick **out, size_t *n,
@@ -130,15 +139,103 @@ sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const ch
 			left);
 	if (!commit)
 		return 0;
+	int64_t *ids = xcalloc(*n + 1, sizeof *ids), *entries = xcalloc(*n + 1, sizeof *entries);
+	size_t ne = 0;
 	for (size_t i = 0; i < *n; i++) {
-		for (size_t k = 0; k < p->nb; k++)
-			if (p->b[k].id == (*out)[i].bulletin_id)
+		ids[i] = (*out)[i].bulletin_id;
+		if ((*out)[i].entry_id)
+			entries[ne++] = (*out)[i].entry_id;
+	}
+	sched_pool_count(p, ids, *n, entries, ne);
+	free(ids);
+	free(entries);
+	return 0;
+}
+
+void
+sched_pool_count(struct sched_pool *p, const int64_t *bulletins, size_t nb, const int64_t *entries,
+		 size_t ne)
+{
+	for (size_t i = 0; i < nb; i++) {
+		int seen = 0; /* an airing counts once for a bulletin, however often it holds it */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = bulletins[j] == bulletins[i];
+		for (size_t k = 0; k < p->nb && !seen; k++)
+			if (p->b[k].id == bulletins[i])
 				p->b[k].airings_done++;
+	}
+	for (size_t i = 0; i < ne; i++)
 		for (size_t k = 0; k < p->nq; k++)
-			if (p->q[k].entry_id && p->q[k].entry_id == (*out)[i].entry_id) {
-				p->q[k] = p->q[--p->nq];
+			if (p->q[k].entry_id == entries[i]) {
+				/* keeps the order: entries are offered oldest first */
+				memmove(&p->q[k], &p->q[k + 1], (p->nq - k - 1) * sizeof *p->q);
+				p->nq--;
 				break;
 			}
+}
+
+/* The longest the programme may last with the bulletins of the pool. */
+static double
+longest(const struct sched_pool *p, const struct config_program *tpl, int64_t now_ms)
+{
+	double total = 0;
+	for (size_t i = 0; i < tpl->n_items; i++) {
+		const struct config_item *it = &tpl->items[i];
+		total += pl_template_item_estimate(it);
+		if (it->kind != CONFIG_ITEM_QUEUE)
+			continue;
+		for (size_t k = 0; k < p->nb; k++)
+			if (sched_bulletin_airable(&p->b[k], now_ms))
+				total += p->b[k].length_s + it->gap;
 	}
-	return 0;
+	if (tpl->max_minutes > 0 && total > tpl->max_minutes * 60)
+		total = tpl->max_minutes * 60;
+	return total;
+}
+
+/* The first instant of any slot strictly after t (ms), or -1; its slot in *which. */
+static int64_t
+next_any(const struct sched *s, int64_t t, size_t *which)
+{
+	int64_t best = -1;
+	for (size_t i = 0; i < s->n; i++) {
+		int64_t n = sched_cal_next(s->slots[i].cal, t / 1000);
+		if (n >= 0 && (best < 0 || n * 1000 < best)) {
+			best = n * 1000;
+			*which = i;
+		}
+	}
+	return best;
+}
+
+size_t
+sched_overruns(const struct sched *s, const struct config *cfg, const struct sched_pool *p,
+	       int64_t now_ms, size_t instants, struct sched_overrun **out)
+{
+	*out = xcalloc(s->n + 1, sizeof **out);
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct config_program *tpl = config_program_find(cfg, s->slots[i].program);
+		if (!tpl)
+			continue;
+		double gap = -1;
+		size_t after = i;
+		int64_t t = now_ms;
+		for (size_t k = 0; k < instants; k++) {
+			int64_t at = sched_cal_next(s->slots[i].cal, t / 1000);
+			if (at < 0)
+				break;
+			t = at * 1000;
+			size_t which = i;
+			int64_t next = next_any(s, t, &which);
+			if (next >= 0 && (gap < 0 || (double)(next - t) / 1000 < gap)) {
+				gap = (double)(next - t) / 1000;
+				after = which;
+			}
+		}
+		double len = longest(p, tpl, now_ms);
+		if (gap >= 0 && len > gap)
+			(*out)[n++] = (struct sched_overrun){ i, len, gap, after };
+	}
+	return n;
 }

@@ -1,5 +1,5 @@
 /*
- * The aggregated report queries (see report_queries.h).  `loaxa report
+ * The aggregated report queries (store.h, "Counting").  `loaxa report
  * --year` over a store of ten years must answer in well under 200 ms, so
  * SQLite groups the items per bulletin and month; walking the log row by
  * row (store_log()) costs a callback per aired item.
@@ -8,7 +8,7 @@
  * and finalized per call rather than kept in store.c's per-connection
  * table, which is private to store.c.
  */
-#include "store/report_queries.h"
+#include "store/store.h"
 
 #include <sqlite3.h>
 
@@ -16,15 +16,9 @@
 #include "store/store_int.h"
 
 static const char sql_counts[] =
-	"SELECT i.bulletin_id, v.topic, count(*), total(i.length_s)"
-	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
-	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
-	"  AND v.version = i.bulletin_version"
-	" WHERE a.scheduled_at >= ?1 AND a.scheduled_at < ?2"
-	" AND a.status IN ('completed','interrupted')"
-	" AND i.kind = 'bulletin' AND i.completed = 1"
-	" AND (?3 IS NULL OR v.topic = ?3)"
-	" GROUP BY i.bulletin_id, v.topic ORDER BY i.bulletin_id, v.topic";
+	"SELECT bulletin_id, topic, count(*), total(length_s) FROM aired_bulletins"
+	" WHERE scheduled_at >= ?1 AND scheduled_at < ?2 AND (?3 IS NULL OR topic = ?3)"
+	" GROUP BY bulletin_id, topic ORDER BY bulletin_id, topic";
 
 static const char sql_missed[] =
 	"SELECT id, slot, program, status, reason, scheduled_at FROM airings"
@@ -118,16 +112,11 @@ store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_c
  * reads the view.)
  */
 static const char sql_days[] =
-	"SELECT i.bulletin_id, v.topic, count(*), total(i.length_s), max(i.bulletin_version),"
-	" sum(DISTINCT 1 << ((a.scheduled_at + ?4) / 86400000 - ?5))"
-	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
-	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id"
-	"  AND v.version = i.bulletin_version"
-	" WHERE a.scheduled_at >= ?1 AND a.scheduled_at < ?2"
-	" AND a.status IN ('completed','interrupted')"
-	" AND i.kind = 'bulletin' AND i.completed = 1"
-	" AND (?3 IS NULL OR v.topic = ?3)"
-	" GROUP BY i.bulletin_id, v.topic ORDER BY i.bulletin_id, v.topic";
+	"SELECT bulletin_id, topic, count(*), total(length_s), max(bulletin_version),"
+	" sum(DISTINCT 1 << ((scheduled_at + ?4) / 86400000 - ?5))"
+	" FROM aired_bulletins"
+	" WHERE scheduled_at >= ?1 AND scheduled_at < ?2 AND (?3 IS NULL OR topic = ?3)"
+	" GROUP BY bulletin_id, topic ORDER BY bulletin_id, topic";
 
 int
 store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,

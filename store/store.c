@@ -176,6 +176,21 @@ static const char *const migrations[] = {
 	"  CHECK (region IN ('north','central','south'));"
 	"ALTER TABLE aired_items ADD COLUMN voice TEXT;"
 	"ALTER TABLE aired_items ADD COLUMN region TEXT;",
+	/*
+	 * 6: what counts as an aired bulletin, in one place: an item that is a
+	 * bulletin, played to its end, in an airing completed or interrupted
+	 * (what finished before the cut).  Missed and failed airings, and
+	 * airings still `started`, count nothing.  Every count reads this view:
+	 * reports (store_report_counts()), a bulletin's airings_done, the
+	 * rotation, `loaxa schedule`.  store_item_counts() is the same rule for
+	 * a row the daemon holds in memory.
+	 */
+	"CREATE VIEW aired_bulletins AS"
+	" SELECT i.id AS item_id, i.airing_id, a.scheduled_at, i.bulletin_id, i.bulletin_version,"
+	"  v.topic, v.class, i.length_s"
+	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
+	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
+	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -206,6 +221,7 @@ enum stmt {
 	S_ITEM_INSERT,
 	S_ITEMS_DELETE,
 	S_ITEMS_CUT,
+	S_AIRING_RECOVER_UNSTARTED,
 	S_AIRING_RECOVER,
 	S_AIRING_EXISTS,
 	S_AIRING_LAST,
@@ -221,9 +237,8 @@ enum stmt {
 #define BULLETIN_COLS                                                                      \
 	"b.id, v.version, v.title, v.topic, v.class, b.state, v.text, v.source, v.valid_from," \
 	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
-	" (SELECT count(DISTINCT i.airing_id) FROM aired_items i JOIN airings a"              \
-	"  ON a.id = i.airing_id WHERE i.bulletin_id = b.id AND i.completed = 1"              \
-	"  AND a.status IN ('completed','interrupted')), v.created_by, v.region"
+	" (SELECT count(DISTINCT c.airing_id) FROM aired_bulletins c WHERE c.bulletin_id = b.id),"  \
+	" v.created_by, v.region"
 
 #define CLIP_COLS                                                                         \
 	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
@@ -248,9 +263,8 @@ static const char *const sql[S_COUNT] = {
 			    " ON v.bulletin_id = b.id AND v.version = b.version"
 			    " WHERE (?1 IS NULL OR v.topic = ?1) AND (?2 IS NULL OR b.state = ?2)"
 			    " ORDER BY b.id",
-	[S_BULLETIN_AIRINGS] = "SELECT count(DISTINCT i.airing_id) FROM aired_items i"
-			       " JOIN airings a ON a.id = i.airing_id WHERE i.bulletin_id = ?1"
-			       " AND i.completed = 1 AND a.status IN ('completed','interrupted')",
+	[S_BULLETIN_AIRINGS] = "SELECT count(DISTINCT airing_id) FROM aired_bulletins"
+			       " WHERE bulletin_id = ?1",
 	[S_CLIP_INSERT] = "INSERT INTO clips (name, kind, file, original, duration_s,"
 			  " sample_rate, channels, frames, lufs, true_peak_db, sha256, created_at)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -279,6 +293,9 @@ static const char *const sql[S_COUNT] = {
 	[S_ITEMS_DELETE] = "DELETE FROM aired_items WHERE airing_id = ?1",
 	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
 			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
+	[S_AIRING_RECOVER_UNSTARTED] = "UPDATE airings SET status = 'missed', reason = ?1,"
+				       " ended_at = coalesce(ended_at, ?2)"
+				       " WHERE status = 'started' AND started_at IS NULL",
 	[S_AIRING_RECOVER] = "UPDATE airings SET status = 'interrupted', reason = ?1,"
 			     " ended_at = coalesce(ended_at, ?2) WHERE status = 'started'",
 	[S_AIRING_EXISTS] = "SELECT 1 FROM airings WHERE slot = ?1 AND scheduled_at = ?2",
@@ -1205,10 +1222,11 @@ store_aired_items_cut(struct store *s, int64_t airing_id, double cut_s, char *er
 	return exec_done(s, st, _("Writing the airing log"), err);
 }
 
-int
-store_airing_recover(struct store *s, const char *reason, int64_t now, int *n, char *err)
+/* One of the recovery updates: rows turned, into *n. */
+static int
+recover(struct store *s, enum stmt id, const char *reason, int64_t now, int *n, char *err)
 {
-	sqlite3_stmt *st = stmt(s, S_AIRING_RECOVER, err);
+	sqlite3_stmt *st = stmt(s, id, err);
 	if (!st)
 		return -1;
 	bind_text(st, 1, reason);
@@ -1217,6 +1235,48 @@ store_airing_recover(struct store *s, const char *reason, int64_t now, int *n, c
 		return -1;
 	*n = sqlite3_changes(s->db);
 	return 0;
+}
+
+int
+store_airing_recover(struct store *s, const char *cut_reason, const char *unstarted_reason,
+		     int64_t now, int *cut, int *missed, char *err)
+{
+	*cut = *missed = 0;
+	/* the ones that never started first: what is left `started` was cut */
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (recover(s, S_AIRING_RECOVER_UNSTARTED, unstarted_reason, now, missed, err) < 0 ||
+	    recover(s, S_AIRING_RECOVER, cut_reason, now, cut, err) < 0 || store_commit(s, err) < 0) {
+		store_rollback(s);
+		*cut = *missed = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_item_counts(const char *airing_status, const struct store_aired_item *it)
+{
+	/* the WHERE clause of the view aired_bulletins (migration 3) */
+	return airing_status &&
+	       (strcmp(airing_status, "completed") == 0 || strcmp(airing_status, "interrupted") == 0) &&
+	       it->kind && strcmp(it->kind, "bulletin") == 0 && it->completed;
+}
+
+const char *
+store_strerror(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return _("done");
+	case STORE_NOTFOUND:
+		return _("not found");
+	case STORE_EXISTS:
+		return _("the slot instant already has an airing");
+	case STORE_ERROR:
+	default:
+		return _("the database failed");
+	}
 }
 
 int

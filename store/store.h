@@ -18,15 +18,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
 
 struct store;
 
-/* Return codes besides 0 and -1, where callers must tell them apart. */
-#define STORE_NOTFOUND (-2)
+/*
+ * What the functions below return: 0, or a negative code with a sentence in
+ * err.  Callers that must tell failures apart compare with these; the rest
+ * test < 0.
+ */
+enum store_rc {
+	STORE_OK = 0,
+	STORE_ERROR = -1,    /* SQLite failed: err says how and what to do */
+	STORE_NOTFOUND = -2, /* no such bulletin, clip or queue entry */
+	STORE_EXISTS = -3,   /* the slot instant already has an airing row */
+};
+/* What a code means, in a few words (for logs); err carries the details. */
+const char *store_strerror(int rc);
 
 /*
  * Opens (creating with mode 0750 if missing) state_dir and its loaxa.db,
@@ -165,7 +176,6 @@ struct store_aired_item {
  * Inserts an airing row; fails with STORE_EXISTS when (slot, scheduled_at)
  * already has one: a slot instant airs at most once.
  */
-#define STORE_EXISTS (-3)
 int store_airing_add(struct store *s, struct store_airing *a, char *err);
 int store_airing_finish(struct store *s, int64_t id, const char *status, const char *reason,
 			int64_t ended_at, const char *audio_sha256, char *err);
@@ -182,8 +192,14 @@ int store_airing_record(struct store *s, struct store_airing *a, struct store_ai
 			size_t n, char *err);
 /* Marks items of an airing that did not finish before `cut_s` as not completed. */
 int store_aired_items_cut(struct store *s, int64_t airing_id, double cut_s, char *err);
-/* Turns `started` rows left by a crash into `interrupted` with reason; *n = how many. */
-int store_airing_recover(struct store *s, const char *reason, int64_t now, int *n, char *err);
+/*
+ * Gives the `started` rows a crash left their outcome: one whose first
+ * sample left (started_at set) is `interrupted` with cut_reason, one that
+ * never started is `missed` with unstarted_reason; *cut and *missed say
+ * how many.
+ */
+int store_airing_recover(struct store *s, const char *cut_reason, const char *unstarted_reason,
+			 int64_t now, int *cut, int *missed, char *err);
 /* 1 if (slot, scheduled_at) has a row, else 0. */
 int store_airing_exists(struct store *s, const char *slot, int64_t scheduled_at, char *err);
 /* The latest scheduled_at logged for slot, or 0. */
@@ -195,7 +211,7 @@ int store_airing_last(struct store *s, const char *slot, int64_t *scheduled_at, 
  * from before.
  */
 int store_slot_since(struct store *s, const char *slot, int64_t now, int64_t *since, char *err);
-/* Completed airings that contained the bulletin. */
+/* Airings that count for the bulletin (see "Counting" below). */
 int store_bulletin_airings(struct store *s, int64_t bulletin_id, int *n, char *err);
 
 /*
@@ -269,5 +285,84 @@ void store_review_clear(struct store_review *r);
 
 /* Who asked for a manual airing (the daemon, once its row is written). */
 int store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *err);
+
+/*
+ * ---- Counting ----
+ * What counts as an aired bulletin (man loaxa, "How bulletins are counted"),
+ * kept once, as the view aired_bulletins: an aired item counts when it is a
+ * bulletin, played to its end, and its airing is `completed` or
+ * `interrupted` (an interrupted airing counts only what finished before the
+ * cut).  Missed, failed and still `started` airings count nothing.  The
+ * bulletin's topic is that of the version that aired; retired bulletins
+ * count like any other.  Reports, a bulletin's airings_done, the rotation
+ * and `loaxa schedule` all read it.
+ */
+
+/* The same rule for an airing row not yet written (kept in memory): 1 if it counts. */
+int store_item_counts(const char *airing_status, const struct store_aired_item *it);
+
+/* One bulletin (as one topic) that counts in [from, until). */
+struct store_count_row {
+	int64_t bulletin_id;
+	const char *topic; /* of the version that aired; valid during the callback */
+	int airings;       /* items of it that count */
+	double airtime_s;  /* their total length */
+};
+typedef int (*store_count_cb)(const struct store_count_row *r, void *arg);
+
+/*
+ * Calls cb once per (bulletin, topic) with items that count among airings
+ * scheduled in [from, until) (UTC ms); topic filters when not NULL.  Ordered
+ * by bulletin id.  cb returning non-zero stops.  0 or -1 with err.  One
+ * grouped statement: `loaxa report --year` over ten years answers in well
+ * under 200 ms.
+ */
+int store_report_counts(struct store *s, int64_t from, int64_t until, const char *topic,
+			store_count_cb cb, void *arg, char *err);
+
+/* An airing that aired nothing the plans count: missed or failed. */
+struct store_missed_row {
+	int64_t airing_id;
+	const char *slot, *program, *status, *reason; /* slot/reason may be NULL */
+	int64_t scheduled_at;
+};
+typedef int (*store_missed_cb)(const struct store_missed_row *r, void *arg);
+
+/* Airings `missed` or `failed` scheduled in [from, until), oldest first. */
+int store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_cb cb,
+			void *arg, char *err);
+
+/* store_count_row with the days the bulletin aired and its latest version. */
+struct store_day_row {
+	int64_t bulletin_id;
+	const char *topic; /* of the version that aired; valid during the callback */
+	int airings;
+	double airtime_s;
+	int version;       /* the latest version aired */
+	int64_t first_day; /* local day of `from`, in days since 1970-01-01 */
+	uint64_t days;     /* bit k: it aired on first_day + k */
+};
+typedef int (*store_day_cb)(const struct store_day_row *r, void *arg);
+
+/*
+ * store_report_counts() with the local days each bulletin aired: one scan
+ * gives the month's counts and the list of aired bulletins an officer
+ * pastes into a report.  The days are cut with offset_ms, the local
+ * time's offset from UTC, which the caller keeps constant over [from,
+ * until), at most 63 days long.  Ordered by bulletin id.
+ */
+int store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
+		      int64_t offset_ms, store_day_cb cb, void *arg, char *err);
+
+/*
+ * The titles of versions[i] of bulletins ids[i] into titles[i] (allocated,
+ * "" for one that is not there; the caller frees them).  0 or -1 with err.
+ */
+int store_report_titles(struct store *s, size_t n, const int64_t *ids, const int *versions,
+			char **titles, char *err);
+
+/* The scheduled time of the first airing that started (ms), 0 when none has. */
+int store_airing_first(struct store *s, int64_t *ms, char *err);
+
 
 #endif

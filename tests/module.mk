@@ -30,7 +30,7 @@ fuzz-build: $(FUZZ_TARGETS)
 tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJS:.o=.c)
 	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
 		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
-tests/fuzz/fuzz_control: tests/fuzz/fuzz_control.c daemon/control.c $(LIB_OBJS:.o=.c)
+tests/fuzz/fuzz_control: tests/fuzz/fuzz_control.c daemon/request.c $(LIB_OBJS:.o=.c)
 	clang $(FUZZ_CFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' -DLOAXA_VERSION='"$(VERSION)"' \
 		-DSYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $^ $(LDLIBS)
 fuzz: $(FUZZ_TARGETS)

@@ -133,11 +133,9 @@ tts_worker_queue(struct tts_work *w)
 	pthread_mutex_lock(&worker.mu);
 	if (!worker.running) {
 		worker.stopping = 0;
-		if (pthread_create(&worker.th, NULL, worker_main, NULL) != 0) {
-			/* without a thread nothing could ever speak: as bad as out of memory */
-			fputs("loaxa: cannot start the speech synthesis thread\n", stderr);
-			abort();
-		}
+		/* without a thread nothing could ever speak: as bad as out of memory */
+		if (pthread_create(&worker.th, NULL, worker_main, NULL) != 0)
+			fatal("cannot start the speech synthesis thread");
 		worker.running = 1;
 	}
 	if (worker.tail)

@@ -16,13 +16,9 @@
  * corrections up to HEADROOM_DB; a larger one is limited again (rare: a
  * text much quieter at its end than at its start).
  */
-#include <ebur128.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
-#include <sndfile.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,277 +56,27 @@
 /* A WAV file's loudness after a second limiting lands this close, or we try again. */
 #define RELIMIT_TOLERANCE_LU 0.2
 #define RELIMIT_TRIES 3
-#define WAV_HEADER 44
 
 /*
- * ---- a loudness meter that also measures sounds shorter than a gate ----
- * Integrated loudness only: audio_meter also measures true peak, which costs
- * three times as much, and the limiter already keeps the peaks.
+ * Loudness is measured with audio/'s meter, integrated only (the true peak
+ * costs three times as much, and the limiter already keeps the peaks), a
+ * sound shorter than MIN_MEASURE_S looped.  Speech goes to audio/'s
+ * writer: FLAC at level 0, made durable, for cache entries; 16-bit WAV,
+ * whose samples are corrected in place once the loudness is known, for
+ * loaxa say -o.
  */
-
-struct measure {
-	ebur128_state *st;
-	float *first; /* the first MIN_MEASURE_S seconds, to loop when that is all */
-	long first_n, first_cap;
-	int64_t frames;
-};
-
-static void
-measure_init(struct measure *x, int rate)
+static struct audio_meter *
+meter(int rate)
 {
-	x->st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-	if (!x->st) {
-		fputs("loaxa: out of memory\n", stderr);
-		abort();
-	}
-	x->first_cap = (long)(MIN_MEASURE_S * rate) + 1;
-	x->first = xmalloc(sizeof(float) * (size_t)x->first_cap);
-	x->first_n = 0;
-	x->frames = 0;
+	return audio_meter_open(rate, 0, MIN_MEASURE_S);
 }
 
-static void
-measure_add(struct measure *x, const float *buf, long n)
+static struct audio_writer *
+sink_open(const char *path, int rate, int flac, char *err)
 {
-	if (n > 0)
-		ebur128_add_frames_float(x->st, buf, (size_t)n);
-	long k = x->first_cap - x->first_n < n ? x->first_cap - x->first_n : n;
-	if (k > 0) {
-		memcpy(x->first + x->first_n, buf, sizeof(float) * (size_t)k);
-		x->first_n += k;
-	}
-	x->frames += n;
-}
-
-static double
-measure_lufs(struct measure *x)
-{
-	for (int64_t fed = x->frames; x->frames > 0 && fed < x->first_cap; fed += x->frames)
-		ebur128_add_frames_float(x->st, x->first, (size_t)x->frames);
-	double l;
-	if (ebur128_loudness_global(x->st, &l) != EBUR128_SUCCESS || !isfinite(l) || l < -70)
-		return -70;
-	return l;
-}
-
-static void
-measure_free(struct measure *x)
-{
-	ebur128_destroy(&x->st);
-	free(x->first);
-	x->first = NULL;
-}
-
-/* ---- sinks: 16-bit FLAC (cache entries) or WAV, to a temporary name, then renamed ---- */
-
-/*
- * Private rather than audio_writer: FLAC at compression level 0 (level 5,
- * libsndfile's default, costs three times as much CPU for 20 % less disk),
- * an fsync before a cache entry is renamed into place, and a WAV file whose
- * samples can be corrected in place once the loudness is known.
- */
-struct sink {
-	int flac;
-	char *path, *tmp;
-	int fd;
-	SNDFILE *sf;
-	int rate;
-	int64_t frames;
-	short s16[BLK * 2];
-};
-
-static struct sink *
-sink_open(const char *path, int rate, int flac, const char *suffix, char *err)
-{
-	struct sink *s = xcalloc(1, sizeof *s);
-	s->flac = flac;
-	s->rate = rate;
-	s->path = xstrdup(path);
-	s->tmp = xasprintf("%s.tmp%d%s", path, (int)getpid(), suffix);
-	s->fd = open(s->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (s->fd < 0) {
-		err_set(err, _("Cannot write %s: %s."), path, strerror(errno));
-		goto fail;
-	}
-	if (flac) {
-		SF_INFO info = { .samplerate = rate, .channels = 1,
-				 .format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16 };
-		s->sf = sf_open_fd(s->fd, SFM_WRITE, &info, 0);
-		if (!s->sf) {
-			err_set(err, _("Cannot write %s: %s."), path, sf_strerror(NULL));
-			goto fail;
-		}
-		double level = 0;
-		sf_command(s->sf, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
-	} else {
-		char zero[WAV_HEADER] = { 0 };
-		if (write(s->fd, zero, sizeof zero) != (ssize_t)sizeof zero) {
-			err_set(err, _("Cannot write %s: %s."), path, strerror(errno));
-			goto fail;
-		}
-	}
-	return s;
-fail:
-	if (s->fd >= 0) {
-		close(s->fd);
-		unlink(s->tmp);
-	}
-	free(s->path);
-	free(s->tmp);
-	free(s);
-	return NULL;
-}
-
-/*
- * Rounded and clipped, in integers: gcc does not vectorise a float
- * comparison (NaN rules) but does an integer one.  Offsetting by 32768.5
- * makes the truncating conversion round to nearest.  Our signals stay far
- * inside the int range (they are limited, or gained by at most 30 dB).
- */
-static inline short
-to_s16(float v)
-{
-	int i = (int)(v * 32768.0f + 32768.5f) - 32768;
-	i = i > 32767 ? 32767 : i;
-	i = i < -32768 ? -32768 : i;
-	return (short)htole16((uint16_t)i);
-}
-
-/*
- * n samples to 16-bit little-endian, times g.  In runs of 16 of fixed
- * length: gcc -O2 vectorises those (not a loop of unknown length).
- */
-static void
-convert(const float *x, short *out, long n, float g)
-{
-	long i = 0;
-	for (; i + 16 <= n; i += 16)
-		for (int j = 0; j < 16; j++)
-			out[i + j] = to_s16(x[i + j] * g);
-	for (; i < n; i++)
-		out[i] = to_s16(x[i] * g);
-}
-
-/* The same, in place on 16-bit little-endian samples. */
-static void
-rescale(short *s, long n, float g)
-{
-	const float k = g * (1.0f / 32768.0f);
-	long i = 0;
-	for (; i + 16 <= n; i += 16)
-		for (int j = 0; j < 16; j++)
-			s[i + j] = to_s16((short)le16toh((uint16_t)s[i + j]) * k);
-	for (; i < n; i++)
-		s[i] = to_s16((short)le16toh((uint16_t)s[i]) * k);
-}
-
-static int
-write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
-sink_write(struct sink *s, const float *x, long n, char *err)
-{
-	while (n > 0) {
-		long k = n < (long)ARRAY_LEN(s->s16) ? n : (long)ARRAY_LEN(s->s16);
-		convert(x, s->s16, k, 1.0f);
-		int bad = s->flac ? sf_writef_short(s->sf, s->s16, k) != k
-				  : write_all(s->fd, s->s16, sizeof(short) * (size_t)k) < 0;
-		if (bad) {
-			err_set(err, _("Cannot write %s: %s."), s->path,
-				s->flac ? sf_strerror(s->sf) : strerror(errno));
-			return -1;
-		}
-		s->frames += k;
-		x += k;
-		n -= k;
-	}
-	return 0;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static int
-wav_header(struct sink *s)
-{
-	uint64_t data = (uint64_t)s->frames * 2;
-	if (data > 0xFFFFFFFFu - 36)
-		data = 0xFFFFFFFFu - 36; /* over 12 hours: the size field is full */
-	unsigned char h[WAV_HEADER];
-	memcpy(h, "RIFF", 4);
-	put32(h + 4, (uint32_t)(36 + data));
-	memcpy(h + 8, "WAVEfmt ", 8);
-	put32(h + 16, 16);
-	h[20] = 1, h[21] = 0; /* PCM */
-	h[22] = 1, h[23] = 0; /* mono */
-	put32(h + 24, (uint32_t)s->rate);
-	put32(h + 28, (uint32_t)s->rate * 2);
-	h[32] = 2, h[33] = 0;
-	h[34] = 16, h[35] = 0;
-	memcpy(h + 36, "data", 4);
-	put32(h + 40, (uint32_t)data);
-	return pwrite(s->fd, h, sizeof h, 0) == (ssize_t)sizeof h ? 0 : -1;
-}
-
-static void
-sink_abort(struct sink *s)
-{
-	if (!s)
-		return;
-	if (s->sf)
-		sf_close(s->sf);
-	close(s->fd);
-	unlink(s->tmp);
-	free(s->path);
-	free(s->tmp);
-	free(s);
-}
-
-/* Completes the file and renames it into place; frees s either way. */
-static int
-sink_finish(struct sink *s, char *err)
-{
-	int bad = 0;
-	if (s->flac) {
-		bad = sf_close(s->sf) != 0;
-		s->sf = NULL;
-		/* a cache entry must survive a power cut whole, or not be there */
-		if (!bad)
-			bad = fsync(s->fd) < 0;
-	} else {
-		bad = wav_header(s) < 0;
-	}
-	if (close(s->fd) < 0)
-		bad = 1;
-	if (!bad && rename(s->tmp, s->path) < 0)
-		bad = 1;
-	if (bad) {
-		err_set(err, _("Cannot write %s: %s."), s->path, strerror(errno ? errno : EIO));
-		unlink(s->tmp);
-	}
-	free(s->path);
-	free(s->tmp);
-	free(s);
-	return bad ? -1 : 0;
+	return flac ? audio_writer_open_ex(path, rate, AUDIO_FLAC,
+					   AUDIO_WRITE_FAST | AUDIO_WRITE_DURABLE, err)
+		    : audio_writer_open(path, rate, AUDIO_WAV16, err);
 }
 
 /*
@@ -350,7 +96,7 @@ struct bq {
 
 struct pipe {
 	const struct tts_opts *o;
-	struct sink *sink;
+	struct audio_writer *sink;
 	atomic_int *cancel;
 	pthread_mutex_t mu;
 	struct bq q1, q2;
@@ -358,7 +104,7 @@ struct pipe {
 	pthread_t shaper_th, writer_th;
 	int src_rate;
 	/* the shaping thread's */
-	struct measure pre, post;
+	struct audio_meter *pre, *post;
 	float *win;
 	long win_n, win_cap;
 	double gain_db;
@@ -471,7 +217,7 @@ emit(struct pipe *p, const float *y, long m)
 {
 	if (m <= 0)
 		return 0;
-	measure_add(&p->post, y, m);
+	audio_meter_add(p->post, y, m);
 	return bq_put(p, &p->q2, y, m);
 }
 
@@ -491,20 +237,19 @@ trial(struct pipe *p, double gain_db)
 {
 	float g = (float)pow(10, gain_db / 20);
 	struct audio_limiter *lim = audio_limiter_new(p->src_rate, p->o->true_peak_dbtp);
-	struct measure m;
-	measure_init(&m, p->src_rate);
+	struct audio_meter *m = meter(p->src_rate);
 	float x[BLK], y[BLK];
 	for (long i = 0; i < p->win_n; i += BLK) {
 		long k = p->win_n - i < BLK ? p->win_n - i : BLK;
 		for (long j = 0; j < k; j++)
 			x[j] = p->win[i + j] * g;
-		measure_add(&m, y, audio_limiter_process(lim, x, k, y, BLK));
+		audio_meter_add(m, y, audio_limiter_process(lim, x, k, y, BLK));
 	}
 	long k;
 	while ((k = audio_limiter_process(lim, NULL, 0, y, BLK)) > 0)
-		measure_add(&m, y, k);
-	double l = measure_lufs(&m);
-	measure_free(&m);
+		audio_meter_add(m, y, k);
+	double l = audio_meter_lufs(m);
+	audio_meter_free(m);
 	audio_limiter_free(lim);
 	return l;
 }
@@ -519,7 +264,7 @@ static int
 begin(struct pipe *p)
 {
 	double target = p->o->loudness_lufs + GAIN_BIAS_DB;
-	double l = measure_lufs(&p->pre);
+	double l = audio_meter_lufs(p->pre);
 	double g = l > -70 ? target - l : 0;
 	if (l > -70) {
 		double g_prev = 0, got_prev = l, slope = 1;
@@ -543,7 +288,7 @@ begin(struct pipe *p)
 	p->gain_db = g > MAX_GAIN_DB ? MAX_GAIN_DB : g;
 	p->gain = (float)pow(10, p->gain_db / 20);
 	p->lim = audio_limiter_new(p->src_rate, p->o->true_peak_dbtp);
-	measure_init(&p->post, p->src_rate);
+	p->post = meter(p->src_rate);
 	int rc = 0;
 	for (long i = 0; i < p->win_n && rc == 0; i += BLK)
 		rc = shape(p, p->win + i, p->win_n - i < BLK ? p->win_n - i : BLK);
@@ -557,7 +302,7 @@ shape_in(struct pipe *p, float *x, long n)
 {
 	if (p->lim)
 		return shape(p, x, n);
-	measure_add(&p->pre, x, n);
+	audio_meter_add(p->pre, x, n);
 	if (p->win_n + n > p->win_cap) {
 		p->win_cap = p->win_cap ? p->win_cap * 2 : (long)(WINDOW_S * p->src_rate) + BLK;
 		p->win = xrealloc(p->win, sizeof(float) * (size_t)p->win_cap);
@@ -602,14 +347,14 @@ writer(void *arg)
 	while (rc == 0 && (n = bq_take(p, &p->q2, &i)) > 0) {
 		if (p->rs) {
 			k = audio_resample(p->rs, p->q2.slot[i], n, p->rs_out, p->rs_cap);
-			rc = sink_write(p->sink, p->rs_out, k, err);
+			rc = audio_writer_write(p->sink, p->rs_out, k, err);
 		} else {
-			rc = sink_write(p->sink, p->q2.slot[i], n, err);
+			rc = audio_writer_write(p->sink, p->q2.slot[i], n, err);
 		}
 		bq_done(p, &p->q2);
 	}
 	while (rc == 0 && n == 0 && p->rs && (k = audio_resample(p->rs, NULL, 0, p->rs_out, p->rs_cap)) > 0)
-		rc = sink_write(p->sink, p->rs_out, k, err);
+		rc = audio_writer_write(p->sink, p->rs_out, k, err);
 	if (rc < 0)
 		pipe_fail(p, err);
 	return NULL;
@@ -632,7 +377,7 @@ on_pcm(void *arg, const float *pcm, long n, int rate)
 			return -1;
 		}
 		p->src_rate = rate;
-		measure_init(&p->pre, rate);
+		p->pre = meter(rate);
 		if (rate != p->o->sample_rate) {
 			p->rs = audio_resampler_new(rate, p->o->sample_rate, err);
 			if (!p->rs) {
@@ -644,10 +389,8 @@ on_pcm(void *arg, const float *pcm, long n, int rate)
 		}
 		/* as with memory: without threads there is nothing sensible left to do */
 		if (pthread_create(&p->shaper_th, NULL, shaper, p) != 0 ||
-		    pthread_create(&p->writer_th, NULL, writer, p) != 0) {
-			fputs("loaxa: cannot start a rendering thread\n", stderr);
-			abort();
-		}
+		    pthread_create(&p->writer_th, NULL, writer, p) != 0)
+			fatal("cannot start a rendering thread");
 		p->started = 1;
 	} else if (rate != p->src_rate) {
 		char err[ERRLEN];
@@ -664,8 +407,8 @@ on_pcm(void *arg, const float *pcm, long n, int rate)
  * was written (as it stands, before any correction).
  */
 static int
-render_spoken(const struct tts_opts *o, const char *spoken, struct sink *sink, atomic_int *cancel,
-	      double *lufs, char *err)
+render_spoken(const struct tts_opts *o, const char *spoken, struct audio_writer *sink,
+	      atomic_int *cancel, double *lufs, char *err)
 {
 	struct pipe *p = xcalloc(1, sizeof *p);
 	p->o = o;
@@ -691,16 +434,14 @@ render_spoken(const struct tts_opts *o, const char *spoken, struct sink *sink, a
 	} else if (p->failed) {
 		err_set(err, _("Rendering the speech failed."));
 		rc = -1;
-	} else if (!p->started || sink->frames == 0) {
+	} else if (!p->started || audio_writer_frames(sink) == 0) {
 		err_set(err, _("The speech engine made no sound for this text."));
 		rc = -1;
 	}
 	if (rc == 0)
-		*lufs = measure_lufs(&p->post);
-	if (p->started)
-		measure_free(&p->pre);
-	if (p->post.st)
-		measure_free(&p->post);
+		*lufs = audio_meter_lufs(p->post);
+	audio_meter_free(p->pre);
+	audio_meter_free(p->post);
 	audio_limiter_free(p->lim);
 	audio_resampler_free(p->rs);
 	free(p->rs_out);
@@ -714,98 +455,38 @@ render_spoken(const struct tts_opts *o, const char *spoken, struct sink *sink, a
 
 /* ---- bringing a WAV file's samples to the target ---- */
 
-struct scale_part {
-	int fd;
-	int64_t from, to; /* frames */
-	float g;
-	int rc, errnum;
-};
-
-static void *
-scale_part(void *arg)
-{
-	struct scale_part *s = arg;
-	short *buf = xmalloc(sizeof(short) * 65536);
-	for (int64_t at = s->from; at < s->to;) {
-		size_t k = s->to - at < 65536 ? (size_t)(s->to - at) : 65536;
-		off_t off = WAV_HEADER + at * 2;
-		if (pread(s->fd, buf, k * 2, off) != (ssize_t)(k * 2)) {
-			s->rc = -1;
-			s->errnum = errno ? errno : EIO;
-			break;
-		}
-		rescale(buf, (long)k, s->g);
-		if (pwrite(s->fd, buf, k * 2, off) != (ssize_t)(k * 2)) {
-			s->rc = -1;
-			s->errnum = errno ? errno : EIO;
-			break;
-		}
-		at += (int64_t)k;
-	}
-	free(buf);
-	return NULL;
-}
-
-/*
- * Multiplies the samples of a WAV sink in place: the one step after the
- * speech is made, so both cores share it.
- */
-static int
-wav_scale(struct sink *s, double gain_db, char *err)
-{
-	float g = (float)pow(10, gain_db / 20);
-	int64_t half = s->frames / 2;
-	struct scale_part parts[2] = { { s->fd, 0, half, g, 0, 0 }, { s->fd, half, s->frames, g, 0, 0 } };
-	pthread_t th;
-	int threaded = half > 65536 && pthread_create(&th, NULL, scale_part, &parts[1]) == 0;
-	scale_part(&parts[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		scale_part(&parts[1]);
-	for (int i = 0; i < 2; i++)
-		if (parts[i].rc < 0) {
-			err_set(err, _("Cannot write %s: %s."), s->path, strerror(parts[i].errnum));
-			return -1;
-		}
-	return 0;
-}
-
 /* Limits the samples of src at gain_db into dst; *lufs: what came out. */
 static int
-wav_limit_once(const struct tts_opts *o, struct sink *src, struct sink *dst, double gain_db,
-	       double *lufs, char *err)
+wav_limit_once(const struct tts_opts *o, struct audio_writer *src, struct audio_writer *dst,
+	       int rate, double gain_db, double *lufs, char *err)
 {
 	float g = (float)pow(10, gain_db / 20);
-	struct audio_limiter *lim = audio_limiter_new(src->rate, o->true_peak_dbtp);
-	struct measure m;
-	measure_init(&m, src->rate);
-	short *s16 = xmalloc(sizeof(short) * BLK);
+	struct audio_limiter *lim = audio_limiter_new(rate, o->true_peak_dbtp);
+	struct audio_meter *m = meter(rate);
 	float *x = xmalloc(sizeof(float) * BLK), *y = xmalloc(sizeof(float) * BLK);
 	int rc = 0;
-	for (int64_t at = 0; at < src->frames && rc == 0;) {
-		long k = src->frames - at < BLK ? (long)(src->frames - at) : BLK;
-		if (pread(src->fd, s16, (size_t)k * 2, WAV_HEADER + at * 2) != (ssize_t)k * 2) {
-			err_set(err, _("Cannot read %s: %s."), src->tmp, strerror(errno ? errno : EIO));
+	int64_t frames = audio_writer_frames(src);
+	for (int64_t at = 0; at < frames && rc == 0;) {
+		long k = audio_writer_read(src, at, x, BLK, err);
+		if (k <= 0) {
 			rc = -1;
 			break;
 		}
 		for (long i = 0; i < k; i++)
-			x[i] = (short)le16toh((uint16_t)s16[i]) * (1.0f / 32768.0f) * g;
+			x[i] *= g;
 		long n = audio_limiter_process(lim, x, k, y, BLK);
-		measure_add(&m, y, n);
-		rc = sink_write(dst, y, n, err);
+		audio_meter_add(m, y, n);
+		rc = audio_writer_write(dst, y, n, err);
 		at += k;
 	}
 	long n;
 	while (rc == 0 && (n = audio_limiter_process(lim, NULL, 0, y, BLK)) > 0) {
-		measure_add(&m, y, n);
-		rc = sink_write(dst, y, n, err);
+		audio_meter_add(m, y, n);
+		rc = audio_writer_write(dst, y, n, err);
 	}
-	*lufs = measure_lufs(&m);
-	measure_free(&m);
+	*lufs = audio_meter_lufs(m);
+	audio_meter_free(m);
 	audio_limiter_free(lim);
-	free(s16);
 	free(x);
 	free(y);
 	return rc;
@@ -817,9 +498,10 @@ wav_limit_once(const struct tts_opts *o, struct sink *src, struct sink *dst, dou
  * new file that replaces *sp.
  */
 static int
-wav_level(const struct tts_opts *o, struct sink **sp, double lufs, char *err)
+wav_level(const struct tts_opts *o, struct audio_writer **sp, const char *path, int rate,
+	  double lufs, char *err)
 {
-	struct sink *s = *sp;
+	struct audio_writer *s = *sp;
 	if (lufs <= -70)
 		return 0; /* silence stays silence */
 	double c = o->loudness_lufs - lufs;
@@ -828,33 +510,26 @@ wav_level(const struct tts_opts *o, struct sink **sp, double lufs, char *err)
 	if (fabs(c) < 0.005)
 		return 0;
 	if (c <= HEADROOM_DB)
-		return wav_scale(s, c, err);
-	struct sink *d = sink_open(s->path, s->rate, 0, "b", err);
+		return audio_writer_scale(s, c, err);
+	struct audio_writer *d = sink_open(path, rate, 0, err);
 	if (!d)
 		return -1;
 	double got = lufs;
 	for (int i = 0; i < RELIMIT_TRIES; i++) {
-		if (i > 0) {
-			if (ftruncate(d->fd, WAV_HEADER) < 0 || lseek(d->fd, WAV_HEADER, SEEK_SET) < 0) {
-				err_set(err, _("Cannot write %s: %s."), d->path, strerror(errno));
-				sink_abort(d);
-				return -1;
-			}
-			d->frames = 0;
-		}
-		if (wav_limit_once(o, s, d, c, &got, err) < 0) {
-			sink_abort(d);
+		if ((i > 0 && audio_writer_rewind(d, err) < 0) ||
+		    wav_limit_once(o, s, d, rate, c, &got, err) < 0) {
+			audio_writer_close(d, 1, NULL);
 			return -1;
 		}
 		if (got <= -70 || fabs(o->loudness_lufs - got) <= RELIMIT_TOLERANCE_LU)
 			break;
 		c += o->loudness_lufs - got;
 	}
-	sink_abort(s);
+	audio_writer_close(s, 1, NULL);
 	*sp = d;
 	/* what is left is under the tolerance; scaling down never raises a peak */
 	if (got > o->loudness_lufs && got > -70)
-		return wav_scale(d, o->loudness_lufs - got, err);
+		return audio_writer_scale(d, o->loudness_lufs - got, err);
 	return 0;
 }
 
@@ -865,7 +540,7 @@ wav_from_entry(const struct tts_opts *o, const struct tts_entry *e, const char *
 	struct audio_src *src = audio_src_open(e->path, o->sample_rate, err);
 	if (!src)
 		return -2;
-	struct sink *s = sink_open(wav, o->sample_rate, 0, "", err);
+	struct audio_writer *s = sink_open(wav, o->sample_rate, 0, err);
 	if (!s) {
 		audio_src_close(src);
 		return -1;
@@ -874,19 +549,19 @@ wav_from_entry(const struct tts_opts *o, const struct tts_entry *e, const char *
 	long n;
 	int rc = 0;
 	while ((n = audio_src_read(src, buf, BLK, err)) > 0)
-		if ((rc = sink_write(s, buf, n, err)) < 0)
+		if ((rc = audio_writer_write(s, buf, n, err)) < 0)
 			break;
 	if (n < 0)
 		rc = -2;
 	free(buf);
 	audio_src_close(src);
 	if (rc == 0)
-		rc = wav_level(o, &s, e->lufs, err);
+		rc = wav_level(o, &s, wav, o->sample_rate, e->lufs, err);
 	if (rc < 0) {
-		sink_abort(s);
+		audio_writer_close(s, 1, NULL);
 		return rc;
 	}
-	return sink_finish(s, err);
+	return audio_writer_close(s, 0, err);
 }
 
 /* ---- jobs on the synthesis thread ---- */
@@ -980,20 +655,20 @@ render_to_cache(struct tts_job *j)
 	if (mkdir_p(o->cache_dir, 0750, j->err) < 0)
 		return -1;
 	char *flac = tts_cache_file(o, j->key, "flac");
-	struct sink *s = sink_open(flac, o->sample_rate, 1, "", j->err);
+	struct audio_writer *s = sink_open(flac, o->sample_rate, 1, j->err);
 	if (!s) {
 		free(flac);
 		return -1;
 	}
 	double lufs;
 	if (render_spoken(o, j->spoken, s, &j->cancel, &lufs, j->err) < 0) {
-		sink_abort(s);
+		audio_writer_close(s, 1, NULL);
 		free(flac);
 		return -1;
 	}
-	double seconds = round3((double)s->frames / o->sample_rate);
+	double seconds = round3((double)audio_writer_frames(s) / o->sample_rate);
 	lufs = round3(lufs);
-	if (sink_finish(s, j->err) < 0 ||
+	if (audio_writer_close(s, 0, j->err) < 0 ||
 	    tts_cache_store_info(o, j->key, lufs, seconds, j->err) < 0) {
 		unlink(flac);
 		free(flac);
@@ -1011,16 +686,16 @@ static int
 render_to_wav(struct tts_job *j)
 {
 	const struct tts_opts *o = &j->o;
-	struct sink *s = sink_open(j->wav, o->sample_rate, 0, "", j->err);
+	struct audio_writer *s = sink_open(j->wav, o->sample_rate, 0, j->err);
 	if (!s)
 		return -1;
 	double lufs;
 	if (render_spoken(o, j->spoken, s, &j->cancel, &lufs, j->err) < 0 ||
-	    wav_level(o, &s, lufs, j->err) < 0) {
-		sink_abort(s);
+	    wav_level(o, &s, j->wav, o->sample_rate, lufs, j->err) < 0) {
+		audio_writer_close(s, 1, NULL);
 		return -1;
 	}
-	return sink_finish(s, j->err);
+	return audio_writer_close(s, 0, j->err);
 }
 
 static void
@@ -1073,10 +748,8 @@ job_new(const struct tts_opts *o, enum job_kind kind, char *spoken)
 	j->spoken = spoken;
 	tts_cache_key_spoken(o, spoken, j->key);
 	j->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (j->efd < 0) {
-		fprintf(stderr, "loaxa: eventfd: %s\n", strerror(errno));
-		abort();
-	}
+	if (j->efd < 0)
+		fatal("eventfd: %s", strerror(errno));
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	return j;

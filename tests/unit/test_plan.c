@@ -14,6 +14,7 @@
 #include "base/base.h"
 #include "config/config.h"
 #include "scheduler/scheduler.h"
+#include "store/store.h"
 
 static int64_t
 at(const char *local)
@@ -220,6 +221,146 @@ a_bad_calendar_expression_names_file_line_and_slot(void **state)
 	config_free(cfg);
 }
 
+static void
+the_window_counts_from_the_instant_the_wait_included(void **state)
+{
+	int64_t t = at("2025-03-10 05:30");
+	assert_int_equal(sched_late(t, 60000, t), SCHED_AIR);
+	assert_int_equal(sched_late(t, 60000, t + 60000), SCHED_AIR); /* the window's last ms */
+	assert_int_equal(sched_late(t, 60000, t + 60001), SCHED_MISSED);
+	assert_int_equal(sched_late(t, 0, t + 1), SCHED_MISSED);
+}
+
+/* A store with bulletins A (2 airings wanted) and B (1), and a queue entry for C in "sang". */
+static struct store *
+pool_store(char *dir, int64_t *a, int64_t *b, int64_t *c, int64_t *entry)
+{
+	char err[ERRLEN];
+	strcpy(dir, "/tmp/loaxa-test-plan-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	struct store *st;
+	if (store_open(dir, &st, err) < 0)
+		fail_msg("%s", err);
+	int64_t *ids[] = { a, b, c };
+	int wanted[] = { 2, 1, 0 };
+	for (size_t i = 0; i < 3; i++) {
+		struct store_bulletin x = { .title = (char *)"Tin", .topic = (char *)"tthc",
+					    .klass = (char *)"normal", .state = (char *)"approved",
+					    .text = (char *)"Bản tin ngắn.", .airings_wanted = wanted[i] };
+		if (store_bulletin_add(st, &x, err) < 0)
+			fail_msg("%s", err);
+		*ids[i] = x.id;
+	}
+	struct store_queue_entry q = { .bulletin_id = *c, .slot = (char *)"sang" };
+	if (store_queue_add(st, &q, err) < 0)
+		fail_msg("%s", err);
+	*entry = q.id;
+	return st;
+}
+
+static void
+pool_rm(struct store *st, const char *dir)
+{
+	store_close(st);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/*
+ * Airings planned but not logged count as aired: three slots inside the
+ * lead time take A and B, then A, then nothing (A wanted twice, B once),
+ * and a queue entry goes into one airing only.
+ */
+static void
+what_is_planned_counts_as_aired(void **state)
+{
+	char dir[64], err[ERRLEN];
+	int64_t a, b, c, entry;
+	struct store *st = pool_store(dir, &a, &b, &c, &entry);
+	struct config *cfg = config_load(NULL, err);
+	const struct config_program *tpl = config_program_find(cfg, "mac-dinh");
+	int64_t t = at("2025-03-10 05:30");
+	int64_t want[3][3] = { { c, a, b }, { a }, { 0 } };
+	size_t want_n[3] = { 3, 1, 0 };
+	int64_t planned[3][8];
+	size_t planned_n[3];
+	for (int k = 0; k < 3; k++) {
+		/* each decision reads the store afresh and counts what is planned so far */
+		struct sched_pool *pool = sched_pool_load(st, err);
+		assert_non_null(pool);
+		for (int j = 0; j < k; j++)
+			sched_pool_count(pool, planned[j], planned_n[j], j == 0 ? &entry : NULL,
+					 j == 0 ? 1 : 0);
+		struct sched_pick *out;
+		size_t n, left;
+		sched_pool_pick(pool, tpl, "sang", t + k * 15000, 0, 0, &out, &n, &left);
+		assert_int_equal(n, want_n[k]);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(out[i].bulletin_id, want[k][i]);
+			planned[k][i] = out[i].bulletin_id;
+		}
+		planned_n[k] = n;
+		free(out);
+		sched_pool_free(pool);
+	}
+	/* a bulletin twice in one airing counts once for it */
+	struct sched_pool *pool = sched_pool_load(st, err);
+	int64_t twice[] = { a, a };
+	sched_pool_count(pool, twice, 2, NULL, 0);
+	struct sched_pick *out;
+	size_t n, left;
+	sched_pool_pick(pool, tpl, "chieu", t, 0, 0, &out, &n, &left);
+	assert_int_equal(n, 2); /* A (1 of 2 counted) and B; C is queued for "sang" */
+	assert_int_equal(out[0].bulletin_id, a);
+	assert_int_equal(out[1].bulletin_id, b);
+	free(out);
+	sched_pool_free(pool);
+	config_free(cfg);
+	pool_rm(st, dir);
+}
+
+/* A programme longer than the time to the next slot instant is found; a daily one is not. */
+static void
+a_programme_longer_than_its_slot_gap_is_found(void **state)
+{
+	char dir[64], err[ERRLEN];
+	int64_t a, b, c, entry;
+	struct store *st = pool_store(dir, &a, &b, &c, &entry);
+	struct config *cfg = config_load(NULL, err);
+	free(cfg->slots[0].when);
+	cfg->slots[0].when = xstrdup("*:*:0/20"); /* every 20 s */
+	struct sched *s = sched_new(cfg, err);
+	assert_non_null(s);
+	struct sched_pool *pool = sched_pool_load(st, err);
+	struct sched_overrun *o;
+	size_t n = sched_overruns(s, cfg, pool, at("2025-03-10 05:00"), 32, &o);
+	/*
+	 * mac-dinh (a greeting, three short bulletins, a sign-off) is longer than
+	 * 20 s: the slot runs into its own next instant, and the 17:00 slot into
+	 * the 20-second one's
+	 */
+	assert_int_equal(n, 2);
+	assert_int_equal(o[0].slot, 0);
+	assert_int_equal(o[0].next_slot, 0);
+	assert_true(o[0].gap_s == 20);
+	assert_true(o[0].longest_s > 20 && o[0].longest_s < 15 * 60);
+	assert_int_equal(o[1].slot, 1);
+	assert_int_equal(o[1].next_slot, 0);
+	free(o);
+	sched_free(s);
+	/* the built-in 05:30 and 17:00: hours apart */
+	free(cfg->slots[0].when);
+	cfg->slots[0].when = xstrdup("*-*-* 05:30:00");
+	s = sched_new(cfg, err);
+	assert_int_equal(sched_overruns(s, cfg, pool, at("2025-03-10 05:00"), 32, &o), 0);
+	free(o);
+	sched_free(s);
+	sched_pool_free(pool);
+	config_free(cfg);
+	pool_rm(st, dir);
+}
+
 int
 main(void)
 {
@@ -232,6 +373,9 @@ main(void)
 		cmocka_unit_test(queue_then_priority_then_rotation_until_full),
 		cmocka_unit_test(validity_is_cut_on_the_local_day),
 		cmocka_unit_test(a_bad_calendar_expression_names_file_line_and_slot),
+		cmocka_unit_test(the_window_counts_from_the_instant_the_wait_included),
+		cmocka_unit_test(what_is_planned_counts_as_aired),
+		cmocka_unit_test(a_programme_longer_than_its_slot_gap_is_found),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, NULL);
 }

@@ -195,9 +195,19 @@ a_crash_leaves_interrupted_rows_and_counts_stay_true(void **state)
 					.bulletin_id = b, .bulletin_version = 1, .offset_s = 0,
 					.length_s = 30, .completed = 1 };
 	assert_int_equal(store_aired_item_add(s, &it1, err), 0);
-	int n = 0;
-	assert_int_equal(store_airing_recover(s, "daemon stopped", 5000, &n, err), 0);
+	assert_int_equal(store_airing_set_started(s, a.id, 1001, 1, err), 0);
+	/* a second one had its row, but the crash came before its first sample */
+	struct store_airing b2 = { .slot = (char *)"sang", .program = (char *)"sang",
+				   .scheduled_at = 2000, .status = (char *)"started" };
+	assert_int_equal(store_airing_add(s, &b2, err), 0);
+	int n = 0, missed = 0;
+	assert_int_equal(store_airing_recover(s, "daemon stopped", "never started", 5000, &n, &missed,
+					      err), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(missed, 1);
+	int never = 0;
+	assert_int_equal(store_log(s, 0, 0, "missed", NULL, count_rows, &never, err), 0);
+	assert_int_equal(never, 1); /* never `interrupted`: nothing was cut */
 	/* the cut came after 10 s: the 30 s bulletin did not finish */
 	assert_int_equal(store_aired_items_cut(s, a.id, 10.0, err), 0);
 	int aired = -1;
@@ -206,6 +216,74 @@ a_crash_leaves_interrupted_rows_and_counts_stay_true(void **state)
 	int rows = 0;
 	assert_int_equal(store_log(s, 0, 0, "interrupted", NULL, count_rows, &rows, err), 0);
 	assert_int_equal(rows, 1);
+	store_close(s);
+}
+
+struct counted {
+	int64_t ids[64];
+	int airings[64];
+	size_t n;
+};
+
+static int
+collect_counted(const struct store_count_row *r, void *arg)
+{
+	struct counted *c = arg;
+	c->ids[c->n] = r->bulletin_id;
+	c->airings[c->n++] = r->airings;
+	return 0;
+}
+
+/*
+ * One counting rule: for every outcome of an airing, kind of item and
+ * item played or cut, the report, a bulletin's airings_done and the rule
+ * the daemon applies to a row it still holds (store_item_counts()) agree.
+ */
+static void
+one_counting_rule_for_reports_airings_done_and_rows_in_memory(void **state)
+{
+	struct store *s = open_store();
+	char err[ERRLEN];
+	static const char *const statuses[] = { "started", "completed", "interrupted", "failed",
+						 "missed" };
+	static const char *const kinds[] = { "bulletin", "clip", "tts", "silence" };
+	int64_t ids[40];
+	int want[40];
+	size_t k = 0;
+	for (size_t st = 0; st < ARRAY_LEN(statuses); st++)
+		for (size_t ki = 0; ki < ARRAY_LEN(kinds); ki++)
+			for (int done = 0; done <= 1; done++, k++) {
+				ids[k] = add_bulletin(s, "Tin", "Nội dung.");
+				struct store_airing a = { .slot = (char *)"sang", .program = (char *)"p",
+							  .scheduled_at = 1000 + (int64_t)k,
+							  .status = (char *)statuses[st] };
+				assert_int_equal(store_airing_add(s, &a, err), 0);
+				struct store_aired_item it = { .airing_id = a.id, .kind = (char *)kinds[ki],
+							       .bulletin_id = ids[k], .bulletin_version = 1,
+							       .length_s = 10, .completed = done };
+				assert_int_equal(store_aired_item_add(s, &it, err), 0);
+				want[k] = store_item_counts(statuses[st], &it);
+			}
+	struct counted c = { 0 };
+	assert_int_equal(store_report_counts(s, 0, 1000000, NULL, collect_counted, &c, err), 0);
+	size_t counted = 0;
+	for (k = 0; k < ARRAY_LEN(ids); k++) {
+		int in_report = 0;
+		for (size_t i = 0; i < c.n; i++)
+			if (c.ids[i] == ids[k])
+				in_report = c.airings[i];
+		int done = -1;
+		assert_int_equal(store_bulletin_airings(s, ids[k], &done, err), 0);
+		struct store_bulletin b;
+		assert_int_equal(store_bulletin_get(s, ids[k], &b, err), 0);
+		assert_int_equal(in_report, want[k]);
+		assert_int_equal(done, want[k]);
+		assert_int_equal(b.airings_done, want[k]);
+		store_bulletin_clear(&b);
+		counted += (size_t)want[k];
+	}
+	/* a bulletin played to its end in a completed or an interrupted airing */
+	assert_int_equal(counted, 2);
 	store_close(s);
 }
 
@@ -364,6 +442,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(an_edit_keeps_the_version_that_aired, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_slot_instant_airs_at_most_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_leaves_interrupted_rows_and_counts_stay_true, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_counting_rule_for_reports_airings_done_and_rows_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(regions_are_kept_with_versions_and_aired_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_locked_database_says_so_within_the_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_read_only_database_says_so, setup, teardown),

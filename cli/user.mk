@@ -1,1 +1,0 @@
-CLI_OBJS += cli/cmd_user.o

@@ -1,0 +1,480 @@
+/*
+ * Planning and arming.  At T - lead a slot instant becomes an airing: the
+ * scheduler picks its bulletins, playlists builds the programme, and the
+ * render thread renders it.  At T - 1.5 s the rendered airing gets its
+ * `started` row and goes to the player, which starts it at T.  A manual
+ * airing (loaxa air) goes the same way, as soon as the player is free.
+ *
+ * One airing is on the player at a time (an emergency pre-empts it).  A
+ * slot instant that comes while another programme is on air waits for the
+ * player only while it stays inside its catch-up window, measured from its
+ * own instant (sched_late()), wait included; past that it is logged missed,
+ * once, naming what kept the player busy.  A newer instant of the same slot
+ * replaces an older one that has not started, so overdue instants never
+ * pile up.  An airing that never started is never `interrupted`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "config/config.h"
+#include "daemon/control.h"
+#include "daemon/daemon.h"
+#include "playlists/playlists.h"
+#include "scheduler/scheduler.h"
+#include "store/store.h"
+
+#define ARM_AHEAD_MS 1500
+#define MAX_MISSED_PER_SLOT 1000
+
+void
+airing_free(struct airing *a)
+{
+	if (!a)
+		return;
+	pl_free(a->prog);
+	free(a->slot);
+	free(a->program);
+	free(a->queue_entries);
+	free(a->asked_by);
+	free(a);
+}
+
+void
+plan_unlink(struct daemon *d, struct airing *a)
+{
+	for (struct airing **p = &d->airings; *p; p = &(*p)->next)
+		if (*p == a) {
+			*p = a->next;
+			break;
+		}
+	airing_free(a);
+}
+
+static void
+add_airing(struct daemon *d, struct airing *a)
+{
+	struct airing **p = &d->airings;
+	while (*p)
+		p = &(*p)->next;
+	a->next = NULL;
+	*p = a;
+}
+
+static const char *const state_names[] = {
+	[AIRING_PLANNED] = "planned", [AIRING_RENDERING] = "rendering", [AIRING_READY] = "ready",
+	[AIRING_ARMED] = "armed",     [AIRING_PLAYING] = "playing",     [AIRING_DONE] = "done",
+};
+
+void
+plan_in_flight(struct daemon *d, plan_flight_fn fn, void *arg)
+{
+	for (struct airing *a = d->airings; a; a = a->next) {
+		size_t n = a->prog ? pl_count(a->prog) : 0, nb = 0;
+		int64_t *ids = xcalloc(n + 1, sizeof *ids);
+		int64_t *entries = xcalloc(a->n_queue_entries + 1, sizeof *entries);
+		for (size_t i = 0; i < n; i++) {
+			const struct pl_item *it = &a->prog->items[i];
+			/* what rendering left out does not air; before it is rendered all may */
+			if (it->kind == PL_BULLETIN && (a->state < AIRING_READY || !it->skipped))
+				ids[nb++] = it->bulletin_id;
+		}
+		for (size_t i = 0; i < a->n_queue_entries; i++)
+			entries[i] = a->queue_entries[2 * i];
+		fn(arg, a->slot, a->program, a->at_ms, state_names[a->state], ids, nb, entries,
+		   a->n_queue_entries);
+		free(ids);
+		free(entries);
+	}
+	airlog_in_flight(d, fn, arg);
+}
+
+static void
+count_in_flight(void *arg, const char *slot, const char *program, int64_t at_ms, const char *state,
+		const int64_t *bulletins, size_t nb, const int64_t *entries, size_t ne)
+{
+	sched_pool_count(arg, bulletins, nb, entries, ne);
+}
+
+/*
+ * Which bulletins the queue item of this airing takes; fills ids and
+ * entries.  What is planned or playing counts as aired, as the log will
+ * count it, so slots that fall inside the lead time do not all take the
+ * same bulletins.
+ */
+static int
+pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, int64_t **ids,
+	 size_t *n, char *err)
+{
+	struct sched_pool *pool = sched_pool_load(d->st, err);
+	if (!pool)
+		return -1;
+	plan_in_flight(d, count_in_flight, pool);
+	struct sched_pick *out;
+	size_t left;
+	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, 0, &out, n, &left);
+	*ids = xcalloc(*n + 1, sizeof **ids);
+	a->queue_entries = xcalloc(2 * *n + 1, sizeof *a->queue_entries);
+	for (size_t i = 0; i < *n; i++) {
+		(*ids)[i] = out[i].bulletin_id;
+		if (out[i].entry_id) { /* pairs: entry, bulletin */
+			a->queue_entries[2 * a->n_queue_entries] = out[i].entry_id;
+			a->queue_entries[2 * a->n_queue_entries + 1] = out[i].bulletin_id;
+			a->n_queue_entries++;
+		}
+	}
+	if (left)
+		daemon_log(6, _("%zu bulletin(s) did not fit in programme %s and wait for the next slot"),
+			   left, tpl->name);
+	free(out);
+	sched_pool_free(pool);
+	return 0;
+}
+
+/* Plans the airing of slot i at instant t and hands it to the render thread. */
+static void
+plan_slot(struct daemon *d, size_t i, int64_t t)
+{
+	struct sched_slot *sl = &d->sched->slots[i];
+	char err[ERRLEN];
+	if (sl->last_ms < t)
+		sl->last_ms = t; /* planned: never planned again, whatever the clock does */
+	const struct config_program *tpl = config_program_find(d->cfg, sl->program);
+	struct airing *a = xcalloc(1, sizeof *a);
+	a->slot = xstrdup(sl->name);
+	a->program = xstrdup(sl->program);
+	a->at_ms = t;
+	int64_t *ids;
+	size_t n;
+	if (!tpl || pick_for(d, a, tpl, &ids, &n, err) < 0 ||
+	    !(a->prog = pl_build(d->cfg, tpl, d->st, ids, n, err))) {
+		if (!tpl)
+			err_set(err, _("the programme %s is not configured"), sl->program);
+		airlog_not_aired(d, a->slot, a->program, t, "failed", err);
+		if (tpl)
+			free(ids);
+		airing_free(a);
+		return;
+	}
+	free(ids);
+	a->state = AIRING_RENDERING;
+	add_airing(d, a);
+	workers_render(d->w, a);
+}
+
+int
+plan_manual(struct daemon *d, const struct control_req *r, char *err)
+{
+	struct airing *a = xcalloc(1, sizeof *a);
+	a->at_ms = time_now_ms();
+	a->asap = 1;
+	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
+	if (r->program[0]) {
+		const struct config_program *tpl = config_program_find(d->cfg, r->program);
+		if (!tpl) {
+			err_set(err, _("There is no programme \"%s\" in the configuration."), r->program);
+			airing_free(a);
+			return -1;
+		}
+		a->program = xstrdup(r->program);
+		int64_t *ids;
+		size_t n;
+		if (pick_for(d, a, tpl, &ids, &n, err) < 0) {
+			airing_free(a);
+			return -1;
+		}
+		a->prog = pl_build(d->cfg, tpl, d->st, ids, n, err);
+		free(ids);
+	} else {
+		struct store_bulletin b;
+		if (store_bulletin_get(d->st, r->bulletin, &b, err) < 0) {
+			airing_free(a);
+			return -1;
+		}
+		if (strcmp(b.state, "approved") != 0) {
+			err_set(err, _("Bulletin %lld is %s; only approved bulletins air."),
+				(long long)b.id, b.state);
+			store_bulletin_clear(&b);
+			airing_free(a);
+			return -1;
+		}
+		a->emergency = r->emergency || strcmp(b.klass, "emergency") == 0;
+		store_bulletin_clear(&b);
+		a->program = xasprintf("bulletin-%lld", (long long)r->bulletin);
+		a->prog = pl_build_bulletin(d->cfg, d->st, r->bulletin, err);
+	}
+	if (!a->prog) {
+		airing_free(a);
+		return -1;
+	}
+	a->state = AIRING_RENDERING;
+	add_airing(d, a);
+	workers_render(d->w, a);
+	return 0;
+}
+
+/* The slot's catch-up window (ms); a manual airing waits as long as it takes. */
+static int
+catch_up_ms(struct daemon *d, const struct airing *a)
+{
+	const struct config_slot *cs = a->slot ? config_slot_find(d->cfg, a->slot) : NULL;
+	return cs ? cs->catch_up_minutes * 60000 : 0;
+}
+
+/* The airing on the player (armed or playing), or NULL when it is free. */
+static struct airing *
+on_player(struct daemon *d)
+{
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->state == AIRING_ARMED || a->state == AIRING_PLAYING)
+			return a;
+	return NULL;
+}
+
+/* "the player was busy with slot X", naming what is on the player. */
+static void
+busy_with(const struct airing *on, char *buf, size_t len)
+{
+	if (on->slot)
+		snprintf(buf, len, _("the player was busy with slot %s"), on->slot);
+	else
+		snprintf(buf, len, _("the player was busy with the manual airing %s"), on->program);
+}
+
+/*
+ * Logs an airing that will not air as missed, and lets it go: its `started`
+ * row, if it has one, gets the outcome, else a row is added for a slot
+ * instant.
+ */
+static void
+miss(struct daemon *d, struct airing *a, const char *reason)
+{
+	if (a->row) {
+		strcpy(a->status, "missed");
+		snprintf(a->reason, sizeof a->reason, "%s", reason);
+		a->ended_ms = time_now_ms();
+		a->items_done = 0;
+		airlog_finish(d, a);
+	} else if (a->slot) {
+		airlog_not_aired(d, a->slot, a->program, a->at_ms, "missed", reason);
+	} else {
+		daemon_log(4, _("airing %s (%s): missed (%s)"), _("manual"), a->program, reason);
+	}
+	plan_unlink(d, a);
+}
+
+/*
+ * Writes the `started` row (once: an airing an emergency took off the
+ * player before it started keeps its row) and gives the airing to the
+ * player.
+ */
+static void
+arm(struct daemon *d, struct airing *a, int64_t now)
+{
+	if (a->slot && sched_late(a->at_ms, catch_up_ms(d, a), now) == SCHED_MISSED) {
+		miss(d, a, _("too late to air: past the catch-up window"));
+		return;
+	}
+	if (!a->row && airlog_open(d, a) == STORE_EXISTS) {
+		daemon_log(4, _("slot %s at this instant is already logged; not airing it again"), a->slot);
+		plan_unlink(d, a);
+		return;
+	}
+	a->state = AIRING_ARMED;
+	if (a->emergency)
+		workers_stop(d->w, DAEMON_FADE_S);
+	workers_play(d->w, a);
+}
+
+void
+plan_stopped(struct daemon *d)
+{
+	int64_t now = time_now_ms();
+	while (d->airings) {
+		struct airing *a = d->airings;
+		if (a->started_ms || a->status[0]) { /* it aired (or failed): cut, and logged so */
+			if (!a->status[0]) {
+				strcpy(a->status, "interrupted");
+				snprintf(a->reason, sizeof a->reason, "%s", _("daemon stopped"));
+				a->ended_ms = now;
+			}
+			plan_finished(d, a);
+		} else if (a->row || (a->slot && a->at_ms <= now)) {
+			/* its instant came, or its row was written: it never started */
+			miss(d, a, _("daemon stopped before it started"));
+		} else {
+			plan_unlink(d, a); /* still to come: the next start plans it again */
+		}
+	}
+}
+
+void
+plan_rendered(struct daemon *d, struct airing *a)
+{
+	if (!a->render_failed) {
+		a->state = AIRING_READY;
+		return;
+	}
+	if (a->slot)
+		airlog_not_aired(d, a->slot, a->program, a->at_ms, "failed", a->render_err);
+	else
+		daemon_log(3, _("cannot air %s: %s"), a->program, a->render_err);
+	plan_unlink(d, a);
+}
+
+void
+plan_finished(struct daemon *d, struct airing *a)
+{
+	if (!a->started_ms && !a->status[0]) {
+		/* an emergency took it off the player before it started: it waits again */
+		a->state = AIRING_READY;
+		return;
+	}
+	airlog_finish(d, a);
+	if (a->slot && d->cfg->preroll.after)
+		daemon_spawn(_("after"), d->cfg->preroll.after);
+	plan_unlink(d, a);
+}
+
+void
+plan_catch_up(struct daemon *d, const char *why)
+{
+	char err[ERRLEN];
+	int64_t now = time_now_ms();
+	for (size_t i = 0; i < d->sched->n; i++) {
+		struct sched_slot *sl = &d->sched->slots[i];
+		int64_t last = 0, since = now;
+		if (store_airing_last(d->st, sl->name, &last, err) < 0 ||
+		    store_slot_since(d->st, sl->name, now, &since, err) < 0)
+			daemon_log(3, "%s", err);
+		if (last < since)
+			last = since;
+		if (sl->last_ms < last)
+			sl->last_ms = last;
+	}
+	struct sched_due *due;
+	size_t dropped;
+	size_t n = sched_due(d->sched, now, now, MAX_MISSED_PER_SLOT, &due, &dropped);
+	for (size_t i = 0; i < n; i++) {
+		struct sched_slot *sl = &d->sched->slots[due[i].slot];
+		if (due[i].action == SCHED_MISSED) {
+			airlog_not_aired(d, sl->name, sl->program, due[i].at_ms, "missed", why);
+			if (sl->last_ms < due[i].at_ms)
+				sl->last_ms = due[i].at_ms;
+		} else {
+			plan_slot(d, due[i].slot, due[i].at_ms);
+		}
+	}
+	if (dropped)
+		daemon_log(4, _("%zu older slot instants were not logged as missed (more than %d a slot)"),
+			   dropped, MAX_MISSED_PER_SLOT);
+	free(due);
+}
+
+int
+plan_next(struct daemon *d, int64_t now, size_t *slot, int64_t *at)
+{
+	return sched_next(d->sched, now, slot, at);
+}
+
+int64_t
+plan_tick(struct daemon *d)
+{
+	int64_t now = time_now_ms();
+	int64_t wake = 0;
+#define WAKE(t) (wake = (!wake || (t) < wake) ? (t) : wake)
+	size_t slot;
+	int64_t t;
+	int64_t lead = (int64_t)d->cfg->lead_seconds * 1000;
+	/* plan every slot instant whose render time has come */
+	while (plan_next(d, now, &slot, &t) == 0 && t - lead <= now)
+		plan_slot(d, slot, t);
+	if (plan_next(d, now, &slot, &t) == 0) {
+		WAKE(t - lead);
+		/* pre-roll for the next slot instant */
+		int64_t pre = (int64_t)d->cfg->preroll.seconds * 1000;
+		if (d->cfg->preroll.command && d->preroll_for != t && t - pre > now)
+			WAKE(t - pre);
+	}
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->slot && d->cfg->preroll.command && d->preroll_for != a->at_ms &&
+		    a->state < AIRING_PLAYING) {
+			int64_t pre = a->at_ms - (int64_t)d->cfg->preroll.seconds * 1000;
+			if (pre <= now) {
+				d->preroll_for = a->at_ms;
+				daemon_spawn(_("pre-roll"), d->cfg->preroll.command);
+			} else {
+				WAKE(pre);
+			}
+		}
+	struct airing *on = on_player(d);
+	char why[ERRLEN];
+	/* an instant of a slot that has come replaces an older one of it that has not started */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (!a->slot || a->state != AIRING_READY || a->at_ms > now)
+			continue;
+		const struct airing *newer = NULL;
+		for (const struct airing *b = d->airings; b; b = b->next)
+			if (b != a && b->slot && strcmp(b->slot, a->slot) == 0 && b->at_ms > a->at_ms &&
+			    b->at_ms <= now && (!newer || b->at_ms > newer->at_ms))
+				newer = b;
+		if (!newer)
+			continue;
+		char when[32];
+		time_format(newer->at_ms, "%H:%M:%S", when, sizeof when);
+		if (on) {
+			busy_with(on, why, sizeof why);
+			size_t len = strlen(why);
+			snprintf(why + len, sizeof why - len, _("; the slot's instant at %s replaced it"), when);
+		} else {
+			snprintf(why, sizeof why, _("the slot's instant at %s replaced it"), when);
+		}
+		miss(d, a, why);
+	}
+	/* a slot instant waits for the player only inside its catch-up window, the wait included */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (!a->slot || a->state != AIRING_READY || a->at_ms > now)
+			continue;
+		if (sched_late(a->at_ms, catch_up_ms(d, a), now) == SCHED_AIR)
+			continue;
+		if (on)
+			busy_with(on, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "%s", _("too late to air: past the catch-up window"));
+		miss(d, a, why);
+	}
+	/* an emergency cuts what is on air */
+	for (struct airing *a = d->airings, *next; a; a = next) {
+		next = a->next;
+		if (a->state == AIRING_READY && a->emergency) {
+			arm(d, a, now);
+			on = on_player(d);
+		}
+	}
+	/* the player is free: the airing whose time has come first */
+	if (!on) {
+		struct airing *first = NULL;
+		for (struct airing *a = d->airings; a; a = a->next)
+			if (a->state == AIRING_READY && (a->asap || a->at_ms - ARM_AHEAD_MS <= now) &&
+			    (!first || a->at_ms < first->at_ms))
+				first = a;
+		if (first)
+			arm(d, first, now);
+	}
+	/* when to look again at what waits */
+	for (struct airing *a = d->airings; a; a = a->next) {
+		if (a->state != AIRING_READY || a->asap)
+			continue;
+		if (a->at_ms - ARM_AHEAD_MS > now)
+			WAKE(a->at_ms - ARM_AHEAD_MS); /* its arming time */
+		else if (a->at_ms > now)
+			WAKE(a->at_ms); /* the player is busy: its instant may replace an older one */
+		else if (a->slot)
+			WAKE(a->at_ms + catch_up_ms(d, a) + 1); /* the end of its window */
+	}
+	workers_warm(d->w, d->airings != NULL);
+	return wake;
+#undef WAKE
+}

@@ -1,1 +1,0 @@
-LIB_OBJS += store/link.o store/province.o store/sql.o

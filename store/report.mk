@@ -1,1 +1,0 @@
-LIB_OBJS += store/report_queries.o

@@ -1,2 +1,0 @@
-# tts/: the syllable check, public (import/ repairs PDF text with it).
-LIB_OBJS += tts/syllable.o
