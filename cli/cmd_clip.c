@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "reports/reports.h"
 #include "store/store.h"
 
 static const char *const kinds[] = { "jingle", "music", "bed", "recording", NULL };
@@ -281,8 +282,11 @@ list_row(const struct store_clip *c, void *arg)
 		json_dumpf(o, stdout, JSON_COMPACT);
 		json_decref(o);
 	} else if (x->format == 1) {
-		printf("%lld,\"%s\",%s,%.3f,%d,%d,%.1f,%.1f,%s\r\n", (long long)c->id, c->name, c->kind,
-		       c->duration_s, c->sample_rate, c->channels, c->lufs, c->true_peak_db, c->sha256);
+		/* a name may start with '-': neutralised like every text cell (reports/) */
+		printf("%lld,", (long long)c->id);
+		report_csv_cell(stdout, c->name, 0);
+		printf("%s,%.3f,%d,%d,%.1f,%.1f,%s\r\n", c->kind, c->duration_s, c->sample_rate,
+		       c->channels, c->lufs, c->true_peak_db, c->sha256);
 	} else {
 		printf("%5lld  %-20s  %-9s  %8.1f  %6d  %2d  %6.1f  %6.1f\n", (long long)c->id, c->name,
 		       _(c->kind), c->duration_s, c->sample_rate, c->channels, c->lufs, c->true_peak_db);
