@@ -201,4 +201,4 @@ PY
 echo "  idle RSS: $rss_before MiB before a ${LONG}-second airing ($long_status), $rss_after MiB after; peak $peak MiB"
 echo "  idle ${IDLE} s under a ${WATCHDOG_S} s watchdog: ${calls_wd:-0} system calls, $pings WATCHDOG=1 sent ($(cat "$S/calls-wd"))"
 echo "  idle ${IDLE} s outside systemd: ${calls_plain:-0} system calls"
-[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp -r "$S"/sink.txt "$S"/state "$S"/daemon.log "$S"/beep-prog.wav "$BENCH_KEEP"/
+[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp -r "$S"/sink.txt "$S"/state "$S"/daemon.log "$S"/beep-prog.wav "$S"/amp-on "$BENCH_KEEP"/
