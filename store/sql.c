@@ -3,6 +3,7 @@
  * than store.c (link.c, province.c): see store_int.h.
  */
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "store/store_int.h"
 
@@ -29,4 +30,15 @@ store_sql_reset(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+}
+
+/*
+ * For store_prepared(): q is one of the static const char arrays of
+ * store/'s files (users.c), never text formatted at run time.  This file
+ * does not include store/sql.h, whose checks cover store.c.
+ */
+int
+store_sql_prepare_static(sqlite3 *db, const char *q, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v3(db, q, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
 }

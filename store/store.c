@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "store/sql.h"
 #include "store/store_int.h"
 
 /* Schema, one entry per version; never edit a released step, add one. */
@@ -334,8 +335,7 @@ store_prepared(struct store *s, const char *q, char *err)
 		abort();
 	if (s->more_sql[i])
 		return s->more[i];
-	if (sqlite3_prepare_v3(s->db, q, -1, SQLITE_PREPARE_PERSISTENT, &s->more[i], NULL) !=
-	    SQLITE_OK) {
+	if (store_sql_prepare_static(s->db, q, &s->more[i]) != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
 		return NULL;
 	}
@@ -379,8 +379,7 @@ static sqlite3_stmt *
 stmt(struct store *s, enum stmt id, char *err)
 {
 	if (!s->st[id] &&
-	    sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL) !=
-		    SQLITE_OK) {
+	    sql_prepare_entry(s->db, sql, id, SQLITE_PREPARE_PERSISTENT, &s->st[id]) != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
 		return NULL;
 	}
@@ -452,13 +451,12 @@ exec_done(struct store *s, sqlite3_stmt *st, const char *what, char *err)
 	return 0;
 }
 
+/* rc of an sql_exec*() (store/sql.h): 0, or -1 with err */
 static int
-exec_sql(struct store *s, const char *q, char *err)
+exec_ok(struct store *s, int rc, char *err)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+	if (rc != SQLITE_OK) {
 		store_sql_error(s, _("Updating the database"), err);
-		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
@@ -469,7 +467,7 @@ store_schema_version(struct store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+	if (sql_prepare(s->db, "PRAGMA user_version", 0, &st) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
@@ -497,19 +495,17 @@ migrate(struct store *s, int target, char *err)
 	 * not both run a step.
 	 */
 	while (v < target) {
-		if (exec_sql(s, "BEGIN IMMEDIATE", err) < 0)
+		if (exec_ok(s, sql_exec(s->db, "BEGIN IMMEDIATE"), err) < 0)
 			return -1;
 		v = store_schema_version(s);
 		int rc = 0;
-		if (v >= 0 && v < target) {
-			char *q = xasprintf("%s PRAGMA user_version = %d;", migrations[v], v + 1);
-			rc = exec_sql(s, q, err);
-			free(q);
-		}
-		if (v < 0 || rc < 0 || exec_sql(s, "COMMIT", err) < 0) {
+		if (v >= 0 && v < target)
+			rc = exec_ok(s, sql_exec_entry(s->db, migrations, v), err) < 0 ||
+			     exec_ok(s, sql_set_user_version(s->db, v + 1), err) < 0;
+		if (v < 0 || rc || exec_ok(s, sql_exec(s->db, "COMMIT"), err) < 0) {
 			if (v < 0)
 				store_sql_error(s, _("Reading the schema version"), err);
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			sql_exec(s->db, "ROLLBACK");
 			return -1;
 		}
 		v = v < 0 ? v : v + 1;
@@ -546,8 +542,8 @@ store_open_at_version(const char *dir, int version, struct store **out, char *er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	store_set_busy_timeout(s, STORE_BUSY_TIMEOUT_MS);
-	if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-			"PRAGMA synchronous = FULL;", err) < 0)
+	if (exec_ok(s, sql_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+				   "PRAGMA synchronous = FULL;"), err) < 0)
 		goto fail;
 	if (migrate(s, version, err) < 0)
 		goto fail;

@@ -45,6 +45,8 @@ void store_log_row_read(sqlite3_stmt *st, struct store_log_row *r);
  * Small helpers of the statement tables of store/'s other files (link.c,
  * province.c): bind text or NULL, an id or NULL (0), reset and clear.
  */
+/* store_prepared()'s prepare (store/sql.c): q is a static const char array. */
+int store_sql_prepare_static(sqlite3 *db, const char *q, sqlite3_stmt **st);
 void store_sql_text(sqlite3_stmt *st, int i, const char *v);
 void store_sql_id(sqlite3_stmt *st, int i, int64_t v);
 void store_sql_reset(sqlite3_stmt *st);
