@@ -70,9 +70,12 @@ start_web(const char *conf, const char *scheme, char *url, const char *log)
 		size_t n;
 		char err[ERRLEN];
 		if (file_read_all(log, 1 << 16, &text, &n, err) == 0) {
-			char *p = strstr(text, " port ");
-			if (p) {
-				sprintf(url, "%s://127.0.0.1:%d", scheme, atoi(p + 6));
+			/* "... listening on SCHEME://ADDRESS:PORT" */
+			char *p = strstr(text, "listening on ");
+			char *nl = p ? strchr(p, '\n') : NULL;
+			if (nl) {
+				*nl = 0;
+				sprintf(url, "%s://127.0.0.1:%d", scheme, atoi(strrchr(p, ':') + 1));
 				free(text);
 				return pid;
 			}
