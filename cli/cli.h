@@ -17,6 +17,7 @@
 struct config;
 struct store;
 struct tts_lexicon;
+struct ops;
 
 #define EXIT_USAGE 2
 
@@ -26,10 +27,16 @@ struct cli {
 	struct config *cfg;      /* loaded before the command runs */
 	struct store *store;     /* opened on first cli_store() */
 	struct tts_lexicon *lex; /* loaded on first cli_lexicon() */
+	struct ops *ops;         /* made on first cli_ops() */
 };
 
 /* The store, opened on first use (creating the state dir); NULL after printing why. */
 struct store *cli_store(struct cli *cli);
+/*
+ * The operations (ops/ops.h) over the store, opened on first use; NULL
+ * after printing why.  What a rule decides, the command asks of these.
+ */
+struct ops *cli_ops(struct cli *cli);
 /* The acronym lexicon (built-in + tts.lexicon), NULL after printing why. */
 struct tts_lexicon *cli_lexicon(struct cli *cli);
 /* The effective state directory. */

@@ -3,7 +3,9 @@
  * expressions, the lexicon file, the speech engine and voice, and what the
  * programmes name in the store.  The daemon runs the same checks on load
  * and reload.  Written from cli/check.c (config_check_references()); the
- * text form checks a file pasted into the web console.
+ * text form checks a file pasted into the web console.  And whether a
+ * name given to a command is a slot, topic or programme, said with the
+ * near name.
  */
 #include "ops/ops.h"
 
@@ -85,4 +87,53 @@ ops_config_check_text(const char *text, size_t len, const char *name, const char
 	}
 	unlink(path);
 	return rc;
+}
+
+char *
+ops_name_unknown(const struct config *c, enum ops_name kind, const char *name)
+{
+	static const struct {
+		const char *none, *near;
+	} says[] = {
+		[OPS_SLOT] = { N_("There is no slot \"%s\"; the slots are: %s."),
+			       N_("There is no slot \"%s\"; did you mean %s? The slots are: %s.") },
+		[OPS_TOPIC] = { N_("There is no topic \"%s\"; the topics are: %s."),
+				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
+		[OPS_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
+				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
+	};
+	size_t n = kind == OPS_SLOT ? c->n_slots : kind == OPS_TOPIC ? c->n_topics : c->n_programs;
+	const char **names = xcalloc(n + 1, sizeof *names);
+	int found = 0;
+	char *says_it = NULL;
+	for (size_t i = 0; i < n; i++) {
+		names[i] = kind == OPS_SLOT    ? c->slots[i].name
+			   : kind == OPS_TOPIC ? c->topics[i].id
+					       : c->programs[i].name;
+		found |= strcmp(names[i], name) == 0;
+	}
+	if (!found) {
+		struct sbuf all = { 0 };
+		for (size_t i = 0; i < n; i++)
+			sbuf_addf(&all, "%s%s", i ? ", " : "", names[i]);
+		const char *near = config_near_name(name, names, n);
+		if (near)
+			says_it = xasprintf(_(says[kind].near), name, near, all.s ? all.s : "-");
+		else
+			says_it = xasprintf(_(says[kind].none), name, all.s ? all.s : "-");
+		sbuf_free(&all);
+	}
+	free(names);
+	return says_it;
+}
+
+int
+ops_name_check(const struct config *cfg, enum ops_name kind, const char *name, char *err)
+{
+	char *says = ops_name_unknown(cfg, kind, name);
+	if (!says)
+		return 0;
+	snprintf(err, ERRLEN, "%s", says);
+	free(says);
+	return OPS_INVALID;
 }

@@ -206,12 +206,36 @@ int ops_config_check(const struct config *cfg, const char *state_dir, char *err)
 int ops_config_check_text(const char *text, size_t len, const char *name, const char *state_dir,
 			  char *err);
 
+/* ---- names in the configuration ---- */
+
+/*
+ * Whether name is a slot, topic or programme of the configuration: 0 if
+ * it is; else OPS_INVALID with "There is no slot \"sng\"; did you mean
+ * sang? The slots are: sang, chieu." (the near name when there is one).
+ */
+enum ops_name { OPS_SLOT, OPS_TOPIC, OPS_PROGRAM };
+int ops_name_check(const struct config *cfg, enum ops_name kind, const char *name, char *err);
+/* The same sentence, whole however many names there are (caller frees); NULL if name is one. */
+char *ops_name_unknown(const struct config *cfg, enum ops_name kind, const char *name);
+
 /* ---- log and report ---- */
+
+/*
+ * Where an export goes: f, or for XLSX and DOCX the file path, which the
+ * writer makes itself; name is how a sentence names it (NULL: "the
+ * output").
+ */
+struct ops_out {
+	FILE *f;
+	const char *path;
+	const char *name;
+};
 
 /*
  * The local bounds of a log export: a month ("YYYY-MM"), or days from and
  * until ("YYYY-MM-DD", until inclusive), or neither (everything); period
- * (96 bytes) says which for titles.  OPS_INVALID with err.
+ * (96 bytes) says which in words for the title ("Tháng 11/2026",
+ * "01/11/2026 … 30/11/2026").  OPS_INVALID with err.
  */
 int ops_log_range(const char *month, const char *from, const char *until, int64_t *from_ms,
 		  int64_t *until_ms, char *period, char *err);
@@ -219,21 +243,33 @@ int ops_log_range(const char *month, const char *from, const char *until, int64_
 int ops_log_status_valid(const char *status);
 
 /*
- * Writes the airing log of [from_ms, until_ms) (0: open) in fmt
- * (enum report_format) to f, or for XLSX to xlsx_path; status, topic and
- * klass (the class of the bulletin aired) filter when not NULL.  The title names the station and period.  *rows
- * gets how many rows.  Same bytes as `loaxa log`.
+ * Writes the airing log of [from_ms, until_ms) (0: open) in fmt (enum
+ * report_format but DOCX) to out; status, topic and klass (the class of
+ * the bulletin aired) filter when not NULL.  The title names the station
+ * and period (ops_log_range()); the XLSX names topics as the
+ * configuration does.  progress, when not NULL, is told the rows written
+ * after each row.  *rows gets how many rows.  `loaxa log` and loaxa-web's
+ * export both are this.
  */
 int ops_log_write(struct ops *o, int fmt, int64_t from_ms, int64_t until_ms, const char *status,
-		  const char *topic, const char *klass, const char *period, FILE *f,
-		  const char *xlsx_path, long *rows, char *err);
+		  const char *topic, const char *klass, const char *period,
+		  const struct ops_out *out, void (*progress)(long rows, void *arg), void *arg,
+		  long *rows, char *err);
 /*
- * Builds the report of one period (at most one of month "YYYY-MM",
- * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year) and writes it
- * in fmt to f, or for XLSX to xlsx_path.  Same bytes as `loaxa report`.
+ * Counts the report of one period (at most one of month "YYYY-MM",
+ * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year; none: this
+ * month), of one topic when not NULL, into *r (report_free()).
+ * OPS_INVALID when the period or topic is wrong.
  */
-int ops_report_write(struct ops *o, const char *month, const char *quarter, const char *period,
-		     const char *year, const char *topic, int fmt, FILE *f, const char *xlsx_path,
+struct report;
+int ops_report_build(struct ops *o, const char *month, const char *quarter, const char *period,
+		     const char *year, const char *topic, struct report **r, char *err);
+/*
+ * Writes r in fmt (enum report_format; DOCX from the template in
+ * $LOAXA_DATADIR/docx or the installed one) to out.  `loaxa report` and
+ * loaxa-web's export both are this.
+ */
+int ops_report_write(struct ops *o, const struct report *r, int fmt, const struct ops_out *out,
 		     char *err);
 
 /* ---- users ---- */
