@@ -148,6 +148,7 @@ struct ops_airing_plan {
 	double expected_length_s;
 	int64_t *bulletins;
 	size_t n_bulletins, left_for_later;
+	int planned; /* by the running daemon, shown as it planned it */
 };
 
 struct ops_schedule {
@@ -160,9 +161,12 @@ struct ops_schedule {
 };
 
 /*
- * What will air in the next `days` days from now_ms (at most max airings;
- * 0: all), with the daemon's own picker, counting each planned airing; and this month's CCHC bulletins,
- * aired and planned, against targets.cchc_per_month.  Free with
+ * What will air in the next `days` days from now_ms, by time (the first
+ * max airings; 0: all): the airings the running daemon has planned but
+ * not yet logged as it planned them, counted as aired, then the later
+ * ones foreseen with the daemon's own picker, each counted in turn; and
+ * this month's CCHC bulletins, aired (the report's figure) and aired or
+ * planned within the days, against targets.cchc_per_month.  Free with
  * ops_schedule_free().
  */
 int ops_schedule(struct ops *o, int64_t now_ms, int days, size_t max, struct ops_schedule *out,
