@@ -174,10 +174,6 @@ void cli_out_abort(struct cli_out *o);
 struct config_diags;
 void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);
 
-/* Imports a bulletin's recording as a clip of kind "recording"; prints why on failure. */
-int cli_import_recording(struct cli *cli, const char *path, const char *title, int64_t *id);
-/* Removes a clip just imported (row and file), when what needed it failed. */
-void cli_clip_discard(struct cli *cli, int64_t id);
 
 /* Speech options from the configuration; *cache_dir is allocated (caller frees). */
 struct tts_opts;

@@ -64,6 +64,7 @@ struct ops_bulletin_in {
 	const char *text;      /* raw bytes of the text (not NUL-terminated needed) */
 	size_t text_len;
 	const char *text_name; /* how a sentence names the text: a file, "--text" */
+	const char *select;    /* one section of the text (import_select()), or NULL */
 	const char *audio;     /* a recording to import as a clip, or NULL */
 	const char *region;    /* north, central, south; "station": tts.region; NULL: not given */
 	int airings;           /* -1: not given */
@@ -72,11 +73,12 @@ struct ops_bulletin_in {
 /*
  * The text of a bulletin as it is kept: valid UTF-8 (the offset of a bad
  * byte), no control character but TAB, CR, LF (line:column; a form feed
- * becomes a line break), not empty, something to read aloud; NFC.
- * *out is allocated.  OPS_INVALID with err.
+ * becomes a line break), not empty, NFC, the section select when not NULL
+ * (import_select()), something to read aloud.  *out is allocated.
+ * OPS_INVALID with err.
  */
-int ops_text_prepare(struct ops *o, const char *raw, size_t len, const char *name, char **out,
-		     char *err);
+int ops_text_prepare(struct ops *o, const char *raw, size_t len, const char *name,
+		     const char *select, char **out, char *err);
 
 /*
  * Adds a bulletin: title, topic and text or a recording are needed; state
@@ -98,8 +100,9 @@ int ops_bulletin_lint(struct ops *o, const char *text, struct tts_finding **f, s
 /*
  * Approves bulletin id (its current version) as who.  Refused for a
  * retired bulletin, and, unless force, while its text has findings that
- * would be heard on air (all but long sentences): those are given in *f,
- * *n (caller frees; f may be NULL).
+ * would be heard on air (tts_lint_blocks()).  The findings told, those
+ * and the guesses (not the long sentences), are given in *f, *n, when it
+ * is refused and when it is not (caller frees; f may be NULL).
  */
 int ops_bulletin_approve(struct ops *o, int64_t id, int force, const char *who,
 			 struct tts_finding **f, size_t *n, char *err);

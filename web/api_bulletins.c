@@ -316,7 +316,7 @@ api_lint(struct req *r)
 {
 	char err[ERRLEN];
 	char *text;
-	int rc = ops_text_prepare(r->ops, r->body ? r->body : "", r->body_len, _("the text"), &text,
+	int rc = ops_text_prepare(r->ops, r->body ? r->body : "", r->body_len, _("the text"), NULL, &text,
 				  err);
 	if (rc < 0)
 		return reply_ops(r, rc, err);

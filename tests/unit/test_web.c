@@ -770,6 +770,12 @@ approve_and_send_back(void **state)
 	snprintf(path, sizeof path, "/api/v1/bulletins/%lld/approve", (long long)id);
 	refused("POST", path, "{\"force\":true}", &lead, 409, "is retired");
 	refused("POST", "/api/v1/bulletins/424242/approve", "{}", &lead, 404, "no bulletin 424242");
+	/* a guess is told, not held against it, as `loaxa bulletin approve` does */
+	id = add_bulletin(&op, "Khai mạc", "Lễ hội khai mạc 2/9.");
+	snprintf(path, sizeof path, "/api/v1/bulletins/%lld/approve", (long long)id);
+	ok_req("POST", path, "{}", &lead, 200, &r);
+	assert_string_equal(jstr(r.json, "state"), "approved");
+	resp_free(&r);
 }
 
 static void
