@@ -165,14 +165,6 @@ int cli_out_open(struct cli_out *o, const char *path);
 int cli_out_commit(struct cli_out *o);
 void cli_out_abort(struct cli_out *o);
 
-/*
- * The checks of a configuration that need other modules: calendar
- * expressions of slots (and whether they ever fall), the lexicon, the
- * voice, clips and bulletins named by programmes, and a programme that may
- * overrun the next slot instant (a warning).  Adds every finding to d.
- */
-struct config_diags;
-void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);
 
 
 /* Speech options from the configuration; *cache_dir is allocated (caller frees). */

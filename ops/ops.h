@@ -202,13 +202,21 @@ int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char 
 
 /*
  * The checks of a configuration that reach beyond config/: the slots'
- * calendar expressions, the lexicon file, the speech engine and voice,
- * and what the programmes name in the store of state_dir.
+ * calendar expressions (and whether they ever fall), the lexicon, the
+ * speech engine and voice, the clips and bulletins named by programmes in
+ * the store of state_dir (NULL: the configuration's), and a programme
+ * that may overrun the next slot instant (a warning).  Adds every
+ * finding to d.
  */
+struct config_diags;
+void ops_config_check_all(const struct config *cfg, const char *state_dir,
+			  struct config_diags *d);
+/* The same, OPS_INVALID with the first error (warnings pass). */
 int ops_config_check(const struct config *cfg, const char *state_dir, char *err);
 /*
  * Loads and checks a configuration given as text (a pasted file) as
- * ops_config_check() does; err names it `name` with its line.
+ * `loaxa config check` does; OPS_INVALID with the first error, which
+ * names it `name` with its line.
  */
 int ops_config_check_text(const char *text, size_t len, const char *name, const char *state_dir,
 			  char *err);

@@ -1182,6 +1182,15 @@ users_and_config(void **state)
 	const char *bad = "approval_required = true;\nslots = ( { name = \"s\"; when = \"nope\"; program = \"mac-dinh\"; } );\n";
 	refused_ex("POST", "/api/v1/config/check", bad, strlen(bad), "text/plain", &admin, 422,
 		   "loaxa.conf:2");
+	/* the sentence `loaxa config check` says, not another */
+	refused_ex("POST", "/api/v1/config/check", bad, strlen(bad), "text/plain", &admin, 422,
+		   "loaxa.conf:2: slot \"s\": when:");
+	/* a slot that never falls again is a warning there, not a refusal */
+	const char *past = "slots = ( { name = \"s\"; when = \"2001-01-01 05:00:00\"; program = \"mac-dinh\"; } );\n";
+	request_ex("POST", "/api/v1/config/check", past, strlen(past), "text/plain", &admin, "en", 0,
+		   0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
 	const char *syntax = "approval_required = = true;\n";
 	refused_ex("POST", "/api/v1/config/check", syntax, strlen(syntax), "text/plain", &admin, 422,
 		   "loaxa.conf:1: syntax error");
