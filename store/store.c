@@ -432,6 +432,12 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 	bind_text(st, i, v);
 }
 
+void
+store_bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	bind_id(st, i, v);
+}
+
 char *
 store_col_text(sqlite3_stmt *st, int i)
 {
