@@ -327,32 +327,6 @@ bulletin_retire(struct cli *cli, int argc, char **argv)
 	return set_state(cli, argc, argv, "retired");
 }
 
-static json_t *
-bulletin_json(const struct store_bulletin *b)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(b->id));
-	json_object_set_new(o, "version", json_integer(b->version));
-	json_object_set_new(o, "title", json_string(b->title));
-	json_object_set_new(o, "topic", json_string(b->topic));
-	json_object_set_new(o, "class", json_string(b->klass));
-	json_object_set_new(o, "state", json_string(b->state));
-	json_object_set_new(o, "region", b->region ? json_string(b->region) : json_null());
-	json_object_set_new(o, "text", b->text ? json_string(b->text) : json_null());
-	json_object_set_new(o, "source", b->source ? json_string(b->source) : json_null());
-	json_object_set_new(o, "valid_from", b->valid_from ? json_string(b->valid_from) : json_null());
-	json_object_set_new(o, "valid_until", b->valid_until ? json_string(b->valid_until) : json_null());
-	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
-	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
-	json_object_set_new(o, "audio_clip_id", b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
-	char t[40];
-	time_iso8601(b->created_at, t);
-	json_object_set_new(o, "created_at", json_string(t));
-	time_iso8601(b->updated_at, t);
-	json_object_set_new(o, "updated_at", json_string(t));
-	return o;
-}
-
 static int
 list_row(const struct store_bulletin *b, void *arg)
 {
@@ -360,7 +334,7 @@ list_row(const struct store_bulletin *b, void *arg)
 	snprintf(id, sizeof id, "%lld", (long long)b->id);
 	snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
 	const char *cells[] = { id, _(b->state), _(b->klass), b->topic, n, b->title };
-	json_t *o = bulletin_json(b);
+	json_t *o = ops_bulletin_json(b, 1);
 	json_object_del(o, "text");
 	cli_list_row(arg, cells, o);
 	return 0;
@@ -435,7 +409,7 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 	if (cli_bulletin(cli, id, &b))
 		return 1;
 	if (format == 1) {
-		json_t *o = bulletin_json(&b);
+		json_t *o = ops_bulletin_json(&b, 1);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);

@@ -449,20 +449,5 @@ cli_out_abort(struct cli_out *o)
 void
 cli_poke_daemon(struct cli *cli)
 {
-	const char *path = cli->cfg->control_socket;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (!path || strlen(path) >= sizeof sa.sun_path)
-		return;
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
-		static const char req[] = "{\"cmd\":\"replan\"}\n";
-		if (write(fd, req, sizeof req - 1) > 0) {
-			char buf[256];
-			(void)!read(fd, buf, sizeof buf);
-		}
-	}
-	close(fd);
+	ops_daemon_poke(cli->cfg);
 }

@@ -6,6 +6,7 @@
  */
 #include "ops/ops.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -476,4 +477,46 @@ ops_bulletin_render(struct ops *o, int64_t id, const char *wav, double *length_s
 	pl_free(p);
 	pl_env_clear(&env);
 	return rc;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+time_or_null(int64_t ms)
+{
+	char iso[40];
+	if (!ms)
+		return json_null();
+	time_iso8601(ms, iso);
+	return json_string(iso);
+}
+
+json_t *
+ops_bulletin_json(const struct store_bulletin *b, int with_text)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(b->id));
+	json_object_set_new(o, "version", json_integer(b->version));
+	json_object_set_new(o, "title", json_string(b->title));
+	json_object_set_new(o, "topic", json_string(b->topic));
+	json_object_set_new(o, "class", json_string(b->klass));
+	json_object_set_new(o, "state", json_string(b->state));
+	json_object_set_new(o, "region", str_or_null(b->region));
+	if (with_text)
+		json_object_set_new(o, "text", str_or_null(b->text));
+	json_object_set_new(o, "source", str_or_null(b->source));
+	json_object_set_new(o, "valid_from", str_or_null(b->valid_from));
+	json_object_set_new(o, "valid_until", str_or_null(b->valid_until));
+	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
+	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
+	json_object_set_new(o, "audio_clip_id",
+			    b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
+	json_object_set_new(o, "created_at", time_or_null(b->created_at));
+	json_object_set_new(o, "updated_at", time_or_null(b->updated_at));
+	json_object_set_new(o, "made_by", str_or_null(b->made_by));
+	return o;
 }

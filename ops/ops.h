@@ -110,6 +110,12 @@ int ops_bulletin_approve(struct ops *o, int64_t id, int force, const char *who,
 int ops_bulletin_return(struct ops *o, int64_t id, const char *who, const char *comment,
 			char *err);
 int ops_bulletin_retire(struct ops *o, int64_t id, const char *who, char *err);
+/*
+ * A bulletin as JSON, the same fields for `loaxa bulletin show/list
+ * --format json` and the web console's API; the text only with_text.
+ */
+struct store_bulletin;
+struct json_t *ops_bulletin_json(const struct store_bulletin *b, int with_text);
 /* Renders the bulletin as it would air into a WAV file; *length_s its length. */
 int ops_bulletin_render(struct ops *o, int64_t id, const char *wav, double *length_s, char *err);
 

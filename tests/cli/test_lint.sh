@@ -55,6 +55,7 @@ run 0 loaxa bulletin edit "$W" --text "Cài phần mềm trên điện thoại."
 run 0 loaxa bulletin show "$W" --format json
 expect_out '"state": "draft"'
 expect_out '"version": 2'
+expect_out "\"made_by\": \"$(id -un)\""
 run 0 loaxa bulletin approve "$W"
 run 0 loaxa bulletin show "$W" --format json
 expect_out '"state": "approved"'

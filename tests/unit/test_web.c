@@ -1111,6 +1111,23 @@ log_and_report(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.json, "months")), 6);
 	resp_free(&r);
 
+	/* a bulletin as the API shows it is what `loaxa bulletin show --format json` says */
+	ok_req("GET", "/api/v1/bulletins/1", NULL, &op, 200, &r);
+	assert_int_equal(cli(&want, "bulletin show 1 --format json"), 0);
+	json_t *shown = json_loads(want, 0, NULL);
+	assert_non_null(shown);
+	const char *key;
+	json_t *v;
+	json_object_foreach(shown, key, v)
+	{
+		if (!json_equal(v, json_object_get(r.json, key)))
+			fail_msg("bulletin 1: \"%s\" differs between the API and the CLI", key);
+	}
+	assert_non_null(json_object_get(shown, "made_by"));
+	json_decref(shown);
+	free(want);
+	resp_free(&r);
+
 	refused("GET", "/api/v1/log?month=2025-13", NULL, &officer, 400, "--month takes YYYY-MM");
 	refused("GET", "/api/v1/log?status=lost", NULL, &officer, 400, "--status is completed");
 	refused("GET", "/api/v1/log?class=urgent", NULL, &officer, 400, "--class is normal");
