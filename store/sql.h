@@ -72,6 +72,13 @@ sql_set_user_version(sqlite3 *db, int v)
 #define sql_prepare_array(db, a, flags, st)                                                \
 	(SQL_STATIC_(a, const char *), sql_prepare_text_((db), (a), (flags), (st)))
 
+/*
+ * store_prepared() (store.c) only: text from the static const tables of
+ * store/'s other files (users.c, link.c), which do not include this
+ * header; that they are literals is their convention, not checked here.
+ */
+#define sql_prepare_other_file(db, text, flags, st) sql_prepare_text_((db), (text), (flags), (st))
+
 #pragma GCC poison sql_exec_text_ sql_prepare_text_
 #pragma GCC poison sqlite3_exec sqlite3_prepare sqlite3_prepare_v2 sqlite3_prepare_v3
 #pragma GCC poison sqlite3_prepare16 sqlite3_prepare16_v2 sqlite3_prepare16_v3 sqlite3_get_table

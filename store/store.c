@@ -335,7 +335,7 @@ store_prepared(struct store *s, const char *q, char *err)
 		abort();
 	if (s->more_sql[i])
 		return s->more[i];
-	if (store_sql_prepare_static(s->db, q, &s->more[i]) != SQLITE_OK) {
+	if (sql_prepare_other_file(s->db, q, SQLITE_PREPARE_PERSISTENT, &s->more[i]) != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
 		return NULL;
 	}
@@ -429,6 +429,12 @@ void
 store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	bind_text(st, i, v);
+}
+
+void
+store_bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	bind_id(st, i, v);
 }
 
 char *
