@@ -127,6 +127,14 @@ function fmtTime(iso) {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
+// "YYYY-MM" as people write it: "Tháng 11/2026", "November 2026"
+function fmtMonth(ym) {
+  if (!/^\d{4}-\d{2}$/.test(ym || '')) return ym || '';
+  const y = +ym.slice(0, 4), m = +ym.slice(5, 7);
+  if (L.lang === 'vi') return 'Tháng ' + m + '/' + y;
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 function fmtDuration(s) {
   s = Math.max(0, Math.round(s || 0));
   return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
@@ -244,7 +252,7 @@ async function refreshDashboard() {
     const st = $('dash-cchc-state');
     st.textContent = c.aired >= c.target ? t('rep.met') : t('rep.notmet');
     st.className = 'badge ' + (c.aired >= c.target ? 'ok' : 'warn');
-    $('dash-cchc-note').textContent = t('dash.cchc.note', c.month, c.aired_and_planned);
+    $('dash-cchc-note').textContent = t('dash.cchc.note', fmtMonth(c.month), c.aired_and_planned);
   }
   $('dash-daemon').textContent = dm.running ? t('dash.daemon.up', dm.version || '') : (dm.error || t('dash.daemon.down'));
   $('dash-daemon').className = dm.running ? 'ok' : 'bad';
@@ -597,7 +605,7 @@ async function showSchedule() {
   const j = await act(() => api('GET', '/schedule?days=7'));
   if (!j) return;
   const c = j.cchc_month;
-  $('sched-cchc').textContent = t('sched.cchc', c.month, c.aired, c.aired_and_planned, c.target);
+  $('sched-cchc').textContent = t('sched.cchc', fmtMonth(c.month), c.aired, c.aired_and_planned, c.target);
   const box = clear($('sched-days'));
   let day = null, ul = null;
   for (const a of j.airings) {
@@ -741,7 +749,7 @@ async function showReport() {
     el('td', { text: fmtDuration(c.airtime_s) }),
     el('td', null, el('span', { class: 'badge ' + (c.met ? 'ok' : 'warn'), text: c.met ? t('rep.met') : t('rep.notmet') })));
   const tb = clear($('rep-table').tBodies[0]);
-  for (const m of r.months) tb.append(row(m.month, m));
+  for (const m of r.months) tb.append(row(fmtMonth(m.month), m));
   const tf = clear($('rep-table').tFoot);
   tf.append(row(t('rep.total'), r.totals));
   labelCells($('rep-table'));
