@@ -183,10 +183,37 @@ report_program_label(const char *program, char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * The daemon logs reasons in English, the catalogue's msgids, so that the
+ * log reads the same whatever the daemon's locale; each reader sees them
+ * in their own language.  A reason with one number in it ("cut by
+ * emergency bulletin #7") is looked up with the number as %lld.
+ */
 const char *
 report_reason(const char *reason)
 {
-	return reason && *reason ? _(reason) : "";
+	if (!reason || !*reason)
+		return "";
+	const char *t = _(reason);
+	size_t d = strcspn(reason, "0123456789");
+	if (t != reason || !reason[d] || strlen(reason) > 400)
+		return t;
+	size_t e = d + strspn(reason + d, "0123456789");
+	if (e - d > 18 || strcspn(reason + e, "0123456789") != strlen(reason + e) ||
+	    strchr(reason, '%'))
+		return t;
+	char pattern[512];
+	snprintf(pattern, sizeof pattern, "%.*s%%lld%s", (int)d, reason, reason + e);
+	const char *tp = _(pattern);
+	if (tp == pattern)
+		return t;
+	static __thread char buf[1024];
+	long long v = strtoll(reason + d, NULL, 10);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(buf, sizeof buf, tp, v);
+#pragma GCC diagnostic pop
+	return buf;
 }
 
 int
