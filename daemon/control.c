@@ -21,6 +21,7 @@
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
 #include "scheduler/scheduler.h"
+#include "store/store.h"
 
 static void accept_client(struct daemon *d, int fd, void *arg);
 
@@ -151,6 +152,25 @@ airing_json(const struct airing *a, int64_t at)
 	return o;
 }
 
+static int
+take_first(const struct store_air_request *r, void *arg)
+{
+	*(struct store_air_request *)arg = *r;
+	((struct store_air_request *)arg)->by = NULL; /* freed by the caller of the callback */
+	return 1;
+}
+
+/* The earliest stored request not yet planned (loaxa air --at): 1, or 0 for none. */
+static int
+first_request(struct daemon *d, struct store_air_request *r)
+{
+	char err[ERRLEN];
+	memset(r, 0, sizeof *r);
+	if (store_air_requests(d->st, 0, take_first, r, err) < 0)
+		daemon_log(3, "%s", err);
+	return r->id != 0;
+}
+
 static json_t *
 status_json(struct daemon *d)
 {
@@ -188,6 +208,7 @@ status_json(struct daemon *d)
 	int64_t now = time_now_ms();
 	/* an airing planned but not yet on air comes first: it is being prepared or ready */
 	const struct airing *first = NULL;
+	struct store_air_request req;
 	for (struct airing *a = d->airings; a; a = a->next)
 		if (a->state < AIRING_PLAYING && !a->asap && a->at_ms >= now &&
 		    (!first || a->at_ms < first->at_ms))
@@ -197,6 +218,13 @@ status_json(struct daemon *d)
 		json_object_set_new(next, "titles", titles(first));
 		json_object_set_new(next, "state", json_string(first->state >= AIRING_READY
 								    ? "ready" : "rendering"));
+	} else if (first_request(d, &req) && (plan_next(d, now, &slot, &t) < 0 || req.at_ms < t)) {
+		/* a stored request (loaxa air --at) comes before the next slot */
+		char prog[32];
+		snprintf(prog, sizeof prog, "bulletin-%lld", (long long)req.bulletin_id);
+		next = airing_json(NULL, req.at_ms);
+		json_object_set_new(next, "program", json_string(prog));
+		json_object_set_new(next, "state", json_string("not-prepared"));
 	} else if (plan_next(d, now, &slot, &t) == 0) {
 		/* not prepared yet: its bulletins are picked and rendered lead_seconds before */
 		next = json_object();

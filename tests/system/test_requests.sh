@@ -86,6 +86,8 @@ q=$(sql "$db" "SELECT count(*) FROM queue WHERE airing_id IS NULL AND expired_at
 # the timed airing: restart before its time, it airs once, at its time
 stop_daemon
 start_daemon "$S/loaxa.conf" || exit 1
+st=$(loaxa status)
+echo "$st" | grep -q "Tiếp theo: $(date -d "@$A" +%H:%M) hôm nay, bản tin #$B2" && ok || bad "status does not show the timed airing next: $st"
 check "air --at aired" wait_sql 60 \
 	"SELECT count(*) = 1 FROM airings WHERE program = 'bulletin-$B2' AND status = 'completed' AND started_at >= $A * 1000"
 stop_daemon
