@@ -165,7 +165,7 @@ ops_when(int64_t ms, int64_t now, char *buf, size_t n)
 	char day[16], today[16], tomorrow[16], hm[16], year[8], this_year[8];
 	time_format(ms, "%Y-%m-%d", day, sizeof day);
 	time_format(now, "%Y-%m-%d", today, sizeof today);
-	/* noon tomorrow: a day of 23 or 25 hours still lands on the next date */
+	/* 24 h on: the zones loaxa serves (Asia/Ho_Chi_Minh) keep no summer time */
 	time_format(now + 86400000LL, "%Y-%m-%d", tomorrow, sizeof tomorrow);
 	time_format(ms, "%H:%M", hm, sizeof hm);
 	time_format(ms, "%Y", year, sizeof year);

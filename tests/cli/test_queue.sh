@@ -55,4 +55,27 @@ expect_out "chieu 17:30 $TMR_DM|chieu 17:30 ngày mai"
 sqlite3 "$LOAXA_STATE_DIR/loaxa.db" "UPDATE queue SET at_ms = at_ms - 3*86400000 WHERE id = $E1"
 run 0 loaxa queue list --format json
 printf '%s' "$OUT" | grep -q "\"id\": *$E1," && bad "expired entry $E1 still listed: $OUT" || ok
+# --at with --days: the same slot time on each day
+run 0 loaxa queue add -q "$B" --at "$TMR 17:30" --days 3
+[ "$(printf '%s\n' "$OUT" | grep -c '^[0-9][0-9]*$')" = 3 ] && ok || bad "--at --days 3 -q: $OUT"
+
+# loaxa air --at: stored for the daemon (which need not be running), said in words
+run 0 vi loaxa air "$B" --at "$TMR 06:05"
+expect_out "^Bản tin $B phát lúc 06:05 ngày mai\.$"
+n=$(sqlite3 "$LOAXA_STATE_DIR/loaxa.db" "SELECT count(*) FROM air_requests WHERE bulletin_id = $B AND airing_id IS NULL")
+[ "$n" = 1 ] && ok || bad "air --at stored $n requests"
+run 0 loaxa air "$B" --at "$TMR 08:00" --repeat 3 --every 20
+expect_out "^Bulletin $B airs at 08:00 tomorrow, then every 20 minutes until 08:40 tomorrow \(3 airings\)\.$"
+run 2 loaxa air "$B" --at "$TMR 08:00" --repeat 3
+expect_err "needs --every"
+run 1 loaxa air "$B" --at "2020-01-01 05:00"
+expect_err "in the past"
+run 2 loaxa air --program mac-dinh --at "$TMR 08:00"
+expect_err "not a programme"
+D=$(loaxa bulletin add --topic tthc --title "Nháp" --text "Tin nháp.")
+sqlite3 "$LOAXA_STATE_DIR/loaxa.db" "UPDATE bulletins SET state = 'draft' WHERE id = $D"
+db_snapshot
+run 1 loaxa air "$D" --at "$TMR 08:00"
+expect_err "only approved bulletins air"
+db_unchanged "air --at refused"
 finish
