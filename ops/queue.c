@@ -268,13 +268,13 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 					       .by = (char *)who };
 		if (store_queue_add(o->st, &e, err) < 0) {
 			rc = OPS_ERROR;
+			*n = i; /* those before it went in */
 			break;
 		}
 		w[i].entry = e.id;
 	}
-	if (rc < 0 && !w[0].entry) {
+	if (rc < 0 && !*n) {
 		free(w);
-		*n = 0;
 		return rc;
 	}
 	ops_daemon_poke(cfg);
@@ -289,8 +289,10 @@ ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const char *
 	struct ops_queue_where *w;
 	size_t n;
 	int rc = ops_queue_request(o, bulletin_id, slot, at, 0, who, &w, &n, err);
-	if (rc < 0)
+	if (rc < 0) {
+		free(w);
 		return rc;
+	}
 	*entry = w[0].entry;
 	free(w);
 	return 0;
