@@ -23,6 +23,7 @@ struct airlog_pending {
 	size_t n;
 	int64_t *queue_ids; /* queue entries to mark aired once the row is in */
 	size_t n_queue;
+	int64_t request;    /* the stored request to mark done once the row is in, or 0 */
 	struct airlog_pending *next;
 };
 
@@ -47,9 +48,10 @@ pending_free(struct airlog_pending *p)
  */
 static void
 keep(struct daemon *d, const struct store_airing *a, const struct store_aired_item *items, size_t n,
-     const int64_t *queue_ids, size_t n_queue, const char *err)
+     const int64_t *queue_ids, size_t n_queue, int64_t request, const char *err)
 {
 	struct airlog_pending *p = xcalloc(1, sizeof *p);
+	p->request = request;
 	p->a = *a;
 	p->a.slot = dup_or_null(a->slot);
 	p->a.program = dup_or_null(a->program);
@@ -82,6 +84,8 @@ airlog_flush(struct daemon *d)
 		for (size_t i = 0; rc == 0 && i < p->n_queue; i++)
 			if (store_queue_mark_aired(d->st, p->queue_ids[i], p->a.id, err) < 0)
 				daemon_log(3, "%s", err);
+		if (rc == 0 && p->request && store_air_request_done(d->st, p->request, p->a.id, err) < 0)
+			daemon_log(3, "%s", err);
 		d->pending = p->next;
 		if (!d->pending)
 			d->pending_tail = &d->pending;
@@ -150,7 +154,7 @@ airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_
 		   slot ? slot : report_program_label(program, prog, sizeof prog), when, _(status),
 		   report_reason(reason));
 	if (rc < 0)
-		keep(d, &a, NULL, 0, NULL, 0, d->pending ? NULL : err);
+		keep(d, &a, NULL, 0, NULL, 0, 0, d->pending ? NULL : err);
 	return rc < 0 ? 0 : a.id;
 }
 
@@ -170,8 +174,11 @@ airlog_open(struct daemon *d, struct airing *a)
 	if (a->row && a->asked_by && store_airing_set_asked_by(d->st, a->row, a->asked_by, err) < 0)
 		daemon_log(3, _("cannot write the airing log: %s"), err);
 	/* a stored request has its airing from now on: it never airs again */
-	if (a->row && a->request && store_air_request_done(d->st, a->request, a->row, err) < 0)
-		daemon_log(3, "%s", err);
+	if (a->request && (!a->row || store_air_request_done(d->st, a->request, a->row, err) < 0)) {
+		if (a->row)
+			daemon_log(3, "%s", err);
+		d->requests_aired[d->n_requests_aired++ % ARRAY_LEN(d->requests_aired)] = a->request;
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -274,7 +281,7 @@ airlog_finish(struct daemon *d, struct airing *a)
 	if (rc == STORE_EXISTS) {
 		daemon_log(3, _("slot %s at this instant was logged meanwhile: %s"), a->slot, err);
 	} else if (rc < 0) {
-		keep(d, &row, items, n, queue_ids, n_queue, d->pending ? NULL : err);
+		keep(d, &row, items, n, queue_ids, n_queue, a->request, d->pending ? NULL : err);
 	} else {
 		a->row = row.id;
 		for (size_t i = 0; i < n_queue; i++)
@@ -288,6 +295,9 @@ airlog_finish(struct daemon *d, struct airing *a)
 					   (long long)requeue[i]);
 		}
 		expire_queue(d, a->slot, a->at_ms);
+		/* a request whose `started` row could not be written is marked now */
+		if (a->request && store_air_request_done(d->st, a->request, a->row, err) < 0)
+			daemon_log(3, "%s", err);
 	}
 	free(items);
 	free(queue_ids);

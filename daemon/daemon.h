@@ -119,6 +119,12 @@ struct daemon {
 	int stopping;
 	int trim_due; /* something was rendered since memory was last given back */
 	struct airlog_pending *pending, **pending_tail;
+	/*
+	 * Stored requests that aired while their row could not be marked
+	 * (the log was down): not planned again by this run.
+	 */
+	int64_t requests_aired[32];
+	size_t n_requests_aired;
 	struct client clients[DAEMON_MAX_CLIENTS];
 	struct {
 		int fd;

@@ -275,6 +275,9 @@ one_request(const struct store_air_request *r, void *arg)
 	for (struct airing *a = d->airings; a; a = a->next)
 		if (a->request == r->id)
 			return 0; /* planned already */
+	for (size_t i = 0; i < ARRAY_LEN(d->requests_aired) && i < d->n_requests_aired; i++)
+		if (d->requests_aired[i] == r->id)
+			return 0; /* aired, its row not marked yet: the log was down */
 	if (r->at_ms - lead > x->now) {
 		x->wake = r->at_ms - lead;
 		return 1; /* the rest come later still */
@@ -296,8 +299,12 @@ one_request(const struct store_air_request *r, void *arg)
 		}
 		row = airlog_not_aired(d, NULL, prog, r->at_ms, "failed", err);
 	}
-	if (row && store_air_request_done(d->st, r->id, row, err) < 0)
-		daemon_log(3, "%s", err);
+	if (!row || store_air_request_done(d->st, r->id, row, err) < 0) {
+		if (row)
+			daemon_log(3, "%s", err);
+		/* the log is down: this run does not log it again */
+		d->requests_aired[d->n_requests_aired++ % ARRAY_LEN(d->requests_aired)] = r->id;
+	}
 	return 0;
 }
 

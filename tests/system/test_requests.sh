@@ -162,6 +162,29 @@ rep=$(sql "$db" "SELECT group_concat(at_ms / 1000 - $before, ',') FROM (SELECT a
 python3 -c "import sys; a, b = map(int, '$rep'.split(',')); sys.exit(0 if 295 <= a <= 320 and b - a == 300 else 1)" 2>/dev/null && ok ||
 	bad "air --repeat stored: $rep"
 check "the first of the repeats aired now" wait_sql 30 "SELECT count(*) = 2 FROM airings WHERE program = 'bulletin-$EMERG' AND status = 'completed'"
+# --- a timed airing while the log is read-only: it airs once, and its row
+# and its request are written when the disk allows, so a restart does not
+# air it again
+stop_daemon
+LOAXA_TEST_IOFAULT="$S/readonly" LOAXA_TEST_IOFAULT_DIR="$S/state" \
+	LD_PRELOAD="$TOP/tests/system/iofault.so" "$TOP/loaxad" --config "$S/loaxa.conf" >>"$S/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 50); do loaxa status >/dev/null 2>&1 && break; sleep 0.1; done
+R=$(($(date +%s) + 10))
+loaxa air "$B2" --at "$(at $R)" >/dev/null
+sleep $((R - $(date +%s) - 3))
+: >"$S/readonly"
+sleep 12
+rm -f "$S/readonly"
+check "the row is written once the disk allows" wait_sql 30 \
+	"SELECT count(*) = 1 FROM airings WHERE program = 'bulletin-$B2' AND scheduled_at = $R * 1000 AND status = 'completed'"
+check "the request is marked done" wait_sql 10 \
+	"SELECT airing_id IS NOT NULL FROM air_requests WHERE bulletin_id = $B2 AND at_ms = $R * 1000"
+stop_daemon
+start_daemon "$S/loaxa.conf" || exit 1
+sleep 3
+n=$(sql "$db" "SELECT count(*) FROM airings WHERE program = 'bulletin-$B2' AND scheduled_at = $R * 1000")
+[ "$n" = 1 ] && ok || bad "the timed airing has $n rows after the log came back and a restart"
 stop_daemon
 log_whole "$db"
 finish
