@@ -126,16 +126,7 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 	}
 	if (bulletin_id) {
 		/* the daemon checks again; here the sentence is in the asker's language */
-		struct store_bulletin b;
-		int rc = store_bulletin_get(o->st, bulletin_id, &b, err);
-		if (rc < 0)
-			return rc == STORE_NOTFOUND ? OPS_NOTFOUND : OPS_ERROR;
-		if (strcmp(b.state, "approved") != 0) {
-			err_set(err, _("Bulletin %lld is %s; only approved bulletins air ('loaxa bulletin approve %lld')."),
-				(long long)bulletin_id, _(b.state), (long long)bulletin_id);
-			rc = OPS_REFUSED;
-		}
-		store_bulletin_clear(&b);
+		int rc = ops_bulletin_airable(o, bulletin_id, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -202,16 +193,7 @@ ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms,
 		err_set(err, _("That time is in the past; give a time to come."));
 		return OPS_INVALID;
 	}
-	struct store_bulletin b;
-	int rc = store_bulletin_get(o->st, bulletin_id, &b, err);
-	if (rc < 0)
-		return rc == STORE_NOTFOUND ? OPS_NOTFOUND : OPS_ERROR;
-	if (strcmp(b.state, "approved") != 0) {
-		err_set(err, _("Bulletin %lld is %s; only approved bulletins air ('loaxa bulletin approve %lld')."),
-			(long long)bulletin_id, _(b.state), (long long)bulletin_id);
-		rc = OPS_REFUSED;
-	}
-	store_bulletin_clear(&b);
+	int rc = ops_bulletin_airable(o, bulletin_id, err);
 	if (rc < 0)
 		return rc;
 	/* all of them or none: a half-stored series would air in part */

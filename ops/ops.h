@@ -140,6 +140,9 @@ int ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 		  const char *who, int64_t *entry, char *err);
 int ops_queue_remove(struct ops *o, int64_t entry, char *err);
 
+/* 0 when the bulletin may air (approved); OPS_NOTFOUND or OPS_REFUSED with err. */
+int ops_bulletin_airable(struct ops *o, int64_t bulletin_id, char *err);
+
 /* Where and when a queue request airs. */
 struct ops_queue_where {
 	int64_t entry;    /* the queue entry */

@@ -111,8 +111,8 @@ slot_at(const struct config *cfg, const struct sched *s, int64_t at, const char 
 	return -1;
 }
 
-static int
-bulletin_approved(struct ops *o, int64_t bulletin_id, char *err)
+int
+ops_bulletin_airable(struct ops *o, int64_t bulletin_id, char *err)
 {
 	struct store_bulletin b;
 	int rc = store_bulletin_get(o->st, bulletin_id, &b, err);
@@ -244,7 +244,7 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 	int64_t at_ms;
 	if (at && time_parse_local(at, &at_ms, err) < 0)
 		return OPS_INVALID;
-	int rc = bulletin_approved(o, bulletin_id, err);
+	int rc = ops_bulletin_airable(o, bulletin_id, err);
 	if (rc < 0)
 		return rc;
 	struct sched *s = sched_new(cfg, err);
