@@ -149,6 +149,30 @@ int ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 		  const char *who, int64_t *entry, char *err);
 int ops_queue_remove(struct ops *o, int64_t entry, char *err);
 
+/* 0 when the bulletin may air (approved); OPS_NOTFOUND or OPS_REFUSED with err. */
+int ops_bulletin_airable(struct ops *o, int64_t bulletin_id, char *err);
+
+/* Where and when a queue request airs. */
+struct ops_queue_where {
+	int64_t entry;    /* the queue entry */
+	const char *slot; /* borrowed from the configuration */
+	int64_t at_ms;    /* the slot instant it is planned for */
+	int one_off;      /* for that instant only: expires if it passes without it */
+};
+/*
+ * ops_queue_add(), saying where and when: the next slot (NULL, NULL), the
+ * next airing of `slot`, or the slot instant that falls in the minute
+ * `at` (none: OPS_INVALID naming the nearest ones).  days > 0 asks for
+ * every instant of `slot` in the next `days` days (with `at`: the same
+ * time each day), each one-off.  *out (caller frees) gets *n entries.
+ */
+int ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
+		      int days, const char *who, struct ops_queue_where **out, size_t *n,
+		      char *err);
+struct store_queue_entry;
+/* 1 when an entry for one slot instant can no longer air (its window passed). */
+int ops_queue_expired(const struct config *cfg, const struct store_queue_entry *e, int64_t now);
+
 /* ---- the schedule ---- */
 
 struct ops_airing_plan {
@@ -197,12 +221,27 @@ int ops_daemon_ask(const struct config *cfg, struct json_t *req, int timeout_ms,
 /* Asks a running daemon to re-plan (best effort, silent when it is down). */
 void ops_daemon_poke(const struct config *cfg);
 /*
+ * A local time as people write it, relative to now: "06:00 today",
+ * "17:30 tomorrow", "17:30 27/11", "06:00 02/01/2027" (translated).
+ */
+void ops_when(int64_t ms, int64_t now, char *buf, size_t n);
+/*
  * Airs a bulletin (or a programme) now: class normal, priority or
  * emergency (NULL: the bulletin's own); who is logged with the airing.
  * msg (ERRLEN) gets the daemon's answer.
  */
 int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
 	    const char *who, char *msg, char *err);
+#define OPS_AIR_MAX_REPEAT 100
+/*
+ * Airs a bulletin once at at_ms (local time parsed by the caller), and
+ * repeat - 1 times more every every_minutes after it, without touching the
+ * configuration: stored requests the daemon keeps across restarts and
+ * plans like slot instants (on time, logged, never twice).  All are stored
+ * or none.  *first is the first request's id.
+ */
+int ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms, int repeat,
+	       int every_minutes, const char *who, int64_t *first, char *err);
 
 /* ---- configuration ---- */
 

@@ -192,6 +192,24 @@ static const char *const migrations[] = {
 	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
 	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
 	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
+	/*
+	 * 7 (issue 18, store/requests.c): a queue entry for one slot instant
+	 * whose instant passed without carrying it is expired, not pending;
+	 * `loaxa air ID --at` (and the repeats of `--repeat`) are requests the
+	 * daemon keeps across restarts and plans like slot instants: done once
+	 * the airing has its row (airing_id), expired when the time passed
+	 * while the daemon was down.
+	 */
+	"ALTER TABLE queue ADD COLUMN expired_at INTEGER;"
+	"CREATE TABLE air_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),"
+	"  at_ms INTEGER NOT NULL,"
+	"  emergency INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT,"
+	"  airing_id INTEGER REFERENCES airings(id));"
+	"CREATE INDEX air_requests_pending ON air_requests(airing_id, at_ms);",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -280,7 +298,7 @@ static const char *const sql[S_COUNT] = {
 	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
 	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by"
 			 " FROM queue"
-			 " WHERE airing_id IS NULL ORDER BY created_at, id",
+			 " WHERE airing_id IS NULL AND expired_at IS NULL ORDER BY created_at, id",
 	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
 	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
 			    " ended_at, status, reason, lateness_ms, audio_sha256,"

@@ -67,7 +67,7 @@ T=$((now + 9))
 write_conf "{ name = \"sang\"; when = \"$(at $T)\"; program = \"p\"; catch_up_minutes = 1; }"
 B1=$(loaxa bulletin add --topic tthc --title "Nộp hồ sơ trực tuyến" --airings 1 \
 	--text "Người dân có thể nộp hồ sơ thủ tục hành chính trên Cổng dịch vụ công.")
-Q=$(loaxa queue add "$B1" --slot sang)
+Q=$(loaxa queue add -q "$B1" --slot sang)
 [ -n "$Q" ] && ok || bad "queue add"
 
 # --- A: at its instant, logged, the queued bulletin in it
