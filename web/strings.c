@@ -73,6 +73,7 @@ const struct page_string web_page_strings[] = {
 	{ "dash.daemon", N_("Daemon") },
 	{ "dash.daemon.up", N_("running (loaxad %s)") },
 	{ "dash.daemon.down", N_("not running") },
+	{ "dash.next.bulletin", N_("bulletin #%s (asked for that time)") },
 	{ "dash.device", N_("Sound output") },
 	{ "dash.voice", N_("Voice") },
 	{ "region.north", N_("the North") },

@@ -258,7 +258,10 @@ async function refreshDashboard() {
   $('dash-daemon').className = dm.running ? 'ok' : 'bad';
   $('dash-device').textContent = d.device.output + (d.device.device ? ' · ' + d.device.device : '');
   $('dash-voice').textContent = d.speech ? speechText(d.speech) : '—';
-  $('dash-next').textContent = dm.next ? fmtTime(dm.next.at) + ' · ' + dm.next.slot : '—';
+  // a slot, or a bulletin asked for a time (loaxa air --at: program "bulletin-N", no slot)
+  const nb = dm.next && !dm.next.slot && /^bulletin-(\d+)$/.exec(dm.next.program || '');
+  const nextWhat = dm.next ? (dm.next.slot || (nb ? t('dash.next.bulletin', nb[1]) : dm.next.program || '')) : '';
+  $('dash-next').textContent = dm.next ? fmtTime(dm.next.at) + ' · ' + nextWhat : '—';
   const coming = clear($('dash-coming'));
   for (const a of d.next_airings || []) {
     const titles = a.bulletins.map((b) => b.title || '#' + b.id).join(' · ');
