@@ -127,33 +127,13 @@ cmd_reload(struct cli *cli, int argc, char **argv)
 		      _("Usage: loaxa reload\n\nThe daemon re-reads its configuration; a configuration with errors is refused\nand the old one stays in force.\n"));
 }
 
-/* What `air` does, in the reader's language, from the daemon's facts. */
+/* What `air` does, in the reader's language, from the daemon's facts (ops_air_words()). */
 static void
 say_air(json_t *ans, long long id, const char *program)
 {
-	char what[80];
-	if (id)
-		snprintf(what, sizeof what, _("bulletin %lld"), id);
-	else
-		snprintf(what, sizeof what, _("programme %s"), program);
-	const char *cuts = json_string_value(json_object_get(ans, "cuts"));
-	const char *after = json_string_value(json_object_get(ans, "after"));
-	const char *jingle = json_string_value(json_object_get(ans, "jingle"));
-	if (json_is_true(json_object_get(ans, "emergency"))) {
-		if (cuts)
-			printf(_("Emergency %s cuts in now: %s fades out and is logged as cut by it.\n"),
-			       what, cuts);
-		else
-			printf(_("Emergency %s airs now.\n"), what);
-		if (jingle)
-			printf(_("The alert tone %s plays first.\n"), jingle);
-	} else if (after) {
-		printf(_("The %s airs as soon as %s ends.\n"), what, after);
-	} else if (json_object_get(ans, "emergency")) {
-		printf(_("The %s airs now.\n"), what);
-	} else { /* an older daemon: its own sentence */
-		print_answer(json_incref(ans));
-	}
+	char words[ERRLEN];
+	ops_air_words(ans, id, program, words, sizeof words);
+	fputs(words, stdout);
 }
 
 /* "--at", "--repeat N --every M": requests the daemon keeps (ops_air_at()). */

@@ -106,6 +106,34 @@ ops_daemon_poke(const struct config *cfg)
 	close(fd);
 }
 
+void
+ops_air_words(json_t *ans, int64_t bulletin_id, const char *program, char *buf, size_t n)
+{
+	char what[80];
+	if (bulletin_id)
+		snprintf(what, sizeof what, _("bulletin %lld"), (long long)bulletin_id);
+	else
+		snprintf(what, sizeof what, _("programme %s"), program ? program : "");
+	const char *cuts = json_string_value(json_object_get(ans, "cuts"));
+	const char *after = json_string_value(json_object_get(ans, "after"));
+	const char *jingle = json_string_value(json_object_get(ans, "jingle"));
+	const char *msg = json_string_value(json_object_get(ans, "message"));
+	buf[0] = 0;
+	if (json_is_true(json_object_get(ans, "emergency"))) {
+		int k = cuts ? snprintf(buf, n, _("Emergency %s cuts in now: %s fades out and is logged as cut by it.\n"),
+					what, cuts)
+			     : snprintf(buf, n, _("Emergency %s airs now.\n"), what);
+		if (jingle && k >= 0 && (size_t)k < n)
+			snprintf(buf + k, n - (size_t)k, _("The alert tone %s plays first.\n"), jingle);
+	} else if (after) {
+		snprintf(buf, n, _("The %s airs as soon as %s ends.\n"), what, after);
+	} else if (json_object_get(ans, "emergency")) {
+		snprintf(buf, n, _("The %s airs now.\n"), what);
+	} else if (msg) { /* an older daemon: its own sentence */
+		snprintf(buf, n, "%s\n", msg);
+	}
+}
+
 int
 ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
 	const char *who, char *msg, char *err)
@@ -144,8 +172,7 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 	json_decref(req);
 	if (rc < 0)
 		return rc;
-	const char *m = json_string_value(json_object_get(ans, "message"));
-	snprintf(msg, ERRLEN, "%s", m ? m : "");
+	ops_air_words(ans, bulletin_id, program, msg, ERRLEN);
 	json_decref(ans);
 	return 0;
 }

@@ -232,6 +232,14 @@ void ops_when(int64_t ms, int64_t now, char *buf, size_t n);
  */
 int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
 	    const char *who, char *msg, char *err);
+/*
+ * What the daemon's answer to `air` means, in the reader's language (one
+ * or two lines, each ending in a newline), into buf: "Emergency bulletin 4
+ * cuts in now: ...", "The bulletin 2 airs as soon as sang ends." ...
+ */
+struct json_t;
+void ops_air_words(struct json_t *ans, int64_t bulletin_id, const char *program, char *buf,
+		   size_t n);
 #define OPS_AIR_MAX_REPEAT 100
 /*
  * Airs a bulletin once at at_ms (local time parsed by the caller), and

@@ -123,8 +123,16 @@ async function switchLang() {
 
 function fmtTime(iso) {
   if (!iso) return '';
-  // the server's local time as written (YYYY-MM-DDTHH:MM:SS.mmm+07:00)
-  return iso.slice(0, 16).replace('T', ' ');
+  // the server's local time as written (YYYY-MM-DDTHH:MM:SS.mmm+07:00);
+  // in Vietnamese as people write it: 11:03 26/11/2026
+  if (L.lang !== 'vi') return iso.slice(0, 16).replace('T', ' ');
+  return iso.slice(11, 16) + ' ' + iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4);
+}
+
+// a decimal in the reader's notation (6,1 in Vietnamese)
+function fmtDecimal(x, digits) {
+  const s = x.toFixed(digits);
+  return L.lang === 'vi' ? s.replace('.', ',') : s;
 }
 
 // "YYYY-MM" as people write it: "Tháng 11/2026", "November 2026"
@@ -574,7 +582,7 @@ async function showClips() {
     const del = el('button', { type: 'button', class: 'link danger', text: t('clip.remove'), onclick: () => removeClip(c) });
     ul.append(el('li', { class: 'card' },
       el('h3', { text: c.name }),
-      el('p', { class: 'muted', text: t('kind.' + c.kind) + ' · ' + fmtDuration(c.duration_s) + ' · ' + c.lufs.toFixed(1) + ' LUFS' }),
+      el('p', { class: 'muted', text: t('kind.' + c.kind) + ' · ' + fmtDuration(c.duration_s) + ' · ' + fmtDecimal(c.lufs, 1) + ' LUFS' }),
       audio, el('div', { class: 'actions' }, del)));
   }
   $('clip-empty').hidden = j.clips.length > 0;
@@ -713,7 +721,7 @@ async function showLog() {
       el('td', { text: fmtTime(r.scheduled_at) }), el('td', { text: r.slot || t('dash.manual') }),
       el('td', { class: 'title', text: r.title || r.clip || (r.kind ? t('kind.' + r.kind) : '') }),
       el('td', { text: r.topic ? topicName(r.topic) : '' }), el('td', { text: r.class ? t('class.' + r.class) : '' }),
-      el('td', { text: r.length_s !== null ? r.length_s.toFixed(1) : '' }),
+      el('td', { text: r.length_s !== null ? fmtDecimal(r.length_s, 1) : '' }),
       el('td', { text: t('status.' + r.status) + (r.reason ? ': ' + r.reason : '') }),
       el('td', { text: r.approved_by || '' }), el('td', { text: r.asked_by || '' })));
   }
