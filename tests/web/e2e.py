@@ -363,8 +363,14 @@ if got:
     check("it is what `loaxa log --format xlsx` writes, cell for cell", web == cli and web is not None,
           [(w, c) for w, c in zip(web or [], cli or []) if w != c][:3] or (web, cli))
 goto("report")
+# this month is not over: its result is "in progress", and it is named in words
+check("the report calls this month in progress, in words",
+      text_in("rep-table", "đang thực hiện") and ("Tháng %d/%s" % (int(month[5:]), month[:4])) in by_id("rep-table").text,
+      by_id("rep-table").text)
 screenshot("report")
 goto("schedule")
+check("the schedule names the month in words", text_in("sched-cchc", "Tháng %d/%s" % (int(month[5:]), month[:4])),
+      by_id("sched-cchc").text)
 screenshot("schedule")
 logout()
 

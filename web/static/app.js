@@ -143,6 +143,12 @@ function fmtMonth(ym) {
   return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
+// a report's result: met, not met, a month still running, before the first airing, to come
+const STATE_KEYS = { met: 'rep.met', not_met: 'rep.notmet', in_progress: 'rep.inprogress',
+  not_started: 'rep.notstarted', future: 'rep.future' };
+function stateWord(c) { return t(STATE_KEYS[c.state] || (c.met ? 'rep.met' : 'rep.notmet')); }
+function stateClass(c) { return c.state === 'met' || (!c.state && c.met) ? 'ok' : c.state === 'not_met' || !c.state ? 'warn' : ''; }
+
 function fmtDuration(s) {
   s = Math.max(0, Math.round(s || 0));
   return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
@@ -258,7 +264,8 @@ async function refreshDashboard() {
     $('dash-cchc-count').textContent = c.aired;
     $('dash-cchc-target').textContent = c.target;
     const st = $('dash-cchc-state');
-    st.textContent = c.aired >= c.target ? t('rep.met') : t('rep.notmet');
+    // this month is still running: not met yet is "in progress", not "not met"
+    st.textContent = c.aired >= c.target ? t('rep.met') : t('rep.inprogress');
     st.className = 'badge ' + (c.aired >= c.target ? 'ok' : 'warn');
     $('dash-cchc-note').textContent = t('dash.cchc.note', fmtMonth(c.month), c.aired_and_planned);
   }
@@ -758,7 +765,7 @@ async function showReport() {
   const row = (label, c) => el('tr', null, el('td', { text: label }), el('td', { text: c.bulletins }),
     el('td', { text: c.cchc_bulletins + ' / ' + c.target }), el('td', { text: c.airings }),
     el('td', { text: fmtDuration(c.airtime_s) }),
-    el('td', null, el('span', { class: 'badge ' + (c.met ? 'ok' : 'warn'), text: c.met ? t('rep.met') : t('rep.notmet') })));
+    el('td', null, el('span', { class: 'badge ' + stateClass(c), text: stateWord(c) })));
   const tb = clear($('rep-table').tBodies[0]);
   for (const m of r.months) tb.append(row(fmtMonth(m.month), m));
   const tf = clear($('rep-table').tFoot);
