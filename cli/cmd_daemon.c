@@ -303,11 +303,12 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (json_is_object(n)) {
 		ops_when(json_integer_value(json_object_get(n, "at_ms")), now, when, sizeof when);
 		const char *slot = json_string_value(json_object_get(n, "slot"));
-		report_program_label(json_string_value(json_object_get(n, "program")), prog, sizeof prog);
+		const char *what = report_program_label(json_string_value(json_object_get(n, "program")),
+							prog, sizeof prog);
 		if (slot)
-			printf(_("Next:     %s, slot %s, programme %s\n"), when, slot, prog);
+			printf(_("Next:     %s, slot %s, programme %s\n"), when, slot, what);
 		else
-			printf(_("Next:     %s, %s\n"), when, prog);
+			printf(_("Next:     %s, %s\n"), when, what);
 		json_t *t = json_object_get(n, "titles");
 		size_t i;
 		json_t *v;

@@ -76,7 +76,7 @@ for _ in $(seq 100); do
 	echo "$st" | grep -q "Nộp hồ sơ trực tuyến" && break
 	sleep 0.1
 done
-echo "$st" | grep -q "$(date -d "@$T" +%H:%M) hôm nay, khung giờ sang" && ok || bad "status next: $st"
+echo "$st" | grep -q "$(date -d "@$T" +%H:%M) hôm nay, khung giờ sang, chương trình p$" && ok || bad "status next (when, slot and programme): $st"
 echo "$st" | grep -q "Nộp hồ sơ trực tuyến" && ok || bad "status lacks the next title: $st"
 echo "$st" | grep -Eq "Sẵn sàng: +(có|chưa, đang)" && ok || bad "status lacks readiness: $st"
 check "slot sang aired with the queued bulletin" wait_sql 40 \
