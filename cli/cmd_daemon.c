@@ -2,14 +2,10 @@
  * The commands that go to the running daemon over its control socket:
  * status, air, stop, reload.  Only the daemon airs.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -19,60 +15,14 @@
 #include "ops/ops.h"
 #include "reports/reports.h"
 
-/* Sends one request and returns the parsed answer, or NULL after printing why. */
+/* Sends one request and returns the parsed answer, or NULL after printing why (ops_daemon_ask()). */
 static json_t *
 ask(struct cli *cli, json_t *req)
 {
-	const char *path = cli->cfg->control_socket;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof sa.sun_path) {
-		cli_error(_("The control socket path %s is too long."), path);
-		return NULL;
-	}
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		if (e == EACCES)
-			cli_error(_("Not allowed to use the daemon's control socket %s; ask for membership of group loaxa."),
-				  path);
-		else
-			cli_error(_("The daemon is not running (no answer on %s); start it with 'systemctl start loaxad'."),
-				  path);
-		return NULL;
-	}
-	char *line = json_dumps(req, JSON_COMPACT);
-	size_t len = strlen(line);
-	int ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
-	free(line);
-	struct sbuf b = { 0 };
-	while (ok) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 10000) <= 0) {
-			ok = 0;
-			break;
-		}
-		char buf[4096];
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n <= 0)
-			break;
-		sbuf_add(&b, buf, (size_t)n);
-		if (memchr(buf, '\n', (size_t)n))
-			break;
-	}
-	close(fd);
-	json_t *ans = ok && b.s ? json_loads(b.s, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
-	sbuf_free(&b);
-	if (!ans) {
-		cli_error(_("The daemon did not answer on %s."), path);
-		return NULL;
-	}
-	if (!json_is_true(json_object_get(ans, "ok"))) {
-		const char *e = json_string_value(json_object_get(ans, "error"));
-		cli_error("%s", e ? e : _("The daemon refused the request."));
-		json_decref(ans);
+	json_t *ans;
+	char err[ERRLEN];
+	if (ops_daemon_ask(cli->cfg, req, 10000, &ans, err) < 0) {
+		cli_error("%s", err);
 		return NULL;
 	}
 	return ans;

@@ -57,9 +57,12 @@ ops_daemon_ask(const struct config *cfg, json_t *req, int timeout_ms, json_t **o
 	int ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
 	free(line);
 	struct sbuf b = { 0 };
+	/* one deadline for the whole answer: a daemon answering a byte at a time cannot stretch it */
+	int64_t end = time_now_ms() + timeout_ms;
 	while (ok) {
+		int left = (int)(end - time_now_ms());
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, timeout_ms) <= 0) {
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
 			ok = 0;
 			break;
 		}
