@@ -91,16 +91,12 @@ static int
 air_later(struct cli *cli, long long id, const char *klass, int64_t at_ms, int repeat, int every,
 	  int now_too)
 {
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	struct ops o;
 	char err[ERRLEN];
-	if (ops_init(&o, cli->cfg, st, cli_state_dir(cli), err) < 0)
-		return cli_error("%s", err);
 	int64_t first;
-	int rc = ops_air_at(&o, id, klass, at_ms, repeat, every, ops_unix_user(), &first, err);
-	ops_done(&o);
+	int rc = ops_air_at(o, id, klass, at_ms, repeat, every, ops_unix_user(), &first, err);
 	if (rc < 0)
 		return cli_error("%s", err);
 	int64_t now = time_now_ms();

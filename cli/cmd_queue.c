@@ -73,16 +73,12 @@ queue_add(struct cli *cli, int argc, char **argv)
 	char err[ERRLEN];
 	if (slot && cli_check_name(cli, CLI_SLOT, slot))
 		return 1;
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	struct ops o;
-	if (ops_init(&o, cli->cfg, st, cli_state_dir(cli), err) < 0)
-		return cli_error("%s", err);
 	struct ops_queue_where *w;
 	size_t n;
-	int rc = ops_queue_request(&o, id, slot, at, (int)days, ops_unix_user(), &w, &n, err);
-	ops_done(&o);
+	int rc = ops_queue_request(o, id, slot, at, (int)days, ops_unix_user(), &w, &n, err);
 	if (rc < 0 && !n)
 		return cli_error("%s", err);
 	int64_t now = time_now_ms();
