@@ -250,6 +250,12 @@ long audio_sink_room(const struct audio_sink *s);
 int audio_sink_realtime(const struct audio_sink *s);
 /* Seconds between a write returning and its first sample leaving. */
 double audio_sink_latency(const struct audio_sink *s);
+/*
+ * Blocks until what was written has left the device (silence follows it), so
+ * that a sound logged as played was heard even if the process dies next;
+ * the sink stays open.  -1 with err when the device fails meanwhile.
+ */
+int audio_sink_play_out(struct audio_sink *s, char *err);
 /* Plays out what is buffered and closes; err when that failed. */
 int audio_sink_close(struct audio_sink *s, char *err);
 /*

@@ -409,15 +409,9 @@ pa_close(struct audio_sink *s, char *err)
 {
 	int rc = 0;
 	if (s->pa) {
-		/*
-		 * Let the buffered sound play out: some back ends (ALSA's pulse
-		 * plugin) drop the last period on stop, so push silence after it.
-		 */
-		float zero[AUDIO_BLOCK] = { 0 };
-		long tail = (long)((s->latency + 0.1) * s->rate);
+		/* some back ends (ALSA's pulse plugin) drop the last period on stop */
 		char e2[ERRLEN];
-		while (tail > 0 && pa_write(s, zero, tail < AUDIO_BLOCK ? tail : AUDIO_BLOCK, e2) == 0)
-			tail -= AUDIO_BLOCK;
+		audio_sink_play_out(s, e2);
 		quiet_begin(0);
 		PaError e = Pa_StopStream(s->pa);
 		Pa_CloseStream(s->pa);
@@ -486,6 +480,24 @@ double
 audio_sink_latency(const struct audio_sink *s)
 {
 	return s->latency;
+}
+
+int
+audio_sink_play_out(struct audio_sink *s, char *err)
+{
+	if (!s->pa)
+		return 0; /* a file holds what was written once the write returns */
+	/*
+	 * The device takes more only as it plays what it holds: once a buffer's
+	 * worth of silence (and a margin) went in after the sound, the sound
+	 * has left it.
+	 */
+	static const float zero[AUDIO_BLOCK];
+	long tail = (long)((s->latency + 0.1) * s->rate);
+	for (; tail > 0; tail -= AUDIO_BLOCK)
+		if (pa_write(s, zero, tail < AUDIO_BLOCK ? tail : AUDIO_BLOCK, err) < 0)
+			return -1;
+	return 0;
 }
 
 int

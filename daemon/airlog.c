@@ -216,8 +216,25 @@ airlog_items(struct daemon *d, struct airing *a, size_t upto)
 			continue; /* skipped: not aired */
 		it.airing_id = a->row;
 		it.completed = 1;
-		if (a->row && store_aired_item_add(d->st, &it, err) < 0)
+		if (!a->row)
+			continue;
+		/*
+		 * A queued bulletin heard to its end is done with its queue
+		 * entry in the same write: if the daemon dies before the
+		 * airing's end is logged, the bulletin does not air again.
+		 */
+		int rc = store_begin(d->st, err);
+		if (rc == 0)
+			rc = store_aired_item_add(d->st, &it, err);
+		for (size_t i = 0; rc == 0 && it.bulletin_id && i < a->n_queue_entries; i++)
+			if (a->queue_entries[2 * i + 1] == it.bulletin_id)
+				rc = store_queue_mark_aired(d->st, a->queue_entries[2 * i], a->row, err);
+		if (rc == 0)
+			rc = store_commit(d->st, err);
+		if (rc < 0) {
+			store_rollback(d->st);
 			daemon_log(3, _("cannot log an aired item: %s"), err);
+		}
 	}
 }
 

@@ -315,6 +315,21 @@ play_main(void *arg)
 		int keep = (w->play_q.head != NULL || (w->warm && warmable(&env))) && !w->quit;
 		pthread_mutex_unlock(&w->lock);
 		pl_env_clear(&env);
+		if (keep && w->sink && (st == PL_COMPLETED || st == PL_INTERRUPTED)) {
+			/*
+			 * The device stays open: let the sound leave it before the
+			 * log says it aired (a kill -9 now would drop what it holds).
+			 */
+			char e2[ERRLEN];
+			if (audio_sink_play_out(w->sink, e2) < 0) {
+				if (st == PL_COMPLETED) {
+					st = PL_FAILED;
+					snprintf(err, sizeof err, "%s", e2);
+				}
+				audio_sink_discard(w->sink); /* it failed: open a fresh one */
+				w->sink = NULL;
+			}
+		}
 		if (!keep && w->sink) {
 			char e2[ERRLEN];
 			if (audio_sink_close(w->sink, e2) < 0 && st == PL_COMPLETED) {
