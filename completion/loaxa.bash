@@ -1,5 +1,7 @@
 # bash completion for loaxa(1): commands, subcommands, options, topic ids
-# (from `loaxa config check`), clip names and bulletin ids (from the store).
+# (from `loaxa config check`), clip names and bulletin ids (from the store),
+# web console roles.  tests/cli/test_completion.sh checks it offers every
+# command, subcommand and option the commands' --help names.
 
 _loaxa_topics() {
 	loaxa config check 2>/dev/null | sed -n 's/.*{ id = "\([^"]*\)".*/\1/p'
@@ -28,7 +30,7 @@ _loaxa() {
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	sub=${COMP_WORDS[2]}
-	local commands="bulletin clip normalize say config queue schedule air stop status reload log report program play audio"
+	local commands="bulletin clip normalize say config queue schedule air stop status reload log report program play audio user"
 
 	case $prev in
 	--topic) COMPREPLY=($(compgen -W "$(_loaxa_topics)" -- "$cur")); return ;;
@@ -39,6 +41,7 @@ _loaxa() {
 	--status) COMPREPLY=($(compgen -W "completed interrupted failed missed" -- "$cur")); return ;;
 	--format) COMPREPLY=($(compgen -W "text csv json xlsx docx" -- "$cur")); return ;;
 	--period) COMPREPLY=($(compgen -W "q1 6m 9m 12m" -- "$cur")); return ;;
+	--role) COMPREPLY=($(compgen -W "operator approver officer admin" -- "$cur")); return ;;
 	--slot) COMPREPLY=($(compgen -W "$(_loaxa_slots)" -- "$cur")); return ;;
 	--program) COMPREPLY=($(compgen -W "$(_loaxa_programs)" -- "$cur")); return ;;
 	--file|--audio|-o|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -52,12 +55,13 @@ _loaxa() {
 	case $cmd in
 	bulletin)
 		if [ "$COMP_CWORD" = 2 ]; then
-			COMPREPLY=($(compgen -W "add list show edit approve retire check render" -- "$cur"))
+			COMPREPLY=($(compgen -W "add list show edit approve retire check render import-check" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --region --format --state --force -o --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --region --format --state --force --select -o --help" -- "$cur"))
 		else
 			case $sub in show|edit|approve|retire|check|render)
 				COMPREPLY=($(compgen -W "$(_loaxa_bulletins)" -- "$cur")) ;;
+			import-check) COMPREPLY=($(compgen -f -- "$cur")) ;;
 			esac
 		fi ;;
 	clip)
@@ -74,14 +78,22 @@ _loaxa() {
 		if [ "$COMP_CWORD" = 2 ]; then
 			COMPREPLY=($(compgen -W "add list remove" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--slot --at --format --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--slot --days --at --format --help" -- "$cur"))
 		elif [ "$sub" = add ]; then
 			COMPREPLY=($(compgen -W "$(_loaxa_bulletins)" -- "$cur"))
 		fi ;;
 	config) COMPREPLY=($(compgen -W "check --quiet --help" -- "$cur")) ;;
 	program) COMPREPLY=($(compgen -W "render -o --at $(_loaxa_programs)" -- "$cur")) ;;
 	audio) COMPREPLY=($(compgen -W "devices" -- "$cur")) ;;
-	air) COMPREPLY=($(compgen -W "--program --class $(_loaxa_bulletins)" -- "$cur")) ;;
+	air) COMPREPLY=($(compgen -W "--program --class --at --every --repeat $(_loaxa_bulletins)" -- "$cur")) ;;
+	user)
+		if [ "$COMP_CWORD" = 2 ]; then
+			COMPREPLY=($(compgen -W "add list passwd role remove" -- "$cur"))
+		elif [ "$sub" = role ] && [ "$COMP_CWORD" = 4 ]; then
+			COMPREPLY=($(compgen -W "operator approver officer admin" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--role --password-stdin --format --help" -- "$cur"))
+		fi ;;
 	log) COMPREPLY=($(compgen -W "--from --until --month --status --topic --format -o" -- "$cur")) ;;
 	report) COMPREPLY=($(compgen -W "--month --quarter --period --year --topic --format -o" -- "$cur")) ;;
 	schedule) COMPREPLY=($(compgen -W "--days --format" -- "$cur")) ;;
