@@ -251,6 +251,11 @@ int audio_sink_realtime(const struct audio_sink *s);
 /* Seconds between a write returning and its first sample leaving. */
 double audio_sink_latency(const struct audio_sink *s);
 /*
+ * How many times since it opened the device ran out of sound because the
+ * writes came late (an underflow: listeners hear a gap); 0 for files.
+ */
+long audio_sink_underflows(const struct audio_sink *s);
+/*
  * Blocks until what was written has left the device (silence follows it), so
  * that a sound logged as played was heard even if the process dies next;
  * the sink stays open.  -1 with err when the device fails meanwhile.

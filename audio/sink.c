@@ -41,6 +41,7 @@ struct audio_sink {
 	int64_t frames;
 	/* portaudio */
 	PaStream *pa;
+	long underflows; /* writes that found the device had run dry */
 };
 
 static void
@@ -397,6 +398,7 @@ pa_write(struct audio_sink *s, const float *buf, long n, char *err)
 			err_set(err, _("The audio device failed: %s."), Pa_GetErrorText(e));
 			return -1;
 		}
+		s->underflows += e == paOutputUnderflowed;
 		buf += k;
 		n -= k;
 		last = mono_ms();
@@ -498,6 +500,12 @@ audio_sink_play_out(struct audio_sink *s, char *err)
 		if (pa_write(s, zero, tail < AUDIO_BLOCK ? tail : AUDIO_BLOCK, err) < 0)
 			return -1;
 	return 0;
+}
+
+long
+audio_sink_underflows(const struct audio_sink *s)
+{
+	return s->underflows;
 }
 
 int

@@ -76,6 +76,7 @@ struct airing {
 	int64_t ended_ms;
 	size_t items_done;       /* items played to their end */
 	double cut_s;            /* where it stopped, when interrupted */
+	long dropouts;           /* times the device ran dry while it played */
 	char status[16];         /* completed | interrupted | failed */
 	char reason[512];
 	char sha256[65];

@@ -461,6 +461,18 @@ plan_finished(struct daemon *d, struct airing *a)
 	if (!a->reason[0] && waited >= 1000)
 		snprintf(a->reason, sizeof a->reason, N_("waited %lld s for the player to be free"),
 			 (long long)((waited + 500) / 1000));
+	/* gaps listeners heard: said in the row, after why it ended as it did */
+	if (a->dropouts > 0 && strcmp(a->status, "failed") != 0) {
+		size_t n = strlen(a->reason);
+		if (n && n + 2 < sizeof a->reason)
+			n += (size_t)snprintf(a->reason + n, sizeof a->reason - n, "; ");
+		if (n < sizeof a->reason)
+			snprintf(a->reason + n, sizeof a->reason - n,
+				 N_("the sound broke off %lld times: the computer was too busy to feed the sound card"),
+				 (long long)a->dropouts);
+		daemon_log(4, _("the sound broke off %ld times in this airing: the computer was too busy to feed the sound card"),
+			   a->dropouts);
+	}
 	airlog_finish(d, a);
 	if (a->slot && d->cfg->preroll.after)
 		daemon_spawn(_("after"), d->cfg->preroll.after);

@@ -341,6 +341,7 @@ play_main(void *arg)
 		a->items_done = res.items_done;
 		a->ended_ms = res.ended_ms ? res.ended_ms : time_now_ms();
 		a->cut_s = res.cut_s;
+		a->dropouts = res.dropouts;
 		memcpy(a->sha256, res.sha256, sizeof a->sha256);
 		switch (st) {
 		case PL_COMPLETED:

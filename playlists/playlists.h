@@ -139,6 +139,7 @@ struct pl_play_result {
 	size_t items_done;
 	double cut_s;     /* where a stop cut it */
 	char sha256[65];  /* of every sample sent */
+	long dropouts;    /* times the device ran dry while it played: gaps heard */
 };
 
 enum pl_play_status {

@@ -447,6 +447,11 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	float buf[AUDIO_BLOCK];
 	int stopped = 0, failed = 0;
 	size_t done = 0;
+	/*
+	 * A write reports the underflows since the last one: what the first
+	 * block reports fell in the silence before the programme.
+	 */
+	long dry = -1;
 	for (;;) {
 		if (atomic_load(&stop->stop) && !stopped) {
 			stopped = 1;
@@ -469,6 +474,9 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 			break;
 		}
 		sha256_update(h, buf, sizeof(float) * (size_t)n);
+		if (dry < 0)
+			dry = audio_sink_underflows(sink);
+		res->dropouts = audio_sink_underflows(sink) - dry;
 		if (!res->started_ms) {
 			res->started_ms = handed + (int64_t)(latency * 1000 + 0.5);
 			if (cb && cb->started)
