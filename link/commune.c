@@ -44,6 +44,7 @@
 #include "config/config.h"
 #include "link/link.h"
 #include "link/link_int.h"
+#include "ops/ops.h"
 #include "store/store.h"
 #include "store/store_link.h"
 
@@ -185,11 +186,7 @@ out:
 static void
 poke_daemon(struct commune *c)
 {
-	char err[ERRLEN];
-	json_t *req = json_pack("{s:s}", "cmd", "replan");
-	json_t *ans = link_ctl(c->cfg->control_socket, req, 2000, err);
-	json_decref(req);
-	json_decref(ans);
+	ops_daemon_poke(c->cfg);
 }
 
 /* Asks the daemon to air bulletin id now, cutting what plays; 0, or -1 with err. */
@@ -198,10 +195,11 @@ air_now(struct commune *c, int64_t id, char *err)
 {
 	json_t *req = json_pack("{s:s,s:I,s:s}", "cmd", "air", "bulletin", (json_int_t)id, "class",
 				"emergency");
-	json_t *ans = link_ctl(c->cfg->control_socket, req, 5000, err);
+	json_t *ans;
+	int rc = ops_daemon_ask(c->cfg, req, 5000, &ans, err);
 	json_decref(req);
 	json_decref(ans);
-	return ans ? 0 : -1;
+	return rc < 0 ? -1 : 0;
 }
 
 static int64_t
@@ -544,7 +542,8 @@ status_out(struct commune *c)
 	json_t *o = json_pack("{s:i,s:s,s:s,s:b,s:I}", "v", LINK_VERSION, "type", "status", "commune",
 			      c->me, "online", 1, "at", (json_int_t)time_now_ms());
 	json_t *req = json_pack("{s:s}", "cmd", "status");
-	json_t *ans = link_ctl(c->cfg->control_socket, req, 2000, err);
+	json_t *ans;
+	ops_daemon_ask(c->cfg, req, 2000, &ans, err);
 	json_decref(req);
 	json_object_set_new(o, "daemon", json_string(ans ? "up" : "down"));
 	json_object_set_new(o, "on_air", ans ? json_incref(json_object_get(ans, "playing")) : json_null());

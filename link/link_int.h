@@ -68,16 +68,6 @@ struct mosquitto *link_mqtt_handle(struct link_mqtt *m);
 /* Sends DISCONNECT (no will) and flushes what can be flushed in timeout_ms. */
 void link_mqtt_disconnect(struct link_mqtt *m, int timeout_ms);
 
-/* ---- the daemon's control socket (ctl.c) ---- */
-
-struct json_t;
-/*
- * Sends one request (a JSON object) to loaxad's control socket and returns
- * its answer (caller decrefs); NULL with err when the daemon is down or
- * refused (its sentence).  Waits at most timeout_ms.
- */
-struct json_t *link_ctl(const char *socket_path, struct json_t *req, int timeout_ms, char *err);
-
 /* ---- the province side (province.c, collect.c, preport.c) ---- */
 
 /* The communes file: "ID DISTRICT NAME..." a line, '#' comments. */

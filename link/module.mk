@@ -4,7 +4,7 @@
 LINK_PKGS := libmosquitto libsodium
 LINK_LIBS := $(shell pkg-config --libs $(LINK_PKGS))
 CFLAGS += $(shell pkg-config --cflags $(LINK_PKGS))
-LINKMOD_OBJS := link/msg.o link/sign.o link/mqtt.o link/ctl.o link/commune.o link/province.o \
+LINKMOD_OBJS := link/msg.o link/sign.o link/mqtt.o link/commune.o link/province.o \
                 link/collect.o link/preport.o
 
 all: loaxa-link loaxa-province
