@@ -17,6 +17,7 @@
 #   D  mosquitto killed (SIGKILL) mid-traffic and restarted; airings go on
 #      while it is down;
 #   E  a commune's link killed (SIGKILL) mid-publish, twice;
+#   H  a recording pushed to one commune airs there, whole, byte for byte as sent;
 # then every daemon stops, every outbox drains, and the province's store
 # holds every airing row of every commune exactly once, as `loaxa log`
 # shows it; `loaxa-province status` and `report` say so.
@@ -245,6 +246,32 @@ check "c05 received the expired emergency" wait_until 30 has_msg 5 "$EX"
 [ "$(cdb 5 "SELECT count(*) FROM airings WHERE program = 'bulletin-' || (SELECT bulletin_id FROM link_inbox WHERE msg_id = '$EX')")" = 0 ] &&
 	ok || bad "c05 aired an expired emergency"
 grep -q "expired before it arrived" "$S/c05/link.log" && ok || bad "c05 did not log the expired emergency"
+
+# ---- H: a recording (an audio bulletin) pushed to one commune airs as sent
+sox -n -r 48000 -c 1 "$S/voice.wav" synth 2.5 sine 440 vol 0.3 2>/dev/null
+AU=$(prov publish --commune c06 --class emergency --topic khac --title "Ghi âm khẩn" \
+	--audio "$S/voice.wav" --expires-in 10m)
+[ -n "$AU" ] && ok || bad "publish the recording"
+au_aired() {
+	cdb 6 "SELECT count(*) FROM airings a JOIN aired_items i ON i.airing_id = a.id
+		JOIN link_inbox l ON l.bulletin_id = i.bulletin_id
+		WHERE l.msg_id = '$AU' AND a.status = 'completed' AND i.completed = 1" | grep -qx 1
+}
+check "c06 aired the pushed recording to its end" wait_until 60 au_aired
+len=$(cdb 6 "SELECT i.length_s FROM aired_items i JOIN link_inbox l ON l.bulletin_id = i.bulletin_id
+	WHERE l.msg_id = '$AU' AND i.kind = 'bulletin'")
+python3 -c "import sys; sys.exit(abs(float('${len:-0}') - 2.5) > 0.01)" && ok ||
+	bad "c06 aired ${len:-no} s of the 2.5 s recording"
+kept=$(ls "$S/c06/state/clips/"*"$AU"* 2>/dev/null | head -1)
+[ -n "$kept" ] && cmp -s "$kept" "$S/voice.wav" && ok ||
+	bad "c06 does not hold the recording byte for byte as sent (${kept:-no file})"
+others=
+i=1
+while [ "$i" -le "$N" ]; do
+	[ "$i" != 6 ] && has_msg "$i" "$AU" && others="$others c$i"
+	i=$((i + 1))
+done
+[ -z "$others" ] && ok || bad "communes other than c06 took the recording: $others"
 
 # ---- G: the ACL: a commune's account writes only its own topics
 mq_pub() { # mq_pub USER TOPIC FILE
