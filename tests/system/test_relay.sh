@@ -13,6 +13,11 @@
 #      row says when the signal was lost, and the rest of the programme airs.
 #   C  a stream that cannot be reached at the instant: the fallback from the
 #      start, the row says why, the rest airs.
+#   R  the source drops and comes back within relay_silence_s: the relay
+#      re-connects, the tone goes on to the item's end, no fallback, no reason.
+#   D  an Ogg mount: refused at air time with what it is, the fallback plays.
+#   G  a web page, 3 MB of random bytes served as audio/mpeg, and a 404, one
+#      programme: each item logged with its own reason, the programme aired.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LANG=vi_VN.UTF-8 LOAXA_LOCALEDIR="$TOP/po"
 command -v icecast2 >/dev/null || { echo "icecast2 is not installed (sh scripts/deps)" >&2; exit 1; }
@@ -20,6 +25,7 @@ pa_start || exit 1
 
 ICE_PID=
 SRC_PID=
+WWW_PID=
 stop_source() {
 	[ -n "$SRC_PID" ] && kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
 	SRC_PID=
@@ -27,6 +33,7 @@ stop_source() {
 relay_cleanup() {
 	stop_source
 	[ -n "$ICE_PID" ] && kill "$ICE_PID" 2>/dev/null && wait "$ICE_PID" 2>/dev/null
+	[ -n "$WWW_PID" ] && kill "$WWW_PID" 2>/dev/null && wait "$WWW_PID" 2>/dev/null
 	cleanup
 }
 trap relay_cleanup EXIT
@@ -75,7 +82,7 @@ URL="http://127.0.0.1:$PORT/tiep-am.mp3"
 start_source() {
 	ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=44100" \
 		-af volume=0.28 -ac 2 -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3 \
-		"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.mp3" >"$S/ffmpeg.log" 2>&1 &
+		"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.mp3" >>"$S/ffmpeg.log" 2>&1 &
 	SRC_PID=$!
 	for _ in $(seq 50); do
 		[ "$(curl -s -m 1 "$URL" 2>/dev/null | head -c 4096 | wc -c)" -ge 4096 ] && return 0
@@ -86,8 +93,9 @@ start_source() {
 	return 1
 }
 
-# the fallback clip: a 500 Hz tone
+# the fallback clip: a 500 Hz tone; the opening clip: 300 Hz, 1 s, its first sample is the airing's
 sox -n -r 48000 -c 1 "$S/bao.wav" synth 4 sine 500 vol 0.3 2>/dev/null
+sox -n -r 48000 -c 1 "$S/mo.wav" synth 1 sine 300 vol 0.3 2>/dev/null
 export LOAXA_CONFIG="$S/loaxa.conf"
 at() { date -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 # write_conf URL MINUTES SLOT-TIME
@@ -98,7 +106,7 @@ control_socket = "$S/control.sock";
 lead_seconds = 5;
 audio = { output = "portaudio"; relay_silence_s = 3.0; };
 programs = { tiepam = { max_minutes = 2; items = (
-  { tts = "Xin chào."; gap = 1.0; },
+  { clip = "mo"; gap = 1.0; },
   { stream = "$1"; minutes = $2; fallback = "bao"; gap = 1.0; },
   { tts = "Hết giờ tiếp âm."; } ); }; };
 slots = ( { name = "tiepam"; when = "$(at $3)"; program = "tiepam"; catch_up_minutes = 1; } );
@@ -116,91 +124,108 @@ wait_completed() { # wait_completed N: until N airings are done
 }
 
 # analyse REC.WAV LOG.JSON SCHEDULED CASE: the recording against the log
-# (prints what it measured; exits 1 with what is wrong).  Tones are found
-# with the Goertzel filter in 100 ms windows; levels are RMS in dBFS (at
-# 1 kHz, K-weighting adds +0.7 dB and R128 takes -0.7: -16 LUFS is -16 dBFS RMS).
+# (prints what it measured; exits 1 with what is wrong).  The recording is
+# cut in 100 ms windows; a window "has" a tone when the Goertzel filter finds
+# it at more than -30 dBFS and as most of the window's power (speech never
+# does).  Levels are RMS in dBFS: at 1 kHz K-weighting adds +0.7 dB and R128
+# takes 0.7, so -16 LUFS is -16 dBFS RMS.  Durations count windows, so a
+# stall of the sound server (silence in the middle) does not lengthen them.
 analyse() {
 	python3 - "$@" <<'PY'
 import json, math, sys, wave, array
-rec, logf, sched, case = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+rec, logf, sched, case = sys.argv[1:5]
 w = wave.open(rec)
 rate = w.getframerate()
-x = array.array("h", w.readframes(w.getnframes()))
-x = [v / 32768.0 for v in x]
-rows = [r for r in json.load(open(logf)) if r["scheduled_at"] and r["slot"] == "tiepam"]
-rows = [r for r in rows if r["scheduled_at"].startswith(sched)] if sched else rows
+x = [v / 32768.0 for v in array.array("h", w.readframes(w.getnframes()))]
+rows = [r for r in json.load(open(logf)) if r["slot"] == "tiepam" and r["scheduled_at"].startswith(sched)]
 st = [r for r in rows if r["kind"] == "stream"]
 if len(st) != 1:
     sys.exit("%d stream rows: %s" % (len(st), rows))
 st = st[0]
-# the airing starts at the first sound of the recording
-t0 = next(i for i, v in enumerate(x) if abs(v) > 0.005) / rate
-def seg(a, b):
-    return x[int(a * rate):int(b * rate)]
-def tone(a, b, f):
-    """RMS (dBFS) of the f Hz component over [a, b), in 100 ms windows."""
+W = int(0.1 * rate)
+def power(s, f):
     k = 2 * math.cos(2 * math.pi * f / rate)
-    pws = []
-    t = a
-    while t + 0.1 <= b + 1e-9:
-        s = seg(t, t + 0.1)
-        t += 0.1
-        if not s:
-            break
-        p1 = p2 = 0.0
-        for v in s:
-            p1, p2 = v + k * p1 - p2, p1
-        pw = p1 * p1 + p2 * p2 - k * p1 * p2
-        pws.append(2 * max(pw, 0) / (len(s) * len(s)))  # the mean square of the component
-    if not pws:
-        return -200
-    return 10 * math.log10(sum(pws) / len(pws) + 1e-20)
+    p1 = p2 = 0.0
+    for v in s:
+        p1, p2 = v + k * p1 - p2, p1
+    return 2 * max(p1 * p1 + p2 * p2 - k * p1 * p2, 0) / (len(s) * len(s))
+win = []
+for i in range(len(x) // W):
+    s = x[i * W:(i + 1) * W]
+    tot = sum(v * v for v in s) / len(s)
+    win.append((tot, power(s, 1000), power(s, 500)))
+def db(p):
+    return 10 * math.log10(p + 1e-20)
+def has(i, f):
+    tot, p1, p5 = win[i]
+    p = p1 if f == 1000 else p5
+    return db(p) > -30 and p > 0.8 * tot
+t0 = next(i for i, v in enumerate(x) if abs(v) > 0.01) / rate  # the opening clip's first sample
 off, ln = st["offset_s"], st["length_s"]
-a, b = t0 + off, t0 + off + ln
-print("%s: stream item at %.2f s for %.2f s (recording starts the airing at %.2f s); %s"
-      % (case, off, ln, t0, st["item_reason"]))
+due = t0 + off
+k1 = [i for i in range(len(win)) if has(i, 1000)]
+k5 = [i for i in range(len(win)) if has(i, 500)]
+on1 = k1[0] * 0.1 if k1 else None
+on5 = k5[0] * 0.1 if k5 else None
+def level(ix):
+    return db(sum(win[i][1] for i in ix) / len(ix)) if ix else -200
+print("%s: stream item at %.2f s for %.2f s; 1 kHz %.1f s from %s, 500 Hz %.1f s from %s (due at %.2f); %s"
+      % (case, off, ln, len(k1) * 0.1, "%.2f" % on1 if k1 else "-", len(k5) * 0.1,
+         "%.2f" % on5 if k5 else "-", due, st["item_reason"]))
 errs = []
 def want(cond, what):
     if not cond:
         errs.append(what)
-before = tone(a - 0.6, a - 0.05, 1000)
-first = tone(a + 0.02, a + 0.32, 1000)
-after = tone(b + 0.05, b + 0.6, 1000)
-print("  1 kHz: %.1f dBFS just before, %.1f in its first 0.3 s, %.1f just after" % (before, first, after))
-if case in ("A", "B"):
-    want(first > -30, "the relayed tone is not there at the item's first instant (%.1f dBFS)" % first)
-    want(before < first - 30, "1 kHz before the item starts (%.1f dBFS)" % before)
-    want(after < first - 30, "the relay did not stop after its minutes (%.1f dBFS after)" % after)
+def onset(w0):
+    """The first sample of the sound that fills window w0, searched from 0.5 s before it."""
+    a = max(int((w0 * 0.1 - 0.5) * rate), 0)
+    return next((i for i in range(a, (w0 + 1) * W) if abs(x[i]) > 0.01), w0 * W) / rate
+def on_time(ix, what):
+    """As bulletins: the first sample within 50 ms of its instant."""
+    on = onset(ix[0]) if ix else None
+    print("  %s: %s ms after its instant" % (what, "%+.0f" % ((on - due) * 1000) if ix else "never"))
+    want(on is not None and abs(on - due) <= 0.05,
+         "%s not on time: at %s, due at %.3f" % (what, "%.3f" % on if on is not None else "never", due))
+if case in ("A", "B", "R"):
+    on_time(k1, "the first relayed sound")
 if case == "A":
-    lv = tone(a + 1, b - 0.5, 1000)
-    first_s = tone(a + 0.02, a + 1, 1000)
-    print("  level of the relayed tone: %.1f dBFS RMS in its first second, %.1f over the rest (target -16)"
-          % (first_s, lv))
-    want(abs(lv - -16) < 1.5, "the relay is not at the loudness target: %.1f dBFS" % lv)
-    want(abs(first_s - -16) < 2.0, "the relay does not start at the loudness target: %.1f dBFS" % first_s)
+    first, rest = level(k1[:10]), level(k1[10:])
+    print("  level: %.1f dBFS RMS in the first second, %.1f after (target -16)" % (first, rest))
+    want(abs(rest - -16) < 1.5, "the relay is not at the loudness target: %.1f dBFS" % rest)
+    want(abs(first - -16) < 2.0, "the relay does not start at the loudness target: %.1f dBFS" % first)
+    want(abs(len(k1) * 0.1 - ln) <= 0.3, "the tone aired %.1f s, not the item's %.1f s" % (len(k1) * 0.1, ln))
     want(abs(ln - 15) < 0.05, "length %.2f s, not 15 s" % ln)
+    want(not k5, "the fallback played though the stream was fine")
     want(st["item_reason"] is None, "a reason on a relay that went well: %s" % st["item_reason"])
     want(st["source"] and st["source"].endswith("/tiep-am.mp3"), "source %s" % st["source"])
-if case in ("B", "C"):
-    fb = tone(b - 2.5, b - 0.3, 500)
-    print("  500 Hz fallback over the item's last 2 s: %.1f dBFS" % fb)
-    want(fb > -30, "the fallback clip did not fill the dead air (%.1f dBFS)" % fb)
+if case == "B":
+    gap = (k5[0] - k1[-1]) * 0.1 if k1 and k5 else -1
+    print("  dead air between the last relayed sound and the fallback: %.1f s" % gap)
+    want(k5 and k1 and k5[0] > k1[-1], "the fallback clip did not fill the dead air")
+    want(2.5 <= gap <= 5.5, "the fallback came %.1f s after the signal went, not relay_silence_s (3 s)" % gap)
+    want(len(k1) * 0.1 + gap + len(k5) * 0.1 <= ln + 0.5, "the item ran on past its minutes")
+if case in ("B", "C", "D"):
     want(st["item_reason"] is not None and ("mất tín hiệu tiếp âm lúc" in st["item_reason"]),
          "the row does not say the signal was lost: %s" % st["item_reason"])
+if case in ("C", "D"):
+    on_time(k5, "the fallback")
+    want(abs(len(k5) * 0.1 - ln) <= 0.3, "the fallback aired %.1f s, not the item's %.1f s" % (len(k5) * 0.1, ln))
+    want(not k1, "1 kHz in the recording")
 if case == "C":
-    first_fb = tone(a + 0.05, a + 0.5, 500)
-    print("  500 Hz at the item's start: %.1f dBFS" % first_fb)
-    want(first_fb > -30, "an unreachable stream did not fall back at once (%.1f dBFS)" % first_fb)
-    want("Failed to connect" in st["item_reason"] or "Could not connect" in st["item_reason"]
-         or "kết nối" in st["item_reason"], "the reason does not say why: %s" % st["item_reason"])
-# the rest of the programme aired: the speech after the item is there
+    want("không kết nối được" in st["item_reason"], "the reason does not say why: %s" % st["item_reason"])
+if case == "D":
+    want("application/ogg" in st["item_reason"], "the row does not say the stream is Ogg: %s" % st["item_reason"])
+if case == "R":
+    print("  the tone ends %.1f s after it began (the item is %.1f s)" % ((k1[-1] - k1[0] + 1) * 0.1 if k1 else 0, ln))
+    want(k1 and (k1[-1] - k1[0] + 1) * 0.1 >= ln - 0.3, "the relay did not come back to the item's end")
+    want(not k5, "the fallback played though the stream came back")
+    want(st["item_reason"] is None, "a reason on a relay that came back: %s" % st["item_reason"])
+# the rest of the programme aired: speech after the last tone
+last = max(k1 + k5) if k1 + k5 else 0
+speech = [i for i in range(last + 1, len(win)) if db(win[i][0]) > -40]
+want(len(speech) >= 3, "no speech after the relay: the closing item did not air")
 tail = [r for r in rows if r["kind"] == "tts" and r["offset_s"] > off]
-want(len(tail) == 1 and tail[0]["completed"], "the speech after the relay did not air: %s" % tail)
-if tail:
-    t = tail[0]
-    e = seg(t0 + t["offset_s"], t0 + t["offset_s"] + t["length_s"])
-    rms = math.sqrt(sum(v * v for v in e) / max(len(e), 1))
-    want(rms > 0.01, "silence where the closing speech should be")
+want(len(tail) == 1 and tail[0]["completed"], "the speech after the relay is not logged: %s" % tail)
 want(all(r["status"] == "completed" for r in rows), "airing status %s" % {r["status"] for r in rows})
 for e in errs:
     print("  FAIL: " + e)
@@ -213,12 +238,13 @@ start_source || exit 1
 T=$(($(date +%s) + 9))
 write_conf "$URL" 0.25 "$T"
 loaxa clip import "$S/bao.wav" --name bao --kind jingle >/dev/null || { bad "clip import"; exit 1; }
+loaxa clip import "$S/mo.wav" --name mo --kind jingle >/dev/null || { bad "clip import"; exit 1; }
 rec_start "$S/a.wav"
 start_daemon "$S/loaxa.conf" || exit 1
 check "airing A done" wait_completed 1
 rec_stop
 log_json
-check "A: the relay aired as logged" analyse "$S/a.wav" "$S/log.json" "" A
+check "A: the relay aired as logged" analyse "$S/a.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" A
 sql "$S/state/loaxa.db" "SELECT kind, round(length_s, 2), source FROM aired_items WHERE kind = 'stream'" |
 	grep -q "^stream|15.0|$URL\$" && ok || bad "A: the stream row in the database"
 lat=$(sql "$S/state/loaxa.db" "SELECT lateness_ms FROM airings ORDER BY id LIMIT 1")
@@ -254,12 +280,94 @@ PY
 loaxa log | grep -q "mất tín hiệu tiếp âm lúc" && ok || bad "B: loaxa log does not show the reason"
 stop_daemon
 
+# --- R: the source drops for a moment: the relay re-connects, no fallback
+start_source || exit 1
+T=$(($(date +%s) + 9))
+write_conf "$URL" 0.3 "$T"
+rec_start "$S/r.wav"
+start_daemon "$S/loaxa.conf" || exit 1
+for _ in $(seq 300); do
+	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([6-9]\|[1-9][0-9]\)\.' && break
+	sleep 0.1
+done
+stop_source
+sleep 1
+start_source || exit 1
+check "airing R done" wait_completed 3
+rec_stop
+log_json
+check "R: a dropped source re-connected, no fallback" analyse "$S/r.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" R
+stop_daemon
+
+# --- D: an Ogg mount is refused with what it is
+ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=44100" \
+	-c:a libvorbis -content_type application/ogg -f ogg \
+	"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.ogg" >>"$S/ffmpeg.log" 2>&1 &
+OGG_PID=$!
+for _ in $(seq 50); do
+	[ "$(curl -s -m 1 "http://127.0.0.1:$PORT/tiep-am.ogg" 2>/dev/null | head -c 1024 | wc -c)" -ge 1024 ] && break
+	sleep 0.2
+done
+T=$(($(date +%s) + 9))
+write_conf "http://127.0.0.1:$PORT/tiep-am.ogg" 0.1 "$T"
+rec_start "$S/d.wav"
+start_daemon "$S/loaxa.conf" || exit 1
+check "airing D done" wait_completed 4
+rec_stop
+kill "$OGG_PID" 2>/dev/null
+wait "$OGG_PID" 2>/dev/null
+log_json
+check "D: an Ogg stream is refused with its type, the fallback plays" analyse "$S/d.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" D
+stop_daemon
+stop_source
+
+# --- G: bad answers, each with its reason (a plain web server on 127.0.0.1)
+mkdir -p "$S/www"
+echo "<html><body>Trang chủ UBND</body></html>" >"$S/www/index.html"
+head -c 3000000 /dev/urandom >"$S/www/rac.mp3"
+WPORT=$(free_port)
+(cd "$S/www" && exec python3 -m http.server "$WPORT" --bind 127.0.0.1) >"$S/www.log" 2>&1 &
+WWW_PID=$!
+for _ in $(seq 50); do
+	curl -s -o /dev/null "http://127.0.0.1:$WPORT/index.html" && break
+	sleep 0.1
+done
+T=$(($(date +%s) + 9))
+cat >"$S/loaxa.conf" <<CONF
+state_dir = "$S/state";
+control_socket = "$S/control.sock";
+lead_seconds = 5;
+audio = { output = "portaudio"; relay_silence_s = 3.0; };
+programs = { xau = { items = (
+  { stream = "http://127.0.0.1:$WPORT/index.html"; minutes = 0.05; fallback = "bao"; },
+  { stream = "http://127.0.0.1:$WPORT/rac.mp3"; minutes = 0.05; fallback = "bao"; },
+  { stream = "http://127.0.0.1:$WPORT/khong-co.mp3"; minutes = 0.05; fallback = "bao"; },
+  { tts = "Hết giờ tiếp âm."; } ); }; };
+slots = ( { name = "xau"; when = "$(at $T)"; program = "xau"; catch_up_minutes = 1; } );
+CONF
+start_daemon "$S/loaxa.conf" || exit 1
+check "airing G done" wait_completed 5
+db="$S/state/loaxa.db"
+g() { sql "$db" "SELECT i.reason FROM aired_items i JOIN airings a ON a.id = i.airing_id WHERE a.slot = 'xau' AND i.seq = $1"; }
+echo "G: $(g 0)"
+echo "G: $(g 1)"
+echo "G: $(g 2)"
+g 0 | grep -q "trả về một trang web (text/html)" && ok || bad "G: a web page: $(g 0)"
+g 1 | grep -q "không có khung MP3 nào" && ok || bad "G: random bytes: $(g 1)"
+g 2 | grep -q "HTTP 404" && ok || bad "G: a 404: $(g 2)"
+st=$(sql "$db" "SELECT status || ' ' || (SELECT count(*) FROM aired_items i WHERE i.airing_id = a.id AND i.kind = 'tts' AND i.completed) FROM airings a WHERE slot = 'xau'")
+[ "$st" = "completed 1" ] && ok || bad "G: the programme after bad streams: $st"
+stop_daemon
+kill "$WWW_PID" 2>/dev/null
+wait "$WWW_PID" 2>/dev/null
+WWW_PID=
+
 # --- C: nothing listens at the address
 T=$(($(date +%s) + 9))
 write_conf "http://127.0.0.1:$DEAD_PORT/khong-co.mp3" 0.1 "$T"
 rec_start "$S/c.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing C done" wait_completed 3
+check "airing C done" wait_completed 6
 rec_stop
 log_json
 check "C: an unreachable stream falls back at once, logged" analyse "$S/c.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" C
