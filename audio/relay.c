@@ -140,7 +140,7 @@ decode(struct audio_relay *r, const unsigned char *in, size_t n)
 			 mpg123_strerror(r->mh));
 		return -1;
 	}
-	for (;;) {
+	for (int damaged = 0;;) {
 		unsigned char *audio = NULL;
 		size_t bytes = 0;
 		off_t num;
@@ -171,11 +171,17 @@ decode(struct audio_relay *r, const unsigned char *in, size_t n)
 		if (rc == MPG123_NEED_MORE)
 			break;
 		if (rc != MPG123_OK) {
-			/* a damaged frame: mpg123 resynchronises on the next one */
-			if (rc == MPG123_ERR && mpg123_errcode(r->mh) != MPG123_RESYNC_FAIL)
+			/* a damaged frame: mpg123 resynchronises on the next one (not forever) */
+			if (rc == MPG123_ERR && mpg123_errcode(r->mh) != MPG123_RESYNC_FAIL &&
+			    ++damaged < 64)
 				continue;
-			snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
-				 mpg123_strerror(r->mh));
+			if (!r->frames_decoded)
+				snprintf(r->abort_why, sizeof r->abort_why,
+					 _("%zu bytes came but not one MP3 frame: the address does not send MP3 audio"),
+					 r->bytes);
+			else
+				snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
+					 mpg123_strerror(r->mh));
 			return -1;
 		}
 		if (bytes && r->channels)
