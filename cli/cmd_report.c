@@ -3,10 +3,10 @@
  * bulletins, airings, airtime, per topic and for CCHC against the monthly
  * target ("đạt" / "chưa đạt"), the slots missed or failed, the bulletins
  * aired; as text, CSV, JSON, XLSX or the DOCX document an officer files.
- * The counting itself is reports/'s; this file reads the options and
- * picks the writer.
+ * The counting is reports/'s; building and writing are ops_report_build()
+ * and ops_report_write(), as the web console's export is; this file reads
+ * the options and writes through a temporary file.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "config/config.h"
+#include "ops/ops.h"
 #include "reports/reports.h"
 
 int
@@ -74,11 +74,11 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	if (format == REPORT_DOCX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format docx needs -o FILE.docx"));
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *ops = cli_ops(cli);
+	if (!ops)
 		return 1;
-	struct report *r = report_build(st, cli->cfg, y0, m0, y1, m1, label, topic, time_now_ms(), err);
-	if (!r)
+	struct report *r;
+	if (ops_report_build(ops, month, quarter, period, year, topic, &r, err) < 0)
 		return cli_error("%s", err);
 	if (report_empty(r) && format != REPORT_TEXT) {
 		char words[96];
@@ -91,37 +91,12 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		report_free(r);
 		return 1;
 	}
-	int w;
-	err[0] = 0;
-	switch (format) {
-	case REPORT_XLSX:
-		/* libxlsxwriter writes the file itself: the temporary one, renamed after */
-		w = report_write_xlsx(r, o.tmp, err);
-		break;
-	case REPORT_DOCX: {
-		/* the template: $LOAXA_DATADIR/docx in a build tree, else the installed one */
-		const char *data = getenv("LOAXA_DATADIR");
-		char *dir = xasprintf("%s/docx", data && *data ? data : PKGDATADIR);
-		w = report_write_docx(r, dir, o.tmp, err);
-		free(dir);
-		break;
-	}
-	case REPORT_CSV:
-		w = report_write_csv(r, o.f);
-		break;
-	case REPORT_JSON:
-		w = report_write_json(r, o.f);
-		break;
-	default:
-		w = report_write_text(r, o.f);
-		break;
-	}
+	/* libxlsxwriter and the DOCX writer make the file themselves: the temporary one */
+	struct ops_out to = { .f = o.f, .path = o.tmp, .name = out };
 	int rc = 0;
-	if (w < 0) {
-		int e = errno;
+	if (ops_report_write(ops, r, format, &to, err) < 0) {
 		cli_out_abort(&o);
-		rc = err[0] ? cli_error("%s", err)
-			    : cli_error(_("Cannot write %s: %s."), out ? out : _("the output"), strerror(e));
+		rc = cli_error("%s", err);
 	} else if (cli_out_commit(&o) < 0) {
 		rc = 1;
 	}

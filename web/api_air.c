@@ -182,9 +182,10 @@ plan_json(struct req *r, const struct ops_airing_plan *a)
 						   "title", t));
 		free(t);
 	}
-	return json_pack("{s:o,s:s?,s:s?,s:f,s:o,s:I}", "at", json_time(a->at_ms), "slot", a->slot,
-			 "program", a->program, "expected_length_s", a->expected_length_s,
-			 "bulletins", b, "left_for_later", (json_int_t)a->left_for_later);
+	return json_pack("{s:o,s:s?,s:s?,s:f,s:o,s:I,s:b}", "at", json_time(a->at_ms), "slot",
+			 a->slot, "program", a->program, "expected_length_s", a->expected_length_s,
+			 "bulletins", b, "left_for_later", (json_int_t)a->left_for_later, "planned",
+			 a->planned);
 }
 
 static json_t *

@@ -259,7 +259,6 @@ int api_config(struct req *r);
 int api_config_check(struct req *r);
 
 /* JSON of things several handlers show. */
-json_t *json_bulletin(const struct store_bulletin *b, int with_text);
 json_t *json_findings(const struct tts_finding *f, size_t n);
 json_t *json_time(int64_t ms); /* ISO 8601 with the local offset, or null for 0 */
 struct config;
