@@ -57,6 +57,7 @@ const struct page_string web_page_strings[] = {
 	{ "kind.clip", N_("clip") },
 	{ "kind.tts", N_("announcement") },
 	{ "kind.silence", N_("silence") },
+	{ "kind.stream", N_("stream") },
 
 	{ "dash.title", N_("Dashboard") },
 	{ "dash.onair", N_("On air now") },
