@@ -248,8 +248,10 @@ log_json
 check "A: the relay aired as logged" analyse "$S/a.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" A
 sql "$S/state/loaxa.db" "SELECT kind, round(length_s, 2), source FROM aired_items WHERE kind = 'stream'" |
 	grep -q "^stream|15.0|$URL\$" && ok || bad "A: the stream row in the database"
+# the first sample left at or after the instant (as test_daemon.sh; how late is bench's to time)
 lat=$(sql "$S/state/loaxa.db" "SELECT lateness_ms FROM airings ORDER BY id LIMIT 1")
-[ "${lat:-999}" -lt 50 ] && [ "${lat:-999}" -gt -50 ] && ok || bad "A: lateness $lat ms"
+echo "A: lateness ${lat:-none} ms"
+[ -n "$lat" ] && [ "$lat" -ge 0 ] && ok || bad "A: the airing's first sample left before its instant: lateness ${lat:-none} ms"
 stop_daemon
 
 # --- B: the source dies mid-relay
