@@ -92,10 +92,23 @@ struct audio_resampler *audio_resampler_new(int in_rate, int out_rate, char *err
 long audio_resample(struct audio_resampler *r, const float *in, long n, float *out, long cap);
 void audio_resampler_free(struct audio_resampler *r);
 
-/* ---- relaying a network stream (audio/relay.c) ---- */
+/*
+ * A capture stream from an input device (index, name or part of it; NULL
+ * or "default": the default input), mono float at rate; cb gets each block
+ * on PortAudio's thread.  NULL with err set when the device is not there or
+ * will not open.  audio/sink.c: the one owner of PortAudio.
+ */
+typedef void (*audio_capture_cb)(const float *in, long n, void *arg);
+struct audio_capture;
+struct audio_capture *audio_capture_open(const char *device, int rate, audio_capture_cb cb,
+					 void *arg, char *err);
+void audio_capture_close(struct audio_capture *c);
+
+/* ---- relaying a network stream or line-in (audio/relay.c) ---- */
 
 struct audio_relay_opts {
-	const char *url;         /* http:// or https://, an MP3 stream */
+	const char *url;         /* http:// or https://, an MP3 stream; NULL: line-in */
+	const char *device;      /* line-in (url NULL): the input device, NULL: default */
 	int rate;                /* the output rate */
 	double target_lufs;      /* what the running gain aims at */
 	double silence_s;        /* quiet or gone this long is dead air (0: 10 s) */

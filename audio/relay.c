@@ -15,6 +15,11 @@
  *
  * A dropped connection is re-made with back-off (0.5 s doubling to 4 s)
  * until dead air is declared; what was in the ring covers the gap.
+ *
+ * Line-in (url NULL) fills the same ring from a PortAudio capture stream
+ * (audio_capture_open(), audio/sink.c's PortAudio), opened with the relay
+ * and closed with it on the player's thread; the ring keeps only a short
+ * cushion of it, so what airs follows the input closely.
  */
 #include <curl/curl.h>
 #include <ebur128.h>
@@ -38,10 +43,13 @@
 #define AGC_MIN_DB -20.0
 #define AGC_MAX_DB 20.0
 #define GARBAGE_BYTES (1 << 20) /* this much with not one frame decoded: not MP3 */
+#define CUSHION_S 0.3        /* line-in: what the ring keeps ahead of the player */
 
 struct audio_relay {
 	struct audio_relay_opts o;
 	char *url, *fallback;
+	struct audio_capture *capture; /* line-in */
+	long refill;          /* frames to wait for after running dry */
 	pthread_t thread;
 	atomic_int refs;      /* the reader and the fetch thread: the last one frees */
 	atomic_int closing;
@@ -356,6 +364,13 @@ unref(struct audio_relay *r)
 	free(r);
 }
 
+/* Line-in: a block from the capture stream (PortAudio's thread). */
+static void
+on_capture(const float *in, long n, void *arg)
+{
+	ring_push(arg, in, n);
+}
+
 static void *
 fetch_thread(void *arg)
 {
@@ -383,7 +398,7 @@ audio_relay_open(const struct audio_relay_opts *o)
 	pthread_once(&curl_once, curl_init_once);
 	struct audio_relay *r = xcalloc(1, sizeof *r);
 	r->o = *o;
-	r->url = xstrdup(o->url);
+	r->url = o->url ? xstrdup(o->url) : NULL;
 	r->fallback = o->fallback ? xstrdup(o->fallback) : NULL;
 	r->o.url = r->url;
 	r->o.fallback = r->fallback;
@@ -398,6 +413,18 @@ audio_relay_open(const struct audio_relay_opts *o)
 	if (r->meter)
 		ebur128_set_max_window(r->meter, AGC_WINDOW_MS);
 	r->last_loud_ms = 0;
+	r->refill = (long)((r->url ? REFILL_S : CUSHION_S) * o->rate);
+	if (!r->url) {
+		char e2[ERRLEN];
+		atomic_store(&r->refs, 1);
+		if (!(r->capture = audio_capture_open(o->device, o->rate, on_capture, r, e2))) {
+			snprintf(r->why, sizeof r->why, "%s", e2);
+			r->attempts_failed = 1;
+		} else {
+			r->connected = 1;
+		}
+		return r;
+	}
 	/* detached: closing never waits for a transfer to notice it should stop */
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -533,6 +560,10 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 		r->last_loud_ms = now;
 		pthread_mutex_lock(&r->lock);
 		prelevel(r);
+		if (r->capture && r->fill > r->refill) { /* line-in: from what is heard now */
+			r->head = (r->head + r->fill - r->refill) % r->cap;
+			r->fill = r->refill;
+		}
 		int never = !r->ever_audio && r->attempts_failed > 0;
 		char why[ERRLEN];
 		snprintf(why, sizeof why, "%s", r->why);
@@ -546,7 +577,7 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	}
 	long got = 0;
 	pthread_mutex_lock(&r->lock);
-	if (r->refilling && r->fill >= (long)(REFILL_S * r->o.rate))
+	if (r->refilling && r->fill >= r->refill)
 		r->refilling = 0;
 	long fill0 = r->fill;
 	if (!r->refilling) {
@@ -559,7 +590,8 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 			r->refilling = 1;
 	}
 	char why[ERRLEN];
-	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : _("the stream went silent"));
+	const char *silent = r->url ? _("the stream went silent") : _("the line-in went silent");
+	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : silent);
 	int connected = r->connected;
 	/* when the last frame read came from the source: newer frames wait behind it */
 	int64_t src_ms = r->pushed_ms - (int64_t)(fill0 - got) * 1000 / r->o.rate;
@@ -580,7 +612,7 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	}
 	level(r, buf, n, quiet);
 	if (r->quiet_frames >= (int64_t)(r->o.silence_s * r->o.rate)) {
-		go_dead(r, connected ? _("the stream went silent") : why);
+		go_dead(r, connected ? silent : why);
 		read_fallback(r, buf, n);
 	}
 	return n;
@@ -606,6 +638,8 @@ audio_relay_close(struct audio_relay *r)
 	if (!r)
 		return;
 	atomic_store(&r->closing, 1);
+	audio_capture_close(r->capture); /* no callback after this */
+	r->capture = NULL;
 	if (r->meter)
 		ebur128_destroy(&r->meter);
 	audio_src_close(r->fb);

@@ -40,6 +40,7 @@ static const char *const regions[] = { "north", "central", "south", NULL };
 static const struct key audio_keys[] = {
 	{ "output", T_STR, OFF(audio.output), .choices = outputs },
 	{ "device", T_STR, OFF(audio.device) },
+	{ "input_device", T_STR, OFF(audio.input_device) },
 	{ "wav_path", T_STR, OFF(audio.wav_path) },
 	{ "pace", T_BOOL, OFF(audio.pace) },
 	{ "sample_rate", T_INT, OFF(audio.sample_rate), 8000, 192000 },
@@ -783,7 +784,7 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 {
 	static const char *const keys[] = { "clip", "bulletin", "queue", "tts", "silence", "gain_db",
 					    "fade_in", "fade_out", "crossfade", "gap", "bed", "duck_db",
-					    "stream", "minutes", "fallback" };
+					    "stream", "line_in", "minutes", "fallback" };
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return fail(x, s, _("an item must be a group such as { clip = \"nhac-hieu\"; }"));
 	int kinds = 0, bad = 0;
@@ -820,6 +821,13 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 			rc = get_string(x, f, &it->stream, NULL);
 			if (!rc && config_check_stream_url(it->stream) < 0)
 				rc = fail(x, f, _("a stream is an http:// or https:// address with a host, such as \"http://radio.example.vn:8000/vov1.mp3\""));
+		} else if (strcmp(fn, "line_in") == 0) {
+			int on = 0;
+			it->kind = CONFIG_ITEM_STREAM, kinds++;
+			it->line_in = 1;
+			rc = get_bool(x, f, &on);
+			if (!rc && !on)
+				rc = fail(x, f, _("write line_in = true, or leave the item out"));
 		} else if (strcmp(fn, "minutes") == 0) {
 			rc = get_number(x, f, 0.01, 24 * 60, &it->minutes);
 		} else if (strcmp(fn, "fallback") == 0) {
@@ -839,7 +847,7 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 		} else if (strcmp(fn, "duck_db") == 0) {
 			rc = get_number(x, f, -60, 0, &it->duck_db);
 		} else {
-			rc = unknown_key(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, stream, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db, minutes, fallback"),
+			rc = unknown_key(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, stream, line_in, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db, minutes, fallback"),
 					 keys, ARRAY_LEN(keys));
 		}
 		bad |= rc;
@@ -847,13 +855,14 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 	if (bad)
 		return -1;
 	if (kinds != 1)
-		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts, silence or stream"));
+		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts, silence, stream or line_in"));
 	if (it->bed && it->kind != CONFIG_ITEM_QUEUE)
 		return fail(x, s, _("bed goes only with queue = true"));
 	if (it->kind == CONFIG_ITEM_STREAM && it->minutes <= 0)
-		return fail(x, s, _("a stream item needs minutes = N, how long it is relayed"));
+		return fail(x, s, it->line_in ? _("a line_in item needs minutes = N, how long it is relayed")
+					      : _("a stream item needs minutes = N, how long it is relayed"));
 	if (it->kind != CONFIG_ITEM_STREAM && (it->minutes > 0 || it->fallback))
-		return fail(x, s, _("minutes and fallback go only with stream = \"...\""));
+		return fail(x, s, _("minutes and fallback go only with stream = \"...\" or line_in = true"));
 	return 0;
 }
 
@@ -907,6 +916,8 @@ check_stream_minutes(struct ctx *x, const struct config_program *p, const config
 	for (int j = 0; j < config_setting_length(items); j++) {
 		const config_setting_t *g = config_setting_get_elem(items, (unsigned)j);
 		const config_setting_t *st = config_setting_get_member(g, "stream");
+		if (!st)
+			st = config_setting_get_member(g, "line_in");
 		const config_setting_t *mn = config_setting_get_member(g, "minutes");
 		double v;
 		if (!st || !mn || config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -1289,6 +1300,7 @@ config_free(struct config *c)
 	free(c->emergency_jingle);
 	free(c->audio.output);
 	free(c->audio.device);
+	free(c->audio.input_device);
 	free(c->audio.wav_path);
 	free(c->audio.on_missing);
 	free(c->tts.engine);
@@ -1486,6 +1498,7 @@ config_dump(const struct config *c)
 	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
+	dump_str(&b, "  ", "input_device", c->audio.input_device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
 	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n", c->audio.pace ? "true" : "false",
 		  c->audio.sample_rate);
@@ -1549,8 +1562,12 @@ config_dump(const struct config *c)
 				dump_float(&b, " ", "silence", it->silence, "");
 				break;
 			case CONFIG_ITEM_STREAM:
-				dump_str(&b, " ", "stream", it->stream);
-				b.len--;
+				if (it->line_in) {
+					sbuf_adds(&b, " line_in = true;");
+				} else {
+					dump_str(&b, " ", "stream", it->stream);
+					b.len--;
+				}
 				dump_float(&b, " ", "minutes", it->minutes, "");
 				if (it->fallback) {
 					dump_str(&b, " ", "fallback", it->fallback);

@@ -49,7 +49,8 @@ struct config_item {
 	double gain_db, fade_in, fade_out, crossfade, gap;
 	char *bed;         /* QUEUE: music bed clip name, or NULL */
 	double duck_db;    /* QUEUE with bed: bed level under speech */
-	char *stream;      /* STREAM: http:// or https:// URL */
+	char *stream;      /* STREAM: http:// or https:// URL (NULL with line_in) */
+	int line_in;       /* STREAM: relayed from audio.input_device, not a URL */
 	double minutes;    /* STREAM: how long it is relayed */
 	char *fallback;    /* STREAM: clip played on dead air, or NULL (silence) */
 	int line;
@@ -101,6 +102,7 @@ struct config {
 	struct {
 		char *output;  /* portaudio | wav | null */
 		char *device;  /* PortAudio device name or index; NULL = default */
+		char *input_device; /* line-in: PortAudio input device; NULL = default */
 		char *wav_path; /* wav sink file; NULL = STATE_DIR/output.wav */
 		int pace;      /* wav sink writes in real time */
 		int sample_rate;

@@ -138,13 +138,24 @@ add_bulletin(struct pl_program *p, const struct config *cfg, struct store *st,
 	return 0;
 }
 
-/* A relay: its fallback clip resolved now (one not imported: silence in its place). */
+/*
+ * A relay, of a stream or of line-in (audio.input_device): its fallback
+ * clip resolved now (one not imported: silence in its place).
+ */
 static int
-add_stream(struct pl_program *p, struct store *st, const struct config_item *t, char *err)
+add_stream(struct pl_program *p, const struct config *cfg, struct store *st,
+	   const struct config_item *t, char *err)
 {
 	struct pl_item *it = add_item(p, PL_STREAM, t);
-	it->url = xstrdup(t->stream);
-	it->label = xstrdup(t->stream);
+	if (t->line_in) {
+		const char *dev = cfg->audio.input_device;
+		it->line_in = 1;
+		it->device = dev ? xstrdup(dev) : NULL;
+		it->url = dev ? xasprintf("line-in: %s", dev) : xstrdup("line-in");
+	} else {
+		it->url = xstrdup(t->stream);
+	}
+	it->label = xstrdup(it->url);
 	it->minutes = t->minutes;
 	it->relay_out = xcalloc(1, sizeof *it->relay_out);
 	if (!t->fallback)
@@ -214,7 +225,7 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 			set_speaker(it, cfg, NULL);
 			break;
 		case CONFIG_ITEM_STREAM:
-			if (add_stream(p, st, t, err) < 0)
+			if (add_stream(p, cfg, st, t, err) < 0)
 				goto fail;
 			break;
 		case CONFIG_ITEM_SILENCE:
@@ -253,6 +264,7 @@ pl_free(struct pl_program *p)
 		free(p->items[i].path);
 		free(p->items[i].skipped);
 		free(p->items[i].url);
+		free(p->items[i].device);
 		free(p->items[i].fallback_path);
 		free(p->items[i].relay_out);
 	}
@@ -299,6 +311,8 @@ pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out
 		/* the fallback clip is named only when it played */
 		out->clip_id = it->relay_out && it->relay_out->failed ? it->clip_id : 0;
 		snprintf(out->source, sizeof out->source, "%s", it->url);
+		if (it->line_in)
+			out->kind = (char *)"relay"; /* line-in, as the issue names it */
 		if (it->relay_out && it->relay_out->failed)
 			snprintf(out->reason, sizeof out->reason, "%s", it->relay_out->reason);
 	}

@@ -56,8 +56,13 @@ struct pl_item {
 	/* speech: the region it is read as and the voice that reads it (logged); "" else */
 	char region[16];
 	char voice[64];
-	/* a stream relay: its address, length asked, fallback clip (path NULL: silence) */
+	/*
+	 * a relay: a stream's address (line-in: "line-in" and the device),
+	 * length asked, fallback clip (path NULL: silence)
+	 */
 	char *url;
+	int line_in;       /* from the input device, not the url */
+	char *device;      /* line-in: audio.input_device (NULL: the default input) */
 	double minutes;
 	char *fallback_path;
 	double fallback_lufs;

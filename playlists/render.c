@@ -497,7 +497,8 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 		if (it->kind != PL_STREAM || segs[k].length_s <= 0)
 			continue;
 		struct audio_relay_opts ro = {
-			.url = it->url, .rate = e->sample_rate, .target_lufs = e->loudness_lufs,
+			.url = it->line_in ? NULL : it->url, .device = it->device,
+			.rate = e->sample_rate, .target_lufs = e->loudness_lufs,
 			.silence_s = e->relay_silence_s, .fallback = it->fallback_path,
 			.fallback_gain_db = e->loudness_lufs - it->fallback_lufs + it->gain_db,
 		};

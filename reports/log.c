@@ -30,7 +30,7 @@
 static const char *const words[] = {
 	N_("started"), N_("completed"), N_("interrupted"), N_("failed"), N_("missed"),
 	N_("normal"), N_("priority"), N_("emergency"), N_("bulletin"), N_("clip"), N_("tts"),
-	N_("silence"), N_("stream"), N_("north"), N_("central"), N_("south"),
+	N_("silence"), N_("stream"), N_("relay"), N_("north"), N_("central"), N_("south"),
 };
 
 struct report_log {

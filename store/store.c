@@ -212,8 +212,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX air_requests_pending ON air_requests(airing_id, at_ms);",
 	/*
 	 * 8 (relay, issue 14): an aired item may be a
-	 * stream relay; it keeps its source (the URL) and, when it failed (dead
-	 * air, unreachable), the reason.  SQLite cannot widen a CHECK, so the
+	 * stream relay or a line-in relay (kind relay); it keeps its source
+	 * (the URL, or line-in and the device) and, when it failed (dead air,
+	 * unreachable), the reason.  SQLite cannot widen a CHECK, so the
 	 * table is rebuilt, and what names it (triggers, view, indexes) with it.
 	 */
 	"DROP VIEW aired_bulletins;"
@@ -223,7 +224,7 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  airing_id INTEGER NOT NULL REFERENCES airings(id),"
 	"  seq INTEGER NOT NULL,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('bulletin','clip','tts','silence','stream')),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('bulletin','clip','tts','silence','stream','relay')),"
 	"  bulletin_id INTEGER,"
 	"  bulletin_version INTEGER,"
 	"  clip_id INTEGER REFERENCES clips(id),"

@@ -186,7 +186,7 @@ struct store_airing {
 struct store_aired_item {
 	int64_t id, airing_id;
 	int seq;
-	char *kind; /* bulletin | clip | tts | silence | stream */
+	char *kind; /* bulletin | clip | tts | silence | stream | relay (line-in) */
 	int64_t bulletin_id;
 	int bulletin_version;
 	int64_t clip_id;

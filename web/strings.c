@@ -58,6 +58,7 @@ const struct page_string web_page_strings[] = {
 	{ "kind.tts", N_("announcement") },
 	{ "kind.silence", N_("silence") },
 	{ "kind.stream", N_("stream") },
+	{ "kind.relay", N_("relay") },
 
 	{ "dash.title", N_("Dashboard") },
 	{ "dash.onair", N_("On air now") },
