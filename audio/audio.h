@@ -92,6 +92,55 @@ struct audio_resampler *audio_resampler_new(int in_rate, int out_rate, char *err
 long audio_resample(struct audio_resampler *r, const float *in, long n, float *out, long cap);
 void audio_resampler_free(struct audio_resampler *r);
 
+/*
+ * A capture stream from an input device (index, name or part of it; NULL
+ * or "default": the default input), mono float at rate; cb gets each block
+ * on PortAudio's thread.  NULL with err set when the device is not there or
+ * will not open.  audio/sink.c: the one owner of PortAudio.
+ */
+typedef void (*audio_capture_cb)(const float *in, long n, void *arg);
+struct audio_capture;
+struct audio_capture *audio_capture_open(const char *device, int rate, audio_capture_cb cb,
+					 void *arg, char *err);
+void audio_capture_close(struct audio_capture *c);
+
+/* ---- relaying a network stream or line-in (audio/relay.c) ---- */
+
+struct audio_relay_opts {
+	const char *url;         /* http:// or https://, an MP3 stream; NULL: line-in */
+	const char *device;      /* line-in (url NULL): the input device, NULL: default */
+	int rate;                /* the output rate */
+	double target_lufs;      /* what the running gain aims at */
+	double silence_s;        /* quiet or gone this long is dead air (0: 10 s) */
+	const char *fallback;    /* file looped on dead air, or NULL: silence */
+	double fallback_gain_db; /* its gain (to the target) */
+};
+
+/*
+ * Starts connecting at once, on a thread of its own, and keeps the last few
+ * seconds ready (connect it before its instant); never NULL.  Re-connects
+ * with back-off when the connection drops, until dead air is declared.
+ */
+struct audio_relay;
+struct audio_relay *audio_relay_open(const struct audio_relay_opts *o);
+/* 1 when at least `seconds` of audio wait in the ring. */
+int audio_relay_ready(struct audio_relay *r, double seconds);
+/*
+ * Exactly n frames (n at most AUDIO_BLOCK), never blocking: the stream
+ * levelled toward the target, silence while it is late, the fallback once
+ * dead air was declared.  From one thread only.
+ */
+long audio_relay_read(struct audio_relay *r, float *buf, long n);
+
+struct audio_relay_report {
+	int dead;            /* dead air was declared: the fallback played from then */
+	int64_t dead_at_ms;  /* when the signal was last heard */
+	double gain_db;      /* the running gain at the end */
+	char reason[600];    /* "relay signal lost at 06:12:31: ..." */
+};
+void audio_relay_report(struct audio_relay *r, struct audio_relay_report *out);
+void audio_relay_close(struct audio_relay *r);
+
 /* ---- the programme mixer ---- */
 
 /*
@@ -110,6 +159,7 @@ struct audio_seg {
 	double length_s;   /* how long it sounds (its file's length, or the silence) */
 	int bed;           /* index into beds, or -1 */
 	int speech;        /* ducks the bed */
+	struct audio_relay *relay; /* a relay plays here instead of path (not owned) */
 };
 
 struct audio_bed {

@@ -664,7 +664,9 @@ mix_seg(struct audio_mix *m, struct seg_state *s, float *out, float *speech, lon
 	}
 	long want = (long)(b - a);
 	long got = 0;
-	if (s->src) {
+	if (s->s.relay) {
+		got = audio_relay_read(s->s.relay, m->sbuf, want);
+	} else if (s->src) {
 		got = audio_src_read(s->src, m->sbuf, want, err);
 		if (got < 0) {
 			got = 0;

@@ -199,7 +199,7 @@ quiet_end(void)
  * audio_devices() re-initialises, to see devices plugged in since.
  */
 static int pa_up;
-static int pa_open_sinks; /* PortAudio streams open (audio_release() waits for none) */
+static int pa_open_sinks; /* PortAudio streams open, sinks and captures (audio_release() waits for none) */
 
 static void
 pa_down(void)
@@ -256,28 +256,31 @@ list_devices(struct sbuf *b)
 		sbuf_adds(b, _("none"));
 }
 
+/* An output device (or, input: a capture device) by index, name or part of its name. */
 static PaDeviceIndex
-find_device(const char *want)
+find_device(const char *want, int input)
 {
 	if (!want || !*want || strcmp(want, "default") == 0)
-		return Pa_GetDefaultOutputDevice();
+		return input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
 	int n = Pa_GetDeviceCount();
 	char *end;
 	long idx = strtol(want, &end, 10);
+#define CHANNELS(d) (input ? (d)->maxInputChannels : (d)->maxOutputChannels)
 	if (!*end && idx >= 0 && idx < n) {
 		const PaDeviceInfo *d = Pa_GetDeviceInfo((PaDeviceIndex)idx);
-		return d && d->maxOutputChannels > 0 ? (PaDeviceIndex)idx : paNoDevice;
+		return d && CHANNELS(d) > 0 ? (PaDeviceIndex)idx : paNoDevice;
 	}
 	for (int i = 0; i < n; i++) {
 		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-		if (d && d->maxOutputChannels > 0 && strcmp(d->name, want) == 0)
+		if (d && CHANNELS(d) > 0 && strcmp(d->name, want) == 0)
 			return i;
 	}
 	for (int i = 0; i < n; i++) {
 		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-		if (d && d->maxOutputChannels > 0 && strstr(d->name, want))
+		if (d && CHANNELS(d) > 0 && strstr(d->name, want))
 			return i;
 	}
+#undef CHANNELS
 	return paNoDevice;
 }
 
@@ -289,15 +292,15 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 	if (pa_init(err) < 0)
 		return -1;
 	quiet_begin(1);
-	PaDeviceIndex dev = find_device(o->device);
-	if (dev == paNoDevice) {
-		/* plugged in since PortAudio last looked? look again */
+	PaDeviceIndex dev = find_device(o->device, 0);
+	if (dev == paNoDevice && !pa_open_sinks) {
+		/* plugged in since PortAudio last looked? look again (not under an open stream) */
 		quiet_end();
 		pa_down();
 		if (pa_init(err) < 0)
 			return -1;
 		quiet_begin(1);
-		dev = find_device(o->device);
+		dev = find_device(o->device, 0);
 	}
 	if (dev == paNoDevice) {
 		quiet_end();
@@ -545,6 +548,81 @@ audio_sink_discard(struct audio_sink *s)
 	quiet_end();
 	pa_open_sinks--;
 	free(s);
+}
+
+/*
+ * A capture stream (line-in, issue 14) on the PortAudio this file keeps:
+ * mono float at the rate asked, each block handed to cb on PortAudio's
+ * thread.  Counted with the sinks, so audio_release() leaves PortAudio up
+ * while one is open.  Open and close it on the thread that opens sinks.
+ */
+struct audio_capture {
+	PaStream *pa;
+	audio_capture_cb cb;
+	void *arg;
+};
+
+static int
+capture_cb(const void *in, void *out, unsigned long n, const PaStreamCallbackTimeInfo *ti,
+	   PaStreamCallbackFlags flags, void *arg)
+{
+	struct audio_capture *c = arg;
+	if (in)
+		c->cb((const float *)in, (long)n, c->arg);
+	return paContinue;
+}
+
+struct audio_capture *
+audio_capture_open(const char *device, int rate, audio_capture_cb cb, void *arg, char *err)
+{
+	if (pa_init(err) < 0)
+		return NULL;
+	quiet_begin(1);
+	PaDeviceIndex dev = find_device(device, 1);
+	if (dev == paNoDevice) {
+		quiet_end();
+		err_set(err, _("the input device \"%s\" is not there"), device ? device : "default");
+		return NULL;
+	}
+	const PaDeviceInfo *di = Pa_GetDeviceInfo(dev);
+	PaStreamParameters p = {
+		.device = dev,
+		.channelCount = 1,
+		.sampleFormat = paFloat32,
+		.suggestedLatency = di->defaultLowInputLatency,
+	};
+	struct audio_capture *c = xcalloc(1, sizeof *c);
+	c->cb = cb;
+	c->arg = arg;
+	PaError e = Pa_OpenStream(&c->pa, &p, NULL, rate, AUDIO_BLOCK, paClipOff, capture_cb, c);
+	if (e == paNoError)
+		e = Pa_StartStream(c->pa);
+	quiet_end();
+	if (e != paNoError) {
+		err_set(err, _("cannot open the input device \"%s\" at %d Hz: %s"), di->name, rate,
+			Pa_GetErrorText(e));
+		quiet_begin(0);
+		if (c->pa)
+			Pa_CloseStream(c->pa);
+		quiet_end();
+		free(c);
+		return NULL;
+	}
+	pa_open_sinks++;
+	return c;
+}
+
+void
+audio_capture_close(struct audio_capture *c)
+{
+	if (!c)
+		return;
+	quiet_begin(0);
+	Pa_AbortStream(c->pa);
+	Pa_CloseStream(c->pa);
+	quiet_end();
+	pa_open_sinks--;
+	free(c);
 }
 
 int

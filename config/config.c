@@ -40,6 +40,7 @@ static const char *const regions[] = { "north", "central", "south", NULL };
 static const struct key audio_keys[] = {
 	{ "output", T_STR, OFF(audio.output), .choices = outputs },
 	{ "device", T_STR, OFF(audio.device) },
+	{ "input_device", T_STR, OFF(audio.input_device) },
 	{ "wav_path", T_STR, OFF(audio.wav_path) },
 	{ "pace", T_BOOL, OFF(audio.pace) },
 	{ "sample_rate", T_INT, OFF(audio.sample_rate), 8000, 192000 },
@@ -50,6 +51,7 @@ static const struct key audio_keys[] = {
 	{ "duck_attack", T_FLOAT, OFF(audio.duck_attack), 0.001, 5 },
 	{ "duck_release", T_FLOAT, OFF(audio.duck_release), 0.001, 10 },
 	{ "on_missing", T_STR, OFF(audio.on_missing), .choices = on_missing },
+	{ "relay_silence_s", T_FLOAT, OFF(audio.relay_silence_s), 1, 600 },
 	{ NULL },
 };
 
@@ -279,6 +281,7 @@ set_defaults(struct config *c)
 	c->audio.duck_attack = 0.05;
 	c->audio.duck_release = 0.5;
 	c->audio.on_missing = xstrdup("skip");
+	c->audio.relay_silence_s = 10;
 	c->tts.engine = xstrdup("espeak");
 	c->tts.region = xstrdup("north");
 	c->tts.rate = 150;
@@ -771,6 +774,8 @@ item_free(struct config_item *it)
 	free(it->clip);
 	free(it->tts);
 	free(it->bed);
+	free(it->stream);
+	free(it->fallback);
 	memset(it, 0, sizeof *it);
 }
 
@@ -778,7 +783,8 @@ static int
 read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct config_item *it)
 {
 	static const char *const keys[] = { "clip", "bulletin", "queue", "tts", "silence", "gain_db",
-					    "fade_in", "fade_out", "crossfade", "gap", "bed", "duck_db" };
+					    "fade_in", "fade_out", "crossfade", "gap", "bed", "duck_db",
+					    "stream", "line_in", "minutes", "fallback" };
 	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
 		return fail(x, s, _("an item must be a group such as { clip = \"nhac-hieu\"; }"));
 	int kinds = 0, bad = 0;
@@ -810,6 +816,22 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 		} else if (strcmp(fn, "silence") == 0) {
 			it->kind = CONFIG_ITEM_SILENCE, kinds++;
 			rc = get_number(x, f, 0.01, 600, &it->silence);
+		} else if (strcmp(fn, "stream") == 0) {
+			it->kind = CONFIG_ITEM_STREAM, kinds++;
+			rc = get_string(x, f, &it->stream, NULL);
+			if (!rc && config_check_stream_url(it->stream) < 0)
+				rc = fail(x, f, _("a stream is an http:// or https:// address with a host, such as \"http://radio.example.vn:8000/vov1.mp3\""));
+		} else if (strcmp(fn, "line_in") == 0) {
+			int on = 0;
+			it->kind = CONFIG_ITEM_STREAM, kinds++;
+			it->line_in = 1;
+			rc = get_bool(x, f, &on);
+			if (!rc && !on)
+				rc = fail(x, f, _("write line_in = true, or leave the item out"));
+		} else if (strcmp(fn, "minutes") == 0) {
+			rc = get_number(x, f, 0.01, 24 * 60, &it->minutes);
+		} else if (strcmp(fn, "fallback") == 0) {
+			rc = get_string(x, f, &it->fallback, NULL);
 		} else if (strcmp(fn, "gain_db") == 0) {
 			rc = get_number(x, f, -40, 20, &it->gain_db);
 		} else if (strcmp(fn, "fade_in") == 0) {
@@ -825,7 +847,7 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 		} else if (strcmp(fn, "duck_db") == 0) {
 			rc = get_number(x, f, -60, 0, &it->duck_db);
 		} else {
-			rc = unknown_key(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db"),
+			rc = unknown_key(x, f, _("unknown key; an item has one of clip, bulletin, queue, tts, silence, stream, line_in, and gain_db, fade_in, fade_out, crossfade, gap, bed, duck_db, minutes, fallback"),
 					 keys, ARRAY_LEN(keys));
 		}
 		bad |= rc;
@@ -833,9 +855,14 @@ read_item(struct ctx *x, struct config *c, const config_setting_t *s, struct con
 	if (bad)
 		return -1;
 	if (kinds != 1)
-		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts or silence"));
+		return fail(x, s, _("an item needs exactly one of clip, bulletin, queue, tts, silence, stream or line_in"));
 	if (it->bed && it->kind != CONFIG_ITEM_QUEUE)
 		return fail(x, s, _("bed goes only with queue = true"));
+	if (it->kind == CONFIG_ITEM_STREAM && it->minutes <= 0)
+		return fail(x, s, it->line_in ? _("a line_in item needs minutes = N, how long it is relayed")
+					      : _("a stream item needs minutes = N, how long it is relayed"));
+	if (it->kind != CONFIG_ITEM_STREAM && (it->minutes > 0 || it->fallback))
+		return fail(x, s, _("minutes and fallback go only with stream = \"...\" or line_in = true"));
 	return 0;
 }
 
@@ -877,6 +904,49 @@ read_items(struct ctx *x, struct config *c, struct config_program *p, const conf
 		}
 	}
 	return bad;
+}
+
+/* A relay cannot outlast its programme's cap; said on its minutes line. */
+static int
+check_stream_minutes(struct ctx *x, const struct config_program *p, const config_setting_t *items)
+{
+	if (!items || !is_list(items) || p->max_minutes <= 0)
+		return 0;
+	int bad = 0;
+	for (int j = 0; j < config_setting_length(items); j++) {
+		const config_setting_t *g = config_setting_get_elem(items, (unsigned)j);
+		const config_setting_t *st = config_setting_get_member(g, "stream");
+		if (!st)
+			st = config_setting_get_member(g, "line_in");
+		const config_setting_t *mn = config_setting_get_member(g, "minutes");
+		double v;
+		if (!st || !mn || config_setting_type(g) != CONFIG_TYPE_GROUP)
+			continue;
+		v = config_setting_type(mn) == CONFIG_TYPE_INT ? config_setting_get_int(mn)
+							       : config_setting_get_float(mn);
+		if (v <= p->max_minutes)
+			continue;
+		char what[256];
+		snprintf(what, sizeof what,
+			 _("a stream of %g minutes does not fit in the programme's max_minutes = %g; shorten it or raise max_minutes"),
+			 v, p->max_minutes);
+		bad = fail(x, mn, what);
+	}
+	return bad;
+}
+
+int
+config_check_stream_url(const char *url)
+{
+	const char *h = strncmp(url, "http://", 7) == 0	   ? url + 7
+			: strncmp(url, "https://", 8) == 0 ? url + 8
+							   : NULL;
+	if (!h || !*h || *h == '/' || *h == ':')
+		return -1;
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return -1;
+	return 0;
 }
 
 static int
@@ -927,6 +997,7 @@ read_programs(struct ctx *x, struct config *c, const config_setting_t *s)
 			bad = fail(x, g, _("a programme needs items = ( ... )"));
 		else
 			bad |= read_items(x, c, p, items);
+		bad |= check_stream_minutes(x, p, items);
 	}
 	return bad;
 }
@@ -1229,6 +1300,7 @@ config_free(struct config *c)
 	free(c->emergency_jingle);
 	free(c->audio.output);
 	free(c->audio.device);
+	free(c->audio.input_device);
 	free(c->audio.wav_path);
 	free(c->audio.on_missing);
 	free(c->tts.engine);
@@ -1298,7 +1370,7 @@ config_slot_find(const struct config *c, const char *name)
 const char *
 config_item_kind_name(enum config_item_kind k)
 {
-	static const char *const names[] = { "clip", "bulletin", "queue", "tts", "silence" };
+	static const char *const names[] = { "clip", "bulletin", "queue", "tts", "silence", "stream" };
 	return names[k];
 }
 
@@ -1426,6 +1498,7 @@ config_dump(const struct config *c)
 	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
+	dump_str(&b, "  ", "input_device", c->audio.input_device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
 	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n", c->audio.pace ? "true" : "false",
 		  c->audio.sample_rate);
@@ -1436,6 +1509,7 @@ config_dump(const struct config *c)
 	dump_float(&b, "  ", "duck_attack", c->audio.duck_attack, "\n");
 	dump_float(&b, "  ", "duck_release", c->audio.duck_release, "\n");
 	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
+	dump_float(&b, "  ", "relay_silence_s", c->audio.relay_silence_s, "\n");
 	sbuf_adds(&b, "};\ntts = {\n");
 	dump_str(&b, "  ", "engine", c->tts.engine);
 	dump_str(&b, "  ", "region", c->tts.region);
@@ -1486,6 +1560,19 @@ config_dump(const struct config *c)
 				break;
 			case CONFIG_ITEM_SILENCE:
 				dump_float(&b, " ", "silence", it->silence, "");
+				break;
+			case CONFIG_ITEM_STREAM:
+				if (it->line_in) {
+					sbuf_adds(&b, " line_in = true;");
+				} else {
+					dump_str(&b, " ", "stream", it->stream);
+					b.len--;
+				}
+				dump_float(&b, " ", "minutes", it->minutes, "");
+				if (it->fallback) {
+					dump_str(&b, " ", "fallback", it->fallback);
+					b.len--;
+				}
 				break;
 			}
 			if (it->gain_db)

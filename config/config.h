@@ -36,6 +36,7 @@ enum config_item_kind {
 	CONFIG_ITEM_QUEUE,
 	CONFIG_ITEM_TTS,
 	CONFIG_ITEM_SILENCE,
+	CONFIG_ITEM_STREAM, /* relay of an HTTP/Icecast stream (issue 14) */
 };
 
 /* One item of a program template. */
@@ -48,6 +49,10 @@ struct config_item {
 	double gain_db, fade_in, fade_out, crossfade, gap;
 	char *bed;         /* QUEUE: music bed clip name, or NULL */
 	double duck_db;    /* QUEUE with bed: bed level under speech */
+	char *stream;      /* STREAM: http:// or https:// URL (NULL with line_in) */
+	int line_in;       /* STREAM: relayed from audio.input_device, not a URL */
+	double minutes;    /* STREAM: how long it is relayed */
+	char *fallback;    /* STREAM: clip played on dead air, or NULL (silence) */
 	int line;
 };
 
@@ -97,6 +102,7 @@ struct config {
 	struct {
 		char *output;  /* portaudio | wav | null */
 		char *device;  /* PortAudio device name or index; NULL = default */
+		char *input_device; /* line-in: PortAudio input device; NULL = default */
 		char *wav_path; /* wav sink file; NULL = STATE_DIR/output.wav */
 		int pace;      /* wav sink writes in real time */
 		int sample_rate;
@@ -105,6 +111,7 @@ struct config {
 		double highpass_hz; /* 0 = off */
 		double duck_db, duck_attack, duck_release;
 		char *on_missing; /* skip | fail */
+		double relay_silence_s; /* a relay silent or gone this long is dead air */
 	} audio;
 	struct {
 		char *engine; /* espeak | command | fake */
@@ -237,6 +244,8 @@ const struct config_slot *config_slot_find(const struct config *c, const char *n
 /* The effective configuration in libconfig syntax, loadable again. Caller frees. */
 char *config_dump(const struct config *c);
 
+/* 0 if url is an http:// or https:// address with a host (a stream item). */
+int config_check_stream_url(const char *url);
 const char *config_item_kind_name(enum config_item_kind k);
 
 /* The voice class of a bulletin class name (normal, priority, emergency); normal when unknown. */

@@ -45,6 +45,8 @@ pl_template_item_estimate(const struct config_item *it)
 		return pl_estimate_seconds(it->tts, 0) + it->gap;
 	case CONFIG_ITEM_CLIP:
 		return 10 + it->gap; /* refined at render time */
+	case CONFIG_ITEM_STREAM:
+		return it->minutes * 60 + it->gap;
 	default:
 		return it->gap;
 	}
@@ -136,6 +138,41 @@ add_bulletin(struct pl_program *p, const struct config *cfg, struct store *st,
 	return 0;
 }
 
+/*
+ * A relay, of a stream or of line-in (audio.input_device): its fallback
+ * clip resolved now (one not imported: silence in its place).
+ */
+static int
+add_stream(struct pl_program *p, const struct config *cfg, struct store *st,
+	   const struct config_item *t, char *err)
+{
+	struct pl_item *it = add_item(p, PL_STREAM, t);
+	if (t->line_in) {
+		const char *dev = cfg->audio.input_device;
+		it->line_in = 1;
+		it->device = dev ? xstrdup(dev) : NULL;
+		it->url = dev ? xasprintf("line-in: %s", dev) : xstrdup("line-in");
+	} else {
+		it->url = xstrdup(t->stream);
+	}
+	it->label = xstrdup(it->url);
+	it->minutes = t->minutes;
+	it->relay_out = xcalloc(1, sizeof *it->relay_out);
+	if (!t->fallback)
+		return 0;
+	struct store_clip c;
+	int rc = store_clip_get(st, t->fallback, &c, err);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc < 0)
+		return -1;
+	it->clip_id = c.id;
+	it->fallback_path = xstrdup(c.file);
+	it->fallback_lufs = c.lufs;
+	store_clip_clear(&c);
+	return 0;
+}
+
 static int
 add_bed(struct pl_program *p, struct store *st, const char *name, double duck_db, char *err)
 {
@@ -187,6 +224,10 @@ pl_build(const struct config *cfg, const struct config_program *tpl, struct stor
 			it->label = xstrdup(t->tts);
 			set_speaker(it, cfg, NULL);
 			break;
+		case CONFIG_ITEM_STREAM:
+			if (add_stream(p, cfg, st, t, err) < 0)
+				goto fail;
+			break;
 		case CONFIG_ITEM_SILENCE:
 			it = add_item(p, PL_SILENCE, t);
 			it->silence_s = t->silence;
@@ -222,6 +263,10 @@ pl_free(struct pl_program *p)
 		free(p->items[i].text);
 		free(p->items[i].path);
 		free(p->items[i].skipped);
+		free(p->items[i].url);
+		free(p->items[i].device);
+		free(p->items[i].fallback_path);
+		free(p->items[i].relay_out);
 	}
 	for (size_t i = 0; i < p->nbeds; i++) {
 		free(p->beds[i].clip);
@@ -248,7 +293,7 @@ pl_length(const struct pl_program *p)
 int
 pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out)
 {
-	static const char *const kinds[] = { "clip", "bulletin", "tts", "silence" };
+	static const char *const kinds[] = { "clip", "bulletin", "tts", "silence", "stream" };
 	const struct pl_item *it = &p->items[i];
 	if (it->skipped)
 		return -1;
@@ -262,13 +307,23 @@ pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out
 	out->length_s = it->length_s;
 	snprintf(out->voice, sizeof out->voice, "%s", it->voice);
 	snprintf(out->region, sizeof out->region, "%s", it->region);
+	if (it->kind == PL_STREAM) {
+		/* the fallback clip is named only when it played */
+		out->clip_id = it->relay_out && it->relay_out->failed ? it->clip_id : 0;
+		snprintf(out->source, sizeof out->source, "%s", it->url);
+		if (it->line_in)
+			out->kind = (char *)"relay"; /* line-in, as the issue names it */
+		if (it->relay_out && it->relay_out->failed)
+			snprintf(out->reason, sizeof out->reason, "%s", it->relay_out->reason);
+	}
 	return 0;
 }
 
 void
 pl_print_timeline(const struct pl_program *p, FILE *f)
 {
-	static const char *const kinds[] = { N_("clip"), N_("bulletin"), N_("speech"), N_("silence") };
+	static const char *const kinds[] = { N_("clip"), N_("bulletin"), N_("speech"), N_("silence"),
+					     N_("relay") };
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pl_item *it = &p->items[i];
 		if (it->skipped) {

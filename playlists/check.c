@@ -40,6 +40,8 @@ playlists_check(const struct config *cfg, struct store *st, char *err)
 				return -1;
 			if (it->bed && check_clip(cfg, st, p, it, it->bed, err))
 				return -1;
+			if (it->fallback && check_clip(cfg, st, p, it, it->fallback, err))
+				return -1;
 			if (it->kind == CONFIG_ITEM_BULLETIN) {
 				struct store_bulletin b;
 				char e2[ERRLEN];

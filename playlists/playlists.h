@@ -28,7 +28,13 @@ struct config_item;
 struct store_aired_item;
 struct tts_lexicon;
 
-enum pl_kind { PL_CLIP, PL_BULLETIN, PL_TTS, PL_SILENCE };
+enum pl_kind { PL_CLIP, PL_BULLETIN, PL_TTS, PL_SILENCE, PL_STREAM };
+
+/* How a relay went, written by the player as the item ends (see pl_play()). */
+struct pl_relay_out {
+	int failed;        /* dead air: the fallback (or silence) played from then */
+	char reason[600];  /* "relay signal lost at 06:12:31: ..." */
+};
 
 /* One item of a programme, resolved against the store. */
 struct pl_item {
@@ -50,6 +56,17 @@ struct pl_item {
 	/* speech: the region it is read as and the voice that reads it (logged); "" else */
 	char region[16];
 	char voice[64];
+	/*
+	 * a relay: a stream's address (line-in: "line-in" and the device),
+	 * length asked, fallback clip (path NULL: silence)
+	 */
+	char *url;
+	int line_in;       /* from the input device, not the url */
+	char *device;      /* line-in: audio.input_device (NULL: the default input) */
+	double minutes;
+	char *fallback_path;
+	double fallback_lufs;
+	struct pl_relay_out *relay_out; /* owned; filled while it plays */
 };
 
 struct pl_bed {
@@ -95,6 +112,7 @@ struct pl_env {
 	double loudness_lufs, true_peak_dbtp, highpass_hz;
 	double duck_db, duck_attack, duck_release;
 	int skip_missing;   /* on_missing = skip */
+	double relay_silence_s; /* a relay quiet this long is dead air */
 	char *output, *device, *wav_path; /* the sink */
 	int pace;
 	char *engine, *voice, *command; /* voice NULL: each item's region's */

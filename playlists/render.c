@@ -38,6 +38,7 @@ pl_env_from_config(struct pl_env *e, const struct config *c, const char *state_d
 	e->duck_attack = c->audio.duck_attack;
 	e->duck_release = c->audio.duck_release;
 	e->skip_missing = strcmp(c->audio.on_missing, "skip") == 0;
+	e->relay_silence_s = c->audio.relay_silence_s;
 	e->output = xstrdup(c->audio.output);
 	e->device = dup_or_null(c->audio.device);
 	e->wav_path = c->audio.wav_path ? xstrdup(c->audio.wav_path)
@@ -186,6 +187,21 @@ render_items(struct pl_program *p, const struct pl_env *e, const struct tts_opts
 		case PL_SILENCE:
 			it->length_s = it->silence_s;
 			break;
+		case PL_STREAM:
+			/* a live source: as long as asked (lay_out() caps it); nothing to render */
+			it->length_s = it->minutes * 60;
+			if (it->fallback_path) {
+				double seconds = 0;
+				struct audio_src *fs = audio_src_open(it->fallback_path, e->sample_rate, e2);
+				if (fs)
+					seconds = (double)audio_src_frames(fs) / e->sample_rate;
+				audio_src_close(fs);
+				struct pl_item f = { .path = it->fallback_path, .lufs = it->fallback_lufs,
+						     .length_s = seconds };
+				if (fs)
+					it->fallback_lufs = clip_effective_lufs(&f, e);
+			}
+			break;
 		case PL_CLIP:
 		case PL_BULLETIN:
 		case PL_TTS:
@@ -227,6 +243,24 @@ static int
 lay_out(struct pl_program *p, char *err)
 {
 	if (p->max_s > 0) {
+		/*
+		 * A relay gets what the other fixed items leave of the cap, at
+		 * most its minutes: it ends on time, the rest of the programme airs.
+		 */
+		double others = 0;
+		for (size_t i = 0; i < p->n; i++)
+			if (!p->items[i].skipped && !p->items[i].from_queue &&
+			    p->items[i].kind != PL_STREAM)
+				others += p->items[i].length_s + p->items[i].gap - p->items[i].crossfade;
+		for (size_t i = 0; i < p->n; i++) {
+			struct pl_item *it = &p->items[i];
+			if (it->skipped || it->kind != PL_STREAM)
+				continue;
+			double room = p->max_s - others - it->gap + it->crossfade;
+			if (it->length_s > room)
+				it->length_s = room > 0 ? room : 0;
+			others += it->length_s + it->gap - it->crossfade;
+		}
 		double fixed = 0;
 		for (size_t i = 0; i < p->n; i++)
 			if (!p->items[i].skipped && !p->items[i].from_queue)
@@ -321,6 +355,11 @@ build_segs(const struct pl_program *p, const struct pl_env *e, struct audio_seg 
 			.bed = it->bed,
 			.speech = it->kind == PL_BULLETIN || it->kind == PL_TTS,
 		};
+		if (it->kind == PL_STREAM) {
+			/* levelled by the relay itself: only the item's own gain here */
+			s->path = NULL;
+			s->gain_db = it->gain_db;
+		}
 		/* a crossfade fades the previous item out over the same time */
 		if (n && it->crossfade > segs[n - 1].fade_out)
 			segs[n - 1].fade_out = it->crossfade;
@@ -398,6 +437,29 @@ wait_with_silence(struct audio_sink *sink, int rate, int64_t at_ms, const struct
 	return 0;
 }
 
+/*
+ * The relays that have ended by pos_s (all of them: pos_s < 0): what
+ * happened goes to their items (the log reads it) and they close.
+ */
+static void
+relays_end(const struct pl_program *p, struct audio_seg *segs, const size_t *seg_item, size_t n,
+	   double pos_s)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!segs[k].relay || (pos_s >= 0 && segs[k].offset_s + segs[k].length_s > pos_s))
+			continue;
+		struct pl_item *it = &p->items[seg_item[k]];
+		struct audio_relay_report rep;
+		audio_relay_report(segs[k].relay, &rep);
+		if (it->relay_out && rep.dead) {
+			it->relay_out->failed = 1;
+			snprintf(it->relay_out->reason, sizeof it->relay_out->reason, "%s", rep.reason);
+		}
+		audio_relay_close(segs[k].relay);
+		segs[k].relay = NULL;
+	}
+}
+
 enum pl_play_status
 pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struct pl_stop *stop,
 	const struct pl_play_cb *cb, struct audio_sink **sinkp, struct pl_play_result *res,
@@ -423,6 +485,25 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	struct audio_sink *own = NULL;
 	if (!sinkp)
 		sinkp = &own;
+	/*
+	 * Relays connect now, to be filled before the instant; only into a
+	 * sink that takes real time (a render to a file is a preview: the
+	 * relay is silence there).
+	 */
+	int live = *sinkp ? audio_sink_realtime(*sinkp)
+			  : strcmp(e->output, "portaudio") == 0 || (strcmp(e->output, "wav") == 0 && e->pace);
+	for (size_t k = 0; live && k < nsegs; k++) {
+		const struct pl_item *it = &p->items[seg_item[k]];
+		if (it->kind != PL_STREAM || segs[k].length_s <= 0)
+			continue;
+		struct audio_relay_opts ro = {
+			.url = it->line_in ? NULL : it->url, .device = it->device,
+			.rate = e->sample_rate, .target_lufs = e->loudness_lufs,
+			.silence_s = e->relay_silence_s, .fallback = it->fallback_path,
+			.fallback_gain_db = e->loudness_lufs - it->fallback_lufs + it->gain_db,
+		};
+		segs[k].relay = audio_relay_open(&ro);
+	}
 	struct audio_mix *m = audio_mix_new(segs, nsegs, beds, nbeds, &mo, err);
 	struct audio_sink *sink = !m ? NULL : *sinkp ? *sinkp : audio_sink_open(&so, err);
 	*sinkp = sink;
@@ -488,6 +569,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 		if (stopped) /* what ends inside the fade was cut, not finished */
 			d = done;
 		if (d != done) {
+			relays_end(p, segs, seg_item, nsegs, audio_mix_position(m) + 0.001);
 			done = d;
 			res->items_done = d ? seg_item[d - 1] + 1 : 0;
 			if (cb && cb->item_done)
@@ -508,6 +590,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	if (status == PL_COMPLETED)
 		res->items_done = p->n;
 out:
+	relays_end(p, segs, seg_item, nsegs, -1);
 	if (sink) { /* failed before playing */
 		audio_sink_close(sink, NULL);
 		*sinkp = NULL;

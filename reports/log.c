@@ -30,7 +30,7 @@
 static const char *const words[] = {
 	N_("started"), N_("completed"), N_("interrupted"), N_("failed"), N_("missed"),
 	N_("normal"), N_("priority"), N_("emergency"), N_("bulletin"), N_("clip"), N_("tts"),
-	N_("silence"), N_("north"), N_("central"), N_("south"),
+	N_("silence"), N_("stream"), N_("relay"), N_("north"), N_("central"), N_("south"),
 };
 
 struct report_log {
@@ -210,16 +210,28 @@ json_row(struct report_log *w, const struct store_log_row *r)
 	json_object_set_new(o, "asked_by", str_or_null(r->asked_by));
 	json_object_set_new(o, "voice", str_or_null(r->it.voice[0] ? r->it.voice : NULL));
 	json_object_set_new(o, "region", str_or_null(r->it.region[0] ? r->it.region : NULL));
+	json_object_set_new(o, "source", str_or_null(r->it.source[0] ? r->it.source : NULL));
+	json_object_set_new(o, "item_reason", str_or_null(r->it.reason[0] ? r->it.reason : NULL));
 	fputs(w->rows ? ",\n  " : "\n  ", w->f);
 	json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 }
 
-/* The title column: the bulletin's title as aired, else the clip's name. */
+/* The title column: the bulletin's title as aired, a relay's address, else the clip's name. */
 static const char *
 title_of(const struct store_log_row *r)
 {
-	return r->title ? r->title : r->clip_name ? r->clip_name : "";
+	return r->title		  ? r->title
+	       : r->it.source[0] ? r->it.source
+	       : r->clip_name	  ? r->clip_name
+				  : "";
+}
+
+/* The reason column: an item's own (a relay that failed), else the airing's. */
+static const char *
+reason_of(const struct store_log_row *r)
+{
+	return r->it.reason[0] ? r->it.reason : r->a.reason;
 }
 
 void
@@ -258,7 +270,7 @@ xlsx_row(struct report_log *w, const struct store_log_row *r)
 	if (r->it.kind)
 		worksheet_write_number(w->ws, row, 8, r->it.length_s, w->len);
 	worksheet_write_string(w->ws, row, 9, word(w, r->a.status), NULL);
-	worksheet_write_string(w->ws, row, 10, report_reason(r->a.reason), NULL);
+	worksheet_write_string(w->ws, row, 10, report_reason(reason_of(r)), NULL);
 	if (r->a.started_at)
 		worksheet_write_number(w->ws, row, 11, (double)r->a.lateness_ms, NULL);
 	worksheet_write_string(w->ws, row, 12, r->approved_by ? r->approved_by : "", NULL);
@@ -307,7 +319,7 @@ csv_row(struct report_log *w, const struct store_log_row *r)
 	e[0] = '.', e[1] = (char)('0' + tenths % 10), e[2] = 0;
 	report_csv_number(w->f, kind ? num : "", 0);
 	report_csv_cell(w->f, r->a.status, 0);
-	report_csv_cell(w->f, r->a.reason, 0);
+	report_csv_cell(w->f, reason_of(r), 0);
 	num_text(r->a.lateness_ms, num);
 	report_csv_number(w->f, r->a.started_at ? num : "", 0);
 	report_csv_cell(w->f, r->approved_by, 0);
@@ -343,6 +355,9 @@ text_row(struct report_log *w, const struct store_log_row *r)
 		fputs(_(" (cut)"), w->f);
 	if (!kind && r->a.reason)
 		fprintf(w->f, "%s", report_reason(r->a.reason));
+	/* a relay's own reason (why the stream failed) on its row */
+	else if (kind && r->it.reason[0])
+		fprintf(w->f, " \u2014 %s", r->it.reason);
 	/* why an airing was cut, or that it waited: on its first item and on the cut one */
 	else if (r->a.reason && *r->a.reason && (!r->it.completed || r->it.seq == 0))
 		fprintf(w->f, " \u2014 %s", report_reason(r->a.reason));

@@ -210,6 +210,57 @@ static const char *const migrations[] = {
 	"  created_by TEXT,"
 	"  airing_id INTEGER REFERENCES airings(id));"
 	"CREATE INDEX air_requests_pending ON air_requests(airing_id, at_ms);",
+	/*
+	 * 8 (relay, issue 14): an aired item may be a
+	 * stream relay or a line-in relay (kind relay); it keeps its source
+	 * (the URL, or line-in and the device) and, when it failed (dead air,
+	 * unreachable), the reason.  SQLite cannot widen a CHECK, so the
+	 * table is rebuilt, and what names it (triggers, view, indexes) with it.
+	 */
+	"DROP VIEW aired_bulletins;"
+	"DROP TRIGGER link_outbox_item_insert;"
+	"DROP TRIGGER link_outbox_item_update;"
+	"CREATE TABLE aired_items_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  airing_id INTEGER NOT NULL REFERENCES airings(id),"
+	"  seq INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('bulletin','clip','tts','silence','stream','relay')),"
+	"  bulletin_id INTEGER,"
+	"  bulletin_version INTEGER,"
+	"  clip_id INTEGER REFERENCES clips(id),"
+	"  offset_s REAL NOT NULL,"
+	"  length_s REAL NOT NULL,"
+	"  completed INTEGER NOT NULL DEFAULT 1,"
+	"  voice TEXT,"
+	"  region TEXT,"
+	"  source TEXT,"
+	"  reason TEXT,"
+	"  FOREIGN KEY (bulletin_id, bulletin_version)"
+	"    REFERENCES bulletin_versions(bulletin_id, version));"
+	"INSERT INTO aired_items_new (id, airing_id, seq, kind, bulletin_id, bulletin_version,"
+	"  clip_id, offset_s, length_s, completed, voice, region)"
+	" SELECT id, airing_id, seq, kind, bulletin_id, bulletin_version, clip_id, offset_s,"
+	"  length_s, completed, voice, region FROM aired_items;"
+	"DROP TABLE aired_items;"
+	"ALTER TABLE aired_items_new RENAME TO aired_items;"
+	"CREATE INDEX aired_items_by_airing ON aired_items(airing_id);"
+	"CREATE INDEX aired_items_by_bulletin ON aired_items(bulletin_id);"
+	"CREATE TRIGGER link_outbox_item_insert AFTER INSERT ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE TRIGGER link_outbox_item_update AFTER UPDATE ON aired_items"
+	"  WHEN (SELECT status FROM airings WHERE id = NEW.airing_id) <> 'started' BEGIN"
+	"  INSERT INTO link_outbox (airing_id, queued_at)"
+	"   VALUES (NEW.airing_id, CAST(strftime('%s','now') AS INTEGER) * 1000)"
+	"   ON CONFLICT (airing_id) DO UPDATE SET rev = rev + 1; END;"
+	"CREATE VIEW aired_bulletins AS"
+	" SELECT i.id AS item_id, i.airing_id, a.scheduled_at, i.bulletin_id, i.bulletin_version,"
+	"  v.topic, v.class, i.length_s"
+	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
+	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
+	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -307,8 +358,10 @@ static const char *const sql[S_COUNT] = {
 			    " audio_sha256 = coalesce(?5, audio_sha256) WHERE id = ?1",
 	[S_AIRING_STARTED] = "UPDATE airings SET started_at = ?2, lateness_ms = ?3 WHERE id = ?1",
 	[S_ITEM_INSERT] = "INSERT INTO aired_items (airing_id, seq, kind, bulletin_id,"
-			  " bulletin_version, clip_id, offset_s, length_s, completed, voice, region)"
-			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), nullif(?11, ''))",
+			  " bulletin_version, clip_id, offset_s, length_s, completed, voice, region,"
+			  " source, reason)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), nullif(?11, ''),"
+			  " nullif(?12, ''), nullif(?13, ''))",
 	[S_ITEMS_DELETE] = "DELETE FROM aired_items WHERE airing_id = ?1",
 	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
 			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
@@ -1189,6 +1242,8 @@ store_aired_item_add(struct store *s, struct store_aired_item *it, char *err)
 	sqlite3_bind_int(st, 9, it->completed);
 	bind_text(st, 10, it->voice);
 	bind_text(st, 11, it->region);
+	bind_text(st, 12, it->source);
+	bind_text(st, 13, it->reason);
 	if (exec_done(s, st, _("Writing the airing log"), err) < 0)
 		return -1;
 	it->id = sqlite3_last_insert_rowid(s->db);
@@ -1369,6 +1424,10 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	const char *region = (const char *)sqlite3_column_text(st, 27);
 	snprintf(r->it.voice, sizeof r->it.voice, "%s", voice ? voice : "");
 	snprintf(r->it.region, sizeof r->it.region, "%s", region ? region : "");
+	const char *source = (const char *)sqlite3_column_text(st, 28);
+	const char *reason = (const char *)sqlite3_column_text(st, 29);
+	snprintf(r->it.source, sizeof r->it.source, "%s", source ? source : "");
+	snprintf(r->it.reason, sizeof r->it.reason, "%s", reason ? reason : "");
 }
 
 int

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -186,7 +186,7 @@ struct store_airing {
 struct store_aired_item {
 	int64_t id, airing_id;
 	int seq;
-	char *kind; /* bulletin | clip | tts | silence */
+	char *kind; /* bulletin | clip | tts | silence | stream | relay (line-in) */
 	int64_t bulletin_id;
 	int bulletin_version;
 	int64_t clip_id;
@@ -199,6 +199,9 @@ struct store_aired_item {
 	 */
 	char voice[STORE_VOICE_MAX + 1];
 	char region[16];
+	/* a stream relay: its address; why it failed ("" when it did not) */
+	char source[512];
+	char reason[600];
 };
 
 /*

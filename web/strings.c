@@ -57,6 +57,8 @@ const struct page_string web_page_strings[] = {
 	{ "kind.clip", N_("clip") },
 	{ "kind.tts", N_("announcement") },
 	{ "kind.silence", N_("silence") },
+	{ "kind.stream", N_("stream") },
+	{ "kind.relay", N_("relay") },
 
 	{ "dash.title", N_("Dashboard") },
 	{ "dash.onair", N_("On air now") },

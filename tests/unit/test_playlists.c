@@ -253,6 +253,47 @@ the_cap_leaves_queued_bulletins_for_later_never_fixed_items(void **state)
 	pl_free(p);
 }
 
+/*
+ * A relay lasts its minutes, or what the other fixed items leave of
+ * max_minutes: it ends on time and the closing clip still airs.  Its log
+ * row is kind "stream" with the address, and the reason once it failed.
+ */
+static void
+a_relay_gets_its_minutes_within_the_cap_and_is_logged_with_its_address(void **state)
+{
+	struct fixture *f = *state;
+	char err[ERRLEN];
+	load(f, "skip", "p = { items = ( { clip = \"nhac-hieu\"; gap = 0.5; },"
+			"  { stream = \"http://127.0.0.1:9/vov1.mp3\"; minutes = 2.0; fallback = \"nhac-hieu\"; },"
+			"  { clip = \"nhac-hieu\"; } ); };");
+	struct pl_program *p = pl_build(f->cfg, config_program_find(f->cfg, "p"), f->st, NULL, 0, err);
+	assert_non_null(p);
+	assert_int_equal(pl_render(p, &f->env, err), 0);
+	assert_int_equal(p->items[1].kind, PL_STREAM);
+	assert_float_equal(p->items[1].length_s, 120.0, 1e-9);
+	assert_float_equal(p->items[2].offset_s, 2.5 + 120.0, 1e-3);
+	pl_free(p);
+
+	load(f, "skip", "p = { max_minutes = 1.0; items = ( { clip = \"nhac-hieu\"; gap = 0.5; },"
+			"  { stream = \"http://127.0.0.1:9/vov1.mp3\"; minutes = 1.0; },"
+			"  { clip = \"nhac-hieu\"; } ); };");
+	p = pl_build(f->cfg, config_program_find(f->cfg, "p"), f->st, NULL, 0, err);
+	assert_int_equal(pl_render(p, &f->env, err), 0);
+	assert_float_equal(p->items[1].length_s, 60.0 - 2.5 - 2.0, 1e-3);
+	assert_null(p->items[2].skipped);
+	assert_float_equal(pl_length(p), 60.0, 1e-3);
+	struct store_aired_item row;
+	assert_int_equal(pl_aired_item(p, 1, &row), 0);
+	assert_string_equal(row.kind, "stream");
+	assert_string_equal(row.source, "http://127.0.0.1:9/vov1.mp3");
+	assert_string_equal(row.reason, "");
+	p->items[1].relay_out->failed = 1;
+	snprintf(p->items[1].relay_out->reason, sizeof p->items[1].relay_out->reason, "lost");
+	assert_int_equal(pl_aired_item(p, 1, &row), 0);
+	assert_string_equal(row.reason, "lost");
+	pl_free(p);
+}
+
 /* on_missing = fail: the render fails, naming the clip, instead of airing without it. */
 static void
 a_missing_clip_fails_when_the_configuration_says_so(void **state)
@@ -277,6 +318,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(the_timeline_follows_gaps_and_crossfades, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_cap_leaves_queued_bulletins_for_later_never_fixed_items,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_relay_gets_its_minutes_within_the_cap_and_is_logged_with_its_address, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(a_missing_clip_fails_when_the_configuration_says_so,
 						setup, teardown),
 	};

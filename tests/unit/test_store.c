@@ -111,6 +111,132 @@ an_old_database_is_migrated_with_its_data(void **state)
 	store_close(s);
 }
 
+/*
+ * The schema a store has, in a form to compare: every object's own text, in
+ * creation order (or only its type and names).
+ */
+static char *
+schema_of(const char *d, int names_only)
+{
+	char *path = xasprintf("%s/loaxa.db", d);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	/* names only: one line for each object, the way both forms start it */
+	const char *q = names_only ? "SELECT type, name, tbl_name, '' FROM sqlite_master"
+				   : "SELECT type, name, tbl_name, coalesce(sql, '')"
+				     " FROM sqlite_master ORDER BY rowid";
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	char *out = xstrdup("");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *next = xasprintf("%s%s %s %s %s\n", out, sqlite3_column_text(st, 0),
+				       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+				       sqlite3_column_text(st, 3));
+		free(out);
+		out = next;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+	return out;
+}
+
+/*
+ * A store upgraded from any older schema has the schema a new one has: a
+ * migration that rebuilds a table (8 rebuilds aired_items) puts back the
+ * triggers, views and indexes that named it.  From schema 7 an aired item
+ * keeps its columns and the link outbox still hears of a new one.
+ */
+static void
+an_upgraded_database_has_the_schema_of_a_new_one(void **state)
+{
+	char err[ERRLEN];
+	struct store *s;
+	char *fresh_dir = xasprintf("%s/fresh", dir);
+	assert_int_equal(store_open(fresh_dir, &s, err), 0);
+	store_close(s);
+	char *fresh = schema_of(fresh_dir, 0);
+	assert_non_null(strstr(fresh, "trigger link_outbox_item_insert aired_items"));
+	assert_non_null(strstr(fresh, "view aired_bulletins aired_bulletins"));
+	for (int v = 1; v < STORE_SCHEMA_VERSION; v++) {
+		char *d = xasprintf("%s/from%d", dir, v);
+		assert_int_equal(store_open_at_version(d, v, &s, err), 0);
+		store_close(s);
+		char *had = schema_of(d, 1);
+		if (v == 7) {
+			char *path = xasprintf("%s/loaxa.db", d);
+			sqlite3 *db;
+			assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+			assert_int_equal(
+				sqlite3_exec(db,
+					     "INSERT INTO airings (id, slot, program, scheduled_at,"
+					     " status, normalizer_version) VALUES (1, 'sang', 'p', 1000,"
+					     " 'completed', 3);"
+					     "INSERT INTO aired_items (airing_id, seq, kind, offset_s,"
+					     " length_s, completed, voice, region) VALUES (1, 0, 'tts', 0,"
+					     " 2.5, 1, 'vi-vn-x-south', 'south');"
+					     "DELETE FROM link_outbox;",
+					     NULL, NULL, NULL),
+				SQLITE_OK);
+			sqlite3_close(db);
+			free(path);
+		}
+		assert_int_equal(store_open(d, &s, err), 0);
+		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+		if (v == 7) {
+			struct store_aired_item it = { .airing_id = 1,
+						       .seq = 1,
+						       .kind = (char *)"stream",
+						       .length_s = 30,
+						       .completed = 0,
+						       .source = "http://127.0.0.1:8000/a.mp3",
+						       .reason = "dead air" };
+			assert_int_equal(store_aired_item_add(s, &it, err), 0);
+		}
+		store_close(s);
+		char *up = schema_of(d, 0), *has = schema_of(d, 1);
+		/* nothing an older store had (a trigger, a view, an index) is lost */
+		for (char *line = strtok(had, "\n"); line; line = strtok(NULL, "\n"))
+			if (!strstr(has, line))
+				fail_msg("upgraded from %d, the store lost %s", v, line);
+		free(had);
+		free(has);
+		if (strcmp(up, fresh) != 0)
+			fail_msg("the schema upgraded from %d is not a new store's:\n%s\n-- new:\n%s",
+				 v, up, fresh);
+		if (v == 7) {
+			char *path = xasprintf("%s/loaxa.db", d);
+			sqlite3 *db;
+			assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+			sqlite3_stmt *st;
+			assert_int_equal(
+				sqlite3_prepare_v2(
+					db,
+					"SELECT group_concat(x, ';') FROM (SELECT kind || '/' ||"
+					" coalesce(voice, '') || '/' || coalesce(region, '') || '/' ||"
+					" coalesce(source, '') AS x FROM aired_items ORDER BY seq)",
+					-1, &st, NULL),
+				SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_string_equal((const char *)sqlite3_column_text(st, 0),
+					    "tts/vi-vn-x-south/south/;stream///http://127.0.0.1:8000/a.mp3");
+			sqlite3_finalize(st);
+			assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM link_outbox",
+							    -1, &st, NULL),
+					 SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int(st, 0), 1); /* the trigger put back heard of it */
+			sqlite3_finalize(st);
+			sqlite3_close(db);
+			free(path);
+		}
+		free(up);
+		free(d);
+	}
+	free(fresh);
+	free(fresh_dir);
+}
+
 static void
 a_newer_database_is_refused(void **state)
 {
@@ -438,6 +564,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_new_state_dir_is_created_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_old_database_is_migrated_with_its_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_upgraded_database_has_the_schema_of_a_new_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_newer_database_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_edit_keeps_the_version_that_aired, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_slot_instant_airs_at_most_once, setup, teardown),

@@ -1,0 +1,648 @@
+/*
+ * Relaying a network stream ("tiếp âm"): an HTTP/Icecast MP3 stream fetched
+ * with libcurl on a thread of its own, decoded with libmpg123's feed
+ * interface (it needs no seeking, so a live stream with no end and no
+ * length decodes as it arrives), downmixed to mono and resampled to the
+ * output rate (libsoxr), into a ring of a few seconds.
+ *
+ * The player's thread reads the ring with audio_relay_read(), which never
+ * blocks: it levels what it reads toward the loudness target (a running
+ * gain from the last 3 s of EBU R128 short-term loudness, held still while
+ * the signal is quiet so speech pauses do not pump), and watches for dead
+ * air: a signal that is gone or below -50 dBFS for silence_s seconds.  On
+ * dead air the fallback clip is looped in its place (or silence) and the
+ * report says when the signal was lost and why.
+ *
+ * A dropped connection is re-made with back-off (0.5 s doubling to 4 s)
+ * until dead air is declared; what was in the ring covers the gap.
+ *
+ * Line-in (url NULL) fills the same ring from a PortAudio capture stream
+ * (audio_capture_open(), audio/sink.c's PortAudio), opened with the relay
+ * and closed with it on the player's thread; the ring keeps only a short
+ * cushion of it, so what airs follows the input closely.
+ */
+#include <curl/curl.h>
+#include <ebur128.h>
+#include <math.h>
+#include <mpg123.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "audio/audio.h"
+#include "base/base.h"
+
+#define RING_S 3.0           /* the most the ring holds; older audio is dropped */
+#define REFILL_S 0.5         /* after running dry, wait for this much before playing on */
+#define QUIET_DBFS -50.0     /* a block below this (RMS) is dead air */
+#define AGC_WINDOW_MS 3000   /* short-term loudness */
+#define AGC_TAU_S 3.0        /* how fast the gain follows */
+#define AGC_MIN_DB -20.0
+#define AGC_MAX_DB 20.0
+#define GARBAGE_BYTES (1 << 20) /* this much with not one frame decoded: not MP3 */
+#define CUSHION_S 0.3        /* line-in: what the ring keeps ahead of the player */
+
+struct audio_relay {
+	struct audio_relay_opts o;
+	char *url, *fallback;
+	struct audio_capture *capture; /* line-in */
+	long refill;          /* frames to wait for after running dry */
+	pthread_t thread;
+	atomic_int refs;      /* the reader and the fetch thread: the last one frees */
+	atomic_int closing;
+
+	/* shared with the fetch thread, under lock */
+	pthread_mutex_t lock;
+	float *ring;
+	long cap, head, fill; /* head: oldest frame */
+	int connected;        /* bytes are coming in now */
+	int64_t pushed_ms;    /* when the newest frame came in */
+	int ever_audio;       /* some audio has been decoded since opening */
+	int attempts_failed;  /* connection attempts that ended in error */
+	char why[ERRLEN];     /* why the last connection ended */
+
+	/* the fetch thread's own */
+	CURL *curl;
+	mpg123_handle *mh;
+	struct audio_resampler *rs;
+	long in_rate;
+	int channels;
+	size_t bytes, frames_decoded;
+	int checked_type;
+	char abort_why[ERRLEN];
+
+	/* the reader's own */
+	int playing;          /* past the first read */
+	int refilling;        /* ran dry: silence until REFILL_S is in */
+	ebur128_state *meter;
+	int64_t fed;          /* frames given to the meter */
+	double gain_db;
+	int gain_set;
+	int64_t read_frames, quiet_frames;
+	int64_t last_loud_ms; /* wall clock when the last block with signal came from the source */
+	int dead;
+	int64_t dead_at_ms;
+	char reason[ERRLEN + 64];
+	struct audio_src *fb;
+	int fb_failed;
+	float tmp[AUDIO_BLOCK];
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	mpg123_init();
+}
+
+static void
+ring_push(struct audio_relay *r, const float *x, long n)
+{
+	pthread_mutex_lock(&r->lock);
+	for (long i = 0; i < n; i++) {
+		long at = (r->head + r->fill) % r->cap;
+		r->ring[at] = x[i];
+		if (r->fill < r->cap)
+			r->fill++;
+		else
+			r->head = (r->head + 1) % r->cap; /* full: the oldest goes */
+	}
+	r->ever_audio = 1;
+	r->pushed_ms = time_now_ms();
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Decoded frames (float, interleaved) to mono at the output rate, into the ring. */
+static void
+push_decoded(struct audio_relay *r, const float *pcm, size_t frames)
+{
+	float mono[AUDIO_BLOCK], out[AUDIO_BLOCK * 8];
+	size_t done = 0;
+	while (done < frames) {
+		size_t k = frames - done < AUDIO_BLOCK ? frames - done : AUDIO_BLOCK;
+		for (size_t i = 0; i < k; i++) {
+			float s = 0;
+			for (int c = 0; c < r->channels; c++)
+				s += pcm[(done + i) * (size_t)r->channels + (size_t)c];
+			mono[i] = s / (float)r->channels;
+		}
+		long got = r->rs ? audio_resample(r->rs, mono, (long)k, out, (long)ARRAY_LEN(out))
+				 : (long)k;
+		ring_push(r, r->rs ? out : mono, got);
+		done += k;
+	}
+	r->frames_decoded += frames;
+}
+
+/* Feeds bytes to the decoder and takes out what it decodes; -1 stops the transfer. */
+static int
+decode(struct audio_relay *r, const unsigned char *in, size_t n)
+{
+	if (mpg123_feed(r->mh, in, n) != MPG123_OK) {
+		snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
+			 mpg123_strerror(r->mh));
+		return -1;
+	}
+	for (int damaged = 0;;) {
+		unsigned char *audio = NULL;
+		size_t bytes = 0;
+		off_t num;
+		int rc = mpg123_decode_frame(r->mh, &num, &audio, &bytes);
+		if (rc == MPG123_NEW_FORMAT) {
+			long rate;
+			int ch, enc;
+			mpg123_getformat(r->mh, &rate, &ch, &enc);
+			if (ch < 1 || rate < 8000) {
+				snprintf(r->abort_why, sizeof r->abort_why,
+					 _("the stream has an unusable format (%ld Hz, %d channels)"), rate, ch);
+				return -1;
+			}
+			if (rate != r->in_rate) {
+				audio_resampler_free(r->rs);
+				r->rs = NULL;
+				char e2[ERRLEN];
+				if (rate != r->o.rate &&
+				    !(r->rs = audio_resampler_new((int)rate, r->o.rate, e2))) {
+					snprintf(r->abort_why, sizeof r->abort_why, "%s", e2);
+					return -1;
+				}
+				r->in_rate = rate;
+			}
+			r->channels = ch;
+			continue;
+		}
+		if (rc == MPG123_NEED_MORE)
+			break;
+		if (rc != MPG123_OK) {
+			/* a damaged frame: mpg123 resynchronises on the next one (not forever) */
+			if (rc == MPG123_ERR && mpg123_errcode(r->mh) != MPG123_RESYNC_FAIL &&
+			    ++damaged < 64)
+				continue;
+			if (!r->frames_decoded)
+				snprintf(r->abort_why, sizeof r->abort_why,
+					 _("%zu bytes came but not one MP3 frame: the address does not send MP3 audio"),
+					 r->bytes);
+			else
+				snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
+					 mpg123_strerror(r->mh));
+			return -1;
+		}
+		if (bytes && r->channels)
+			push_decoded(r, (const float *)audio,
+				     bytes / (sizeof(float) * (size_t)r->channels));
+	}
+	if (r->bytes > GARBAGE_BYTES && !r->frames_decoded) {
+		snprintf(r->abort_why, sizeof r->abort_why,
+			 _("%zu bytes came but not one MP3 frame: the address does not send MP3 audio"),
+			 r->bytes);
+		return -1;
+	}
+	return 0;
+}
+
+/* A web page or an Ogg stream is refused by its Content-Type, with what it is. */
+static int
+check_type(struct audio_relay *r)
+{
+	char *ct = NULL;
+	r->checked_type = 1;
+	if (curl_easy_getinfo(r->curl, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK || !ct)
+		return 0;
+	if (strncasecmp(ct, "text/", 5) == 0) {
+		snprintf(r->abort_why, sizeof r->abort_why,
+			 _("the address returns a web page (%s), not an audio stream"), ct);
+		return -1;
+	}
+	if (strncasecmp(ct, "application/ogg", 15) == 0 || strncasecmp(ct, "audio/ogg", 9) == 0 ||
+	    strncasecmp(ct, "audio/aac", 9) == 0 || strncasecmp(ct, "audio/aacp", 10) == 0) {
+		snprintf(r->abort_why, sizeof r->abort_why,
+			 _("the stream is %s, which loaxa cannot relay yet; use an MP3 mount of the station"),
+			 ct);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct audio_relay *r = arg;
+	size_t n = size * nmemb;
+	if (atomic_load(&r->closing))
+		return 0;
+	if (!r->checked_type && check_type(r) < 0)
+		return 0;
+	if (!r->bytes) {
+		pthread_mutex_lock(&r->lock);
+		r->connected = 1;
+		pthread_mutex_unlock(&r->lock);
+	}
+	r->bytes += n;
+	if (decode(r, (const unsigned char *)p, n) < 0)
+		return 0;
+	return n;
+}
+
+static int
+on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	struct audio_relay *r = arg;
+	return atomic_load(&r->closing) ? 1 : 0;
+}
+
+/* Why a transfer ended, as a sentence: the common cases named, the rest as curl says. */
+static void
+curl_reason(struct audio_relay *r, CURLcode rc, const char *cerr, char *out, size_t n)
+{
+	static const struct {
+		CURLcode code;
+		const char *what;
+	} known[] = {
+		{ CURLE_COULDNT_RESOLVE_HOST, N_("the host name of %s does not resolve") },
+		{ CURLE_COULDNT_CONNECT, N_("could not connect to %s (refused or unreachable)") },
+		{ CURLE_OPERATION_TIMEDOUT, N_("%s sent nothing for 3 seconds") },
+		{ CURLE_GOT_NOTHING, N_("%s closed the connection without answering") },
+		{ CURLE_RECV_ERROR, N_("the connection to %s broke") },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(known); i++)
+		if (known[i].code == rc) {
+			snprintf(out, n, _(known[i].what), r->url);
+			return;
+		}
+	if (rc == CURLE_HTTP_RETURNED_ERROR) {
+		long code = 0;
+		curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &code);
+		snprintf(out, n, _("%s answered HTTP %ld (%s)"), r->url, code,
+			 code == 404 ? _("no such stream; is the station on air?") : _("refused"));
+		return;
+	}
+	snprintf(out, n, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
+}
+
+/* One connection, until it ends; fills r->why when it ended in error. */
+static void
+fetch_once(struct audio_relay *r)
+{
+	char cerr[CURL_ERROR_SIZE] = "";
+	r->curl = curl_easy_init();
+	r->mh = mpg123_new(NULL, NULL);
+	r->bytes = r->frames_decoded = 0;
+	r->checked_type = 0;
+	r->abort_why[0] = 0;
+	r->in_rate = 0;
+	r->channels = 0;
+	if (!r->curl || !r->mh) {
+		snprintf(r->why, sizeof r->why, "%s", _("out of memory"));
+		goto out;
+	}
+	mpg123_param(r->mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0);
+	mpg123_format_none(r->mh);
+	static const long rates[] = { 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 };
+	for (size_t i = 0; i < ARRAY_LEN(rates); i++)
+		mpg123_format(r->mh, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
+	mpg123_open_feed(r->mh);
+	CURL *c = r->curl;
+	curl_easy_setopt(c, CURLOPT_URL, r->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+	/* a stream that stalls for 3 s is as good as gone */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 3L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "loaxa/" LOAXA_VERSION);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	CURLcode rc = curl_easy_perform(c);
+	pthread_mutex_lock(&r->lock);
+	if (r->abort_why[0])
+		snprintf(r->why, sizeof r->why, "%s", r->abort_why);
+	else if (rc == CURLE_OK)
+		snprintf(r->why, sizeof r->why, "%s", _("the stream ended (the server closed it)"));
+	else
+		curl_reason(r, rc, cerr, r->why, sizeof r->why);
+	r->connected = 0;
+	pthread_mutex_unlock(&r->lock);
+out:
+	curl_easy_cleanup(r->curl);
+	r->curl = NULL;
+	mpg123_delete(r->mh);
+	r->mh = NULL;
+	audio_resampler_free(r->rs);
+	r->rs = NULL;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* The shared part goes when both the reader and the fetch thread are done with it. */
+static void
+unref(struct audio_relay *r)
+{
+	if (atomic_fetch_sub(&r->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&r->lock);
+	free(r->ring);
+	free(r->url);
+	free(r->fallback);
+	free(r);
+}
+
+/* Line-in: a block from the capture stream (PortAudio's thread). */
+static void
+on_capture(const float *in, long n, void *arg)
+{
+	ring_push(arg, in, n);
+}
+
+static void *
+fetch_thread(void *arg)
+{
+	struct audio_relay *r = arg;
+	long backoff = 500;
+	while (!atomic_load(&r->closing)) {
+		int64_t t0 = time_now_ms();
+		fetch_once(r);
+		pthread_mutex_lock(&r->lock);
+		r->attempts_failed++;
+		pthread_mutex_unlock(&r->lock);
+		if (time_now_ms() - t0 > 10000)
+			backoff = 500; /* it ran a while: start the back-off again */
+		for (long w = 0; w < backoff && !atomic_load(&r->closing); w += 50)
+			sleep_ms(50);
+		backoff = backoff * 2 > 4000 ? 4000 : backoff * 2;
+	}
+	unref(r);
+	return NULL;
+}
+
+struct audio_relay *
+audio_relay_open(const struct audio_relay_opts *o)
+{
+	pthread_once(&curl_once, curl_init_once);
+	struct audio_relay *r = xcalloc(1, sizeof *r);
+	r->o = *o;
+	r->url = o->url ? xstrdup(o->url) : NULL;
+	r->fallback = o->fallback ? xstrdup(o->fallback) : NULL;
+	r->o.url = r->url;
+	r->o.fallback = r->fallback;
+	if (r->o.silence_s <= 0)
+		r->o.silence_s = 10;
+	r->cap = (long)(RING_S * o->rate);
+	r->ring = xcalloc((size_t)r->cap, sizeof *r->ring);
+	pthread_mutex_init(&r->lock, NULL);
+	atomic_init(&r->closing, 0);
+	atomic_init(&r->refs, 2);
+	r->meter = ebur128_init(1, (unsigned long)o->rate, EBUR128_MODE_S);
+	if (r->meter)
+		ebur128_set_max_window(r->meter, AGC_WINDOW_MS);
+	r->last_loud_ms = 0;
+	r->refill = (long)((r->url ? REFILL_S : CUSHION_S) * o->rate);
+	if (!r->url) {
+		char e2[ERRLEN];
+		atomic_store(&r->refs, 1);
+		if (!(r->capture = audio_capture_open(o->device, o->rate, on_capture, r, e2))) {
+			snprintf(r->why, sizeof r->why, "%s", e2);
+			r->attempts_failed = 1;
+		} else {
+			r->connected = 1;
+		}
+		return r;
+	}
+	/* detached: closing never waits for a transfer to notice it should stop */
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&r->thread, &attr, fetch_thread, r) != 0) {
+		snprintf(r->why, sizeof r->why, "%s", _("could not start the relay thread"));
+		r->attempts_failed = 1;
+		atomic_store(&r->refs, 1);
+	}
+	pthread_attr_destroy(&attr);
+	return r;
+}
+
+int
+audio_relay_ready(struct audio_relay *r, double seconds)
+{
+	pthread_mutex_lock(&r->lock);
+	int ok = r->fill >= (long)(seconds * r->o.rate);
+	pthread_mutex_unlock(&r->lock);
+	return ok;
+}
+
+/* Dead air from now: the reason names the local time the signal was lost. */
+static void
+go_dead(struct audio_relay *r, const char *why)
+{
+	char when[16];
+	r->dead = 1;
+	r->dead_at_ms = r->last_loud_ms ? r->last_loud_ms : time_now_ms();
+	time_format(r->dead_at_ms, "%H:%M:%S", when, sizeof when);
+	snprintf(r->reason, sizeof r->reason, _("relay signal lost at %s: %s"), when, why);
+	atomic_store(&r->closing, 1); /* the fetch thread stops trying */
+}
+
+/* The fallback clip looped, at its gain; silence when there is none or it fails. */
+static void
+read_fallback(struct audio_relay *r, float *buf, long n)
+{
+	long got = 0;
+	char e2[ERRLEN];
+	float g = (float)pow(10, r->o.fallback_gain_db / 20);
+	while (r->fallback && !r->fb_failed && got < n) {
+		if (!r->fb && !(r->fb = audio_src_open(r->fallback, r->o.rate, e2))) {
+			r->fb_failed = 1;
+			break;
+		}
+		long k = audio_src_read(r->fb, buf + got, n - got, e2);
+		if (k <= 0) {
+			audio_src_close(r->fb);
+			r->fb = NULL;
+			if (k < 0 || got == 0) {
+				r->fb_failed = k < 0; /* an empty clip loops as silence */
+				if (k == 0)
+					break;
+			}
+			continue;
+		}
+		for (long i = 0; i < k; i++)
+			buf[got + i] *= g;
+		got += k;
+	}
+	if (got < n)
+		memset(buf + got, 0, sizeof(float) * (size_t)(n - got));
+}
+
+/*
+ * Before the first sample airs, the gain is set from what waits in the
+ * ring (up to 3 s), so the relay starts at the target, not on its way
+ * there.  Called with the lock held.
+ */
+static void
+prelevel(struct audio_relay *r)
+{
+	if (!r->meter || r->fill < r->o.rate / 2)
+		return;
+	float buf[AUDIO_BLOCK];
+	for (long done = 0; done < r->fill;) {
+		long k = r->fill - done < AUDIO_BLOCK ? r->fill - done : AUDIO_BLOCK;
+		for (long i = 0; i < k; i++)
+			buf[i] = r->ring[(r->head + done + i) % r->cap];
+		ebur128_add_frames_float(r->meter, buf, (size_t)k);
+		done += k;
+	}
+	double lufs;
+	unsigned long win = (unsigned long)(r->fill * 1000 / r->o.rate);
+	if (win > AGC_WINDOW_MS)
+		win = AGC_WINDOW_MS;
+	if (ebur128_loudness_window(r->meter, win, &lufs) == EBUR128_SUCCESS && isfinite(lufs) &&
+	    lufs > -70) {
+		double want = r->o.target_lufs - lufs;
+		r->gain_db = want < AGC_MIN_DB ? AGC_MIN_DB : want > AGC_MAX_DB ? AGC_MAX_DB : want;
+		r->gain_set = 1;
+	}
+}
+
+/* The running gain toward the target, from the last 3 s of what came in. */
+static void
+level(struct audio_relay *r, float *buf, long n, int quiet)
+{
+	if (r->meter && !quiet) {
+		ebur128_add_frames_float(r->meter, buf, (size_t)n);
+		r->fed += n;
+		double lufs;
+		unsigned long win = (unsigned long)(r->fed * 1000 / r->o.rate);
+		if (win > AGC_WINDOW_MS)
+			win = AGC_WINDOW_MS;
+		if (win >= 400 && ebur128_loudness_window(r->meter, win, &lufs) == EBUR128_SUCCESS &&
+		    isfinite(lufs) && lufs > -70) {
+			double want = r->o.target_lufs - lufs;
+			want = want < AGC_MIN_DB ? AGC_MIN_DB : want > AGC_MAX_DB ? AGC_MAX_DB : want;
+			if (!r->gain_set) {
+				r->gain_db = want;
+				r->gain_set = 1;
+			} else {
+				double a = 1 - exp(-(double)n / (AGC_TAU_S * r->o.rate));
+				r->gain_db += (want - r->gain_db) * a;
+			}
+		}
+	}
+	float g = (float)pow(10, r->gain_db / 20);
+	for (long i = 0; i < n; i++)
+		buf[i] *= g;
+}
+
+long
+audio_relay_read(struct audio_relay *r, float *buf, long n)
+{
+	if (n > AUDIO_BLOCK)
+		n = AUDIO_BLOCK;
+	int64_t now = time_now_ms();
+	if (!r->playing) {
+		r->playing = 1;
+		r->last_loud_ms = now;
+		pthread_mutex_lock(&r->lock);
+		prelevel(r);
+		if (r->capture && r->fill > r->refill) { /* line-in: from what is heard now */
+			r->head = (r->head + r->fill - r->refill) % r->cap;
+			r->fill = r->refill;
+		}
+		int never = !r->ever_audio && r->attempts_failed > 0;
+		char why[ERRLEN];
+		snprintf(why, sizeof why, "%s", r->why);
+		pthread_mutex_unlock(&r->lock);
+		if (never) /* not reachable at the instant: the fallback at once */
+			go_dead(r, why);
+	}
+	if (r->dead) {
+		read_fallback(r, buf, n);
+		return n;
+	}
+	long got = 0;
+	pthread_mutex_lock(&r->lock);
+	if (r->refilling && r->fill >= r->refill)
+		r->refilling = 0;
+	long fill0 = r->fill;
+	if (!r->refilling) {
+		got = r->fill < n ? r->fill : n;
+		for (long i = 0; i < got; i++)
+			buf[i] = r->ring[(r->head + i) % r->cap];
+		r->head = (r->head + got) % r->cap;
+		r->fill -= got;
+		if (got < n)
+			r->refilling = 1;
+	}
+	char why[ERRLEN];
+	const char *silent = r->url ? _("the stream went silent") : _("the line-in went silent");
+	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : silent);
+	int connected = r->connected;
+	/* when the last frame read came from the source: newer frames wait behind it */
+	int64_t src_ms = r->pushed_ms - (int64_t)(fill0 - got) * 1000 / r->o.rate;
+	pthread_mutex_unlock(&r->lock);
+	if (got < n)
+		memset(buf + got, 0, sizeof(float) * (size_t)(n - got));
+	double ms = 0;
+	for (long i = 0; i < n; i++)
+		ms += (double)buf[i] * buf[i];
+	ms /= (double)n;
+	int quiet = ms <= 0 || 10 * log10(ms) < QUIET_DBFS;
+	r->read_frames += n;
+	if (!quiet) {
+		r->quiet_frames = 0;
+		r->last_loud_ms = got ? src_ms : now;
+	} else {
+		r->quiet_frames += n;
+	}
+	level(r, buf, n, quiet);
+	if (r->quiet_frames >= (int64_t)(r->o.silence_s * r->o.rate)) {
+		go_dead(r, connected ? silent : why);
+		read_fallback(r, buf, n);
+	}
+	return n;
+}
+
+void
+audio_relay_report(struct audio_relay *r, struct audio_relay_report *out)
+{
+	memset(out, 0, sizeof *out);
+	out->dead = r->dead;
+	out->dead_at_ms = r->dead_at_ms;
+	out->gain_db = r->gain_db;
+	snprintf(out->reason, sizeof out->reason, "%s", r->reason);
+}
+
+/*
+ * Never blocks the player: the fetch thread is told to stop and frees the
+ * shared part itself when it has (within a second: curl's progress call).
+ */
+void
+audio_relay_close(struct audio_relay *r)
+{
+	if (!r)
+		return;
+	atomic_store(&r->closing, 1);
+	audio_capture_close(r->capture); /* no callback after this */
+	r->capture = NULL;
+	if (r->meter)
+		ebur128_destroy(&r->meter);
+	audio_src_close(r->fb);
+	r->fb = NULL;
+	unref(r);
+}
