@@ -139,6 +139,27 @@ struct audio_relay_report {
 	char reason[600];    /* "relay signal lost at 06:12:31: ..." */
 };
 void audio_relay_report(struct audio_relay *r, struct audio_relay_report *out);
+/*
+ * The reasons a relay gives, kept in English (the catalogue's msgids) so
+ * that the log reads the same whatever the daemon's locale; each reader
+ * sees them translated (report_reason(), which knows these patterns).
+ */
+#define AUDIO_RELAY_LOST N_("relay signal lost at %s: %s")
+#define AUDIO_RELAY_DECODER N_("the MP3 decoder failed: %s")
+#define AUDIO_RELAY_FORMAT N_("the stream has an unusable format (%ld Hz, %d channels)")
+#define AUDIO_RELAY_NOT_MP3 N_("%zu bytes came but not one MP3 frame: the address does not send MP3 audio")
+#define AUDIO_RELAY_WEB_PAGE N_("the address returns a web page (%s), not an audio stream")
+#define AUDIO_RELAY_OGG N_("the stream is %s, which loaxa cannot relay yet: use an MP3 mount of the station")
+#define AUDIO_RELAY_RESOLVE N_("the host name of %s does not resolve")
+#define AUDIO_RELAY_CONNECT N_("could not connect to %s (refused or unreachable)")
+#define AUDIO_RELAY_STALLED N_("%s sent nothing for 3 seconds")
+#define AUDIO_RELAY_NOTHING N_("%s closed the connection without answering")
+#define AUDIO_RELAY_BROKE N_("the connection to %s broke")
+#define AUDIO_RELAY_HTTP N_("%s answered HTTP %ld (%s)")
+#define AUDIO_RELAY_PATTERNS                                                                   \
+	AUDIO_RELAY_LOST, AUDIO_RELAY_DECODER, AUDIO_RELAY_FORMAT, AUDIO_RELAY_NOT_MP3,         \
+		AUDIO_RELAY_WEB_PAGE, AUDIO_RELAY_OGG, AUDIO_RELAY_RESOLVE, AUDIO_RELAY_CONNECT, \
+		AUDIO_RELAY_STALLED, AUDIO_RELAY_NOTHING, AUDIO_RELAY_BROKE, AUDIO_RELAY_HTTP
 void audio_relay_close(struct audio_relay *r);
 
 /* ---- the programme mixer ---- */

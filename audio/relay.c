@@ -144,7 +144,7 @@ static int
 decode(struct audio_relay *r, const unsigned char *in, size_t n)
 {
 	if (mpg123_feed(r->mh, in, n) != MPG123_OK) {
-		snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
+		snprintf(r->abort_why, sizeof r->abort_why, AUDIO_RELAY_DECODER,
 			 mpg123_strerror(r->mh));
 		return -1;
 	}
@@ -159,7 +159,7 @@ decode(struct audio_relay *r, const unsigned char *in, size_t n)
 			mpg123_getformat(r->mh, &rate, &ch, &enc);
 			if (ch < 1 || rate < 8000) {
 				snprintf(r->abort_why, sizeof r->abort_why,
-					 _("the stream has an unusable format (%ld Hz, %d channels)"), rate, ch);
+					 AUDIO_RELAY_FORMAT, rate, ch);
 				return -1;
 			}
 			if (rate != r->in_rate) {
@@ -185,10 +185,10 @@ decode(struct audio_relay *r, const unsigned char *in, size_t n)
 				continue;
 			if (!r->frames_decoded)
 				snprintf(r->abort_why, sizeof r->abort_why,
-					 _("%zu bytes came but not one MP3 frame: the address does not send MP3 audio"),
+					 AUDIO_RELAY_NOT_MP3,
 					 r->bytes);
 			else
-				snprintf(r->abort_why, sizeof r->abort_why, _("the MP3 decoder failed: %s"),
+				snprintf(r->abort_why, sizeof r->abort_why, AUDIO_RELAY_DECODER,
 					 mpg123_strerror(r->mh));
 			return -1;
 		}
@@ -198,7 +198,7 @@ decode(struct audio_relay *r, const unsigned char *in, size_t n)
 	}
 	if (r->bytes > GARBAGE_BYTES && !r->frames_decoded) {
 		snprintf(r->abort_why, sizeof r->abort_why,
-			 _("%zu bytes came but not one MP3 frame: the address does not send MP3 audio"),
+			 AUDIO_RELAY_NOT_MP3,
 			 r->bytes);
 		return -1;
 	}
@@ -215,13 +215,13 @@ check_type(struct audio_relay *r)
 		return 0;
 	if (strncasecmp(ct, "text/", 5) == 0) {
 		snprintf(r->abort_why, sizeof r->abort_why,
-			 _("the address returns a web page (%s), not an audio stream"), ct);
+			 AUDIO_RELAY_WEB_PAGE, ct);
 		return -1;
 	}
 	if (strncasecmp(ct, "application/ogg", 15) == 0 || strncasecmp(ct, "audio/ogg", 9) == 0 ||
 	    strncasecmp(ct, "audio/aac", 9) == 0 || strncasecmp(ct, "audio/aacp", 10) == 0) {
 		snprintf(r->abort_why, sizeof r->abort_why,
-			 _("the stream is %s, which loaxa cannot relay yet; use an MP3 mount of the station"),
+			 AUDIO_RELAY_OGG,
 			 ct);
 		return -1;
 	}
@@ -263,22 +263,22 @@ curl_reason(struct audio_relay *r, CURLcode rc, const char *cerr, char *out, siz
 		CURLcode code;
 		const char *what;
 	} known[] = {
-		{ CURLE_COULDNT_RESOLVE_HOST, N_("the host name of %s does not resolve") },
-		{ CURLE_COULDNT_CONNECT, N_("could not connect to %s (refused or unreachable)") },
-		{ CURLE_OPERATION_TIMEDOUT, N_("%s sent nothing for 3 seconds") },
-		{ CURLE_GOT_NOTHING, N_("%s closed the connection without answering") },
-		{ CURLE_RECV_ERROR, N_("the connection to %s broke") },
+		{ CURLE_COULDNT_RESOLVE_HOST, AUDIO_RELAY_RESOLVE },
+		{ CURLE_COULDNT_CONNECT, AUDIO_RELAY_CONNECT },
+		{ CURLE_OPERATION_TIMEDOUT, AUDIO_RELAY_STALLED },
+		{ CURLE_GOT_NOTHING, AUDIO_RELAY_NOTHING },
+		{ CURLE_RECV_ERROR, AUDIO_RELAY_BROKE },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(known); i++)
 		if (known[i].code == rc) {
-			snprintf(out, n, _(known[i].what), r->url);
+			snprintf(out, n, known[i].what, r->url);
 			return;
 		}
 	if (rc == CURLE_HTTP_RETURNED_ERROR) {
 		long code = 0;
 		curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &code);
-		snprintf(out, n, _("%s answered HTTP %ld (%s)"), r->url, code,
-			 code == 404 ? _("no such stream; is the station on air?") : _("refused"));
+		snprintf(out, n, AUDIO_RELAY_HTTP, r->url, code,
+			 code == 404 ? N_("no such stream: is the station on air?") : N_("refused"));
 		return;
 	}
 	snprintf(out, n, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
@@ -297,7 +297,7 @@ fetch_once(struct audio_relay *r)
 	r->in_rate = 0;
 	r->channels = 0;
 	if (!r->curl || !r->mh) {
-		snprintf(r->why, sizeof r->why, "%s", _("out of memory"));
+		snprintf(r->why, sizeof r->why, "%s", N_("out of memory"));
 		goto out;
 	}
 	mpg123_param(r->mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0);
@@ -330,7 +330,7 @@ fetch_once(struct audio_relay *r)
 	if (r->abort_why[0])
 		snprintf(r->why, sizeof r->why, "%s", r->abort_why);
 	else if (rc == CURLE_OK)
-		snprintf(r->why, sizeof r->why, "%s", _("the stream ended (the server closed it)"));
+		snprintf(r->why, sizeof r->why, "%s", N_("the stream ended (the server closed it)"));
 	else
 		curl_reason(r, rc, cerr, r->why, sizeof r->why);
 	r->connected = 0;
@@ -430,7 +430,7 @@ audio_relay_open(const struct audio_relay_opts *o)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&r->thread, &attr, fetch_thread, r) != 0) {
-		snprintf(r->why, sizeof r->why, "%s", _("could not start the relay thread"));
+		snprintf(r->why, sizeof r->why, "%s", N_("could not start the relay thread"));
 		r->attempts_failed = 1;
 		atomic_store(&r->refs, 1);
 	}
@@ -455,7 +455,7 @@ go_dead(struct audio_relay *r, const char *why)
 	r->dead = 1;
 	r->dead_at_ms = r->last_loud_ms ? r->last_loud_ms : time_now_ms();
 	time_format(r->dead_at_ms, "%H:%M:%S", when, sizeof when);
-	snprintf(r->reason, sizeof r->reason, _("relay signal lost at %s: %s"), when, why);
+	snprintf(r->reason, sizeof r->reason, AUDIO_RELAY_LOST, when, why);
 	atomic_store(&r->closing, 1); /* the fetch thread stops trying */
 }
 
@@ -590,7 +590,7 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 			r->refilling = 1;
 	}
 	char why[ERRLEN];
-	const char *silent = r->url ? _("the stream went silent") : _("the line-in went silent");
+	const char *silent = r->url ? N_("the stream went silent") : N_("the line-in went silent");
 	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : silent);
 	int connected = r->connected;
 	/* when the last frame read came from the source: newer frames wait behind it */

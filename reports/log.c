@@ -357,7 +357,7 @@ text_row(struct report_log *w, const struct store_log_row *r)
 		fprintf(w->f, "%s", report_reason(r->a.reason));
 	/* a relay's own reason (why the stream failed) on its row */
 	else if (kind && r->it.reason[0])
-		fprintf(w->f, " \u2014 %s", r->it.reason);
+		fprintf(w->f, " \u2014 %s", report_reason(r->it.reason));
 	/* why an airing was cut, or that it waited: on its first item and on the cut one */
 	else if (r->a.reason && *r->a.reason && (!r->it.completed || r->it.seq == 0))
 		fprintf(w->f, " \u2014 %s", report_reason(r->a.reason));

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audio/audio.h"
 #include "base/base.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -192,7 +193,83 @@ static const char *const reason_patterns[] = {
 	N_("the player was busy with slot %s"),
 	N_("the player was busy with the manual airing %s"),
 	N_("the slot's instant at %s replaced it"),
+	AUDIO_RELAY_PATTERNS,
 };
+
+static void reason_part(const char *r, size_t len, struct sbuf *out);
+
+/*
+ * If part reads as pattern p (its conversions %s, %d, %ld, %lld, %zu
+ * standing for any non-empty text), adds p's translation with the same
+ * values to out, each text value itself translated (a reason inside a
+ * reason), and returns 1.  Values come in the pattern's order.
+ */
+static int
+pattern_part(const char *part, const char *p, struct sbuf *out)
+{
+	enum { MAXV = 4 };
+	const char *lit[MAXV + 1];
+	size_t litlen[MAXV + 1];
+	int n = 0;
+	lit[0] = p;
+	for (const char *q = p; *q; q++) {
+		if (q[0] != '%' || q[1] == '%') {
+			q += q[0] == '%';
+			continue;
+		}
+		if (n == MAXV)
+			return 0;
+		litlen[n] = (size_t)(q - lit[n]);
+		q += 1 + strspn(q + 1, "lzh");
+		lit[++n] = q + 1;
+	}
+	if (!n)
+		return 0;
+	litlen[n] = strlen(lit[n]);
+	const char *val[MAXV];
+	size_t vallen[MAXV];
+	const char *s = part, *end = part + strlen(part);
+	if (strncmp(s, lit[0], litlen[0]) != 0)
+		return 0;
+	s += litlen[0];
+	for (int i = 1; i <= n; i++) {
+		const char *at;
+		if (i == n) { /* the last piece ends the part */
+			if ((size_t)(end - s) < litlen[n] + 1 || strcmp(end - litlen[n], lit[n]) != 0)
+				return 0;
+			at = end - litlen[n];
+		} else {
+			if (!litlen[i])
+				return 0; /* two values side by side: no way to split them */
+			char piece[128];
+			if (litlen[i] >= sizeof piece)
+				return 0;
+			memcpy(piece, lit[i], litlen[i]);
+			piece[litlen[i]] = 0;
+			at = strstr(s + 1, piece);
+			if (!at)
+				return 0;
+		}
+		val[i - 1] = s;
+		vallen[i - 1] = (size_t)(at - s);
+		s = at + litlen[i];
+	}
+	int k = 0;
+	for (const char *t = _(p); *t; t++) {
+		if (t[0] != '%') {
+			sbuf_add(out, t, 1);
+		} else if (t[1] == '%') {
+			sbuf_add(out, "%", 1);
+			t++;
+		} else {
+			t += 1 + strspn(t + 1, "lzh");
+			if (k < n)
+				reason_part(val[k], vallen[k], out);
+			k++;
+		}
+	}
+	return 1;
+}
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -212,16 +289,9 @@ reason_part(const char *r, size_t len, struct sbuf *out)
 		sbuf_adds(out, t);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_LEN(reason_patterns); i++) {
-		const char *p = reason_patterns[i], *arg = strstr(p, "%s");
-		size_t pre = (size_t)(arg - p), post = strlen(arg + 2);
-		if (len > pre + post && strncmp(part, p, pre) == 0 &&
-		    strcmp(part + len - post, arg + 2) == 0) {
-			part[len - post] = 0;
-			sbuf_addf(out, _(p), part + pre);
+	for (size_t i = 0; i < ARRAY_LEN(reason_patterns); i++)
+		if (pattern_part(part, reason_patterns[i], out))
 			return;
-		}
-	}
 	size_t d = strcspn(part, "0123456789");
 	size_t e = d + strspn(part + d, "0123456789");
 	if (part[d] && e - d <= 18 && !part[e + strcspn(part + e, "0123456789")] && !strchr(part, '%')) {

@@ -2,7 +2,8 @@
 # Reasons in the airing log are kept in English (the daemon writes the
 # catalogue's msgids whatever its locale) and shown in the reader's
 # language: a fixed reason, one with a number, one with a slot name, and two
-# joined by "; " (issue 18.10).  Machine formats keep them as stored.
+# joined by "; " (issue 18.10), a relay's (a reason inside a reason, with
+# an address and a time), and the sound breaking off (a count).  Machine formats keep them as stored.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh
 vi() { LC_ALL=vi_VN.UTF-8 LANG=vi_VN.UTF-8 "$@"; }
@@ -15,7 +16,10 @@ db="$LOAXA_STATE_DIR/loaxa.db"
 day=$(( ($(date +%s) / 86400 - 1) * 86400000 ))
 i=0
 for r in "stopped by the operator" "cut by emergency bulletin #7" "the player was busy with slot chieu" \
-	"the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it"; do
+	"the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it" \
+	"relay signal lost at 07:15:03: could not connect to http://10.0.0.1:8000/vov1.mp3 (refused or unreachable)" \
+	"http://10.0.0.1:8000/x.mp3 answered HTTP 404 (no such stream: is the station on air?)" \
+	"stopped by the operator; the sound broke off 3 times: the computer was too busy to feed the sound card"; do
 	i=$((i + 1))
 	r=$(printf '%s' "$r" | sed "s/'/''/g")
 	sqlite3 "$db" "INSERT INTO airings (slot, program, scheduled_at, ended_at, status, reason) VALUES ('sang', 'mac-dinh', $day + $i * 60000, $day + $i * 60000, 'missed', '$r')"
@@ -25,10 +29,15 @@ expect_out "bị người vận hành dừng"
 expect_out "bị bản tin khẩn cấp số 7 cắt ngang"
 expect_out "bộ phát đang bận với khung giờ chieu$"
 expect_out "bộ phát đang bận với khung giờ chieu; lượt phát lúc 06:00:00 của khung giờ đã thay thế nó"
+# a relay's reasons: a reason inside a reason, the address and the time kept
+expect_out "mất tín hiệu tiếp âm lúc 07:15:03: không kết nối được tới http://10.0.0.1:8000/vov1.mp3 \(bị từ chối hoặc không tới được\)"
+expect_out "http://10.0.0.1:8000/x.mp3 trả lời HTTP 404 \(không có luồng này: đài có đang phát không\?\)"
+expect_out "bị người vận hành dừng; tiếng bị ngắt quãng 3 lần: máy tính quá bận"
 run 0 loaxa log
 expect_out "stopped by the operator"
 expect_out "cut by emergency bulletin #7"
 expect_out "the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it"
 run 0 vi loaxa log --format csv
 expect_out "cut by emergency bulletin #7"
+expect_out "relay signal lost at 07:15:03: could not connect to http://10.0.0.1:8000/vov1.mp3"
 finish

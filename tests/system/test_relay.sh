@@ -224,14 +224,14 @@ if case == "B":
     want(len(k1) * 0.1 + 2.5 + len(k5) * 0.1 <= ln + 0.5,
          "the item ran on past its minutes: %.1f s relayed, %.1f s fallback" % (len(k1) * 0.1, len(k5) * 0.1))
 if case in ("B", "C", "D"):
-    want(st["item_reason"] is not None and ("mất tín hiệu tiếp âm lúc" in st["item_reason"]),
+    want(st["item_reason"] is not None and ("relay signal lost at" in st["item_reason"]),
          "the row does not say the signal was lost: %s" % st["item_reason"])
 if case in ("C", "D"):
     on_time(k5, "the fallback")
     want(abs(len(k5) * 0.1 - ln) <= 0.3, "the fallback aired %.1f s, not the item's %.1f s" % (len(k5) * 0.1, ln))
     want(not k1, "1 kHz in the recording")
 if case == "C":
-    want(("không có thiết bị thu" if li else "không kết nối được") in st["item_reason"],
+    want(("không có thiết bị thu" if li else "could not connect to") in st["item_reason"],
          "the reason does not say why: %s" % st["item_reason"])
 if case == "D":
     want("application/ogg" in st["item_reason"], "the row does not say the stream is Ogg: %s" % st["item_reason"])
@@ -374,11 +374,18 @@ g() { sql "$db" "SELECT i.reason FROM aired_items i JOIN airings a ON a.id = i.a
 echo "G: $(g 0)"
 echo "G: $(g 1)"
 echo "G: $(g 2)"
-g 0 | grep -q "trả về một trang web (text/html)" && ok || bad "G: a web page: $(g 0)"
-g 1 | grep -q "không có khung MP3 nào" && ok || bad "G: random bytes: $(g 1)"
+# stored in English whatever the daemon's locale (machines read the log)...
+g 0 | grep -q "returns a web page (text/html)" && ok || bad "G: a web page: $(g 0)"
+g 1 | grep -q "not one MP3 frame" && ok || bad "G: random bytes: $(g 1)"
 g 2 | grep -q "HTTP 404" && ok || bad "G: a 404: $(g 2)"
 st=$(sql "$db" "SELECT status || ' ' || (SELECT count(*) FROM aired_items i WHERE i.airing_id = a.id AND i.kind = 'tts' AND i.completed) FROM airings a WHERE slot = 'xau'")
 [ "$st" = "completed 1" ] && ok || bad "G: the programme after bad streams: $st"
+# ...and shown in the reader's language, the address and the type kept
+loaxa log >"$S/g.txt"
+grep -q "mất tín hiệu tiếp âm lúc [0-9:]*: địa chỉ trả về một trang web (text/html)" "$S/g.txt" && ok ||
+	bad "G: loaxa log does not show the web page reason in Vietnamese: $(grep -i html "$S/g.txt")"
+grep -q "http://127.0.0.1:$WPORT/khong-co.mp3 trả lời HTTP 404 (không có luồng này: đài có đang phát không?)" "$S/g.txt" && ok ||
+	bad "G: loaxa log does not show the 404 in Vietnamese: $(grep -i 404 "$S/g.txt")"
 stop_daemon
 kill "$WWW_PID" 2>/dev/null
 wait "$WWW_PID" 2>/dev/null
