@@ -132,40 +132,57 @@ cmd_air(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "program", required_argument, NULL, 'p' },
 		{ "class", required_argument, NULL, 'c' },
+		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *program = NULL, *klass = NULL;
+	struct sbuf zones = { 0 }; /* --zone NAME, repeatable: "a,b" */
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "h", opts, "air", NULL)) != -1) {
 		switch (c) {
 		case 'p': program = optarg; break;
 		case 'c': klass = optarg; break;
+		case 'z':
+			if (cli_check_name(cli, CLI_ZONE, optarg)) {
+				sbuf_free(&zones);
+				return 1;
+			}
+			sbuf_addf(&zones, "%s%s", zones.len ? "," : "", optarg);
+			break;
 		case 'h':
-			printf(_("Usage: loaxa air BULLETIN_ID [--class emergency]\n"
-				 "       loaxa air --program NAME\n\n"
+			printf(_("Usage: loaxa air BULLETIN_ID [--class emergency] [--zone NAME]...\n"
+				 "       loaxa air --program NAME [--zone NAME]...\n\n"
 				 "Airs at once if nothing is airing, else right after it.  An emergency\n"
 				 "bulletin (or --class emergency) cuts what is airing: it fades out within\n"
-				 "half a second and is logged as interrupted.\n"));
+				 "half a second and is logged as interrupted.  It goes to every zone, or\n"
+				 "to the zones named with --zone (repeat it for several).\n"));
+			sbuf_free(&zones);
 			return 0;
 		default: /* cli_getopt() said why */
+			sbuf_free(&zones);
 			return EXIT_USAGE;
 		}
 	}
 	long long id = 0;
+	int rc = 0;
 	if (optind < argc) {
 		id = cli_parse_id(argv[optind]);
 		if (id < 0 || optind + 1 != argc)
-			return cli_usage_error("air", _("'%s' is not a bulletin id"), argv[optind]);
+			rc = cli_usage_error("air", _("'%s' is not a bulletin id"), argv[optind]);
 	}
-	if (!id == !program)
-		return cli_usage_error("air", _("give a BULLETIN_ID or --program NAME"));
-	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
+	if (!rc && !id == !program)
+		rc = cli_usage_error("air", _("give a BULLETIN_ID or --program NAME"));
+	if (!rc && klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
 	    strcmp(klass, "priority") != 0)
-		return cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
-	if (program && cli_check_name(cli, CLI_PROGRAM, program))
-		return 1;
+		rc = cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
+	if (!rc && program && cli_check_name(cli, CLI_PROGRAM, program))
+		rc = 1;
+	if (rc) {
+		sbuf_free(&zones);
+		return rc;
+	}
 	json_t *req = json_pack("{s:s}", "cmd", "air");
 	if (id)
 		json_object_set_new(req, "bulletin", json_integer(id));
@@ -173,6 +190,9 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "program", json_string(program));
 	if (klass)
 		json_object_set_new(req, "class", json_string(klass));
+	if (zones.len)
+		json_object_set_new(req, "zones", json_string(zones.s));
+	sbuf_free(&zones);
 	json_t *ans = ask(cli, req);
 	json_decref(req);
 	return ans ? print_answer(ans) : 1;

@@ -163,14 +163,20 @@ cli_check_name(const struct cli *cli, enum cli_name kind, const char *name)
 				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
 		[CLI_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
 				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
+		[CLI_ZONE] = { N_("There is no zone \"%s\"; the zones are: %s."),
+			       N_("There is no zone \"%s\"; did you mean %s? The zones are: %s.") },
 	};
 	const struct config *c = cli->cfg;
-	size_t n = kind == CLI_SLOT ? c->n_slots : kind == CLI_TOPIC ? c->n_topics : c->n_programs;
+	size_t n = kind == CLI_SLOT    ? c->n_slots
+		   : kind == CLI_TOPIC ? c->n_topics
+		   : kind == CLI_ZONE  ? c->n_zones
+				       : c->n_programs;
 	const char **names = xcalloc(n + 1, sizeof *names);
 	int found = 0;
 	for (size_t i = 0; i < n; i++) {
 		names[i] = kind == CLI_SLOT    ? c->slots[i].name
 			   : kind == CLI_TOPIC ? c->topics[i].id
+			   : kind == CLI_ZONE  ? c->zones[i].name
 					       : c->programs[i].name;
 		found |= strcmp(names[i], name) == 0;
 	}

@@ -37,6 +37,7 @@ airing_free(struct airing *a)
 	free(a->program);
 	free(a->queue_entries);
 	free(a->asked_by);
+	zones_target_free(a->zones);
 	free(a);
 }
 
@@ -144,6 +145,8 @@ plan_slot(struct daemon *d, size_t i, int64_t t)
 	a->slot = xstrdup(sl->name);
 	a->program = xstrdup(sl->program);
 	a->at_ms = t;
+	const struct config_slot *cs = config_slot_find(d->cfg, sl->name);
+	a->zones = zones_for_names(d->cfg, cs ? (const char *const *)cs->zones : NULL, err);
 	int64_t *ids;
 	size_t n;
 	if (!tpl || pick_for(d, a, tpl, &ids, &n, err) < 0 ||
@@ -169,6 +172,12 @@ plan_manual(struct daemon *d, const struct control_req *r, char *err)
 	a->at_ms = time_now_ms();
 	a->asap = 1;
 	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
+	a->zones = zones_for_list(d->cfg, r->zones, err);
+	if (a->zones == ZONES_BAD) {
+		a->zones = NULL;
+		airing_free(a);
+		return -1;
+	}
 	if (r->program[0]) {
 		const struct config_program *tpl = config_program_find(d->cfg, r->program);
 		if (!tpl) {

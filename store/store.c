@@ -191,6 +191,12 @@ static const char *const migrations[] = {
 	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
 	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
 	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
+	/*
+	 * 9 (zones, issue 15; numbered 9 because 7 and 8 are other branches'):
+	 * the zones an airing went to, their names joined with commas; NULL
+	 * where no zones are configured (the one output).
+	 */
+	"ALTER TABLE airings ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -1349,6 +1355,7 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	const char *region = (const char *)sqlite3_column_text(st, 27);
 	snprintf(r->it.voice, sizeof r->it.voice, "%s", voice ? voice : "");
 	snprintf(r->it.region, sizeof r->it.region, "%s", region ? region : "");
+	r->zones = (const char *)sqlite3_column_text(st, 28);
 }
 
 int

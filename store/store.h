@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -227,6 +227,7 @@ struct store_log_row {
 	const char *clip_name;
 	const char *approved_by; /* who approved the version that aired, or NULL */
 	const char *asked_by;    /* who asked for the manual airing or queued the bulletin, or NULL */
+	const char *zones;       /* the zones the airing went to, "thon-1,thon-3", or NULL */
 };
 typedef int (*store_log_cb)(const struct store_log_row *r, void *arg);
 int store_log(struct store *s, int64_t from, int64_t until, const char *status,
@@ -285,6 +286,8 @@ void store_review_clear(struct store_review *r);
 
 /* Who asked for a manual airing (the daemon, once its row is written). */
 int store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *err);
+/* The zones an airing goes to, "thon-1,thon-3" (the daemon, once its row is written). */
+int store_airing_set_zones(struct store *s, int64_t id, const char *zones, char *err);
 
 /*
  * ---- Counting ----

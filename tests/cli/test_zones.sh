@@ -1,0 +1,82 @@
+#!/bin/sh
+# Zones in the configuration (issue 15): `loaxa config check` refuses an
+# unknown zone named by a slot (with the near name), a channel beyond
+# audio.channels, two zones on one channel, a zone named twice and a zone
+# that cannot be reached, each with FILE:LINE, all at once; a good file's
+# zones and a slot's zones come back in the dump, which loads again.
+# `loaxa air --zone` refuses a zone that is not configured, in English and
+# in Vietnamese, before asking the daemon.
+. "$(dirname "$0")/lib.sh"
+C="$T/zones.conf"
+vi() { LC_ALL=vi_VN.UTF-8 LANG=vi_VN.UTF-8 "$@"; }
+
+# --- every mistake at once, each with its line
+cat >"$C" <<'CONF'
+audio = { channels = 4; };
+zones = (
+  { name = "thon-1"; channel = 1; },
+  { name = "thon-2"; channel = 5; },
+  { name = "thon-3"; channel = 1; },
+  { name = "thon-1"; channel = 2; },
+  { name = "thon-4"; }
+);
+slots = ( { name = "s"; when = "*-*-* 06:00"; program = "mac-dinh"; zones = ( "thon-11" ); },
+          { name = "t"; when = "*-*-* 07:00"; program = "mac-dinh"; zones = ( "xa-khac" ); } );
+CONF
+run 1 loaxa config check --config "$C"
+[ -z "$OUT" ] && ok || bad "a refused configuration was printed"
+expect_err "zones.conf:4: zone \"thon-2\" is on channel 5, but the output has 4 \(audio.channels\); use a channel from 1 to 4"
+expect_err "zones.conf:5: zones\[2\]: zones \"thon-1\" and \"thon-3\" are both on channel 1; give each zone its own channel"
+expect_err "zones.conf:6: zones\[3\]: this zone name is already used above"
+expect_err "zones.conf:7: zones\[4\]: a zone needs a channel, or on and off commands, to be reached"
+expect_err "zones.conf:9: slot \"s\" names the zone \"thon-11\", which is not in zones; did you mean thon-1\?"
+expect_err "zones.conf:10: slot \"t\" names the zone \"xa-khac\", which is not in zones$"
+expect_err "6 errors"
+
+# the same in Vietnamese: the line, the names, no English
+run 1 vi loaxa config check --config "$C"
+expect_err "zones.conf:4: .*thon-2.*5.*4"
+printf '%s' "$ERR" | grep -Eiw 'zone|zones "|did you mean|must|unknown|the output has|give each|already used' >"$T/en" &&
+	bad "English in the Vietnamese messages: $(cat "$T/en")" || ok
+
+# a zone list that is empty, or not strings
+cat >"$C" <<'CONF'
+zones = ( { name = "thon-1"; channel = 1; } );
+slots = ( { name = "s"; when = "*-*-* 06:00"; program = "mac-dinh"; zones = ( ); },
+          { name = "t"; when = "*-*-* 07:00"; program = "mac-dinh"; zones = ( 1 ); } );
+CONF
+run 1 loaxa config check --config "$C"
+expect_err "zones.conf:2: slots\[0\]\.zones: names no zone; leave zones out to air to every zone"
+expect_err "zones.conf:3: slots\[1\]\.zones\[0\]: must be a string"
+
+# --- a good file: the zones and a slot's zones in the dump, which loads again
+cat >"$C" <<'CONF'
+audio = { channels = 4; zone_timeout = 1.5; };
+zones = (
+  { name = "thon-1"; channel = 1; on = "relay 1 on"; off = "relay 1 off"; },
+  { name = "thon-3"; channel = 3; },
+  { name = "cho"; on = "gpio 7 1"; off = "gpio 7 0"; }
+);
+slots = ( { name = "s"; when = "*-*-* 06:00"; program = "mac-dinh"; zones = ( "thon-1", "cho" ); },
+          { name = "t"; when = "*-*-* 07:00"; program = "mac-dinh"; } );
+CONF
+run 0 loaxa config check --config "$C"
+printf '%s\n' "$OUT" >"$T/dump.conf"
+expect_out 'name = "thon-1"; channel = 1; on = "relay 1 on"; off = "relay 1 off";'
+expect_out 'name = "cho"; on = "gpio 7 1"; off = "gpio 7 0";'
+expect_out 'name = "s";.* zones = \( "thon-1", "cho" \);'
+expect_out 'channels = 4;'
+expect_out 'zone_timeout = 1.5;'
+run 0 loaxa config check --config "$T/dump.conf"
+# the same but for the header naming the file it came from
+[ "$(printf '%s\n' "$OUT" | sed 1d)" = "$(sed 1d "$T/dump.conf")" ] && ok || bad "the dump does not load back as it is"
+
+# --- loaxa air --zone: a zone that is not configured is refused before the daemon is asked
+export LOAXA_CONFIG="$C"
+run 1 loaxa air --program mac-dinh --zone thon-2
+expect_err "There is no zone \"thon-2\"; did you mean thon-1\? The zones are: thon-1, thon-3, cho\."
+run 1 vi loaxa air --program mac-dinh --zone xa-khac
+expect_err "xa-khac.*thon-1, thon-3, cho"
+printf '%s' "$ERR" | grep -Eiw 'zone|there is no' >"$T/en" && bad "English in Vietnamese: $(cat "$T/en")" || ok
+run 2 loaxa air --program mac-dinh --zone
+finish

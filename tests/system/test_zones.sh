@@ -1,0 +1,160 @@
+#!/bin/sh
+# Zones (issue 15) through the real sound path: a 4-channel PulseAudio null
+# sink, recorded back with parec --channels=4.  An airing to zones thon-1
+# and thon-3 carries the programme on channels 1 and 3, the same samples
+# frame for frame, and silence (below -70 dBFS) on 2 and 4; the airing log
+# row names the zones.  The zones' on commands run before the first sample
+# and the off commands after the last; a hanging on command (stopped at
+# audio.zone_timeout) and a failing off command are logged and the airing
+# still completes.  An airing without --zone goes to every zone.
+. "$(dirname "$0")/lib.sh"
+pa_start || exit 1
+export TZ=Asia/Ho_Chi_Minh
+MAP=front-left,front-right,rear-left,rear-right
+pactl load-module module-null-sink sink_name=zones4 rate=48000 channels=4 format=float32le \
+	channel_map=$MAP >/dev/null || { bad "cannot load a 4-channel null sink"; finish; exit 1; }
+pactl set-default-sink zones4
+
+sox -n -r 48000 -c 1 "$S/tone.wav" synth 3 sine 440 vol 0.3 2>/dev/null || exit 1
+R="$S/relay"
+cat >"$S/loaxa.conf" <<CONF
+state_dir = "$S/state";
+control_socket = "$S/control.sock";
+lead_seconds = 5;
+audio = { output = "portaudio"; channels = 4; zone_timeout = 1.0; };
+programs = { p = { items = ( { clip = "tone"; } ); }; };
+slots = ( );
+zones = (
+  { name = "thon-1"; channel = 1; on = "echo on thon-1 \$(date +%s.%N) >> $R";
+    off = "echo off thon-1 \$(date +%s.%N) >> $R"; },
+  { name = "thon-2"; channel = 2; on = "echo on thon-2 >> $R"; },
+  { name = "thon-3"; channel = 3; on = "echo on thon-3 \$(date +%s.%N) >> $R; echo \$\$ > $S/hang.pid; exec sleep 30";
+    off = "echo off thon-3 \$(date +%s.%N) >> $R; exit 3"; },
+  { name = "thon-4"; channel = 4; }
+);
+CONF
+export LOAXA_CONFIG="$S/loaxa.conf"
+loaxa clip import "$S/tone.wav" --name tone --kind jingle >/dev/null || exit 1
+db="$S/state/loaxa.db"
+
+# rec4 FILE: records the 4-channel sink's monitor, raw float
+rec4_start() {
+	parec -d zones4.monitor --format=float32le --rate=48000 --channels=4 --channel-map=$MAP \
+		--raw "$1" &
+	REC_PID=$!
+	sleep 0.3
+}
+
+# wait_rows N: until N airings are completed (40 s at most)
+wait_rows() {
+	for _ in $(seq 200); do
+		[ "$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'completed'")" -ge "$1" ] 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+start_daemon "$S/loaxa.conf" || exit 1
+
+# --- to thon-1 and thon-3
+rec4_start "$S/rec13.raw"
+loaxa air --program p --zone thon-1 --zone thon-3 >/dev/null && ok || bad "air --zone thon-1 --zone thon-3"
+check "the airing to thon-1 and thon-3 completed" wait_rows 1
+rec_stop
+row=$(sql "$db" "SELECT zones || '|' || status || '|' || started_at || '|' || ended_at FROM airings ORDER BY id LIMIT 1")
+echo "airing: $row"
+[ "$(echo "$row" | cut -d'|' -f1)" = "thon-1,thon-3" ] && ok || bad "the log row names the zones: $row"
+loaxa log --format json >"$S/log.json"
+python3 -c "import json,sys; r=json.load(open('$S/log.json')); sys.exit(0 if [x['zones'] for x in r] == ['thon-1,thon-3'] else 1)" &&
+	ok || bad "loaxa log does not name the zones: $(cat "$S/log.json")"
+
+python3 - "$S/rec13.raw" 1,3 <<'PY' && ok || bad "channels of the airing to thon-1 and thon-3"
+import sys, struct, math
+data = open(sys.argv[1], "rb").read()
+want = {int(c) for c in sys.argv[2].split(",")}
+n = len(data) // 16
+frames = struct.unpack("<%df" % (n * 4), data[: n * 16])
+ch = [frames[c::4] for c in range(4)]
+def dbfs(x):
+    p = sum(v * v for v in x) / max(len(x), 1)
+    return 10 * math.log10(p) if p > 0 else -200.0
+levels = [dbfs(c) for c in ch]
+print("levels dBFS: " + ", ".join("ch%d %.1f" % (i + 1, l) for i, l in enumerate(levels)))
+loud = [i for i in range(4) if i + 1 in want]
+quiet = [i for i in range(4) if i + 1 not in want]
+for i in loud:
+    # about 3 s of tone at -16 LUFS: far above silence
+    assert levels[i] > -30, ("channel %d carries no programme" % (i + 1), levels)
+    active = sum(1 for v in ch[i] if abs(v) > 1e-3) / 48000
+    assert active > 2.5, ("channel %d carries %.2f s of sound" % (i + 1, active))
+for i in quiet:
+    peak = max(abs(v) for v in ch[i])
+    assert levels[i] < -70 and (peak == 0 or 20 * math.log10(peak) < -70), \
+        ("channel %d is not silent" % (i + 1), levels[i], peak)
+# sample-aligned: the loud channels carry the same samples in the same frames
+a = ch[loud[0]]
+for i in loud[1:]:
+    diff = max(abs(x - y) for x, y in zip(a, ch[i]))
+    assert diff == 0, ("channels %d and %d differ by %g" % (loud[0] + 1, i + 1, diff))
+first = next(k for k, v in enumerate(a) if abs(v) > 1e-4)
+print("first sample of the programme at frame %d on channels %s" % (first, sorted(want)))
+PY
+
+# the relays: on before the first sample, off after the last; a hang and a failure logged
+started=$(echo "$row" | cut -d'|' -f3)
+ended=$(echo "$row" | cut -d'|' -f4)
+cat "$R" 2>/dev/null
+python3 - "$R" "$started" "$ended" <<'PY' && ok || bad "on and off commands: order and timing"
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+started, ended = int(sys.argv[2]) / 1000, int(sys.argv[3]) / 1000
+names = [(r[0], r[1]) for r in rows]
+assert ("on", "thon-2") not in names, "a zone not aired to was switched on"
+at = {(r[0], r[1]): float(r[2]) for r in rows if len(r) > 2}
+assert set(at) == {("on", "thon-1"), ("on", "thon-3"), ("off", "thon-1"), ("off", "thon-3")}, at
+for z in ("thon-1", "thon-3"):
+    assert at[("on", z)] < started, ("%s on at %.3f, first sample at %.3f" % (z, at[("on", z)], started))
+    assert at[("off", z)] >= ended - 0.05, ("%s off at %.3f, the airing ended at %.3f" % (z, at[("off", z)], ended))
+print("on %.3f s before the first sample; off %.3f s after the end" %
+      (started - max(at[("on", "thon-1")], at[("on", "thon-3")]), at[("off", "thon-1")] - ended))
+PY
+reason=$(sql "$db" "SELECT reason FROM airings ORDER BY id LIMIT 1")
+echo "reason: $reason"
+echo "$reason" | grep -q 'zone thon-3: the on command did not finish within 1.0 s' && ok ||
+	bad "the hanging on command is not in the log row: $reason"
+echo "$reason" | grep -q 'zone thon-3: the off command failed with status 3' && ok ||
+	bad "the failing off command is not in the log row: $reason"
+grep -q 'zone thon-3: the on command did not finish' "$S/daemon.log" && ok || bad "the hang is not in the daemon's log"
+hang=$(cat "$S/hang.pid" 2>/dev/null)
+[ -n "$hang" ] && ! kill -0 "$hang" 2>/dev/null && ok || bad "the hanging on command (pid $hang) was left running" 
+
+# --- without --zone: every zone
+: >"$R"
+rec4_start "$S/rec-all.raw"
+loaxa air --program p >/dev/null && ok || bad "air without --zone"
+check "the airing to every zone completed" wait_rows 2
+rec_stop
+z=$(sql "$db" "SELECT zones FROM airings ORDER BY id DESC LIMIT 1")
+[ "$z" = "thon-1,thon-2,thon-3,thon-4" ] && ok || bad "an airing without --zone went to: $z"
+python3 - "$S/rec-all.raw" 1,2,3,4 <<'PY' && ok || bad "channels of the airing to every zone"
+import sys, struct, math
+data = open(sys.argv[1], "rb").read()
+n = len(data) // 16
+frames = struct.unpack("<%df" % (n * 4), data[: n * 16])
+ch = [frames[c::4] for c in range(4)]
+for i in range(4):
+    active = sum(1 for v in ch[i] if abs(v) > 1e-3) / 48000
+    assert active > 2.5, ("channel %d carries %.2f s of sound" % (i + 1, active))
+    assert ch[i] == ch[0], "channel %d differs from channel 1" % (i + 1)
+PY
+grep -q 'on thon-2' "$R" && ok || bad "thon-2's on command did not run for an airing to every zone"
+
+# --- bad input at the daemon: a zone that is not configured
+out=$(printf '{"cmd":"air","program":"p","zones":"thon-9"}\n' | python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read())
+print(s.makefile().readline())' "$S/control.sock")
+echo "$out" | grep -q 'There is no zone \\"thon-9\\" in the configuration; the zones are: thon-1, thon-2, thon-3, thon-4' && ok ||
+	bad "the daemon took an unknown zone: $out"
+stop_daemon
+finish
