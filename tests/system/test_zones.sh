@@ -149,6 +149,28 @@ for i in range(4):
 PY
 grep -q 'on thon-2' "$R" && ok || bad "thon-2's on command did not run for an airing to every zone"
 
+# --- a slot with zones = ( "thon-4" ): its airing goes to channel 4 only
+stop_daemon
+T=$(($(date +%s) + 8))
+sed -i "s|^slots = ( );|slots = ( { name = \"s4\"; when = \"$(date -d "@$T" '+%Y-%m-%d %H:%M:%S')\"; program = \"p\"; zones = ( \"thon-4\" ); } );|" "$S/loaxa.conf"
+grep -q 'zones = ( "thon-4" )' "$S/loaxa.conf" && ok || bad "the slot was not written into the configuration"
+rec4_start "$S/rec-slot.raw"
+start_daemon "$S/loaxa.conf" || exit 1
+check "the slot for thon-4 completed" wait_rows 3
+rec_stop
+z=$(sql "$db" "SELECT slot || ':' || zones FROM airings ORDER BY id DESC LIMIT 1")
+[ "$z" = "s4:thon-4" ] && ok || bad "the slot's airing went to: $z"
+python3 - "$S/rec-slot.raw" <<'PY' && ok || bad "channels of the slot's airing to thon-4"
+import sys, struct
+data = open(sys.argv[1], "rb").read()
+n = len(data) // 16
+frames = struct.unpack("<%df" % (n * 4), data[: n * 16])
+ch = [frames[c::4] for c in range(4)]
+active = [sum(1 for v in c if abs(v) > 1e-3) / 48000 for c in ch]
+print("slot s4: seconds of sound per channel: " + ", ".join("%.2f" % a for a in active))
+assert active[3] > 2.5 and max(abs(v) for c in ch[:3] for v in c) == 0, active
+PY
+
 # --- bad input at the daemon: a zone that is not configured
 out=$(printf '{"cmd":"air","program":"p","zones":"thon-9"}\n' | python3 -c '
 import socket, sys
