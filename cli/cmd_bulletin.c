@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "import/import.h"
 #include "playlists/playlists.h"
+#include "scheduler/scheduler.h"
 #include "store/store.h"
 #include "tts/tts.h"
 
@@ -57,12 +58,17 @@ help(void)
 		 "(import-check shows how); --select SECTION takes one part of it (II.2, 12-18).\n"
 		 "--region reads it as an announcer of that region reads, in that region's voice\n"
 		 "(a bulletin written for another audience); station: as tts.region says.\n"));
+	/* apart, so that the text above keeps its translation */
+	printf(_("add and edit also take --zones NAME,NAME...|all: the zones (cụm loa) it is\n"
+		 "for; rotation and the queue put it only into airings to all of those zones\n"
+		 "(all: every zone, the default).\n"));
 }
 
 /* What add and edit were given; NULL / -1 for "not given". */
 struct fields {
 	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass, *select;
 	const char *region; /* north, central, south; "station": tts.region */
+	const char *zones;  /* "thon-1,thon-3"; "all": every zone */
 	int airings;
 };
 
@@ -79,6 +85,7 @@ static const struct option field_opts[] = {
 	{ "class", required_argument, NULL, 'c' },
 	{ "select", required_argument, NULL, 'S' },
 	{ "region", required_argument, NULL, 'R' },
+	{ "zones", required_argument, NULL, 'Z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -105,6 +112,7 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 		case 'c': f->klass = optarg; break;
 		case 'S': f->select = optarg; break;
 		case 'R': f->region = optarg; break;
+		case 'Z': f->zones = optarg; break;
 		case 'n': {
 			long long v = strcmp(optarg, "0") == 0 ? 0 : cli_parse_id(optarg);
 			if (v < 0 || v > 10000)
@@ -327,6 +335,39 @@ print_lint(struct cli *cli, const char *text)
 	tts_findings_free(f, n);
 }
 
+/*
+ * --zones: names of configured zones, each once, joined with commas as
+ * given; "all" (or every zone named) is stored as NULL, every zone.
+ */
+static int
+apply_zones(struct cli *cli, struct store_bulletin *b, const char *list)
+{
+	free(b->zones);
+	b->zones = NULL;
+	if (strcmp(list, "all") == 0)
+		return 0;
+	char *copy = xstrdup(list), *save;
+	struct sbuf out = { 0 };
+	size_t n = 0;
+	int rc = 0;
+	for (char *z = strtok_r(copy, ",", &save); z && !rc; z = strtok_r(NULL, ",", &save)) {
+		const char *one[] = { z };
+		if (cli_check_name(cli, CLI_ZONE, z))
+			rc = 1;
+		else if (!out.s || !sched_zones_cover(out.s, one, 1)) {
+			sbuf_addf(&out, "%s%s", n ? "," : "", z);
+			n++;
+		}
+	}
+	if (!rc && !n)
+		rc = cli_error(_("--zones names no zone; name one or more (thon-1,thon-3), or all."));
+	if (!rc && n < cli->cfg->n_zones)
+		b->zones = sbuf_steal(&out);
+	sbuf_free(&out);
+	free(copy);
+	return rc;
+}
+
 /* Applies fields to b; imports the recording when asked.  Prints why on failure. */
 static int
 apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, char **text_out)
@@ -354,6 +395,8 @@ apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, 
 		free(b->region);
 		b->region = strcmp(f->region, "station") != 0 ? xstrdup(f->region) : NULL;
 	}
+	if (f->zones && apply_zones(cli, b, f->zones))
+		return 1;
 	if (f->source) {
 		size_t bad;
 		uint32_t cp;
@@ -557,6 +600,7 @@ bulletin_json(const struct store_bulletin *b)
 	json_object_set_new(o, "class", json_string(b->klass));
 	json_object_set_new(o, "state", json_string(b->state));
 	json_object_set_new(o, "region", b->region ? json_string(b->region) : json_null());
+	json_object_set_new(o, "zones", b->zones ? json_string(b->zones) : json_null());
 	json_object_set_new(o, "text", b->text ? json_string(b->text) : json_null());
 	json_object_set_new(o, "source", b->source ? json_string(b->source) : json_null());
 	json_object_set_new(o, "valid_from", b->valid_from ? json_string(b->valid_from) : json_null());
@@ -667,6 +711,8 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 			printf(_("  region:   %s\n"), b.region);
 		else
 			printf(_("  region:   %s (the station's)\n"), cli->cfg->tts.region);
+		if (b.zones)
+			printf(_("  zones:    %s\n"), b.zones);
 		printf(_("  aired:    %d of %d wanted\n"), b.airings_done, b.airings_wanted);
 		if (b.source)
 			printf(_("  source:   %s\n"), b.source);

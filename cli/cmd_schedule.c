@@ -117,6 +117,43 @@ struct row {
 	int planned; /* by the running daemon */
 };
 
+/*
+ * The zones a slot airs to: its own, else every zone; none (JSON null,
+ * nothing in the text) when the configuration has no zones.
+ */
+static json_t *
+slot_zones_json(const struct config *c, const char *slot)
+{
+	if (!c->n_zones)
+		return json_null();
+	const struct config_slot *sl = config_slot_find(c, slot);
+	json_t *a = json_array();
+	if (sl && sl->zones)
+		for (char **z = sl->zones; *z; z++)
+			json_array_append_new(a, json_string(*z));
+	else
+		for (size_t i = 0; i < c->n_zones; i++)
+			json_array_append_new(a, json_string(c->zones[i].name));
+	return a;
+}
+
+static void
+slot_zones_text(const struct config *c, const char *slot, struct sbuf *b)
+{
+	if (!c->n_zones)
+		return;
+	const struct config_slot *sl = config_slot_find(c, slot);
+	if (!b->s)
+		sbuf_adds(b, "-");
+	if (!sl || !sl->zones) {
+		sbuf_addf(b, "  %s", _("→ every zone"));
+		return;
+	}
+	sbuf_adds(b, "  →");
+	for (char **z = sl->zones; *z; z++)
+		sbuf_addf(b, "%s%s", z == sl->zones ? " " : ",", *z);
+}
+
 static int
 row_cmp(const void *pa, const void *pb)
 {
@@ -268,6 +305,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 		r.ids = xcalloc(1, sizeof *r.ids);
 		if (tpl) {
 			struct sched_pick *picks;
+			sched_pool_slot_zones(pool, cli->cfg, sl->name);
 			sched_pool_pick(pool, tpl, sl->name, t, 1, 1, &picks, &r.n, &r.left);
 			r.ids = xrealloc(r.ids, (r.n + 1) * sizeof *r.ids);
 			for (size_t i = 0; i < r.n; i++) {
@@ -304,6 +342,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 			for (size_t i = 0; i < x->n; i++)
 				json_array_append_new(ids, json_integer(x->ids[i]));
 			json_object_set_new(o, "bulletins", ids);
+			json_object_set_new(o, "zones", slot_zones_json(cli->cfg, x->slot));
 			json_array_append_new(arr, o);
 		} else {
 			struct sbuf b = { 0 };
@@ -311,6 +350,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 				sbuf_addf(&b, "%s#%lld", i ? " " : "", (long long)x->ids[i]);
 			if (x->left)
 				sbuf_addf(&b, _(" (+%zu later)"), x->left);
+			slot_zones_text(cli->cfg, x->slot, &b);
 			int m = (int)(x->length / 60);
 			printf("%-16s  %-8s  %-10s  %3d:%02d  %s\n", when, x->slot, x->program, m,
 			       (int)(x->length - m * 60), b.s ? b.s : "-");

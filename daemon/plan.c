@@ -111,6 +111,8 @@ pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, i
 	if (!pool)
 		return -1;
 	plan_in_flight(d, count_in_flight, pool);
+	if (a->zones)
+		sched_pool_zones(pool, (const char *const *)a->zones->zone, a->zones->n);
 	struct sched_pick *out;
 	size_t left;
 	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, 0, &out, n, &left);

@@ -110,6 +110,7 @@ ops_schedule(struct ops *o, int64_t now, int days, size_t max, struct ops_schedu
 			continue;
 		struct sched_pick *picks;
 		size_t n = 0, left = 0;
+		sched_pool_slot_zones(pool, cfg, sl->name);
 		sched_pool_pick(pool, tpl, sl->name, t, 1, 1, &picks, &n, &left);
 		double length = 0, gap = 0;
 		for (size_t i = 0; i < tpl->n_items; i++)

@@ -194,9 +194,12 @@ static const char *const migrations[] = {
 	/*
 	 * 9 (zones, issue 15; numbered 9 because 7 and 8 are other branches'):
 	 * the zones an airing went to, their names joined with commas; NULL
-	 * where no zones are configured (the one output).
+	 * where no zones are configured (the one output).  A bulletin version
+	 * may be for some zones only (NULL: every zone): rotation and the
+	 * queue put it only into airings to those zones.
 	 */
-	"ALTER TABLE airings ADD COLUMN zones TEXT;",
+	"ALTER TABLE airings ADD COLUMN zones TEXT;"
+	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -244,7 +247,7 @@ enum stmt {
 	"b.id, v.version, v.title, v.topic, v.class, b.state, v.text, v.source, v.valid_from," \
 	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
 	" (SELECT count(DISTINCT c.airing_id) FROM aired_bulletins c WHERE c.bulletin_id = b.id),"  \
-	" v.created_by, v.region"
+	" v.created_by, v.region, v.zones"
 
 #define CLIP_COLS                                                                         \
 	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
@@ -255,8 +258,8 @@ static const char *const sql[S_COUNT] = {
 			      " VALUES (1, ?1, ?2, ?2)",
 	[S_VERSION_INSERT] = "INSERT INTO bulletin_versions (bulletin_id, version, title, topic,"
 			     " class, text, audio_clip_id, source, valid_from, valid_until,"
-			     " airings_wanted, created_at, created_by, region)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			     " airings_wanted, created_at, created_by, region, zones)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[S_BULLETIN_BUMP] = "UPDATE bulletins SET version = version + 1, updated_at = ?2"
 			    " WHERE id = ?1 RETURNING version",
 	[S_BULLETIN_STATE] = "UPDATE bulletins SET state = ?2, updated_at = ?3 WHERE id = ?1",
@@ -634,6 +637,7 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 	sqlite3_bind_int64(st, 12, now);
 	bind_text(st, 13, b->by);
 	bind_text(st, 14, b->region);
+	bind_text(st, 15, b->zones);
 	return exec_done(s, st, _("Saving the bulletin"), err);
 }
 
@@ -738,6 +742,7 @@ read_bulletin(sqlite3_stmt *st, struct store_bulletin *b)
 	b->airings_done = sqlite3_column_int(st, 14);
 	b->made_by = col_text(st, 15);
 	b->region = col_text(st, 16);
+	b->zones = col_text(st, 17);
 }
 
 static int
@@ -842,6 +847,7 @@ store_bulletin_clear(struct store_bulletin *b)
 	free(b->by);
 	free(b->made_by);
 	free(b->region);
+	free(b->zones);
 	memset(b, 0, sizeof *b);
 }
 

@@ -75,6 +75,7 @@ struct store_bulletin {
 	char *by;         /* in: who saves this version (add, update); NULL: unknown */
 	char *made_by;    /* out: who made the version read (a user or Unix login), or NULL */
 	char *region;     /* north | central | south it is read as; NULL: the station's (tts.region) */
+	char *zones;      /* the zones it is for, "thon-1,thon-3"; NULL: every zone */
 };
 
 /* Inserts version 1; fills b->id. */

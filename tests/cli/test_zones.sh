@@ -79,4 +79,53 @@ run 1 vi loaxa air --program mac-dinh --zone xa-khac
 expect_err "xa-khac.*thon-1, thon-3, cho"
 printf '%s' "$ERR" | grep -Eiw 'zone|there is no' >"$T/en" && bad "English in Vietnamese: $(cat "$T/en")" || ok
 run 2 loaxa air --program mac-dinh --zone
+
+# --- bulletin --zones: configured zones only, nothing half-written; shown; all clears it
+db_snapshot
+run 1 loaxa bulletin add --topic khac --title "Mất điện" --text "Mất điện." --zones thon-1,thon-2
+expect_err "There is no zone \"thon-2\"; did you mean thon-1\?"
+run 1 loaxa bulletin add --topic khac --title "Mất điện" --text "Mất điện." --zones ,
+expect_err "--zones names no zone"
+db_unchanged "a refused --zones"
+run 0 loaxa bulletin add --topic khac --title "Mất điện" --text "Mất điện." --zones thon-3,thon-1,thon-3
+ID=$OUT
+run 0 loaxa bulletin show "$ID" --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["zones"] == "thon-3,thon-1" else 1)' &&
+	ok || bad "bulletin show: $OUT"
+run 0 loaxa bulletin show "$ID"
+expect_out "zones: +thon-3,thon-1"
+run 0 loaxa bulletin edit "$ID" --zones all
+run 0 loaxa bulletin show "$ID" --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["zones"] is None else 1)' &&
+	ok || bad "--zones all did not clear the zones: $OUT"
+# --- loaxa schedule: each slot's zones, and the forecast puts a bulletin for
+# some zones only into the slots that air to them
+cat >"$T/sched.conf" <<'CONF'
+zones = ( { name = "thon-1"; channel = 1; }, { name = "thon-3"; channel = 3; } );
+slots = ( { name = "s1"; when = "*-*-* 06:00"; program = "mac-dinh"; zones = ( "thon-1" ); },
+          { name = "s3"; when = "*-*-* 07:00"; program = "mac-dinh"; zones = ( "thon-3" ); },
+          { name = "all"; when = "*-*-* 08:00"; program = "mac-dinh"; } );
+CONF
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" bulletin add --topic khac --title "Thôn 3" \
+	--text "Thôn 3 mất điện." --zones thon-3 --airings 9
+B3=$OUT
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" schedule --days 1 --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+b3 = int(sys.argv[1])
+rows = json.load(sys.stdin)["airings"]
+z = {r["slot"]: r["zones"] for r in rows}
+assert z == {"s1": ["thon-1"], "s3": ["thon-3"], "all": ["thon-1", "thon-3"]}, z
+got = {r["slot"]: b3 in r["bulletins"] for r in rows}
+assert got == {"s1": False, "s3": True, "all": False}, got
+' "$B3" && ok || bad "schedule: zones or the forecast: $OUT"
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" schedule --days 1
+expect_out "s3 .*#$B3 +→ thon-3"
+expect_out "all .*→ every zone"
+
+# naming every zone is every zone
+run 0 loaxa bulletin edit "$ID" --zones thon-1,thon-3,cho
+run 0 loaxa bulletin show "$ID" --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["zones"] is None else 1)' &&
+	ok || bad "every zone named is not every zone: $OUT"
 finish

@@ -22,7 +22,8 @@ state_dir = "$S/state";
 control_socket = "$S/control.sock";
 lead_seconds = 5;
 audio = { output = "portaudio"; channels = 4; zone_timeout = 1.0; };
-programs = { p = { items = ( { clip = "tone"; } ); }; };
+programs = { p = { items = ( { clip = "tone"; } ); };
+  q = { items = ( { clip = "beep"; }, { queue = true; } ); }; };
 slots = ( );
 zones = (
   { name = "thon-1"; channel = 1; on = "echo on thon-1 \$(date +%s.%N) >> $R";
@@ -35,6 +36,8 @@ zones = (
 CONF
 export LOAXA_CONFIG="$S/loaxa.conf"
 loaxa clip import "$S/tone.wav" --name tone --kind jingle >/dev/null || exit 1
+sox -n -r 48000 -c 1 "$S/beep.wav" synth 0.5 sine 880 vol 0.3 2>/dev/null || exit 1
+loaxa clip import "$S/beep.wav" --name beep --kind jingle >/dev/null || exit 1
 db="$S/state/loaxa.db"
 
 # rec4 FILE: records the 4-channel sink's monitor, raw float
@@ -170,6 +173,32 @@ active = [sum(1 for v in c if abs(v) > 1e-3) / 48000 for c in ch]
 print("slot s4: seconds of sound per channel: " + ", ".join("%.2f" % a for a in active))
 assert active[3] > 2.5 and max(abs(v) for c in ch[:3] for v in c) == 0, active
 PY
+
+# --- rotation and the queue respect a bulletin's zones: one for thon-3 never
+# fills an airing to thon-1, nor one to thon-1 and thon-3; it airs to thon-3
+B3=$(loaxa bulletin add --topic khac --title "Mất điện thôn 3" --audio "$S/beep.wav" \
+	--zones thon-3 --airings 1 --text "Thôn 3 mất điện từ 8 giờ đến 11 giờ.")
+BALL=$(loaxa bulletin add --topic khac --title "Tiêm phòng" --audio "$S/beep.wav" \
+	--airings 5 --text "Tiêm phòng cho gia súc.")
+[ -n "$B3" ] && [ -n "$BALL" ] && ok || bad "bulletin add --zones"
+Q3=$(loaxa queue add "$B3")
+[ -n "$Q3" ] && ok || bad "queue add of the bulletin for thon-3"
+# bulletins in the airing with this zones value
+in_airing() { sql "$db" "SELECT group_concat(i.bulletin_id) FROM airings a JOIN aired_items i ON i.airing_id = a.id WHERE a.zones = '$1' AND i.kind = 'bulletin'"; }
+loaxa air --program q --zone thon-1 >/dev/null && ok || bad "air q to thon-1"
+check "the airing of q to thon-1 completed" wait_rows 4
+loaxa air --program q --zone thon-1 --zone thon-3 >/dev/null && ok || bad "air q to thon-1 and thon-3"
+check "the airing of q to thon-1 and thon-3 completed" wait_rows 5
+loaxa air --program q --zone thon-3 >/dev/null && ok || bad "air q to thon-3"
+check "the airing of q to thon-3 completed" wait_rows 6
+t1=$(in_airing thon-1)
+t13=$(in_airing thon-1,thon-3)
+t3=$(in_airing thon-3)
+echo "bulletins aired: to thon-1: $t1; to thon-1,thon-3: $t13; to thon-3: $t3"
+[ "$t1" = "$BALL" ] && ok || bad "the airing to thon-1 held $t1 (the bulletin for thon-3 is $B3)"
+[ "$t13" = "$BALL" ] && ok || bad "the airing to thon-1 and thon-3 held $t13"
+case ",$t3," in *",$B3,"*) ok ;; *) bad "the bulletin for thon-3 did not air to thon-3: $t3" ;; esac
+[ "$(loaxa queue list --format json | tr -d ' \n')" = "[]" ] && ok || bad "the queue entry for thon-3 was not consumed by the airing to thon-3"
 
 # --- bad input at the daemon: a zone that is not configured
 out=$(printf '{"cmd":"air","program":"p","zones":"thon-9"}\n' | python3 -c '
