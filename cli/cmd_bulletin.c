@@ -60,8 +60,8 @@ help(void)
 		 "(a bulletin written for another audience); station: as tts.region says.\n"));
 	/* apart, so that the text above keeps its translation */
 	printf(_("add and edit also take --zones NAME,NAME...|all: the zones (cụm loa) it is\n"
-		 "for; rotation and the queue put it only into airings to all of those zones\n"
-		 "(all: every zone, the default).\n"));
+		 "for; rotation and the queue put it only into airings to none but those\n"
+		 "zones (all: every zone, the default).\n"));
 }
 
 /* What add and edit were given; NULL / -1 for "not given". */

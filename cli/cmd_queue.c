@@ -22,6 +22,8 @@ help(void)
 		 "       loaxa queue remove ENTRY_ID\n\n"
 		 "add asks for the bulletin in the next slot, in the next airing of slot NAME,\n"
 		 "or in the first slot at or after the given local time, and prints the entry id.\n"));
+	/* apart, so that the text above keeps its translation */
+	printf(_("add --zone NAME (repeatable): only into an airing to none but these zones (cụm loa).\n"));
 }
 
 static int
@@ -30,16 +32,25 @@ queue_add(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "slot", required_argument, NULL, 's' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *slot = NULL, *at = NULL;
+	const char *zone[CONFIG_MAX_ZONES + 1];
+	size_t nzone = 0;
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "h", opts, "queue", "queue add")) != -1) {
 		switch (c) {
 		case 's': slot = optarg; break;
 		case 'a': at = optarg; break;
+		case 'z':
+			if (cli_check_name(cli, CLI_ZONE, optarg))
+				return 1;
+			if (nzone < CONFIG_MAX_ZONES)
+				zone[nzone++] = optarg;
+			break;
 		case 'h': help(); return 0;
 		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
@@ -73,7 +84,13 @@ queue_add(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct store_queue_entry e = { .bulletin_id = id, .slot = (char *)slot, .at_ms = at_ms };
-	if (store_queue_add(st, &e, err) < 0)
+	struct sbuf zones = { 0 }; /* --zone, repeatable: "thon-1,thon-3" */
+	for (size_t i = 0; i < nzone; i++)
+		sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
+	e.zones = zones.s;
+	rc = store_queue_add(st, &e, err);
+	sbuf_free(&zones);
+	if (rc < 0)
 		return cli_error("%s", err);
 	printf("%lld\n", (long long)e.id);
 	cli_poke_daemon(cli);
@@ -99,6 +116,7 @@ list_row(const struct store_queue_entry *e, void *arg)
 	json_object_set_new(o, "bulletin_id", json_integer(e->bulletin_id));
 	json_object_set_new(o, "title", b.title ? json_string(b.title) : json_null());
 	json_object_set_new(o, "slot", e->slot ? json_string(e->slot) : json_null());
+	json_object_set_new(o, "zones", e->zones ? json_string(e->zones) : json_null());
 	if (e->at_ms)
 		time_iso8601(e->at_ms, iso);
 	json_object_set_new(o, "at", e->at_ms ? json_string(iso) : json_null());

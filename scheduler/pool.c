@@ -67,7 +67,8 @@ collect_queue(const struct store_queue_entry *e, void *arg)
 		p->capq = p->capq ? p->capq * 2 : 16;
 		p->q = xrealloc(p->q, p->capq * sizeof *p->q);
 	}
-	p->q[p->nq++] = (struct sched_queued){ e->id, e->bulletin_id, keep(p, e->slot), e->at_ms };
+	p->q[p->nq++] = (struct sched_queued){ e->id, e->bulletin_id, keep(p, e->slot), e->at_ms,
+					       keep(p, e->zones) };
 	return 0;
 }
 
@@ -169,19 +170,27 @@ sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const ch
 		if (budget <= 0)
 			budget = 0.001; /* the fixed items fill it: nothing more fits */
 	}
-	/* only the bulletins for every zone this airing goes to */
+	/* only the bulletins and queue entries for every zone this airing goes to */
 	struct sched_bulletin *b = p->b;
-	size_t nb = p->nb;
+	struct sched_queued *q = p->q;
+	size_t nb = p->nb, nq = p->nq;
 	if (p->nzones) {
+		const char *const *to = (const char *const *)p->zones;
 		b = xcalloc(p->nb + 1, sizeof *b);
-		nb = 0;
+		q = xcalloc(p->nq + 1, sizeof *q);
+		nb = nq = 0;
 		for (size_t i = 0; i < p->nb; i++)
-			if (sched_zones_cover(p->b[i].zones, (const char *const *)p->zones, p->nzones))
+			if (sched_zones_cover(p->b[i].zones, to, p->nzones))
 				b[nb++] = p->b[i];
+		for (size_t i = 0; i < p->nq; i++)
+			if (sched_zones_cover(p->q[i].zones, to, p->nzones))
+				q[nq++] = p->q[i];
 	}
-	*n = sched_pick(slot ? slot : "", at_ms, budget, qi->gap, b, nb, p->q, p->nq, *out, left);
-	if (b != p->b)
+	*n = sched_pick(slot ? slot : "", at_ms, budget, qi->gap, b, nb, q, nq, *out, left);
+	if (b != p->b) {
 		free(b);
+		free(q);
+	}
 	if (!commit)
 		return 0;
 	int64_t *ids = xcalloc(*n + 1, sizeof *ids), *entries = xcalloc(*n + 1, sizeof *entries);

@@ -135,6 +135,7 @@ struct sched_queued {
 	int64_t bulletin_id;
 	const char *slot; /* NULL: any slot */
 	int64_t at_ms;    /* 0: any time; else the first slot at or after it */
+	const char *zones; /* only into an airing to these zones (sched_zones_cover()); NULL: any */
 };
 
 struct sched_pick {

@@ -196,10 +196,12 @@ static const char *const migrations[] = {
 	 * the zones an airing went to, their names joined with commas; NULL
 	 * where no zones are configured (the one output).  A bulletin version
 	 * may be for some zones only (NULL: every zone): rotation and the
-	 * queue put it only into airings to those zones.
+	 * queue put it only into airings to those zones; so does a queue
+	 * entry for some zones (queue add --zone).
 	 */
 	"ALTER TABLE airings ADD COLUMN zones TEXT;"
-	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;",
+	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;"
+	"ALTER TABLE queue ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -283,11 +285,11 @@ static const char *const sql[S_COUNT] = {
 	[S_CLIP_USERS] = "SELECT (SELECT count(*) FROM bulletin_versions WHERE audio_clip_id = ?1)"
 			 " + (SELECT count(*) FROM aired_items WHERE clip_id = ?1)",
 	[S_CLIP_DELETE] = "DELETE FROM clips WHERE id = ?1",
-	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at, created_by)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at, created_by, zones)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
-	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by"
-			 " FROM queue"
+	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by,"
+			 " zones FROM queue"
 			 " WHERE airing_id IS NULL ORDER BY created_at, id",
 	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
 	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
@@ -1026,6 +1028,7 @@ store_queue_add(struct store *s, struct store_queue_entry *e, char *err)
 	bind_id(st, 3, e->at_ms);
 	sqlite3_bind_int64(st, 4, e->created_at);
 	bind_text(st, 5, e->by);
+	bind_text(st, 6, e->zones);
 	if (exec_done(s, st, _("Queueing the bulletin"), err) < 0)
 		return -1;
 	e->id = sqlite3_last_insert_rowid(s->db);
@@ -1065,6 +1068,7 @@ store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err)
 			.created_at = sqlite3_column_int64(st, 4),
 			.airing_id = sqlite3_column_int64(st, 5),
 			.by = col_text(st, 6),
+			.zones = col_text(st, 7),
 		};
 		int stop = cb(&e, arg);
 		store_queue_entry_clear(&e);
@@ -1097,6 +1101,7 @@ store_queue_entry_clear(struct store_queue_entry *e)
 {
 	free(e->slot);
 	free(e->by);
+	free(e->zones);
 	memset(e, 0, sizeof *e);
 }
 

@@ -131,6 +131,7 @@ struct store_queue_entry {
 	int64_t created_at;
 	int64_t airing_id; /* 0 until aired */
 	char *by;          /* who queued it, or NULL */
+	char *zones;       /* only into an airing to these zones, "thon-3"; NULL: any */
 };
 
 int store_queue_add(struct store *s, struct store_queue_entry *e, char *err);
@@ -357,6 +358,10 @@ typedef int (*store_day_cb)(const struct store_day_row *r, void *arg);
  */
 int store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
 		      int64_t offset_ms, store_day_cb cb, void *arg, char *err);
+/* The same, counting only the airings that went to zone (NULL: every airing). */
+int store_report_days_zone(struct store *s, int64_t from, int64_t until, const char *topic,
+			   const char *zone, int64_t offset_ms, store_day_cb cb, void *arg,
+			   char *err);
 
 /*
  * The titles of versions[i] of bulletins ids[i] into titles[i] (allocated,

@@ -123,6 +123,28 @@ run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" schedule --days 1
 expect_out "s3 .*#$B3 +→ thon-3"
 expect_out "all .*→ every zone"
 
+# queue add --zone: the entry goes only into an airing to that zone; a zone
+# that is not configured is refused with nothing queued
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" bulletin add --topic khac --title "Họp thôn" \
+	--text "Họp thôn tối nay." --airings 0
+BQ=$OUT
+db_snapshot
+run 1 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" queue add "$BQ" --zone thon-2
+expect_err "There is no zone \"thon-2\""
+db_unchanged "queue add --zone thon-2"
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" queue add "$BQ" --zone thon-3
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" queue list --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if [e["zones"] for e in r] == ["thon-3"] else 1)' &&
+	ok || bad "queue list: $OUT"
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" schedule --days 1 --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+bq = int(sys.argv[1])
+rows = json.load(sys.stdin)["airings"]
+got = {r["slot"]: bq in r["bulletins"] for r in rows}
+assert got == {"s1": False, "s3": True, "all": False}, got
+' "$BQ" && ok || bad "schedule: the entry for thon-3 is not only in s3: $OUT"
+
 # naming every zone is every zone
 run 0 loaxa bulletin edit "$ID" --zones thon-1,thon-3,cho
 run 0 loaxa bulletin show "$ID" --format json

@@ -176,7 +176,7 @@ PY
 
 # --- rotation and the queue respect a bulletin's zones: one for thon-3 never
 # fills an airing to thon-1, nor one to thon-1 and thon-3; it airs to thon-3
-B3=$(loaxa bulletin add --topic khac --title "Mất điện thôn 3" --audio "$S/beep.wav" \
+B3=$(loaxa bulletin add --topic tthc --title "Mất điện thôn 3" --audio "$S/beep.wav" \
 	--zones thon-3 --airings 1 --text "Thôn 3 mất điện từ 8 giờ đến 11 giờ.")
 BALL=$(loaxa bulletin add --topic khac --title "Tiêm phòng" --audio "$S/beep.wav" \
 	--airings 5 --text "Tiêm phòng cho gia súc.")
@@ -199,6 +199,31 @@ echo "bulletins aired: to thon-1: $t1; to thon-1,thon-3: $t13; to thon-3: $t3"
 [ "$t13" = "$BALL" ] && ok || bad "the airing to thon-1 and thon-3 held $t13"
 case ",$t3," in *",$B3,"*) ok ;; *) bad "the bulletin for thon-3 did not air to thon-3: $t3" ;; esac
 [ "$(loaxa queue list --format json | tr -d ' \n')" = "[]" ] && ok || bad "the queue entry for thon-3 was not consumed by the airing to thon-3"
+
+# --- loaxa report --zone counts what went to that zone, against a count of
+# the airing log's rows made here
+loaxa log --format json >"$S/log.json"
+for z in thon-1 thon-3 thon-2; do
+	loaxa report --zone "$z" --format json >"$S/rep-$z.json" || bad "report --zone $z"
+	python3 - "$S/log.json" "$S/rep-$z.json" "$z" <<'PY' && ok || bad "report --zone $z differs from the log"
+import json, sys
+log = json.load(open(sys.argv[1]))
+rep = json.load(open(sys.argv[2]))
+z = sys.argv[3]
+rows = [r for r in log if r["kind"] == "bulletin" and r["completed"]
+        and r["status"] in ("completed", "interrupted") and z in (r["zones"] or "").split(",")]
+t = rep["totals"]
+assert rep["zone"] == z, rep["zone"]
+assert t["airings"] == len(rows), (z, t, len(rows))
+assert t["bulletins"] == len({r["bulletin_id"] for r in rows}), (z, t)
+assert t["cchc_bulletins"] == len({r["bulletin_id"] for r in rows if r["topic"] != "khac"}), (z, t)
+print("report --zone %s: %d bulletins, %d airings, %d CCHC" % (z, t["bulletins"], t["airings"], t["cchc_bulletins"]))
+PY
+done
+python3 -c "import json,sys; t=json.load(open('$S/rep-thon-3.json'))['totals']; sys.exit(0 if (t['bulletins'], t['airings']) == (2, 3) else 1)" &&
+	ok || bad "report --zone thon-3: $(cat "$S/rep-thon-3.json" | head -30)"
+loaxa report --zone thon-9 >/dev/null 2>"$S/err" && bad "report --zone thon-9 was taken" || ok
+grep -q 'There is no zone "thon-9"' "$S/err" && ok || bad "report --zone thon-9: $(cat "$S/err")"
 
 # --- bad input at the daemon: a zone that is not configured
 out=$(printf '{"cmd":"air","program":"p","zones":"thon-9"}\n' | python3 -c '
