@@ -254,8 +254,6 @@ int audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err);
  * 0 (the default) for every channel.  For the zones an airing is for.
  */
 void audio_sink_route(struct audio_sink *s, uint64_t channel_mask);
-/* Channels the sink was opened with. */
-int audio_sink_channels(const struct audio_sink *s);
 /*
  * One mono block fanned out to an interleaved one of `channels` channels:
  * in[i] on the channels whose bit is set in mask, 0 on the others.

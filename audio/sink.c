@@ -513,12 +513,6 @@ audio_sink_route(struct audio_sink *s, uint64_t channel_mask)
 	s->route = channel_mask;
 }
 
-int
-audio_sink_channels(const struct audio_sink *s)
-{
-	return s->pa ? s->channels : 1;
-}
-
 long
 audio_sink_room(const struct audio_sink *s)
 {
