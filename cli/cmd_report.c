@@ -17,6 +17,47 @@
 #include "config/config.h"
 #include "reports/reports.h"
 
+/*
+ * --by-zone: the report of each zone of the configuration in turn, as
+ * text one after the other or as one JSON array of the reports.
+ */
+static int
+report_by_zone(struct cli *cli, int y0, int m0, int y1, int m1, const char *label,
+	       const char *topic, int format, const char *out)
+{
+	struct store *st = cli_store(cli);
+	if (!st)
+		return 1;
+	struct cli_out o;
+	if (cli_out_open(&o, out) < 0)
+		return 1;
+	char err[ERRLEN] = "";
+	int rc = 0, w = 0;
+	if (format == REPORT_JSON)
+		fputs("[\n", o.f);
+	for (size_t i = 0; i < cli->cfg->n_zones && w >= 0 && !rc; i++) {
+		struct report *r = report_build_zone(st, cli->cfg, y0, m0, y1, m1, label, topic,
+						     cli->cfg->zones[i].name, time_now_ms(), err);
+		if (!r) {
+			rc = 1;
+			break;
+		}
+		if (i)
+			fputs(format == REPORT_JSON ? ",\n" : "\n", o.f);
+		w = format == REPORT_JSON ? report_write_json(r, o.f) : report_write_text(r, o.f);
+		report_free(r);
+	}
+	if (format == REPORT_JSON && !rc && w >= 0)
+		fputs("]\n", o.f);
+	if (rc || w < 0) {
+		int e = errno;
+		cli_out_abort(&o);
+		return err[0] ? cli_error("%s", err)
+			      : cli_error(_("Cannot write %s: %s."), out ? out : _("the output"), strerror(e));
+	}
+	return cli_out_commit(&o) < 0 ? 1 : 0;
+}
+
 int
 cmd_report(struct cli *cli, int argc, char **argv)
 {
@@ -27,6 +68,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "topic", required_argument, NULL, 't' },
 		{ "zone", required_argument, NULL, 'z' },
+		{ "by-zone", no_argument, NULL, 'Z' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -34,7 +76,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	};
 	const char *month = NULL, *quarter = NULL, *period = NULL, *year = NULL, *topic = NULL,
 		   *out = NULL, *zone = NULL;
-	int format = REPORT_TEXT, c;
+	int format = REPORT_TEXT, c, by_zone = 0;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "o:h", opts, "report", NULL)) != -1) {
 		switch (c) {
@@ -44,6 +86,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		case 'y': year = optarg; break;
 		case 't': topic = optarg; break;
 		case 'z': zone = optarg; break;
+		case 'Z': by_zone = 1; break;
 		case 'o': out = optarg; break;
 		case 'f':
 			format = report_format_parse(optarg);
@@ -61,6 +104,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 				 "signed as the configuration's station section says.\n"));
 			/* apart, so that the text above keeps its translation */
 			printf(_("--zone NAME counts only the airings that went to that zone (cụm loa).\n"));
+			printf(_("--by-zone: the report of each zone in turn (text, or a JSON array).\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -76,6 +120,14 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return 1;
 	if (zone && cli_check_name(cli, CLI_ZONE, zone))
 		return 1;
+	if (by_zone && zone)
+		return cli_usage_error("report", _("give --zone or --by-zone, not both"));
+	if (by_zone && format != REPORT_TEXT && format != REPORT_JSON)
+		return cli_usage_error("report", _("--by-zone writes text or json; for csv, xlsx or docx give --zone NAME, one zone a file"));
+	if (by_zone && !cli->cfg->n_zones)
+		return cli_error(_("The configuration has no zones (cụm loa) to report on; see zones in loaxa.conf(5)."));
+	if (by_zone)
+		return report_by_zone(cli, y0, m0, y1, m1, label, topic, format, out);
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	if (format == REPORT_DOCX && (!out || strcmp(out, "-") == 0))

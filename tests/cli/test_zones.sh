@@ -145,6 +145,18 @@ got = {r["slot"]: bq in r["bulletins"] for r in rows}
 assert got == {"s1": False, "s3": True, "all": False}, got
 ' "$BQ" && ok || bad "schedule: the entry for thon-3 is not only in s3: $OUT"
 
+# report --by-zone: text or json only, not with --zone, and only with zones
+run 2 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" report --by-zone --format csv
+expect_err "--by-zone writes text or json"
+run 2 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" report --by-zone --zone thon-1
+expect_err "give --zone or --by-zone, not both"
+run 0 env LOAXA_CONFIG="$T/sched.conf" "$TOP/loaxa" report --by-zone
+expect_out ", zone thon-1"
+expect_out ", zone thon-3"
+: >"$T/nozones.conf"
+run 1 env LOAXA_CONFIG="$T/nozones.conf" "$TOP/loaxa" report --by-zone
+expect_err "The configuration has no zones"
+
 # naming every zone is every zone
 run 0 loaxa bulletin edit "$ID" --zones thon-1,thon-3,cho
 run 0 loaxa bulletin show "$ID" --format json

@@ -222,6 +222,18 @@ PY
 done
 python3 -c "import json,sys; t=json.load(open('$S/rep-thon-3.json'))['totals']; sys.exit(0 if (t['bulletins'], t['airings']) == (2, 3) else 1)" &&
 	ok || bad "report --zone thon-3: $(cat "$S/rep-thon-3.json" | head -30)"
+# --by-zone: every zone's report in one JSON array, each as --zone gives it
+loaxa report --by-zone --format json >"$S/rep-by.json" && ok || bad "report --by-zone"
+python3 - "$S" <<'PY' && ok || bad "report --by-zone differs from --zone"
+import json, sys
+d = sys.argv[1]
+by = json.load(open(d + "/rep-by.json"))
+assert [r["zone"] for r in by] == ["thon-1", "thon-2", "thon-3", "thon-4"], [r["zone"] for r in by]
+for r in by:
+    if r["zone"] in ("thon-1", "thon-2", "thon-3"):
+        one = json.load(open("%s/rep-%s.json" % (d, r["zone"])))
+        assert r["totals"] == one["totals"] and r["months"] == one["months"], r["zone"]
+PY
 loaxa report --zone thon-9 >/dev/null 2>"$S/err" && bad "report --zone thon-9 was taken" || ok
 grep -q 'There is no zone "thon-9"' "$S/err" && ok || bad "report --zone thon-9: $(cat "$S/err")"
 
