@@ -17,6 +17,7 @@
 struct config;
 struct store;
 struct tts_lexicon;
+struct ops;
 
 #define EXIT_USAGE 2
 
@@ -26,10 +27,16 @@ struct cli {
 	struct config *cfg;      /* loaded before the command runs */
 	struct store *store;     /* opened on first cli_store() */
 	struct tts_lexicon *lex; /* loaded on first cli_lexicon() */
+	struct ops *ops;         /* made on first cli_ops() */
 };
 
 /* The store, opened on first use (creating the state dir); NULL after printing why. */
 struct store *cli_store(struct cli *cli);
+/*
+ * The operations (ops/ops.h) over the store, opened on first use; NULL
+ * after printing why.  What a rule decides, the command asks of these.
+ */
+struct ops *cli_ops(struct cli *cli);
 /* The acronym lexicon (built-in + tts.lexicon), NULL after printing why. */
 struct tts_lexicon *cli_lexicon(struct cli *cli);
 /* The effective state directory. */
@@ -158,19 +165,7 @@ int cli_out_open(struct cli_out *o, const char *path);
 int cli_out_commit(struct cli_out *o);
 void cli_out_abort(struct cli_out *o);
 
-/*
- * The checks of a configuration that need other modules: calendar
- * expressions of slots (and whether they ever fall), the lexicon, the
- * voice, clips and bulletins named by programmes, and a programme that may
- * overrun the next slot instant (a warning).  Adds every finding to d.
- */
-struct config_diags;
-void config_check_references(struct cli *cli, const struct config *cfg, struct config_diags *d);
 
-/* Imports a bulletin's recording as a clip of kind "recording"; prints why on failure. */
-int cli_import_recording(struct cli *cli, const char *path, const char *title, int64_t *id);
-/* Removes a clip just imported (row and file), when what needed it failed. */
-void cli_clip_discard(struct cli *cli, int64_t id);
 
 /* Speech options from the configuration; *cache_dir is allocated (caller frees). */
 struct tts_opts;

@@ -14,8 +14,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "import/import.h"
-#include "playlists/playlists.h"
-#include "scheduler/scheduler.h"
+#include "ops/ops.h"
 #include "store/store.h"
 #include "tts/tts.h"
 
@@ -139,332 +138,108 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 	return 0;
 }
 
-/* C0 controls, DEL and the C1 controls: not text, and a terminal obeys them. */
-static int
-is_control(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-}
-
-/* The first control character of valid UTF-8 s and its byte offset; 0 when there is none. */
-static uint32_t
-first_control(const char *s, size_t *off)
-{
-	for (const char *p = s; *p;) {
-		uint32_t cp;
-		int n = utf8_decode(p, &cp);
-		if (is_control(cp)) {
-			*off = (size_t)(p - s);
-			return cp;
-		}
-		p += n;
-	}
-	return 0;
-}
-
 /*
- * Bulletin text may hold TAB, LF and CR, and no other control character
- * (an escape sequence, a bell, a backspace pasted from a terminal or a PDF):
- * refused with its line:column, counted in characters as the lint does.  A
- * form feed, pdftotext's page break, becomes a line break.  text is valid
- * UTF-8; 0, or -1 after printing why.
+ * The raw bytes of the text asked for: a .docx, .odt or .pdf's text
+ * (import/, one section of it with --select), a file, standard input, or
+ * --text, within the limit.  *name is how a sentence names it.  0, or 1
+ * after printing why.  What the text may hold is ops_text_prepare()'s.
  */
 static int
-check_controls(char *text, size_t len, const char *name)
-{
-	int line = 1, col = 1;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int n = utf8_decode(text + i, &cp);
-		if (cp == '\f')
-			text[i] = '\n', cp = '\n';
-		if (cp == '\n') {
-			line++, col = 1;
-		} else if (is_control(cp) && cp != '\t' && cp != '\r') {
-			cli_error(_("%s:%d:%d: the text holds the control character U+%04X; remove it (it is not text and cannot be read)."),
-				  name, line, col, (unsigned)cp);
-			return -1;
-		} else {
-			col++;
-		}
-		i += (size_t)n;
-	}
-	return 0;
-}
-
-/* A letter or a digit in the spoken form: something a listener would hear. */
-static int
-speaks_words(const char *spoken)
-{
-	for (const char *p = spoken; *p;) {
-		uint32_t cp;
-		p += utf8_decode(p, &cp);
-		utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
-		if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-		    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Whether the normalizer finds anything to read aloud in text: punctuation,
- * symbols and emoji alone leave nothing.  1 yes, 0 no (said why), -1 when the
- * lexicon or the normalizer failed (said why).
- */
-static int
-check_words(struct cli *cli, const char *text, const char *name)
-{
-	struct tts_lexicon *lex = cli_lexicon(cli);
-	if (!lex)
-		return -1;
-	char err[ERRLEN];
-	char *spoken = tts_normalize(lex, text, strlen(text), err);
-	if (!spoken)
-		return cli_error("%s", err) * -1;
-	int words = speaks_words(spoken);
-	free(spoken);
-	if (!words)
-		cli_error(_("%s has nothing to read aloud: no words, only punctuation and symbols."), name);
-	return words;
-}
-
-/* Reads, checks and NFC-normalises the text; NULL after printing why. */
-static char *
-load_text(struct cli *cli, const struct fields *f)
+load_raw(const struct fields *f, char **raw, size_t *len, int *doc, const char **name)
 {
 	char err[ERRLEN];
-	char *raw;
-	size_t len;
-	int doc = f->file ? cli_import_kind(f->file) : 0;
-	if (doc < 0)
-		return NULL;
-	if (doc) { /* a .docx, .odt or .pdf: its text, repaired (import/) */
+	*doc = f->file ? cli_import_kind(f->file) : 0;
+	if (*doc < 0)
+		return 1;
+	if (*doc) { /* a .docx, .odt or .pdf: its text, repaired (import/) */
 		struct import_result r;
-		raw = cli_import_text(f->file, f->select, &r);
+		*raw = cli_import_text(f->file, f->select, &r);
 		import_result_clear(&r);
-		if (!raw)
-			return NULL;
-		len = strlen(raw);
-		if (len > TEXT_MAX) {
+		if (!*raw)
+			return 1;
+		*len = strlen(*raw);
+		if (*len > TEXT_MAX) {
 			cli_error(_("The text from %s is longer than the limit of %d bytes (1 MiB); take one part with --select."),
 				  f->file, TEXT_MAX);
-			free(raw);
-			return NULL;
+			free(*raw);
+			return 1;
 		}
 	} else if (f->file) {
-		if (file_read_all(f->file, TEXT_MAX, &raw, &len, err) < 0) {
-			cli_error("%s", err);
-			return NULL;
-		}
+		if (file_read_all(f->file, TEXT_MAX, raw, len, err) < 0)
+			return cli_error("%s", err);
 	} else {
-		len = strlen(f->text);
-		if (len > TEXT_MAX) {
-			cli_error(_("The text is longer than the limit of %d bytes (1 MiB); split it into several bulletins."),
-				  TEXT_MAX);
-			return NULL;
-		}
-		raw = xstrdup(f->text);
+		*len = strlen(f->text);
+		if (*len > TEXT_MAX)
+			return cli_error(_("The text is longer than the limit of %d bytes (1 MiB); split it into several bulletins."),
+					 TEXT_MAX);
+		*raw = xstrdup(f->text);
 	}
-	const char *name = f->file ? (strcmp(f->file, "-") == 0 ? _("standard input") : f->file)
-				   : "--text";
-	size_t bad;
-	if (utf8_check(raw, len, &bad) < 0) {
-		cli_error(_("%s is not valid UTF-8 text (bad byte at offset %zu); save it as UTF-8 and try again."),
-			  name, bad);
-		free(raw);
-		return NULL;
-	}
-	if (check_controls(raw, len, name) < 0) {
-		free(raw);
-		return NULL;
-	}
-	size_t k = strspn(raw, " \t\r\n");
-	if (k == len) {
-		cli_error(_("The text from %s is empty; a bulletin needs something to say."), name);
-		free(raw);
-		return NULL;
-	}
-	char *nfc = utf8_nfc(raw);
-	free(raw);
-	if (f->select && !doc) { /* one section of a text file, as of a document */
-		char *part = import_select(nfc, f->select, err);
-		free(nfc);
-		if (!part) {
-			cli_error("%s", err);
-			return NULL;
-		}
-		nfc = part;
-	}
-	if (check_words(cli, nfc, name) != 1) {
-		free(nfc);
-		return NULL;
-	}
-	return nfc;
-}
-
-static int
-check_dates(const char *from, const char *until)
-{
-	int y, m, d;
-	if (from && date_parse(from, &y, &m, &d) < 0)
-		return cli_error(_("--from %s is not a date that exists; write YYYY-MM-DD."), from);
-	if (until && date_parse(until, &y, &m, &d) < 0)
-		return cli_error(_("--until %s is not a date that exists; write YYYY-MM-DD."), until);
-	if (from && until && strcmp(until, from) < 0)
-		return cli_error(_("--until %s is before --from %s; a bulletin cannot end before it starts."),
-				 until, from);
+	*name = f->file ? (strcmp(f->file, "-") == 0 ? _("standard input") : f->file) : "--text";
 	return 0;
 }
 
+/* The lint of a bulletin's text, as warnings and notes on stderr. */
 static void
-print_lint(struct cli *cli, const char *text)
+print_lint(struct ops *o, int64_t id)
 {
-	struct tts_lexicon *lex = cli_lexicon(cli);
+	struct store_bulletin b;
 	struct tts_finding *f = NULL;
 	size_t n = 0;
 	char err[ERRLEN];
-	if (!lex || !text || tts_lint(lex, text, strlen(text), cli->cfg->tts.max_syllables, &f, &n, err) < 0)
+	if (store_bulletin_get(o->st, id, &b, err) < 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, f[i].kind == TTS_LINT_GUESS ? _("loaxa: note: %d:%d: %s\n")
-							    : _("loaxa: warning: %d:%d: %s\n"),
-			f[i].line, f[i].col, f[i].message);
-	if (n)
-		fprintf(stderr, _("loaxa: 'loaxa bulletin check ID' lists these again.\n"));
-	tts_findings_free(f, n);
+	if (ops_bulletin_lint(o, b.text, &f, &n, err) == 0) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, f[i].kind == TTS_LINT_GUESS ? _("loaxa: note: %d:%d: %s\n")
+								    : _("loaxa: warning: %d:%d: %s\n"),
+				f[i].line, f[i].col, f[i].message);
+		if (n)
+			fprintf(stderr, _("loaxa: 'loaxa bulletin check ID' lists these again.\n"));
+		tts_findings_free(f, n);
+	}
+	store_bulletin_clear(&b);
 }
 
 /*
- * --zones: names of configured zones, each once, joined with commas as
- * given; "all" (or every zone named) is stored as NULL, every zone.
+ * Adds a bulletin (id 0) or edits bulletin id with what f gives, through
+ * ops_bulletin_add() / ops_bulletin_edit(): the rules of a bulletin's
+ * fields and text are theirs.  Prints the new id, and the lint of new
+ * text.  0, or 1 after saying why.
  */
 static int
-apply_zones(struct cli *cli, struct store_bulletin *b, const char *list)
+save(struct cli *cli, int64_t id, const struct fields *f)
 {
-	free(b->zones);
-	b->zones = NULL;
-	if (strcmp(list, "all") == 0)
-		return 0;
-	char *copy = xstrdup(list), *save;
-	struct sbuf out = { 0 };
-	size_t n = 0;
-	int rc = 0;
-	for (char *z = strtok_r(copy, ",", &save); z && !rc; z = strtok_r(NULL, ",", &save)) {
-		const char *one[] = { z };
-		if (cli_check_name(cli, CLI_ZONE, z))
-			rc = 1;
-		else if (!out.s || !sched_zones_cover(out.s, one, 1)) {
-			sbuf_addf(&out, "%s%s", n ? "," : "", z);
-			n++;
+	struct ops_bulletin_in in = {
+		.title = f->title, .topic = f->topic, .klass = f->klass, .source = f->source,
+		.from = f->from, .until = f->until, .audio = f->audio, .region = f->region,
+		.zones = f->zones,
+		.airings = f->airings,
+	};
+	char *raw = NULL, err[ERRLEN];
+	if (f->file || f->text) {
+		int doc;
+		if (load_raw(f, &raw, &in.text_len, &doc, &in.text_name))
+			return 1;
+		in.text = raw;
+		in.select = doc ? NULL : f->select; /* a document's section is taken already */
+	}
+	struct ops *o = cli_ops(cli);
+	int rc = 1;
+	if (o) {
+		int add = id == 0;
+		rc = add ? ops_bulletin_add(o, &in, ops_unix_user(), &id, err)
+			 : ops_bulletin_edit(o, id, &in, ops_unix_user(), err);
+		if (rc < 0) {
+			rc = cli_error("%s", err);
+		} else {
+			if (add)
+				printf("%lld\n", (long long)id);
+			if (raw)
+				print_lint(o, id);
 		}
 	}
-	if (!rc && !n)
-		rc = cli_error(_("--zones names no zone; name one or more (thon-1,thon-3), or all."));
-	if (!rc && n < cli->cfg->n_zones)
-		b->zones = sbuf_steal(&out);
-	sbuf_free(&out);
-	free(copy);
+	free(raw);
 	return rc;
-}
-
-/* Applies fields to b; imports the recording when asked.  Prints why on failure. */
-static int
-apply_fields(struct cli *cli, struct store_bulletin *b, const struct fields *f, char **text_out)
-{
-	*text_out = NULL;
-	if (f->title) {
-		size_t bad;
-		if (!*f->title || utf8_check(f->title, strlen(f->title), &bad) < 0 ||
-		    strlen(f->title) > 500 || first_control(f->title, &bad))
-			return cli_error(_("The title must be 1 to 500 bytes of UTF-8 text without control characters."));
-		free(b->title);
-		b->title = utf8_nfc(f->title);
-	}
-	if (f->topic) {
-		if (cli_check_name(cli, CLI_TOPIC, f->topic))
-			return 1;
-		free(b->topic);
-		b->topic = xstrdup(f->topic);
-	}
-	if (f->klass) {
-		free(b->klass);
-		b->klass = xstrdup(f->klass);
-	}
-	if (f->region) {
-		free(b->region);
-		b->region = strcmp(f->region, "station") != 0 ? xstrdup(f->region) : NULL;
-	}
-	if (f->zones && apply_zones(cli, b, f->zones))
-		return 1;
-	if (f->source) {
-		size_t bad;
-		uint32_t cp;
-		if (utf8_check(f->source, strlen(f->source), &bad) < 0)
-			return cli_error(_("The source is not valid UTF-8 (bad byte at offset %zu); it must be UTF-8 text without control characters."),
-					 bad);
-		if ((cp = first_control(f->source, &bad)))
-			return cli_error(_("The source holds the control character U+%04X at offset %zu; it must be UTF-8 text without control characters."),
-					 (unsigned)cp, bad);
-		free(b->source);
-		b->source = utf8_nfc(f->source);
-	}
-	if (f->from) {
-		free(b->valid_from);
-		b->valid_from = xstrdup(f->from);
-	}
-	if (f->until) {
-		free(b->valid_until);
-		b->valid_until = xstrdup(f->until);
-	}
-	if (check_dates(b->valid_from, b->valid_until))
-		return 1;
-	if (f->airings >= 0)
-		b->airings_wanted = f->airings;
-	if (f->file || f->text) {
-		char *t = load_text(cli, f);
-		if (!t)
-			return 1;
-		free(b->text);
-		b->text = t;
-		*text_out = t;
-	}
-	return 0;
-}
-
-/*
- * Applies f to b, imports the recording when asked, and adds or updates
- * b; the recording is removed again when the write fails.  Prints the
- * lint of new text.  0, or 1 after saying why.
- */
-static int
-save(struct cli *cli, struct store_bulletin *b, const struct fields *f, int add)
-{
-	char *text, err[ERRLEN];
-	int64_t clip_id = 0;
-	if (apply_fields(cli, b, f, &text))
-		return 1;
-	struct store *st = cli_store(cli);
-	if (!st)
-		return 1;
-	if (add)
-		b->state = xstrdup(cli->cfg->approval_required ? "draft" : "approved");
-	if (f->audio) {
-		if (cli_import_recording(cli, f->audio, b->title, &clip_id) < 0)
-			return 1;
-		b->audio_clip_id = clip_id;
-	}
-	if ((add ? store_bulletin_add(st, b, err) : store_bulletin_update(st, b, err)) < 0) {
-		if (clip_id)
-			cli_clip_discard(cli, clip_id);
-		return cli_error("%s", err);
-	}
-	if (add)
-		printf("%lld\n", (long long)b->id);
-	if (text)
-		print_lint(cli, text);
-	cli_poke_daemon(cli);
-	return 0;
 }
 
 static int
@@ -482,10 +257,7 @@ bulletin_add(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("bulletin", _("add needs --topic"));
 	if (!f.file && !f.text && !f.audio)
 		return cli_usage_error("bulletin", _("add needs text (--file or --text) or a recording (--audio)"));
-	struct store_bulletin b = { .airings_wanted = 1 };
-	rc = save(cli, &b, &f, 1);
-	store_bulletin_clear(&b);
-	return rc;
+	return save(cli, 0, &f);
 }
 
 static int
@@ -497,16 +269,12 @@ bulletin_edit(struct cli *cli, int argc, char **argv)
 		return rc == HELP_SHOWN ? 0 : rc;
 	long long id = cli_one_id(argc, argv, "bulletin", _("edit needs one bulletin ID"),
 				  _("'%s' is not a bulletin id"));
-	struct store_bulletin b;
 	if (id < 0)
 		return EXIT_USAGE;
-	if (cli_bulletin(cli, id, &b))
-		return 1;
-	rc = save(cli, &b, &f, 0);
-	store_bulletin_clear(&b);
-	return rc;
+	return save(cli, id, &f);
 }
 
+/* approve and retire: the rules are ops_bulletin_approve() and ops_bulletin_retire()'s. */
 static int
 set_state(struct cli *cli, int argc, char **argv, const char *state)
 {
@@ -532,49 +300,27 @@ set_state(struct cli *cli, int argc, char **argv, const char *state)
 	char needs[64];
 	snprintf(needs, sizeof needs, _("%s needs one bulletin ID"), argv[0]);
 	long long id = cli_one_id(argc, argv, "bulletin", needs, _("'%s' is not a bulletin id"));
-	struct store_bulletin b;
 	if (id < 0)
 		return EXIT_USAGE;
-	if (cli_bulletin(cli, id, &b))
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	struct store *st = cli->store;
 	char err[ERRLEN];
-	if (strcmp(state, "approved") == 0 && strcmp(b.state, "retired") == 0) {
-		store_bulletin_clear(&b);
-		return cli_error(_("Bulletin %lld is retired; a retired bulletin is not aired again. Add it anew if it is needed."),
-				 id);
+	if (!approve)
+		return ops_bulletin_retire(o, id, ops_unix_user(), err) < 0 ? cli_error("%s", err) : 0;
+	struct tts_finding *fd;
+	size_t n;
+	int rc = ops_bulletin_approve(o, id, force, ops_unix_user(), &fd, &n, err);
+	/* what would be heard wrong blocks; a guess is told, not held against it */
+	for (size_t i = 0; i < n; i++) {
+		if (tts_lint_blocks(fd[i].kind))
+			fprintf(stderr, "loaxa: %d:%d: %s\n", fd[i].line, fd[i].col, fd[i].message);
+		else
+			fprintf(stderr, _("loaxa: note: %d:%d: %s\n"), fd[i].line, fd[i].col,
+				fd[i].message);
 	}
-	if (strcmp(state, "approved") == 0 && b.text && !force) {
-		struct tts_lexicon *lex = cli_lexicon(cli);
-		struct tts_finding *fd = NULL;
-		size_t n = 0;
-		if (!lex || tts_lint(lex, b.text, strlen(b.text), cli->cfg->tts.max_syllables, &fd, &n, err) < 0) {
-			store_bulletin_clear(&b);
-			return lex ? cli_error("%s", err) : 1;
-		}
-		/* what would be heard wrong blocks; a guess or a long sentence is told, not held against it */
-		size_t errors = 0;
-		for (size_t i = 0; i < n; i++) {
-			int blocks = tts_lint_blocks(fd[i].kind);
-			if (blocks)
-				fprintf(stderr, "loaxa: %d:%d: %s\n", fd[i].line, fd[i].col, fd[i].message);
-			else if (fd[i].kind == TTS_LINT_GUESS)
-				fprintf(stderr, _("loaxa: note: %d:%d: %s\n"), fd[i].line, fd[i].col,
-					fd[i].message);
-			errors += blocks;
-		}
-		tts_findings_free(fd, n);
-		if (errors) {
-			store_bulletin_clear(&b);
-			return cli_error(_("Bulletin %lld has %zu problems that would be heard on air; fix the text with 'loaxa bulletin edit', or approve anyway with --force."),
-					 id, errors);
-		}
-	}
-	store_bulletin_clear(&b);
-	if (store_bulletin_set_state(st, id, state, err) < 0)
-		return cli_error("%s", err);
-	cli_poke_daemon(cli);
-	return 0;
+	tts_findings_free(fd, n);
+	return rc < 0 ? cli_error("%s", err) : 0;
 }
 
 static int
@@ -589,33 +335,6 @@ bulletin_retire(struct cli *cli, int argc, char **argv)
 	return set_state(cli, argc, argv, "retired");
 }
 
-static json_t *
-bulletin_json(const struct store_bulletin *b)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(b->id));
-	json_object_set_new(o, "version", json_integer(b->version));
-	json_object_set_new(o, "title", json_string(b->title));
-	json_object_set_new(o, "topic", json_string(b->topic));
-	json_object_set_new(o, "class", json_string(b->klass));
-	json_object_set_new(o, "state", json_string(b->state));
-	json_object_set_new(o, "region", b->region ? json_string(b->region) : json_null());
-	json_object_set_new(o, "zones", b->zones ? json_string(b->zones) : json_null());
-	json_object_set_new(o, "text", b->text ? json_string(b->text) : json_null());
-	json_object_set_new(o, "source", b->source ? json_string(b->source) : json_null());
-	json_object_set_new(o, "valid_from", b->valid_from ? json_string(b->valid_from) : json_null());
-	json_object_set_new(o, "valid_until", b->valid_until ? json_string(b->valid_until) : json_null());
-	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
-	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
-	json_object_set_new(o, "audio_clip_id", b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
-	char t[40];
-	time_iso8601(b->created_at, t);
-	json_object_set_new(o, "created_at", json_string(t));
-	time_iso8601(b->updated_at, t);
-	json_object_set_new(o, "updated_at", json_string(t));
-	return o;
-}
-
 static int
 list_row(const struct store_bulletin *b, void *arg)
 {
@@ -623,7 +342,7 @@ list_row(const struct store_bulletin *b, void *arg)
 	snprintf(id, sizeof id, "%lld", (long long)b->id);
 	snprintf(n, sizeof n, "%d/%d", b->airings_done, b->airings_wanted);
 	const char *cells[] = { id, _(b->state), _(b->klass), b->topic, n, b->title };
-	json_t *o = bulletin_json(b);
+	json_t *o = ops_bulletin_json(b, 1);
 	json_object_del(o, "text");
 	cli_list_row(arg, cells, o);
 	return 0;
@@ -698,7 +417,7 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 	if (cli_bulletin(cli, id, &b))
 		return 1;
 	if (format == 1) {
-		json_t *o = bulletin_json(&b);
+		json_t *o = ops_bulletin_json(&b, 1);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(o);
@@ -755,25 +474,15 @@ bulletin_render(struct cli *cli, int argc, char **argv)
 	long long id = cli_parse_id(idarg);
 	if (id < 0 || !out)
 		return cli_usage_error("bulletin", _("render needs a bulletin ID and -o OUT.wav"));
-	struct store *st = cli_store(cli);
-	struct tts_lexicon *lex = cli_lexicon(cli);
-	if (!st || !lex)
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	char err[ERRLEN];
-	struct pl_program *p = pl_build_bulletin(cli->cfg, st, id, err);
-	if (!p)
+	char err[ERRLEN], num[32];
+	double length;
+	if (ops_bulletin_render(o, id, out, &length, err) < 0)
 		return cli_error("%s", err);
-	struct pl_env env;
-	pl_env_from_config(&env, cli->cfg, cli_state_dir(cli), lex);
-	int rc = pl_render(p, &env, err) < 0 || pl_render_wav(p, &env, out, err) < 0;
-	char num[32];
-	if (rc)
-		cli_error("%s", err);
-	else
-		printf(_("Bulletin %lld: %s s of sound in %s.\n"), id, i18n_decimal(p->length_s, 1, num), out);
-	pl_free(p);
-	pl_env_clear(&env);
-	return rc;
+	printf(_("Bulletin %lld: %s s of sound in %s.\n"), id, i18n_decimal(length, 1, num), out);
+	return 0;
 }
 
 /* The pre-air lint, for a bulletin or a file. */

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "ops/ops.h"
 
 static void
 help(void)
@@ -68,7 +69,7 @@ cmd_config(struct cli *cli, int argc, char **argv)
 	struct config_diags d = { 0 };
 	struct config *cfg = config_load_diags(config_pick_path(cli->config_path), &d);
 	if (cfg)
-		config_check_references(cli, cfg, &d);
+		ops_config_check_all(cfg, cli->state_dir, &d);
 	for (size_t i = 0; i < d.n; i++)
 		cli_error("%s", d.v[i].text);
 	if (d.errors > 1)

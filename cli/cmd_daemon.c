@@ -2,76 +2,27 @@
  * The commands that go to the running daemon over its control socket:
  * status, air, stop, reload.  Only the daemon airs.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "ops/ops.h"
 #include "reports/reports.h"
 
-/* Sends one request and returns the parsed answer, or NULL after printing why. */
+/* Sends one request and returns the parsed answer, or NULL after printing why (ops_daemon_ask()). */
 static json_t *
 ask(struct cli *cli, json_t *req)
 {
-	const char *path = cli->cfg->control_socket;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof sa.sun_path) {
-		cli_error(_("The control socket path %s is too long."), path);
-		return NULL;
-	}
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		if (e == EACCES)
-			cli_error(_("Not allowed to use the daemon's control socket %s; ask for membership of group loaxa."),
-				  path);
-		else
-			cli_error(_("The daemon is not running (no answer on %s); start it with 'systemctl start loaxad'."),
-				  path);
-		return NULL;
-	}
-	char *line = json_dumps(req, JSON_COMPACT);
-	size_t len = strlen(line);
-	int ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
-	free(line);
-	struct sbuf b = { 0 };
-	while (ok) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 10000) <= 0) {
-			ok = 0;
-			break;
-		}
-		char buf[4096];
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n <= 0)
-			break;
-		sbuf_add(&b, buf, (size_t)n);
-		if (memchr(buf, '\n', (size_t)n))
-			break;
-	}
-	close(fd);
-	json_t *ans = ok && b.s ? json_loads(b.s, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
-	sbuf_free(&b);
-	if (!ans) {
-		cli_error(_("The daemon did not answer on %s."), path);
-		return NULL;
-	}
-	if (!json_is_true(json_object_get(ans, "ok"))) {
-		const char *e = json_string_value(json_object_get(ans, "error"));
-		cli_error("%s", e ? e : _("The daemon refused the request."));
-		json_decref(ans);
+	json_t *ans;
+	char err[ERRLEN];
+	if (ops_daemon_ask(cli->cfg, req, 10000, &ans, err) < 0) {
+		cli_error("%s", err);
 		return NULL;
 	}
 	return ans;
@@ -126,62 +77,128 @@ cmd_reload(struct cli *cli, int argc, char **argv)
 		      _("Usage: loaxa reload\n\nThe daemon re-reads its configuration; a configuration with errors is refused\nand the old one stays in force.\n"));
 }
 
+/* What `air` does, in the reader's language, from the daemon's facts (ops_air_words()). */
+static void
+say_air(json_t *ans, long long id, const char *program)
+{
+	char words[ERRLEN];
+	ops_air_words(ans, id, program, words, sizeof words);
+	fputs(words, stdout);
+}
+
+/* "--at", "--repeat N --every M": requests the daemon keeps (ops_air_at()). */
+static int
+air_later(struct cli *cli, long long id, const char *klass, int64_t at_ms, int repeat, int every,
+	  int now_too)
+{
+	struct ops *o = cli_ops(cli);
+	if (!o)
+		return 1;
+	char err[ERRLEN];
+	int64_t first;
+	int rc = ops_air_at(o, id, klass, at_ms, repeat, every, ops_unix_user(), &first, err);
+	if (rc < 0)
+		return cli_error("%s", err);
+	int64_t now = time_now_ms();
+	char when[64], last[64];
+	ops_when(at_ms, now, when, sizeof when);
+	ops_when(at_ms + (int64_t)(repeat - 1) * every * 60000, now, last, sizeof last);
+	if (now_too)
+		printf(_("It airs again %d more time(s), every %d minutes, from %s to %s.\n"), repeat,
+		       every, when, last);
+	else if (repeat > 1)
+		printf(_("Bulletin %lld airs at %s, then every %d minutes until %s (%d airings).\n"), id,
+		       when, every, last, repeat);
+	else
+		printf(_("Bulletin %lld airs at %s.\n"), id, when);
+	return 0;
+}
+
 int
 cmd_air(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "program", required_argument, NULL, 'p' },
 		{ "class", required_argument, NULL, 'c' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "every", required_argument, NULL, 'e' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *program = NULL, *klass = NULL;
-	struct sbuf zones = { 0 }; /* --zone NAME, repeatable: "a,b" */
+	const char *program = NULL, *klass = NULL, *at = NULL;
+	const char *zone[CONFIG_MAX_ZONES]; /* --zone NAME, repeatable */
+	size_t nzone = 0;
+	long repeat = 1, every = 0;
+	char *end;
 	int c;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "h", opts, "air", NULL)) != -1) {
 		switch (c) {
 		case 'p': program = optarg; break;
 		case 'c': klass = optarg; break;
+		case 'a': at = optarg; break;
+		case 'r':
+			repeat = strtol(optarg, &end, 10);
+			if (*end || end == optarg || repeat < 1 || repeat > OPS_AIR_MAX_REPEAT)
+				return cli_usage_error("air", _("--repeat is a number of airings from 1 to %d."),
+						       OPS_AIR_MAX_REPEAT);
+			break;
+		case 'e':
+			every = strtol(optarg, &end, 10);
+			if (*end || end == optarg || every < 1 || every > 24 * 60)
+				return cli_usage_error("air", _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
+			break;
 		case 'z':
-			if (cli_check_name(cli, CLI_ZONE, optarg)) {
-				sbuf_free(&zones);
+			if (cli_check_name(cli, CLI_ZONE, optarg))
 				return 1;
-			}
-			sbuf_addf(&zones, "%s%s", zones.len ? "," : "", optarg);
+			if (nzone < CONFIG_MAX_ZONES)
+				zone[nzone++] = optarg;
 			break;
 		case 'h':
-			printf(_("Usage: loaxa air BULLETIN_ID [--class emergency] [--zone NAME]...\n"
-				 "       loaxa air --program NAME [--zone NAME]...\n\n"
+			printf(_("Usage: loaxa air BULLETIN_ID [--class emergency] [--at \"YYYY-MM-DD HH:MM\"]\n"
+				 "                 [--repeat N --every MINUTES]\n"
+				 "       loaxa air --program NAME\n\n"
 				 "Airs at once if nothing is airing, else right after it.  An emergency\n"
-				 "bulletin (or --class emergency) cuts what is airing: it fades out within\n"
-				 "half a second and is logged as interrupted.  It goes to every zone, or\n"
-				 "to the zones named with --zone (repeat it for several).\n"));
-			sbuf_free(&zones);
+				 "bulletin (or --class emergency) cuts in at once: what is airing fades out\n"
+				 "within half a second and is logged as cut by it; the alert tone\n"
+				 "(emergency_jingle) plays first.  --at airs once at that local time,\n"
+				 "without changing the configuration; --repeat N --every MINUTES airs N\n"
+				 "times.  The daemon keeps timed airings across restarts.\n"));
+			/* apart, so that the text above keeps its translation */
+			printf(_("--zone NAME (repeatable) airs it to those zones (cụm loa) only; without it, to\n"
+				 "every zone.\n"));
 			return 0;
 		default: /* cli_getopt() said why */
-			sbuf_free(&zones);
 			return EXIT_USAGE;
 		}
 	}
 	long long id = 0;
-	int rc = 0;
 	if (optind < argc) {
 		id = cli_parse_id(argv[optind]);
 		if (id < 0 || optind + 1 != argc)
-			rc = cli_usage_error("air", _("'%s' is not a bulletin id"), argv[optind]);
+			return cli_usage_error("air", _("'%s' is not a bulletin id"), argv[optind]);
 	}
-	if (!rc && !id == !program)
-		rc = cli_usage_error("air", _("give a BULLETIN_ID or --program NAME"));
-	if (!rc && klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
+	if (!id == !program)
+		return cli_usage_error("air", _("give a BULLETIN_ID or --program NAME"));
+	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
 	    strcmp(klass, "priority") != 0)
-		rc = cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
-	if (!rc && program && cli_check_name(cli, CLI_PROGRAM, program))
-		rc = 1;
-	if (rc) {
-		sbuf_free(&zones);
-		return rc;
+		return cli_usage_error("air", _("--class is normal, priority or emergency (got %s)"), klass);
+	if (program && (at || repeat > 1))
+		return cli_usage_error("air", _("--at and --repeat air a bulletin, not a programme"));
+	if (repeat > 1 && !every)
+		return cli_usage_error("air", _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
+	if (nzone && (at || repeat > 1))
+		return cli_usage_error("air", _("--zone airs at once only: a timed airing (--at, --repeat) goes to every zone; queue it for a slot with 'loaxa queue add ID --zone NAME'."));
+	if (program && cli_check_name(cli, CLI_PROGRAM, program))
+		return 1;
+	if (at) {
+		int64_t at_ms;
+		char err[ERRLEN];
+		if (time_parse_local(at, &at_ms, err) < 0)
+			return cli_error("%s", err);
+		return air_later(cli, id, klass, at_ms, (int)repeat, (int)every, 0);
 	}
 	json_t *req = json_pack("{s:s}", "cmd", "air");
 	if (id)
@@ -190,12 +207,23 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "program", json_string(program));
 	if (klass)
 		json_object_set_new(req, "class", json_string(klass));
-	if (zones.len)
+	if (nzone) {
+		struct sbuf zones = { 0 }; /* "thon-1,thon-3", as the daemon takes them */
+		for (size_t i = 0; i < nzone; i++)
+			sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
 		json_object_set_new(req, "zones", json_string(zones.s));
-	sbuf_free(&zones);
+		sbuf_free(&zones);
+	}
 	json_t *ans = ask(cli, req);
 	json_decref(req);
-	return ans ? print_answer(ans) : 1;
+	if (!ans)
+		return 1;
+	say_air(ans, id, program);
+	json_decref(ans);
+	if (repeat > 1)
+		return air_later(cli, id, klass, time_now_ms() + every * 60000, (int)repeat - 1,
+				 (int)every, 1);
+	return 0;
 }
 
 int
@@ -222,26 +250,51 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	json_t *p = json_object_get(ans, "playing");
-	char prog[64];
+	char prog[64], when[64];
+	int64_t now = time_now_ms();
 	if (json_is_object(p)) {
+		const char *item = json_string_value(json_object_get(p, "item"));
+		ops_when(json_integer_value(json_object_get(p, "started_ms")), now, when, sizeof when);
 		printf(_("Airing:   %s (programme %s), %.0f of %.0f s, since %s\n"),
 		       json_string_value(json_object_get(p, "slot")) ?: _("manual"),
 		       report_program_label(json_string_value(json_object_get(p, "program")), prog,
 					    sizeof prog),
 		       json_number_value(json_object_get(p, "position_s")),
-		       json_number_value(json_object_get(p, "length_s")),
-		       json_string_value(json_object_get(p, "started_at")) ?: "");
+		       json_number_value(json_object_get(p, "length_s")), when);
+		if (item)
+			printf(_("On air:   %s\n"), item);
 	} else {
 		printf(_("Airing:   nothing\n"));
 	}
 	json_t *n = json_object_get(ans, "next");
-	if (json_is_object(n))
-		printf(_("Next:     %s, slot %s, programme %s\n"),
-		       json_string_value(json_object_get(n, "at")) ?: "",
-		       json_string_value(json_object_get(n, "slot")) ?: "",
-		       json_string_value(json_object_get(n, "program")) ?: "");
-	else
+	if (json_is_object(n)) {
+		ops_when(json_integer_value(json_object_get(n, "at_ms")), now, when, sizeof when);
+		const char *slot = json_string_value(json_object_get(n, "slot"));
+		const char *what = report_program_label(json_string_value(json_object_get(n, "program")),
+							prog, sizeof prog);
+		if (slot)
+			printf(_("Next:     %s, slot %s, programme %s\n"), when, slot, what);
+		else
+			printf(_("Next:     %s, %s\n"), when, what);
+		json_t *t = json_object_get(n, "titles");
+		size_t i;
+		json_t *v;
+		json_array_foreach(t, i, v)
+			printf("          %s\n", json_string_value(v));
+		const char *state = json_string_value(json_object_get(n, "state"));
+		if (state && strcmp(state, "ready") == 0)
+			printf(_("Ready:    yes, rendered and waiting for its time\n"));
+		else if (state && strcmp(state, "rendering") == 0)
+			printf(_("Ready:    not yet, it is being rendered\n"));
+		else if (state) {
+			int64_t prep = json_integer_value(json_object_get(n, "at_ms")) -
+				       (int64_t)cli->cfg->lead_seconds * 1000;
+			ops_when(prep, now, when, sizeof when);
+			printf(_("Ready:    not yet, its bulletins are picked and rendered at %s\n"), when);
+		}
+	} else {
 		printf(_("Next:     no slot falls again\n"));
+	}
 	const char *cfg = json_string_value(json_object_get(ans, "config"));
 	printf(_("Config:   %s\n"), cfg ? cfg : _("built-in defaults"));
 	json_decref(ans);

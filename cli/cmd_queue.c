@@ -1,7 +1,8 @@
 /*
- * loaxa queue — ask for a bulletin in a given slot, at a given time (the
- * first slot at or after it), or in the next slot.  The daemon consumes an
- * entry when the airing that carried the bulletin completes.
+ * loaxa queue — ask for a bulletin in a given slot, at a slot's instant,
+ * or in the next slot (ops/queue.c), and say where and when it airs.  The
+ * daemon consumes an entry when the airing that carried the bulletin
+ * completes, and expires one for a slot instant that passed without it.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -12,16 +13,21 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "ops/ops.h"
 #include "store/store.h"
 
 static void
 help(void)
 {
-	printf(_("Usage: loaxa queue add BULLETIN_ID [--slot NAME | --at \"YYYY-MM-DD HH:MM\"]\n"
+	printf(_("Usage: loaxa queue add BULLETIN_ID [--slot NAME [--days N] | --at \"YYYY-MM-DD HH:MM\"] [-q]\n"
 		 "       loaxa queue list [--format text|csv|json]\n"
 		 "       loaxa queue remove ENTRY_ID\n\n"
-		 "add asks for the bulletin in the next slot, in the next airing of slot NAME,\n"
-		 "or in the first slot at or after the given local time, and prints the entry id.\n"));
+		 "add asks for the bulletin in the next slot, in the next airing of slot NAME\n"
+		 "(with --days N: in each of its airings in the next N days), or in the slot\n"
+		 "that falls at the given local time, and says where and when it will air.\n"
+		 "A time no slot falls at is refused; 'loaxa air ID --at' airs at any time.\n"
+		 "-q prints only the entry ids, one a line.  An entry for one slot airing\n"
+		 "that passed without it expires and leaves the list.\n"));
 	/* apart, so that the text above keeps its translation */
 	printf(_("add --zone NAME (repeatable): only into an airing to none but these zones (cụm loa).\n"));
 }
@@ -32,25 +38,34 @@ queue_add(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "slot", required_argument, NULL, 's' },
 		{ "at", required_argument, NULL, 'a' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *slot = NULL, *at = NULL;
-	const char *zone[CONFIG_MAX_ZONES + 1];
+	int c, quiet = 0;
+	long days = 0;
+	const char *zone[CONFIG_MAX_ZONES]; /* --zone NAME, repeatable */
 	size_t nzone = 0;
-	int c;
 	optind = 1;
-	while ((c = cli_getopt(argc, argv, "h", opts, "queue", "queue add")) != -1) {
+	while ((c = cli_getopt(argc, argv, "hq", opts, "queue", "queue add")) != -1) {
 		switch (c) {
 		case 's': slot = optarg; break;
 		case 'a': at = optarg; break;
+		case 'q': quiet = 1; break;
 		case 'z':
-			if (cli_check_name(cli, CLI_ZONE, optarg))
-				return 1;
 			if (nzone < CONFIG_MAX_ZONES)
 				zone[nzone++] = optarg;
 			break;
+		case 'd': {
+			char *end;
+			days = strtol(optarg, &end, 10);
+			if (*end || end == optarg || days < 1 || days > 366)
+				return cli_usage_error("queue", _("--days is a number of days from 1 to %d."), 366);
+			break;
+		}
 		case 'h': help(); return 0;
 		default: return EXIT_USAGE; /* cli_getopt() said why */
 		}
@@ -59,46 +74,51 @@ queue_add(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("queue", _("add needs one BULLETIN_ID"));
 	if (slot && at)
 		return cli_usage_error("queue", _("give --slot or --at, not both"));
+	if (days && !slot && !at)
+		return cli_usage_error("queue", _("--days needs --slot NAME (or --at): the slot to ask for each day."));
 	long long id = cli_parse_id(argv[optind]);
 	if (id < 0)
 		return cli_usage_error("queue", _("'%s' is not a bulletin id"), argv[optind]);
 	char err[ERRLEN];
 	if (slot && cli_check_name(cli, CLI_SLOT, slot))
 		return 1;
-	int64_t at_ms = 0;
-	if (at && time_parse_local(at, &at_ms, err) < 0)
-		return cli_error("%s", err);
-	if (at && at_ms < time_now_ms() - 60000)
-		return cli_error(_("%s is in the past; give a time to come."), at);
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	struct store_bulletin b;
-	if (store_bulletin_get(st, id, &b, err) < 0)
-		return cli_error("%s", err);
-	int rc = 0;
-	if (strcmp(b.state, "approved") != 0)
-		rc = cli_error(_("Bulletin %lld is %s; only approved bulletins air ('loaxa bulletin approve %lld')."),
-			       id, _(b.state), id);
-	store_bulletin_clear(&b);
-	if (rc)
-		return rc;
-	struct store_queue_entry e = { .bulletin_id = id, .slot = (char *)slot, .at_ms = at_ms };
-	struct sbuf zones = { 0 }; /* --zone, repeatable: "thon-1,thon-3" */
+	/* the zones, "thon-1,thon-3", are ops_queue_request()'s to check */
+	struct sbuf zones = { 0 };
 	for (size_t i = 0; i < nzone; i++)
 		sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
-	e.zones = zones.s;
-	rc = store_queue_add(st, &e, err);
+	struct ops_queue_where *w;
+	size_t n;
+	int rc = ops_queue_request(o, id, slot, at, (int)days, zones.s, ops_unix_user(), &w, &n,
+				   err);
 	sbuf_free(&zones);
-	if (rc < 0)
+	if (rc < 0 && !n)
 		return cli_error("%s", err);
-	printf("%lld\n", (long long)e.id);
-	cli_poke_daemon(cli);
+	int64_t now = time_now_ms();
+	for (size_t i = 0; i < n; i++) {
+		char when[64];
+		ops_when(w[i].at_ms, now, when, sizeof when);
+		if (quiet)
+			printf("%lld\n", (long long)w[i].entry);
+		else if (!slot && !at)
+			printf(_("Entry %lld: bulletin %lld airs in the next slot, %s at %s.\n"),
+			       (long long)w[i].entry, id, w[i].slot, when);
+		else
+			printf(_("Entry %lld: bulletin %lld airs in slot %s at %s.\n"),
+			       (long long)w[i].entry, id, w[i].slot, when);
+	}
+	free(w);
+	if (rc < 0) /* some entries went in before the store refused one */
+		return cli_error("%s", err);
 	return 0;
 }
 
 struct list_ctx {
 	struct store *st;
+	const struct config *cfg;
+	int64_t now;
 	struct cli_list l;
 };
 
@@ -107,10 +127,18 @@ list_row(const struct store_queue_entry *e, void *arg)
 {
 	struct list_ctx *x = arg;
 	struct store_bulletin b = { 0 };
-	char err[ERRLEN], when[40] = "", id[24], bid[24], iso[40];
+	char err[ERRLEN], when[80] = "", id[24], bid[24], iso[40];
+	/* its slot airing passed without it: expired (the daemon logs it so) */
+	if (ops_queue_expired(x->cfg, e, x->now))
+		return 0;
 	store_bulletin_get(x->st, e->bulletin_id, &b, err);
-	if (e->at_ms)
+	if (e->at_ms && e->slot) {
+		char t[64];
+		ops_when(e->at_ms, x->now, t, sizeof t);
+		snprintf(when, sizeof when, "%s %s", e->slot, t);
+	} else if (e->at_ms) {
 		time_format(e->at_ms, _("%Y-%m-%d %H:%M"), when, sizeof when);
+	}
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(e->id));
 	json_object_set_new(o, "bulletin_id", json_integer(e->bulletin_id));
@@ -124,7 +152,7 @@ list_row(const struct store_queue_entry *e, void *arg)
 	json_object_set_new(o, "created_at", json_string(iso));
 	snprintf(id, sizeof id, "%lld", (long long)e->id);
 	snprintf(bid, sizeof bid, "%lld", (long long)e->bulletin_id);
-	const char *cells[] = { id, bid, e->slot ? e->slot : (e->at_ms ? when : _("next slot")),
+	const char *cells[] = { id, bid, e->at_ms ? when : (e->slot ? e->slot : _("next slot")),
 				b.title ? b.title : "" };
 	cli_list_row(&x->l, cells, o);
 	store_bulletin_clear(&b);
@@ -136,7 +164,7 @@ queue_list(struct cli *cli, int argc, char **argv)
 {
 	static const char *const formats[] = { "text", "csv", "json", NULL };
 	static const struct cli_col cols[] = {
-		{ N_("ENTRY"), -5 }, { N_("BULLETIN"), -8 }, { N_("FOR"), 16 }, { N_("TITLE"), 0 },
+		{ N_("ENTRY"), -5 }, { N_("BULLETIN"), -8 }, { N_("FOR"), 22 }, { N_("TITLE"), 0 },
 	};
 	static const char *const fields[] = { "id", "bulletin_id", "slot", "at", "created_at",
 					      "title", NULL };
@@ -149,6 +177,8 @@ queue_list(struct cli *cli, int argc, char **argv)
 	x.st = cli_store(cli);
 	if (!x.st)
 		return 1;
+	x.cfg = cli->cfg;
+	x.now = time_now_ms();
 	char err[ERRLEN];
 	cli_list_begin(&x.l);
 	rc = store_queue_list(x.st, list_row, &x, err);

@@ -3,10 +3,10 @@
  * bulletins, airings, airtime, per topic and for CCHC against the monthly
  * target ("đạt" / "chưa đạt"), the slots missed or failed, the bulletins
  * aired; as text, CSV, JSON, XLSX or the DOCX document an officer files.
- * The counting itself is reports/'s; this file reads the options and
- * picks the writer.
+ * The counting is reports/'s; building and writing are ops_report_build()
+ * and ops_report_write(), as the web console's export is; this file reads
+ * the options and writes through a temporary file.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,46 +14,25 @@
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "config/config.h"
+#include "ops/ops.h"
 #include "reports/reports.h"
 
-/*
- * --by-zone: the report of each zone of the configuration in turn, as
- * text one after the other or as one JSON array of the reports.
- */
+/* --by-zone: ops_report_by_zone() through a temporary file. */
 static int
-report_by_zone(struct cli *cli, int y0, int m0, int y1, int m1, const char *label,
-	       const char *topic, int format, const char *out)
+report_by_zone(struct cli *cli, const char *month, const char *quarter, const char *period,
+	       const char *year, const char *topic, int format, const char *out)
 {
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *ops = cli_ops(cli);
+	if (!ops)
 		return 1;
 	struct cli_out o;
 	if (cli_out_open(&o, out) < 0)
 		return 1;
-	char err[ERRLEN] = "";
-	int rc = 0, w = 0;
-	if (format == REPORT_JSON)
-		fputs("[\n", o.f);
-	for (size_t i = 0; i < cli->cfg->n_zones && w >= 0 && !rc; i++) {
-		struct report *r = report_build_zone(st, cli->cfg, y0, m0, y1, m1, label, topic,
-						     cli->cfg->zones[i].name, time_now_ms(), err);
-		if (!r) {
-			rc = 1;
-			break;
-		}
-		if (i)
-			fputs(format == REPORT_JSON ? ",\n" : "\n", o.f);
-		w = format == REPORT_JSON ? report_write_json(r, o.f) : report_write_text(r, o.f);
-		report_free(r);
-	}
-	if (format == REPORT_JSON && !rc && w >= 0)
-		fputs("]\n", o.f);
-	if (rc || w < 0) {
-		int e = errno;
+	char err[ERRLEN];
+	struct ops_out to = { .f = o.f, .path = o.tmp, .name = out };
+	if (ops_report_by_zone(ops, month, quarter, period, year, topic, format, &to, err) < 0) {
 		cli_out_abort(&o);
-		return err[0] ? cli_error("%s", err)
-			      : cli_error(_("Cannot write %s: %s."), out ? out : _("the output"), strerror(e));
+		return cli_error("%s", err);
 	}
 	return cli_out_commit(&o) < 0 ? 1 : 0;
 }
@@ -124,20 +103,17 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("report", _("give --zone or --by-zone, not both"));
 	if (by_zone && format != REPORT_TEXT && format != REPORT_JSON)
 		return cli_usage_error("report", _("--by-zone writes text or json; for csv, xlsx or docx give --zone NAME, one zone a file"));
-	if (by_zone && !cli->cfg->n_zones)
-		return cli_error(_("The configuration has no zones (cụm loa) to report on; see zones in loaxa.conf(5)."));
 	if (by_zone)
-		return report_by_zone(cli, y0, m0, y1, m1, label, topic, format, out);
+		return report_by_zone(cli, month, quarter, period, year, topic, format, out);
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	if (format == REPORT_DOCX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format docx needs -o FILE.docx"));
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *ops = cli_ops(cli);
+	if (!ops)
 		return 1;
-	struct report *r = report_build_zone(st, cli->cfg, y0, m0, y1, m1, label, topic, zone,
-					     time_now_ms(), err);
-	if (!r)
+	struct report *r;
+	if (ops_report_build(ops, month, quarter, period, year, topic, zone, &r, err) < 0)
 		return cli_error("%s", err);
 	if (report_empty(r) && format != REPORT_TEXT) {
 		char words[96];
@@ -150,37 +126,12 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		report_free(r);
 		return 1;
 	}
-	int w;
-	err[0] = 0;
-	switch (format) {
-	case REPORT_XLSX:
-		/* libxlsxwriter writes the file itself: the temporary one, renamed after */
-		w = report_write_xlsx(r, o.tmp, err);
-		break;
-	case REPORT_DOCX: {
-		/* the template: $LOAXA_DATADIR/docx in a build tree, else the installed one */
-		const char *data = getenv("LOAXA_DATADIR");
-		char *dir = xasprintf("%s/docx", data && *data ? data : PKGDATADIR);
-		w = report_write_docx(r, dir, o.tmp, err);
-		free(dir);
-		break;
-	}
-	case REPORT_CSV:
-		w = report_write_csv(r, o.f);
-		break;
-	case REPORT_JSON:
-		w = report_write_json(r, o.f);
-		break;
-	default:
-		w = report_write_text(r, o.f);
-		break;
-	}
+	/* libxlsxwriter and the DOCX writer make the file themselves: the temporary one */
+	struct ops_out to = { .f = o.f, .path = o.tmp, .name = out };
 	int rc = 0;
-	if (w < 0) {
-		int e = errno;
+	if (ops_report_write(ops, r, format, &to, err) < 0) {
 		cli_out_abort(&o);
-		rc = err[0] ? cli_error("%s", err)
-			    : cli_error(_("Cannot write %s: %s."), out ? out : _("the output"), strerror(e));
+		rc = cli_error("%s", err);
 	} else if (cli_out_commit(&o) < 0) {
 		rc = 1;
 	}

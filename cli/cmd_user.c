@@ -235,24 +235,20 @@ cmd_user(struct cli *cli, int argc, char **argv)
 			       ? cli_usage_error("user", _("role needs a user NAME and a ROLE"))
 			       : cli_usage_error("user", _("remove needs one user NAME"));
 	}
-	struct store *st = cli_store(cli);
-	if (!st)
+	struct ops *o = cli_ops(cli);
+	if (!o)
 		return 1;
-	struct ops o;
 	char err[ERRLEN];
-	if (ops_init(&o, cli->cfg, st, cli_state_dir(cli), err) < 0)
-		return cli_error("%s", err);
 	int rc;
 	if (strcmp(sub, "add") == 0)
-		rc = user_add(cli, &o, argc, argv);
+		rc = user_add(cli, o, argc, argv);
 	else if (strcmp(sub, "list") == 0)
-		rc = user_list(cli, &o, argc, argv);
+		rc = user_list(cli, o, argc, argv);
 	else if (strcmp(sub, "passwd") == 0)
-		rc = user_passwd(cli, &o, argc, argv);
+		rc = user_passwd(cli, o, argc, argv);
 	else if (strcmp(sub, "role") == 0)
-		rc = done_rc(ops_user_set_role(&o, argv[1], argv[2], err), err);
+		rc = done_rc(ops_user_set_role(o, argv[1], argv[2], err), err);
 	else
-		rc = done_rc(ops_user_remove(&o, argv[1], err), err);
-	ops_done(&o);
+		rc = done_rc(ops_user_remove(o, argv[1], err), err);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "ops/ops.h"
 #include "store/store.h"
 #include "tts/tts.h"
 
@@ -163,6 +164,9 @@ main(int argc, char **argv)
 	}
 	int rc = cmd->fn(&cli, argc - 1, argv + 1);
 	tts_done();
+	if (cli.ops)
+		ops_done(cli.ops);
+	free(cli.ops);
 	store_close(cli.store);
 	tts_lexicon_free(cli.lex);
 	config_free(cli.cfg);

@@ -15,6 +15,7 @@
 
 #include "base/base.h"
 #include "cli/cli.h"
+#include "ops/ops.h"
 #include "config/config.h"
 #include "reports/reports.h"
 #include "store/store.h"
@@ -60,6 +61,24 @@ cli_store(struct cli *cli)
 		return NULL;
 	}
 	return cli->store;
+}
+
+struct ops *
+cli_ops(struct cli *cli)
+{
+	char err[ERRLEN];
+	if (cli->ops)
+		return cli->ops;
+	struct store *st = cli_store(cli);
+	if (!st)
+		return NULL;
+	struct ops *o = xmalloc(sizeof *o);
+	if (ops_init(o, cli->cfg, st, cli_state_dir(cli), err) < 0) {
+		free(o);
+		cli_error("%s", err);
+		return NULL;
+	}
+	return cli->ops = o;
 }
 
 struct tts_lexicon *
@@ -154,45 +173,14 @@ cli_getopt(int argc, char **argv, const char *optstring, const struct option *op
 int
 cli_check_name(const struct cli *cli, enum cli_name kind, const char *name)
 {
-	static const struct {
-		const char *none, *near;
-	} says[] = {
-		[CLI_SLOT] = { N_("There is no slot \"%s\"; the slots are: %s."),
-			       N_("There is no slot \"%s\"; did you mean %s? The slots are: %s.") },
-		[CLI_TOPIC] = { N_("There is no topic \"%s\"; the topics are: %s."),
-				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
-		[CLI_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
-				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
-		[CLI_ZONE] = { N_("There is no zone \"%s\"; the zones are: %s."),
-			       N_("There is no zone \"%s\"; did you mean %s? The zones are: %s.") },
-	};
-	const struct config *c = cli->cfg;
-	size_t n = kind == CLI_SLOT    ? c->n_slots
-		   : kind == CLI_TOPIC ? c->n_topics
-		   : kind == CLI_ZONE  ? c->n_zones
-				       : c->n_programs;
-	const char **names = xcalloc(n + 1, sizeof *names);
-	int found = 0;
-	for (size_t i = 0; i < n; i++) {
-		names[i] = kind == CLI_SLOT    ? c->slots[i].name
-			   : kind == CLI_TOPIC ? c->topics[i].id
-			   : kind == CLI_ZONE  ? c->zones[i].name
-					       : c->programs[i].name;
-		found |= strcmp(names[i], name) == 0;
-	}
-	if (!found) {
-		struct sbuf all = { 0 };
-		for (size_t i = 0; i < n; i++)
-			sbuf_addf(&all, "%s%s", i ? ", " : "", names[i]);
-		const char *near = config_near_name(name, names, n);
-		if (near)
-			cli_error(_(says[kind].near), name, near, all.s ? all.s : "-");
-		else
-			cli_error(_(says[kind].none), name, all.s ? all.s : "-");
-		sbuf_free(&all);
-	}
-	free(names);
-	return !found;
+	static const enum ops_name kinds[] = { [CLI_SLOT] = OPS_SLOT, [CLI_TOPIC] = OPS_TOPIC,
+					       [CLI_PROGRAM] = OPS_PROGRAM, [CLI_ZONE] = OPS_ZONE };
+	char *says = ops_name_unknown(cli->cfg, kinds[kind], name);
+	if (!says)
+		return 0;
+	cli_error("%s", says);
+	free(says);
+	return 1;
 }
 
 long long
@@ -461,20 +449,5 @@ cli_out_abort(struct cli_out *o)
 void
 cli_poke_daemon(struct cli *cli)
 {
-	const char *path = cli->cfg->control_socket;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (!path || strlen(path) >= sizeof sa.sun_path)
-		return;
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
-		static const char req[] = "{\"cmd\":\"replan\"}\n";
-		if (write(fd, req, sizeof req - 1) > 0) {
-			char buf[256];
-			(void)!read(fd, buf, sizeof buf);
-		}
-	}
-	close(fd);
+	ops_daemon_poke(cli->cfg);
 }

@@ -145,6 +145,7 @@ static const struct key top_keys[] = {
 	{ "control_socket", T_STR, OFF(control_socket) },
 	{ "approval_required", T_BOOL, OFF(approval_required) },
 	{ "lead_seconds", T_INT, OFF(lead_seconds), 5, 3600 },
+	{ "emergency_jingle", T_STR, OFF(emergency_jingle) },
 	{ "audio", T_GROUP, .sub = audio_keys },
 	{ "tts", T_GROUP, .sub = tts_keys },
 	{ "preroll", T_GROUP, .sub = preroll_keys },
@@ -1354,6 +1355,7 @@ config_free(struct config *c)
 	free(c->station_name);
 	station_free(&c->station);
 	free(c->control_socket);
+	free(c->emergency_jingle);
 	free(c->audio.output);
 	free(c->audio.device);
 	free(c->audio.wav_path);
@@ -1598,6 +1600,8 @@ config_dump(const struct config *c)
 	dump_str(&b, "", "control_socket", c->control_socket);
 	sbuf_addf(&b, "approval_required = %s;\n", c->approval_required ? "true" : "false");
 	sbuf_addf(&b, "lead_seconds = %d;\n", c->lead_seconds);
+	if (c->emergency_jingle)
+		dump_str(&b, "", "emergency_jingle", c->emergency_jingle);
 	dump_station(&b, c);
 	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);

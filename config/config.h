@@ -107,6 +107,7 @@ struct config {
 	char *control_socket;
 	int approval_required;
 	int lead_seconds;
+	char *emergency_jingle; /* clip aired before an emergency bulletin (alert tone), or NULL */
 	struct {
 		char *output;  /* portaudio | wav | null */
 		char *device;  /* PortAudio device name or index; NULL = default */

@@ -12,6 +12,7 @@
 #include "base/base.h"
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
+#include "reports/reports.h"
 #include "store/store.h"
 #include "tts/tts.h"
 
@@ -22,6 +23,7 @@ struct airlog_pending {
 	size_t n;
 	int64_t *queue_ids; /* queue entries to mark aired once the row is in */
 	size_t n_queue;
+	int64_t request;    /* the stored request to mark done once the row is in, or 0 */
 	struct airlog_pending *next;
 };
 
@@ -46,9 +48,10 @@ pending_free(struct airlog_pending *p)
  */
 static void
 keep(struct daemon *d, const struct store_airing *a, const struct store_aired_item *items, size_t n,
-     const int64_t *queue_ids, size_t n_queue, const char *err)
+     const int64_t *queue_ids, size_t n_queue, int64_t request, const char *err)
 {
 	struct airlog_pending *p = xcalloc(1, sizeof *p);
+	p->request = request;
 	p->a = *a;
 	p->a.slot = dup_or_null(a->slot);
 	p->a.program = dup_or_null(a->program);
@@ -81,6 +84,8 @@ airlog_flush(struct daemon *d)
 		for (size_t i = 0; rc == 0 && i < p->n_queue; i++)
 			if (store_queue_mark_aired(d->st, p->queue_ids[i], p->a.id, err) < 0)
 				daemon_log(3, "%s", err);
+		if (rc == 0 && p->request && store_air_request_done(d->st, p->request, p->a.id, err) < 0)
+			daemon_log(3, "%s", err);
 		d->pending = p->next;
 		if (!d->pending)
 			d->pending_tail = &d->pending;
@@ -106,7 +111,30 @@ airlog_drop(struct daemon *d)
 	d->pending_tail = &d->pending;
 }
 
-void
+static int
+log_expired(const struct store_queue_entry *e, void *arg)
+{
+	char when[32];
+	time_format(e->at_ms, "%Y-%m-%d %H:%M", when, sizeof when);
+	daemon_log(5, _("queue entry %lld (bulletin %lld, slot %s at %s) expired: that airing passed without it"),
+		   (long long)e->id, (long long)e->bulletin_id, e->slot, when);
+	return 0;
+}
+
+/*
+ * The instant `at` of slot `slot` is over (aired, cut, missed or failed):
+ * queue entries asked for it, or for an earlier instant of it, that it did
+ * not carry will never air; they expire, and the log says so.
+ */
+static void
+expire_queue(struct daemon *d, const char *slot, int64_t at)
+{
+	char err[ERRLEN];
+	if (slot && store_queue_expire(d->st, slot, at, time_now_ms(), log_expired, NULL, err) < 0)
+		daemon_log(3, "%s", err);
+}
+
+int64_t
 airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_t at,
 		 const char *status, const char *reason)
 {
@@ -116,13 +144,18 @@ airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_
 				  .reason = (char *)reason, .ended_at = time_now_ms(),
 				  .normalizer_version = TTS_NORMALIZER_VERSION };
 	int rc = d->pending ? -1 : store_airing_add(d->st, &a, err);
+	if (rc == 0)
+		expire_queue(d, slot, at);
 	if (rc == STORE_EXISTS)
-		return;
-	char when[32];
+		return 0;
+	char when[32], prog[64];
 	time_format(at, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-	daemon_log(4, _("slot %s at %s: %s (%s)"), slot ? slot : "-", when, status, reason);
+	daemon_log(4, _("slot %s at %s: %s (%s)"),
+		   slot ? slot : report_program_label(program, prog, sizeof prog), when, _(status),
+		   report_reason(reason));
 	if (rc < 0)
-		keep(d, &a, NULL, 0, NULL, 0, d->pending ? NULL : err);
+		keep(d, &a, NULL, 0, NULL, 0, 0, d->pending ? NULL : err);
+	return rc < 0 ? 0 : a.id;
 }
 
 int
@@ -142,6 +175,12 @@ airlog_open(struct daemon *d, struct airing *a)
 		daemon_log(3, _("cannot write the airing log: %s"), err);
 	if (a->row && a->zones && store_airing_set_zones(d->st, a->row, a->zones->names, err) < 0)
 		daemon_log(3, _("cannot write the airing log: %s"), err);
+	/* a stored request has its airing from now on: it never airs again */
+	if (a->request && (!a->row || store_air_request_done(d->st, a->request, a->row, err) < 0)) {
+		if (a->row)
+			daemon_log(3, "%s", err);
+		d->requests_aired[d->n_requests_aired++ % ARRAY_LEN(d->requests_aired)] = a->request;
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -150,8 +189,23 @@ airlog_started(struct daemon *d, struct airing *a)
 {
 	char err[ERRLEN];
 	if (a->row &&
-	    store_airing_set_started(d->st, a->row, a->started_ms, a->started_ms - a->at_ms, err) < 0)
+	    store_airing_set_started(d->st, a->row, a->started_ms, airlog_lateness(a), err) < 0)
 		daemon_log(3, "%s", err);
+}
+
+int64_t
+airlog_lateness(const struct airing *a)
+{
+	if (!a->started_ms)
+		return 0;
+	/*
+	 * An airing asked for "as soon as the player is free" is late only
+	 * from when the player took it; waiting for what was on air before it
+	 * is a wait, said in its reason, not a fault of the player.
+	 */
+	if (a->asap && a->armed_ms > a->at_ms)
+		return a->started_ms - a->armed_ms;
+	return a->started_ms - a->at_ms;
 }
 
 void
@@ -185,25 +239,43 @@ airlog_finish(struct daemon *d, struct airing *a)
 	for (size_t k = 0; k < upto && k < pl_count(a->prog); k++)
 		if (pl_aired_item(a->prog, k, &items[n]) == 0) {
 			items[n].completed = k < a->items_done;
+			/* the item that was cut: the seconds that actually went out */
+			if (!items[n].completed) {
+				double played = a->cut_s - items[n].offset_s;
+				items[n].length_s = played < 0 ? 0
+						    : played < items[n].length_s ? played
+										 : items[n].length_s;
+			}
 			n++;
 		}
 	a->items_logged = upto;
-	/* a queue entry is done when its bulletin aired; one left out waits */
+	/*
+	 * A queue entry is done when its bulletin aired to its end (before a
+	 * cut too); one left out waits, and one an emergency cut goes back
+	 * into the queue for the next slot.
+	 */
 	int64_t *queue_ids = xcalloc(a->n_queue_entries + 1, sizeof *queue_ids);
-	size_t n_queue = 0;
-	for (size_t i = 0; completed && i < a->n_queue_entries; i++) {
-		int aired = 0;
+	int64_t *requeue = xcalloc(a->n_queue_entries + 1, sizeof *requeue);
+	size_t n_queue = 0, n_requeue = 0;
+	int aired_some = completed || strcmp(a->status, "interrupted") == 0;
+	for (size_t i = 0; aired_some && i < a->n_queue_entries; i++) {
+		int aired = 0, cut = 0;
 		for (size_t k = 0; k < pl_count(a->prog); k++)
-			aired |= a->prog->items[k].bulletin_id == a->queue_entries[2 * i + 1] &&
-				 !a->prog->items[k].skipped;
+			if (a->prog->items[k].bulletin_id == a->queue_entries[2 * i + 1] &&
+			    !a->prog->items[k].skipped) {
+				aired |= completed || k < a->items_done;
+				cut |= !completed && k >= a->items_done;
+			}
 		if (aired)
 			queue_ids[n_queue++] = a->queue_entries[2 * i];
+		else if (cut && a->cut_by_emergency)
+			requeue[n_requeue++] = a->queue_entries[2 * i];
 	}
 	struct store_airing row = {
 		.id = a->row, .slot = a->slot, .program = a->program, .scheduled_at = a->at_ms,
 		.started_at = a->started_ms, .ended_at = a->ended_ms, .status = a->status,
 		.reason = a->reason[0] ? a->reason : NULL,
-		.lateness_ms = a->started_ms ? a->started_ms - a->at_ms : 0,
+		.lateness_ms = airlog_lateness(a),
 		.audio_sha256 = a->sha256[0] ? a->sha256 : NULL,
 		.normalizer_version = TTS_NORMALIZER_VERSION,
 	};
@@ -211,17 +283,31 @@ airlog_finish(struct daemon *d, struct airing *a)
 	if (rc == STORE_EXISTS) {
 		daemon_log(3, _("slot %s at this instant was logged meanwhile: %s"), a->slot, err);
 	} else if (rc < 0) {
-		keep(d, &row, items, n, queue_ids, n_queue, d->pending ? NULL : err);
+		keep(d, &row, items, n, queue_ids, n_queue, a->request, d->pending ? NULL : err);
 	} else {
 		a->row = row.id;
 		for (size_t i = 0; i < n_queue; i++)
 			if (store_queue_mark_aired(d->st, queue_ids[i], a->row, err) < 0)
 				daemon_log(3, "%s", err);
+		for (size_t i = 0; i < n_requeue; i++) {
+			if (store_queue_requeue(d->st, requeue[i], err) < 0)
+				daemon_log(3, "%s", err);
+			else
+				daemon_log(5, _("queue entry %lld was cut by the emergency and waits for the next slot"),
+					   (long long)requeue[i]);
+		}
+		expire_queue(d, a->slot, a->at_ms);
+		/* a request whose `started` row could not be written is marked now */
+		if (a->request && store_air_request_done(d->st, a->request, a->row, err) < 0)
+			daemon_log(3, "%s", err);
 	}
 	free(items);
 	free(queue_ids);
-	daemon_log(6, _("airing %s (%s): %s%s%s"), a->slot ? a->slot : _("manual"), a->program,
-		   a->status, a->reason[0] ? ": " : "", a->reason);
+	free(requeue);
+	char prog[64];
+	daemon_log(6, _("airing %s (%s): %s%s%s"), a->slot ? a->slot : _("manual"),
+		   report_program_label(a->program, prog, sizeof prog), _(a->status),
+		   a->reason[0] ? ": " : "", report_reason(a->reason));
 }
 
 void
@@ -229,7 +315,7 @@ airlog_recover(struct daemon *d)
 {
 	char err[ERRLEN];
 	int cut = 0, missed = 0;
-	if (store_airing_recover(d->st, _("daemon stopped"), _("daemon stopped before it started"),
+	if (store_airing_recover(d->st, N_("daemon stopped"), N_("daemon stopped before it started"),
 				 time_now_ms(), &cut, &missed, err) < 0) {
 		daemon_log(3, "%s", err);
 		return;

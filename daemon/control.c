@@ -21,6 +21,7 @@
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
 #include "scheduler/scheduler.h"
+#include "store/store.h"
 
 static void accept_client(struct daemon *d, int fd, void *arg);
 
@@ -126,6 +127,50 @@ flight_json(void *arg, const char *slot, const char *program, int64_t at_ms, con
 					     "queue_entries", id_array(entries, ne)));
 }
 
+/* The titles of the bulletins an airing carries (what rendering left out excluded). */
+static json_t *
+titles(const struct airing *a)
+{
+	json_t *t = json_array();
+	for (size_t i = 0; a->prog && i < pl_count(a->prog); i++) {
+		const struct pl_item *it = &a->prog->items[i];
+		if (it->kind == PL_BULLETIN && !(a->state >= AIRING_READY && it->skipped))
+			json_array_append_new(t, json_string(it->label ? it->label : ""));
+	}
+	return t;
+}
+
+/* An airing as `status` shows it: when, what, its titles, and whether it is ready. */
+static json_t *
+airing_json(const struct airing *a, int64_t at)
+{
+	char iso[40];
+	time_iso8601(at, iso);
+	json_t *o = json_pack("{s:s,s:I,s:o,s:s}", "at", iso, "at_ms", (json_int_t)at, "slot",
+			      a && a->slot ? json_string(a->slot) : json_null(), "program",
+			      a ? a->program : "");
+	return o;
+}
+
+static int
+take_first(const struct store_air_request *r, void *arg)
+{
+	*(struct store_air_request *)arg = *r;
+	((struct store_air_request *)arg)->by = NULL; /* freed by the caller of the callback */
+	return 1;
+}
+
+/* The earliest stored request not yet planned (loaxa air --at): 1, or 0 for none. */
+static int
+first_request(struct daemon *d, struct store_air_request *r)
+{
+	char err[ERRLEN];
+	memset(r, 0, sizeof *r);
+	if (store_air_requests(d->st, 0, take_first, r, err) < 0)
+		daemon_log(3, "%s", err);
+	return r->id != 0;
+}
+
 static json_t *
 status_json(struct daemon *d)
 {
@@ -135,14 +180,25 @@ status_json(struct daemon *d)
 	for (struct airing *a = d->airings; a; a = a->next) {
 		if (a->state != AIRING_PLAYING)
 			continue;
+		double pos = workers_position(d->w);
 		playing = json_object();
 		json_object_set_new(playing, "slot", a->slot ? json_string(a->slot) : json_null());
 		json_object_set_new(playing, "program", json_string(a->program));
-		json_object_set_new(playing, "position_s", json_real(workers_position(d->w)));
+		json_object_set_new(playing, "position_s", json_real(pos));
 		json_object_set_new(playing, "length_s", json_real(pl_length(a->prog)));
 		time_iso8601(a->started_ms, iso);
 		json_object_set_new(playing, "started_at", json_string(iso));
+		json_object_set_new(playing, "started_ms", json_integer(a->started_ms));
 		json_object_set_new(playing, "emergency", json_boolean(a->emergency));
+		/* the item on air now: a bulletin's title, or a clip's name */
+		const char *item = NULL;
+		for (size_t i = 0; i < pl_count(a->prog); i++) {
+			const struct pl_item *it = &a->prog->items[i];
+			if (!it->skipped && pos >= it->offset_s && pos < it->offset_s + it->length_s)
+				item = it->label;
+		}
+		json_object_set_new(playing, "item", item ? json_string(item) : json_null());
+		json_object_set_new(playing, "titles", titles(a));
 		break;
 	}
 	json_object_set_new(o, "playing", playing);
@@ -150,22 +206,36 @@ status_json(struct daemon *d)
 	int64_t t;
 	json_t *next = json_null();
 	int64_t now = time_now_ms();
-	/* an airing planned but not yet on air comes first */
+	/* an airing planned but not yet on air comes first: it is being prepared or ready */
+	const struct airing *first = NULL;
+	struct store_air_request req;
 	for (struct airing *a = d->airings; a; a = a->next)
-		if (a->slot && a->state < AIRING_PLAYING && a->at_ms >= now) {
-			next = json_object();
-			time_iso8601(a->at_ms, iso);
-			json_object_set_new(next, "at", json_string(iso));
-			json_object_set_new(next, "slot", json_string(a->slot));
-			json_object_set_new(next, "program", json_string(a->program));
-			break;
-		}
-	if (json_is_null(next) && plan_next(d, now, &slot, &t) == 0) {
+		if (a->state < AIRING_PLAYING && !a->asap && a->at_ms >= now &&
+		    (!first || a->at_ms < first->at_ms))
+			first = a;
+	if (first) {
+		next = airing_json(first, first->at_ms);
+		json_object_set_new(next, "titles", titles(first));
+		json_object_set_new(next, "state", json_string(first->state >= AIRING_READY
+								    ? "ready" : "rendering"));
+	} else if (first_request(d, &req) && (plan_next(d, now, &slot, &t) < 0 || req.at_ms < t)) {
+		/* a stored request (loaxa air --at) comes before the next slot */
+		char prog[32];
+		snprintf(prog, sizeof prog, "bulletin-%lld", (long long)req.bulletin_id);
+		next = airing_json(NULL, req.at_ms);
+		json_object_set_new(next, "program", json_string(prog));
+		json_object_set_new(next, "state", json_string("not-prepared"));
+	} else if (plan_next(d, now, &slot, &t) == 0) {
+		/* not prepared yet: its bulletins are picked and rendered lead_seconds before */
 		next = json_object();
 		time_iso8601(t, iso);
 		json_object_set_new(next, "at", json_string(iso));
+		json_object_set_new(next, "at_ms", json_integer(t));
 		json_object_set_new(next, "slot", json_string(d->sched->slots[slot].name));
 		json_object_set_new(next, "program", json_string(d->sched->slots[slot].program));
+		json_object_set_new(next, "state", json_string("not-prepared"));
+		time_iso8601(t - (int64_t)d->cfg->lead_seconds * 1000, iso);
+		json_object_set_new(next, "prepared_at", json_string(iso));
 	}
 	json_object_set_new(o, "next", next);
 	/* what is planned and not yet logged, with its picks: `loaxa schedule` counts them */
@@ -190,6 +260,29 @@ done(const char *message)
 	return json_pack("{s:b,s:s}", "ok", 1, "message", message);
 }
 
+/*
+ * The answer to `air`: what happens, as facts the asker words in its own
+ * language (cli/cmd_daemon.c): "emergency" (it cuts in now), "cuts" (what
+ * it cuts), "after" (what it waits for), "jingle" (the alert tone first);
+ * and "message", the same in the daemon's language.
+ */
+static json_t *
+air_answer(struct daemon *d, const struct airing *a, const struct airing *on)
+{
+	char what[128] = "";
+	if (on)
+		snprintf(what, sizeof what, "%s", on->slot ? on->slot : on->program);
+	int jingle = a->emergency && a->prog && pl_count(a->prog) > 1 && d->cfg->emergency_jingle;
+	const char *msg = a->emergency ? (on ? _("emergency: it cuts in now, what was airing fades out")
+					     : _("emergency: it airs now"))
+			  : on       ? _("airing as soon as the player is free")
+				     : _("airing now");
+	json_t *o = json_pack("{s:b,s:s,s:b}", "ok", 1, "message", msg, "emergency", a->emergency);
+	json_object_set_new(o, a->emergency ? "cuts" : "after", on ? json_string(what) : json_null());
+	json_object_set_new(o, "jingle", jingle ? json_string(d->cfg->emergency_jingle) : json_null());
+	return o;
+}
+
 static json_t *
 handle_request(struct daemon *d, const char *line, size_t len)
 {
@@ -200,17 +293,21 @@ handle_request(struct daemon *d, const char *line, size_t len)
 	switch (r.cmd) {
 	case CONTROL_STATUS:
 		return status_json(d);
-	case CONTROL_AIR:
-		if (plan_manual(d, &r, err) < 0)
+	case CONTROL_AIR: {
+		/* what is on the player now: an emergency cuts it, anything else waits for it */
+		struct airing *on = plan_on_player(d), *a;
+		if (plan_manual(d, &r, &a, err) < 0)
 			return refused(err);
-		return done(r.emergency ? _("emergency airing: it cuts what is on air")
-					: _("airing as soon as the player is free"));
+		return air_answer(d, a, on);
+	}
 	case CONTROL_STOP: {
-		int any = 0;
+		struct airing *on = NULL;
 		for (struct airing *a = d->airings; a; a = a->next)
-			any |= a->state == AIRING_PLAYING;
-		if (!any)
+			if (a->state == AIRING_PLAYING)
+				on = a;
+		if (!on)
 			return done(_("nothing is airing"));
+		snprintf(on->stop_why, sizeof on->stop_why, "%s", N_("stopped by the operator"));
 		workers_stop(d->w, DAEMON_FADE_S);
 		return done(_("stopped; logged as interrupted"));
 	}

@@ -53,6 +53,16 @@ struct airing {
 	int64_t at_ms;       /* scheduled instant; for manual airings, when asked */
 	int asap;            /* manual: play as soon as the player is free */
 	int emergency;
+	int64_t bulletin;    /* manual airing of one bulletin: its id, else 0 */
+	int64_t request;     /* a stored request (loaxa air --at, --repeat): its id, else 0 */
+	int64_t armed_ms;    /* when it went to the player */
+	/*
+	 * Set by the loop when it stops what plays (the player thread never
+	 * touches them): the reason logged, in English (translated when shown),
+	 * and whether an emergency cut it (its queued bulletins go back).
+	 */
+	char stop_why[128];
+	int cut_by_emergency;
 	char *asked_by;      /* manual: who asked for it (control request "by"), or NULL */
 	enum airing_state state;
 	struct pl_program *prog;
@@ -110,6 +120,12 @@ struct daemon {
 	int stopping;
 	int trim_due; /* something was rendered since memory was last given back */
 	struct airlog_pending *pending, **pending_tail;
+	/*
+	 * Stored requests that aired while their row could not be marked
+	 * (the log was down): not planned again by this run.
+	 */
+	int64_t requests_aired[32];
+	size_t n_requests_aired;
 	struct client clients[DAEMON_MAX_CLIENTS];
 	struct {
 		int fd;
@@ -139,8 +155,13 @@ void daemon_spawn(const char *what, const char *cmd);
 void plan_catch_up(struct daemon *d, const char *why);
 /* Acts on everything due by now and returns the next instant to wake at (0: none). */
 int64_t plan_tick(struct daemon *d);
-/* A manual airing (loaxa air): a programme, or one bulletin. */
-int plan_manual(struct daemon *d, const struct control_req *r, char *err);
+/*
+ * A manual airing (loaxa air): a programme, or one bulletin.  *out is the
+ * airing planned (owned by the plan), for the answer to say what happens.
+ */
+int plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, char *err);
+/* The airing on the player (armed or playing), or NULL when it is free. */
+struct airing *plan_on_player(struct daemon *d);
 /* The next slot instant after now: 0, or -1 when none falls again. */
 int plan_next(struct daemon *d, int64_t now, size_t *slot, int64_t *at);
 /* The render thread is done with a. */
@@ -168,9 +189,12 @@ void plan_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
 
 /* ---- the airing log (airlog.c) ---- */
 
-/* A row for a slot instant that did not air: missed or failed before sound. */
-void airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_t at,
-		      const char *status, const char *reason);
+/*
+ * A row for a slot instant (or a stored request, slot NULL) that did not
+ * air: missed or failed before sound.  Returns the row's id, or 0.
+ */
+int64_t airlog_not_aired(struct daemon *d, const char *slot, const char *program, int64_t at,
+			 const char *status, const char *reason);
 /*
  * The `started` row, before the first sample: 0, STORE_EXISTS when the slot
  * instant already has a row (it must not air again), or -1 when the log is
@@ -179,6 +203,8 @@ void airlog_not_aired(struct daemon *d, const char *slot, const char *program, i
 int airlog_open(struct daemon *d, struct airing *a);
 /* The first sample left: started_at and the lateness into the row. */
 void airlog_started(struct daemon *d, struct airing *a);
+/* How late the first sample left: after its instant, or after the player took it (asap). */
+int64_t airlog_lateness(const struct airing *a);
 /* Items that played to their end so far, as they finish. */
 void airlog_items(struct daemon *d, struct airing *a, size_t upto);
 /* The whole airing in one write (kept in memory when the disk refuses it). */

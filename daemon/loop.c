@@ -171,7 +171,7 @@ on_timer(struct daemon *d, int fd, void *arg)
 	uint64_t v;
 	if (read(fd, &v, sizeof v) < 0 && errno == ECANCELED) {
 		daemon_log(4, _("the wall clock was changed: re-planning"));
-		plan_catch_up(d, _("the wall clock jumped over it"));
+		plan_catch_up(d, N_("the wall clock jumped over it"));
 	}
 }
 
@@ -260,7 +260,7 @@ daemon_reload(struct daemon *d, char *err)
 	d->sched = s;
 	d->lex = lex;
 	workers_set_config(d->w, d->cfg, d->lex);
-	plan_catch_up(d, _("the configuration changed while the daemon was running"));
+	plan_catch_up(d, N_("the configuration changed while the daemon was running"));
 	daemon_log(6, _("configuration reloaded"));
 	return 0;
 }
@@ -394,7 +394,7 @@ daemon_run(const char *config_arg, const char *state_arg)
 	daemon_watch(d, d->wdfd, on_watchdog, NULL);
 	d->w = workers_new(d->evfd);
 	workers_set_config(d->w, d->cfg, d->lex);
-	plan_catch_up(d, _("the daemon was not running"));
+	plan_catch_up(d, N_("the daemon was not running"));
 
 	daemon_log(6, _("loaxad %s ready: configuration %s, state %s, control %s"), LOAXA_VERSION,
 		   d->cfg->path ? d->cfg->path : _("(built-in defaults)"), d->cfg->state_dir,

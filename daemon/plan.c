@@ -21,6 +21,7 @@
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
+#include "reports/reports.h"
 #include "scheduler/scheduler.h"
 #include "store/store.h"
 
@@ -167,27 +168,93 @@ plan_slot(struct daemon *d, size_t i, int64_t t)
 	workers_render(d->w, a);
 }
 
-int
-plan_manual(struct daemon *d, const struct control_req *r, char *err)
+/*
+ * The programme of a manual airing of one bulletin: the bulletin, after
+ * the alert tone (emergency_jingle) when it is an emergency.  A tone that
+ * cannot be used is said in the log and left out: the emergency airs.
+ */
+static struct pl_program *
+build_bulletin(struct daemon *d, int64_t id, int emergency, char *err)
 {
+	const char *jingle = d->cfg->emergency_jingle;
+	if (!emergency || !jingle)
+		return pl_build_bulletin(d->cfg, d->st, id, err);
+	char name[32], e2[ERRLEN];
+	snprintf(name, sizeof name, "bulletin-%lld", (long long)id);
+	struct config_item items[2] = {
+		{ .kind = CONFIG_ITEM_CLIP, .clip = (char *)jingle },
+		{ .kind = CONFIG_ITEM_BULLETIN, .bulletin = id },
+	};
+	struct config_program tpl = { .name = name, .items = items, .n_items = 2 };
+	struct pl_program *p = pl_build(d->cfg, &tpl, d->st, NULL, 0, e2);
+	if (p)
+		return p;
+	daemon_log(4, _("the alert tone %s is left out of emergency bulletin %lld: %s"), jingle,
+		   (long long)id, e2);
+	return pl_build_bulletin(d->cfg, d->st, id, err);
+}
+
+/*
+ * One bulletin aired by hand: now (asap), or at at_ms for a stored request;
+ * to zones "thon-1,thon-3" (NULL: every zone).  NULL with err when it may
+ * not air.
+ */
+static struct airing *
+bulletin_airing(struct daemon *d, int64_t id, int emergency, int64_t at_ms, const char *by,
+		const char *zones, char *err)
+{
+	struct store_bulletin b;
+	if (store_bulletin_get(d->st, id, &b, err) < 0)
+		return NULL;
+	if (strcmp(b.state, "approved") != 0) {
+		err_set(err, _("Bulletin %lld is %s; only approved bulletins air."), (long long)b.id,
+			b.state);
+		store_bulletin_clear(&b);
+		return NULL;
+	}
 	struct airing *a = xcalloc(1, sizeof *a);
-	a->at_ms = time_now_ms();
-	a->asap = 1;
-	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
-	a->zones = zones_for_list(d->cfg, r->zones, err);
+	a->emergency = emergency || strcmp(b.klass, "emergency") == 0;
+	store_bulletin_clear(&b);
+	a->at_ms = at_ms ? at_ms : time_now_ms();
+	a->asap = !at_ms;
+	a->asked_by = by && *by ? xstrdup(by) : NULL;
+	a->zones = zones_for_list(d->cfg, zones, err);
 	if (a->zones == ZONES_BAD) {
 		a->zones = NULL;
 		airing_free(a);
-		return -1;
+		return NULL;
 	}
+	a->bulletin = id;
+	a->program = xasprintf("bulletin-%lld", (long long)id);
+	a->prog = build_bulletin(d, id, a->emergency, err);
+	if (!a->prog) {
+		airing_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+int
+plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, char *err)
+{
+	struct airing *a;
 	if (r->program[0]) {
 		const struct config_program *tpl = config_program_find(d->cfg, r->program);
 		if (!tpl) {
 			err_set(err, _("There is no programme \"%s\" in the configuration."), r->program);
+			return -1;
+		}
+		a = xcalloc(1, sizeof *a);
+		a->at_ms = time_now_ms();
+		a->asap = 1;
+		a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
+		a->program = xstrdup(r->program);
+		a->zones = zones_for_list(d->cfg, r->zones, err);
+		if (a->zones == ZONES_BAD) {
+			a->zones = NULL;
 			airing_free(a);
 			return -1;
 		}
-		a->program = xstrdup(r->program);
 		int64_t *ids;
 		size_t n;
 		if (pick_for(d, a, tpl, &ids, &n, err) < 0) {
@@ -196,32 +263,83 @@ plan_manual(struct daemon *d, const struct control_req *r, char *err)
 		}
 		a->prog = pl_build(d->cfg, tpl, d->st, ids, n, err);
 		free(ids);
-	} else {
-		struct store_bulletin b;
-		if (store_bulletin_get(d->st, r->bulletin, &b, err) < 0) {
+		if (!a->prog) {
 			airing_free(a);
 			return -1;
 		}
-		if (strcmp(b.state, "approved") != 0) {
-			err_set(err, _("Bulletin %lld is %s; only approved bulletins air."),
-				(long long)b.id, b.state);
-			store_bulletin_clear(&b);
-			airing_free(a);
-			return -1;
-		}
-		a->emergency = r->emergency || strcmp(b.klass, "emergency") == 0;
-		store_bulletin_clear(&b);
-		a->program = xasprintf("bulletin-%lld", (long long)r->bulletin);
-		a->prog = pl_build_bulletin(d->cfg, d->st, r->bulletin, err);
-	}
-	if (!a->prog) {
-		airing_free(a);
+	} else if (!(a = bulletin_airing(d, r->bulletin, r->emergency, 0, r->by, r->zones, err))) {
 		return -1;
 	}
 	a->state = AIRING_RENDERING;
 	add_airing(d, a);
 	workers_render(d->w, a);
+	*out = a;
 	return 0;
+}
+
+#define REQUEST_CATCH_UP_MS (10 * 60000)
+
+struct requests {
+	struct daemon *d;
+	int64_t now, wake;
+};
+
+static int
+one_request(const struct store_air_request *r, void *arg)
+{
+	struct requests *x = arg;
+	struct daemon *d = x->d;
+	int64_t lead = (int64_t)d->cfg->lead_seconds * 1000;
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->request == r->id)
+			return 0; /* planned already */
+	for (size_t i = 0; i < ARRAY_LEN(d->requests_aired) && i < d->n_requests_aired; i++)
+		if (d->requests_aired[i] == r->id)
+			return 0; /* aired, its row not marked yet: the log was down */
+	if (r->at_ms - lead > x->now) {
+		x->wake = r->at_ms - lead;
+		return 1; /* the rest come later still */
+	}
+	char err[ERRLEN], prog[32];
+	snprintf(prog, sizeof prog, "bulletin-%lld", (long long)r->bulletin_id);
+	int64_t row = 0;
+	if (x->now > r->at_ms + REQUEST_CATCH_UP_MS) {
+		row = airlog_not_aired(d, NULL, prog, r->at_ms, "missed",
+				       N_("the daemon was not running at its time"));
+	} else {
+		struct airing *a = bulletin_airing(d, r->bulletin_id, r->emergency, r->at_ms, r->by,
+						   NULL, err);
+		if (a) {
+			a->request = r->id;
+			a->state = AIRING_RENDERING;
+			add_airing(d, a);
+			workers_render(d->w, a);
+			return 0;
+		}
+		row = airlog_not_aired(d, NULL, prog, r->at_ms, "failed", err);
+	}
+	if (!row || store_air_request_done(d->st, r->id, row, err) < 0) {
+		if (row)
+			daemon_log(3, "%s", err);
+		/* the log is down: this run does not log it again */
+		d->requests_aired[d->n_requests_aired++ % ARRAY_LEN(d->requests_aired)] = r->id;
+	}
+	return 0;
+}
+
+/*
+ * Stored requests (loaxa air --at, the repeats of --repeat) whose render
+ * time has come become airings, like slot instants; returns when the next
+ * one's render time comes (0: none).
+ */
+static int64_t
+plan_requests(struct daemon *d, int64_t now)
+{
+	char err[ERRLEN];
+	struct requests x = { d, now, 0 };
+	if (store_air_requests(d->st, 0, one_request, &x, err) < 0)
+		daemon_log(3, "%s", err);
+	return x.wake;
 }
 
 /* The slot's catch-up window (ms); a manual airing waits as long as it takes. */
@@ -232,9 +350,8 @@ catch_up_ms(struct daemon *d, const struct airing *a)
 	return cs ? cs->catch_up_minutes * 60000 : 0;
 }
 
-/* The airing on the player (armed or playing), or NULL when it is free. */
-static struct airing *
-on_player(struct daemon *d)
+struct airing *
+plan_on_player(struct daemon *d)
 {
 	for (struct airing *a = d->airings; a; a = a->next)
 		if (a->state == AIRING_ARMED || a->state == AIRING_PLAYING)
@@ -242,14 +359,18 @@ on_player(struct daemon *d)
 	return NULL;
 }
 
-/* "the player was busy with slot X", naming what is on the player. */
+/*
+ * "the player was busy with slot X", naming what is on the player.  Reasons
+ * go into the log in English (the catalogue's msgids), whatever the
+ * daemon's locale: each reader's `loaxa log` translates them.
+ */
 static void
 busy_with(const struct airing *on, char *buf, size_t len)
 {
 	if (on->slot)
-		snprintf(buf, len, _("the player was busy with slot %s"), on->slot);
+		snprintf(buf, len, N_("the player was busy with slot %s"), on->slot);
 	else
-		snprintf(buf, len, _("the player was busy with the manual airing %s"), on->program);
+		snprintf(buf, len, N_("the player was busy with the manual airing %s"), on->program);
 }
 
 /*
@@ -269,7 +390,9 @@ miss(struct daemon *d, struct airing *a, const char *reason)
 	} else if (a->slot) {
 		airlog_not_aired(d, a->slot, a->program, a->at_ms, "missed", reason);
 	} else {
-		daemon_log(4, _("airing %s (%s): missed (%s)"), _("manual"), a->program, reason);
+		char prog[64];
+		daemon_log(4, _("airing %s (%s): missed (%s)"), _("manual"),
+			   report_program_label(a->program, prog, sizeof prog), report_reason(reason));
 	}
 	plan_unlink(d, a);
 }
@@ -283,7 +406,7 @@ static void
 arm(struct daemon *d, struct airing *a, int64_t now)
 {
 	if (a->slot && sched_late(a->at_ms, catch_up_ms(d, a), now) == SCHED_MISSED) {
-		miss(d, a, _("too late to air: past the catch-up window"));
+		miss(d, a, N_("too late to air: past the catch-up window"));
 		return;
 	}
 	if (!a->row && airlog_open(d, a) == STORE_EXISTS) {
@@ -291,9 +414,16 @@ arm(struct daemon *d, struct airing *a, int64_t now)
 		plan_unlink(d, a);
 		return;
 	}
+	struct airing *on = a->emergency ? plan_on_player(d) : NULL;
 	a->state = AIRING_ARMED;
-	if (a->emergency)
+	a->armed_ms = now;
+	if (on && on != a) {
+		/* said in the cut airing's row; its queued bulletins go back */
+		snprintf(on->stop_why, sizeof on->stop_why, N_("cut by emergency bulletin #%lld"),
+			 (long long)a->bulletin);
+		on->cut_by_emergency = 1;
 		workers_stop(d->w, DAEMON_FADE_S);
+	}
 	workers_play(d->w, a);
 }
 
@@ -306,13 +436,13 @@ plan_stopped(struct daemon *d)
 		if (a->started_ms || a->status[0]) { /* it aired (or failed): cut, and logged so */
 			if (!a->status[0]) {
 				strcpy(a->status, "interrupted");
-				snprintf(a->reason, sizeof a->reason, "%s", _("daemon stopped"));
+				snprintf(a->reason, sizeof a->reason, "%s", N_("daemon stopped"));
 				a->ended_ms = now;
 			}
 			plan_finished(d, a);
 		} else if (a->row || (a->slot && a->at_ms <= now)) {
 			/* its instant came, or its row was written: it never started */
-			miss(d, a, _("daemon stopped before it started"));
+			miss(d, a, N_("daemon stopped before it started"));
 		} else {
 			plan_unlink(d, a); /* still to come: the next start plans it again */
 		}
@@ -339,8 +469,17 @@ plan_finished(struct daemon *d, struct airing *a)
 	if (!a->started_ms && !a->status[0]) {
 		/* an emergency took it off the player before it started: it waits again */
 		a->state = AIRING_READY;
+		a->stop_why[0] = 0;
+		a->cut_by_emergency = 0;
 		return;
 	}
+	if (strcmp(a->status, "interrupted") == 0 && a->stop_why[0])
+		snprintf(a->reason, sizeof a->reason, "%s", a->stop_why);
+	/* a manual airing that waited for the player says so: a wait, not lateness */
+	int64_t waited = a->asap && a->armed_ms > a->at_ms ? a->armed_ms - a->at_ms : 0;
+	if (!a->reason[0] && waited >= 1000)
+		snprintf(a->reason, sizeof a->reason, N_("waited %lld s for the player to be free"),
+			 (long long)((waited + 500) / 1000));
 	airlog_finish(d, a);
 	if (a->slot && d->cfg->preroll.after)
 		daemon_spawn(_("after"), d->cfg->preroll.after);
@@ -400,6 +539,9 @@ plan_tick(struct daemon *d)
 	/* plan every slot instant whose render time has come */
 	while (plan_next(d, now, &slot, &t) == 0 && t - lead <= now)
 		plan_slot(d, slot, t);
+	int64_t req = plan_requests(d, now);
+	if (req)
+		WAKE(req);
 	if (plan_next(d, now, &slot, &t) == 0) {
 		WAKE(t - lead);
 		/* pre-roll for the next slot instant */
@@ -418,7 +560,7 @@ plan_tick(struct daemon *d)
 				WAKE(pre);
 			}
 		}
-	struct airing *on = on_player(d);
+	struct airing *on = plan_on_player(d);
 	char why[ERRLEN];
 	/* an instant of a slot that has come replaces an older one of it that has not started */
 	for (struct airing *a = d->airings, *next; a; a = next) {
@@ -437,9 +579,9 @@ plan_tick(struct daemon *d)
 		if (on) {
 			busy_with(on, why, sizeof why);
 			size_t len = strlen(why);
-			snprintf(why + len, sizeof why - len, _("; the slot's instant at %s replaced it"), when);
+			snprintf(why + len, sizeof why - len, N_("; the slot's instant at %s replaced it"), when);
 		} else {
-			snprintf(why, sizeof why, _("the slot's instant at %s replaced it"), when);
+			snprintf(why, sizeof why, N_("the slot's instant at %s replaced it"), when);
 		}
 		miss(d, a, why);
 	}
@@ -453,15 +595,16 @@ plan_tick(struct daemon *d)
 		if (on)
 			busy_with(on, why, sizeof why);
 		else
-			snprintf(why, sizeof why, "%s", _("too late to air: past the catch-up window"));
+			snprintf(why, sizeof why, "%s", N_("too late to air: past the catch-up window"));
 		miss(d, a, why);
 	}
 	/* an emergency cuts what is on air */
 	for (struct airing *a = d->airings, *next; a; a = next) {
 		next = a->next;
-		if (a->state == AIRING_READY && a->emergency) {
+		if (a->state == AIRING_READY && a->emergency &&
+		    (a->asap || a->at_ms - ARM_AHEAD_MS <= now)) {
 			arm(d, a, now);
-			on = on_player(d);
+			on = plan_on_player(d);
 		}
 	}
 	/* the player is free: the airing whose time has come first */

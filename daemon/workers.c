@@ -366,7 +366,7 @@ play_main(void *arg)
 			strcpy(a->status, "interrupted");
 			if (!a->reason[0])
 				snprintf(a->reason, sizeof a->reason, "%s",
-					 w->quit ? _("daemon stopped") : _("stopped by the operator or an emergency"));
+					 w->quit ? N_("daemon stopped") : N_("stopped by the operator or an emergency"));
 			break;
 		case PL_FAILED:
 			strcpy(a->status, "failed");

@@ -1,17 +1,19 @@
 /*
  * ops — bulletins: what their text may hold, adding and editing (a new
  * version each time), approving (refused while the text would sound
- * wrong), sending back, retiring, rendering as it would air.  Written
- * from cli/cmd_bulletin.c, whose rules these are.
+ * wrong), sending back, retiring, rendering as it would air.  `loaxa
+ * bulletin` and the web console both call these.
  */
 #include "ops/ops.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
 #include "base/base.h"
 #include "config/config.h"
+#include "import/import.h"
 #include "playlists/playlists.h"
 #include "store/store.h"
 #include "tts/tts.h"
@@ -86,8 +88,8 @@ speaks_words(const char *spoken)
 }
 
 int
-ops_text_prepare(struct ops *o, const char *text, size_t len, const char *name, char **out,
-		 char *err)
+ops_text_prepare(struct ops *o, const char *text, size_t len, const char *name,
+		 const char *select, char **out, char *err)
 {
 	*out = NULL;
 	if (len > OPS_TEXT_MAX) {
@@ -113,6 +115,13 @@ ops_text_prepare(struct ops *o, const char *text, size_t len, const char *name, 
 	}
 	char *nfc = utf8_nfc(raw);
 	free(raw);
+	if (select) { /* one section of a text file, as of a document */
+		char *part = import_select(nfc, select, err);
+		free(nfc);
+		if (!part)
+			return OPS_INVALID;
+		nfc = part;
+	}
 	struct tts_lexicon *lex = ops_lexicon(o, err);
 	if (!lex) {
 		free(nfc);
@@ -177,15 +186,8 @@ apply_fields(struct ops *o, struct store_bulletin *b, const struct ops_bulletin_
 		set_str(&b->title, utf8_nfc(in->title));
 	}
 	if (in->topic) {
-		if (!config_topic_find(cfg, in->topic)) {
-			struct sbuf ids = { 0 };
-			for (size_t i = 0; i < cfg->n_topics; i++)
-				sbuf_addf(&ids, "%s%s", i ? ", " : "", cfg->topics[i].id);
-			err_set(err, _("There is no topic \"%s\"; the topics are: %s."), in->topic,
-				ids.s ? ids.s : "-");
-			sbuf_free(&ids);
+		if (ops_name_check(cfg, OPS_TOPIC, in->topic, err) < 0)
 			return OPS_INVALID;
-		}
 		set_str(&b->topic, xstrdup(in->topic));
 	}
 	if (in->klass) {
@@ -204,6 +206,12 @@ apply_fields(struct ops *o, struct store_bulletin *b, const struct ops_bulletin_
 			return OPS_INVALID;
 		}
 		set_str(&b->region, strcmp(in->region, "station") != 0 ? xstrdup(in->region) : NULL);
+	}
+	if (in->zones) {
+		char *zones;
+		if (ops_zones_parse(cfg, in->zones, &zones, err) < 0)
+			return OPS_INVALID;
+		set_str(&b->zones, zones);
 	}
 	if (in->source) {
 		uint32_t cp;
@@ -234,7 +242,8 @@ apply_fields(struct ops *o, struct store_bulletin *b, const struct ops_bulletin_
 	if (in->text) {
 		char *t;
 		int rc = ops_text_prepare(o, in->text, in->text_len,
-					  in->text_name ? in->text_name : _("the text"), &t, err);
+					  in->text_name ? in->text_name : _("the text"), in->select, &t,
+					  err);
 		if (rc < 0)
 			return rc;
 		set_str(&b->text, t);
@@ -385,22 +394,26 @@ ops_bulletin_approve(struct ops *o, int64_t id, int force, const char *who,
 	}
 	if (b.text && !force) {
 		struct tts_finding *f;
-		size_t n, errors = 0;
+		size_t n, told = 0, errors = 0;
 		if ((rc = ops_bulletin_lint(o, b.text, &f, &n, err)) < 0)
 			goto out;
-		/* long sentences are advice; the rest would be heard on air */
+		/*
+		 * what would be heard wrong blocks; a guess is told, not held
+		 * against it; a long sentence is advice for the editor
+		 */
 		for (size_t i = 0; i < n; i++) {
 			if (f[i].kind == TTS_LINT_LONG_SENTENCE) {
 				free(f[i].text);
 				free(f[i].message);
 				continue;
 			}
-			f[errors++] = f[i];
+			errors += tts_lint_blocks(f[i].kind);
+			f[told++] = f[i];
 		}
 		if (fo)
-			*fo = f, *no = errors;
+			*fo = f, *no = told;
 		else
-			tts_findings_free(f, errors);
+			tts_findings_free(f, told);
 		if (errors) {
 			err_set(err, _("Bulletin %lld has %zu problems that would be heard on air; fix the text with 'loaxa bulletin edit', or approve anyway with --force."),
 				(long long)id, errors);
@@ -470,4 +483,47 @@ ops_bulletin_render(struct ops *o, int64_t id, const char *wav, double *length_s
 	pl_free(p);
 	pl_env_clear(&env);
 	return rc;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+time_or_null(int64_t ms)
+{
+	char iso[40];
+	if (!ms)
+		return json_null();
+	time_iso8601(ms, iso);
+	return json_string(iso);
+}
+
+json_t *
+ops_bulletin_json(const struct store_bulletin *b, int with_text)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(b->id));
+	json_object_set_new(o, "version", json_integer(b->version));
+	json_object_set_new(o, "title", json_string(b->title));
+	json_object_set_new(o, "topic", json_string(b->topic));
+	json_object_set_new(o, "class", json_string(b->klass));
+	json_object_set_new(o, "state", json_string(b->state));
+	json_object_set_new(o, "region", str_or_null(b->region));
+	json_object_set_new(o, "zones", str_or_null(b->zones));
+	if (with_text)
+		json_object_set_new(o, "text", str_or_null(b->text));
+	json_object_set_new(o, "source", str_or_null(b->source));
+	json_object_set_new(o, "valid_from", str_or_null(b->valid_from));
+	json_object_set_new(o, "valid_until", str_or_null(b->valid_until));
+	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
+	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
+	json_object_set_new(o, "audio_clip_id",
+			    b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
+	json_object_set_new(o, "created_at", time_or_null(b->created_at));
+	json_object_set_new(o, "updated_at", time_or_null(b->updated_at));
+	json_object_set_new(o, "made_by", str_or_null(b->made_by));
+	return o;
 }

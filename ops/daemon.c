@@ -57,9 +57,12 @@ ops_daemon_ask(const struct config *cfg, json_t *req, int timeout_ms, json_t **o
 	int ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
 	free(line);
 	struct sbuf b = { 0 };
+	/* one deadline for the whole answer: a daemon answering a byte at a time cannot stretch it */
+	int64_t end = time_now_ms() + timeout_ms;
 	while (ok) {
+		int left = (int)(end - time_now_ms());
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, timeout_ms) <= 0) {
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
 			ok = 0;
 			break;
 		}
@@ -106,9 +109,37 @@ ops_daemon_poke(const struct config *cfg)
 	close(fd);
 }
 
+void
+ops_air_words(json_t *ans, int64_t bulletin_id, const char *program, char *buf, size_t n)
+{
+	char what[80];
+	if (bulletin_id)
+		snprintf(what, sizeof what, _("bulletin %lld"), (long long)bulletin_id);
+	else
+		snprintf(what, sizeof what, _("programme %s"), program ? program : "");
+	const char *cuts = json_string_value(json_object_get(ans, "cuts"));
+	const char *after = json_string_value(json_object_get(ans, "after"));
+	const char *jingle = json_string_value(json_object_get(ans, "jingle"));
+	const char *msg = json_string_value(json_object_get(ans, "message"));
+	buf[0] = 0;
+	if (json_is_true(json_object_get(ans, "emergency"))) {
+		int k = cuts ? snprintf(buf, n, _("Emergency %s cuts in now: %s fades out and is logged as cut by it.\n"),
+					what, cuts)
+			     : snprintf(buf, n, _("Emergency %s airs now.\n"), what);
+		if (jingle && k >= 0 && (size_t)k < n)
+			snprintf(buf + k, n - (size_t)k, _("The alert tone %s plays first.\n"), jingle);
+	} else if (after) {
+		snprintf(buf, n, _("The %s airs as soon as %s ends.\n"), what, after);
+	} else if (json_object_get(ans, "emergency")) {
+		snprintf(buf, n, _("The %s airs now.\n"), what);
+	} else if (msg) { /* an older daemon: its own sentence */
+		snprintf(buf, n, "%s\n", msg);
+	}
+}
+
 int
 ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
-	const char *who, char *msg, char *err)
+	const char *zones, const char *who, char *msg, char *err)
 {
 	msg[0] = 0;
 	if (!bulletin_id == !program) {
@@ -124,22 +155,21 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 		err_set(err, _("There is no programme \"%s\" in the configuration."), program);
 		return OPS_INVALID;
 	}
+	char *to = NULL;
+	if (zones && ops_zones_parse(o->cfg, zones, &to, err) < 0)
+		return OPS_INVALID;
 	if (bulletin_id) {
 		/* the daemon checks again; here the sentence is in the asker's language */
-		struct store_bulletin b;
-		int rc = store_bulletin_get(o->st, bulletin_id, &b, err);
-		if (rc < 0)
-			return rc == STORE_NOTFOUND ? OPS_NOTFOUND : OPS_ERROR;
-		if (strcmp(b.state, "approved") != 0) {
-			err_set(err, _("Bulletin %lld is %s; only approved bulletins air ('loaxa bulletin approve %lld')."),
-				(long long)bulletin_id, _(b.state), (long long)bulletin_id);
-			rc = OPS_REFUSED;
-		}
-		store_bulletin_clear(&b);
-		if (rc < 0)
+		int rc = ops_bulletin_airable(o, bulletin_id, err);
+		if (rc < 0) {
+			free(to);
 			return rc;
+		}
 	}
 	json_t *req = json_pack("{s:s}", "cmd", "air");
+	if (to)
+		json_object_set_new(req, "zones", json_string(to));
+	free(to);
 	if (bulletin_id)
 		json_object_set_new(req, "bulletin", json_integer(bulletin_id));
 	if (program)
@@ -153,8 +183,74 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 	json_decref(req);
 	if (rc < 0)
 		return rc;
-	const char *m = json_string_value(json_object_get(ans, "message"));
-	snprintf(msg, ERRLEN, "%s", m ? m : "");
+	ops_air_words(ans, bulletin_id, program, msg, ERRLEN);
 	json_decref(ans);
+	return 0;
+}
+
+void
+ops_when(int64_t ms, int64_t now, char *buf, size_t n)
+{
+	char day[16], today[16], tomorrow[16], hm[16], year[8], this_year[8];
+	time_format(ms, "%Y-%m-%d", day, sizeof day);
+	time_format(now, "%Y-%m-%d", today, sizeof today);
+	/* 24 h on: the zones loaxa serves (Asia/Ho_Chi_Minh) keep no summer time */
+	time_format(now + 86400000LL, "%Y-%m-%d", tomorrow, sizeof tomorrow);
+	time_format(ms, "%H:%M", hm, sizeof hm);
+	time_format(ms, "%Y", year, sizeof year);
+	time_format(now, "%Y", this_year, sizeof this_year);
+	if (strcmp(day, today) == 0) {
+		snprintf(buf, n, _("%s today"), hm);
+	} else if (strcmp(day, tomorrow) == 0) {
+		snprintf(buf, n, _("%s tomorrow"), hm);
+	} else {
+		char dm[16];
+		time_format(ms, strcmp(year, this_year) == 0 ? "%d/%m" : "%d/%m/%Y", dm, sizeof dm);
+		snprintf(buf, n, "%s %s", hm, dm);
+	}
+}
+
+int
+ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms, int repeat,
+	   int every_minutes, const char *who, int64_t *first, char *err)
+{
+	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
+	    strcmp(klass, "priority") != 0) {
+		err_set(err, _("--class is normal, priority or emergency (got %s)"), klass);
+		return OPS_INVALID;
+	}
+	if (repeat < 1 || repeat > OPS_AIR_MAX_REPEAT) {
+		err_set(err, _("--repeat is a number of airings from 1 to %d."), OPS_AIR_MAX_REPEAT);
+		return OPS_INVALID;
+	}
+	if (repeat > 1 && (every_minutes < 1 || every_minutes > 24 * 60)) {
+		err_set(err, _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
+		return OPS_INVALID;
+	}
+	if (at_ms < time_now_ms() - 60000) {
+		err_set(err, _("That time is in the past; give a time to come."));
+		return OPS_INVALID;
+	}
+	int rc = ops_bulletin_airable(o, bulletin_id, err);
+	if (rc < 0)
+		return rc;
+	/* all of them or none: a half-stored series would air in part */
+	if (store_begin(o->st, err) < 0)
+		return OPS_ERROR;
+	for (int i = 0; i < repeat; i++) {
+		struct store_air_request r = { .bulletin_id = bulletin_id,
+					       .at_ms = at_ms + (int64_t)i * every_minutes * 60000,
+					       .emergency = klass && strcmp(klass, "emergency") == 0,
+					       .by = (char *)who };
+		if (store_air_request_add(o->st, &r, err) < 0) {
+			store_rollback(o->st);
+			return OPS_ERROR;
+		}
+		if (i == 0)
+			*first = r.id;
+	}
+	if (store_commit(o->st, err) < 0)
+		return OPS_ERROR;
+	ops_daemon_poke(o->cfg);
 	return 0;
 }

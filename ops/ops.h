@@ -64,19 +64,22 @@ struct ops_bulletin_in {
 	const char *text;      /* raw bytes of the text (not NUL-terminated needed) */
 	size_t text_len;
 	const char *text_name; /* how a sentence names the text: a file, "--text" */
+	const char *select;    /* one section of the text (import_select()), or NULL */
 	const char *audio;     /* a recording to import as a clip, or NULL */
 	const char *region;    /* north, central, south; "station": tts.region; NULL: not given */
+	const char *zones;     /* where it may air, as ops_zones_parse() takes; NULL: not given */
 	int airings;           /* -1: not given */
 };
 
 /*
  * The text of a bulletin as it is kept: valid UTF-8 (the offset of a bad
  * byte), no control character but TAB, CR, LF (line:column; a form feed
- * becomes a line break), not empty, something to read aloud; NFC.
- * *out is allocated.  OPS_INVALID with err.
+ * becomes a line break), not empty, NFC, the section select when not NULL
+ * (import_select()), something to read aloud.  *out is allocated.
+ * OPS_INVALID with err.
  */
-int ops_text_prepare(struct ops *o, const char *raw, size_t len, const char *name, char **out,
-		     char *err);
+int ops_text_prepare(struct ops *o, const char *raw, size_t len, const char *name,
+		     const char *select, char **out, char *err);
 
 /*
  * Adds a bulletin: title, topic and text or a recording are needed; state
@@ -98,8 +101,9 @@ int ops_bulletin_lint(struct ops *o, const char *text, struct tts_finding **f, s
 /*
  * Approves bulletin id (its current version) as who.  Refused for a
  * retired bulletin, and, unless force, while its text has findings that
- * would be heard on air (all but long sentences): those are given in *f,
- * *n (caller frees; f may be NULL).
+ * would be heard on air (tts_lint_blocks()).  The findings told, those
+ * and the guesses (not the long sentences), are given in *f, *n, when it
+ * is refused and when it is not (caller frees; f may be NULL).
  */
 int ops_bulletin_approve(struct ops *o, int64_t id, int force, const char *who,
 			 struct tts_finding **f, size_t *n, char *err);
@@ -107,6 +111,12 @@ int ops_bulletin_approve(struct ops *o, int64_t id, int force, const char *who,
 int ops_bulletin_return(struct ops *o, int64_t id, const char *who, const char *comment,
 			char *err);
 int ops_bulletin_retire(struct ops *o, int64_t id, const char *who, char *err);
+/*
+ * A bulletin as JSON, the same fields for `loaxa bulletin show/list
+ * --format json` and the web console's API; the text only with_text.
+ */
+struct store_bulletin;
+struct json_t *ops_bulletin_json(const struct store_bulletin *b, int with_text);
 /* Renders the bulletin as it would air into a WAV file; *length_s its length. */
 int ops_bulletin_render(struct ops *o, int64_t id, const char *wav, double *length_s, char *err);
 
@@ -134,11 +144,38 @@ int ops_clip_remove(struct ops *o, const char *key, char *err);
 /*
  * Asks for an approved bulletin in the next slot, in slot `slot`, or in the
  * first slot at or after the local time `at` ("YYYY-MM-DD HH:MM"), not in
- * the past.  *entry is the queue entry's id.
+ * the past; with zones (as ops_zones_parse() takes; NULL: any airing),
+ * only in an airing to none but those zones.  *entry is the queue
+ * entry's id.
  */
 int ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
-		  const char *who, int64_t *entry, char *err);
+		  const char *zones, const char *who, int64_t *entry, char *err);
 int ops_queue_remove(struct ops *o, int64_t entry, char *err);
+
+/* 0 when the bulletin may air (approved); OPS_NOTFOUND or OPS_REFUSED with err. */
+int ops_bulletin_airable(struct ops *o, int64_t bulletin_id, char *err);
+
+/* Where and when a queue request airs. */
+struct ops_queue_where {
+	int64_t entry;    /* the queue entry */
+	const char *slot; /* borrowed from the configuration */
+	int64_t at_ms;    /* the slot instant it is planned for */
+	int one_off;      /* for that instant only: expires if it passes without it */
+};
+/*
+ * ops_queue_add(), saying where and when: the next slot (NULL, NULL), the
+ * next airing of `slot`, or the slot instant that falls in the minute
+ * `at` (none: OPS_INVALID naming the nearest ones).  days > 0 asks for
+ * every instant of `slot` in the next `days` days (with `at`: the same
+ * time each day), each one-off; zones as ops_queue_add() takes them.
+ * *out (caller frees) gets *n entries.
+ */
+int ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
+		      int days, const char *zones, const char *who, struct ops_queue_where **out,
+		      size_t *n, char *err);
+struct store_queue_entry;
+/* 1 when an entry for one slot instant can no longer air (its window passed). */
+int ops_queue_expired(const struct config *cfg, const struct store_queue_entry *e, int64_t now);
 
 /* ---- the schedule ---- */
 
@@ -148,6 +185,8 @@ struct ops_airing_plan {
 	double expected_length_s;
 	int64_t *bulletins;
 	size_t n_bulletins, left_for_later;
+	int planned; /* by the running daemon, shown as it planned it */
+	char *const *zones; /* the slot's zones (NULL-terminated, the configuration's); NULL: every zone */
 };
 
 struct ops_schedule {
@@ -160,9 +199,12 @@ struct ops_schedule {
 };
 
 /*
- * What will air in the next `days` days from now_ms (at most max airings;
- * 0: all), with the daemon's own picker, counting each planned airing; and this month's CCHC bulletins,
- * aired and planned, against targets.cchc_per_month.  Free with
+ * What will air in the next `days` days from now_ms, by time (the first
+ * max airings; 0: all): the airings the running daemon has planned but
+ * not yet logged as it planned them, counted as aired, then the later
+ * ones foreseen with the daemon's own picker, each counted in turn; and
+ * this month's CCHC bulletins, aired (the report's figure) and aired or
+ * planned within the days, against targets.cchc_per_month.  Free with
  * ops_schedule_free().
  */
 int ops_schedule(struct ops *o, int64_t now_ms, int days, size_t max, struct ops_schedule *out,
@@ -184,34 +226,98 @@ int ops_daemon_ask(const struct config *cfg, struct json_t *req, int timeout_ms,
 /* Asks a running daemon to re-plan (best effort, silent when it is down). */
 void ops_daemon_poke(const struct config *cfg);
 /*
+ * A local time as people write it, relative to now: "06:00 today",
+ * "17:30 tomorrow", "17:30 27/11", "06:00 02/01/2027" (translated).
+ */
+void ops_when(int64_t ms, int64_t now, char *buf, size_t n);
+/*
  * Airs a bulletin (or a programme) now: class normal, priority or
- * emergency (NULL: the bulletin's own); who is logged with the airing.
- * msg (ERRLEN) gets the daemon's answer.
+ * emergency (NULL: the bulletin's own), to zones (as ops_zones_parse()
+ * takes; NULL: every zone); who is logged with the airing.  msg (ERRLEN)
+ * gets the daemon's answer.
  */
 int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
-	    const char *who, char *msg, char *err);
+	    const char *zones, const char *who, char *msg, char *err);
+/*
+ * What the daemon's answer to `air` means, in the reader's language (one
+ * or two lines, each ending in a newline), into buf: "Emergency bulletin 4
+ * cuts in now: ...", "The bulletin 2 airs as soon as sang ends." ...
+ */
+struct json_t;
+void ops_air_words(struct json_t *ans, int64_t bulletin_id, const char *program, char *buf,
+		   size_t n);
+#define OPS_AIR_MAX_REPEAT 100
+/*
+ * Airs a bulletin once at at_ms (local time parsed by the caller), and
+ * repeat - 1 times more every every_minutes after it, without touching the
+ * configuration: stored requests the daemon keeps across restarts and
+ * plans like slot instants (on time, logged, never twice).  All are stored
+ * or none.  *first is the first request's id.
+ */
+int ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms, int repeat,
+	       int every_minutes, const char *who, int64_t *first, char *err);
 
 /* ---- configuration ---- */
 
 /*
  * The checks of a configuration that reach beyond config/: the slots'
- * calendar expressions, the lexicon file, the speech engine and voice,
- * and what the programmes name in the store of state_dir.
+ * calendar expressions (and whether they ever fall), the lexicon, the
+ * speech engine and voice, the clips and bulletins named by programmes in
+ * the store of state_dir (NULL: the configuration's), and a programme
+ * that may overrun the next slot instant (a warning).  Adds every
+ * finding to d.
  */
+struct config_diags;
+void ops_config_check_all(const struct config *cfg, const char *state_dir,
+			  struct config_diags *d);
+/* The same, OPS_INVALID with the first error (warnings pass). */
 int ops_config_check(const struct config *cfg, const char *state_dir, char *err);
 /*
  * Loads and checks a configuration given as text (a pasted file) as
- * ops_config_check() does; err names it `name` with its line.
+ * `loaxa config check` does; OPS_INVALID with the first error, which
+ * names it `name` with its line.
  */
 int ops_config_check_text(const char *text, size_t len, const char *name, const char *state_dir,
 			  char *err);
 
+/* ---- names in the configuration ---- */
+
+/*
+ * Whether name is a slot, topic or programme of the configuration: 0 if
+ * it is; else OPS_INVALID with "There is no slot \"sng\"; did you mean
+ * sang? The slots are: sang, chieu." (the near name when there is one).
+ */
+enum ops_name { OPS_SLOT, OPS_TOPIC, OPS_PROGRAM, OPS_ZONE };
+int ops_name_check(const struct config *cfg, enum ops_name kind, const char *name, char *err);
+/* The same sentence, whole however many names there are (caller frees); NULL if name is one. */
+char *ops_name_unknown(const struct config *cfg, enum ops_name kind, const char *name);
+/*
+ * A list of zones (cụm loa) as given: names of the configuration's zones
+ * joined with commas ("thon-1,thon-3"), or "all".  *out (caller frees)
+ * gets each zone once, in the order given, or NULL for every zone ("all",
+ * or every zone named).  OPS_INVALID naming an unknown zone, or when the
+ * list names none.
+ */
+int ops_zones_parse(const struct config *cfg, const char *list, char **out, char *err);
+
 /* ---- log and report ---- */
+
+/*
+ * Where an export goes: f, or for XLSX and DOCX the file path, which the
+ * writer makes itself; name is how a sentence names it (NULL: "the
+ * output").
+ */
+struct ops_out {
+	FILE *f;
+	const char *path;
+	const char *name;
+};
 
 /*
  * The local bounds of a log export: a month ("YYYY-MM"), or days from and
  * until ("YYYY-MM-DD", until inclusive), or neither (everything); period
- * (96 bytes) says which for titles.  OPS_INVALID with err.
+ * (96 bytes) says which in words for the title ("Tháng 11/2026",
+ * "01/11/2026 … 30/11/2026").  OPS_INVALID with err.
  */
 int ops_log_range(const char *month, const char *from, const char *until, int64_t *from_ms,
 		  int64_t *until_ms, char *period, char *err);
@@ -219,21 +325,45 @@ int ops_log_range(const char *month, const char *from, const char *until, int64_
 int ops_log_status_valid(const char *status);
 
 /*
- * Writes the airing log of [from_ms, until_ms) (0: open) in fmt
- * (enum report_format) to f, or for XLSX to xlsx_path; status, topic and
- * klass (the class of the bulletin aired) filter when not NULL.  The title names the station and period.  *rows
- * gets how many rows.  Same bytes as `loaxa log`.
+ * Writes the airing log of [from_ms, until_ms) (0: open) in fmt (enum
+ * report_format but DOCX) to out; status, topic and klass (the class of
+ * the bulletin aired) filter when not NULL.  The title names the station
+ * and period (ops_log_range()); the XLSX names topics as the
+ * configuration does.  progress, when not NULL, is told the rows written
+ * after each row.  *rows gets how many rows.  `loaxa log` and loaxa-web's
+ * export both are this.
  */
 int ops_log_write(struct ops *o, int fmt, int64_t from_ms, int64_t until_ms, const char *status,
-		  const char *topic, const char *klass, const char *period, FILE *f,
-		  const char *xlsx_path, long *rows, char *err);
+		  const char *topic, const char *klass, const char *period,
+		  const struct ops_out *out, void (*progress)(long rows, void *arg), void *arg,
+		  long *rows, char *err);
 /*
- * Builds the report of one period (at most one of month "YYYY-MM",
- * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year) and writes it
- * in fmt to f, or for XLSX to xlsx_path.  Same bytes as `loaxa report`.
+ * Counts the report of one period (at most one of month "YYYY-MM",
+ * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year; none: this
+ * month), of one topic when not NULL, of the airings that went to one
+ * zone (cụm loa) when zone is not NULL, into *r (report_free()).
+ * OPS_INVALID when the period, topic or zone is wrong.
  */
-int ops_report_write(struct ops *o, const char *month, const char *quarter, const char *period,
-		     const char *year, const char *topic, int fmt, FILE *f, const char *xlsx_path,
+struct report;
+int ops_report_build(struct ops *o, const char *month, const char *quarter, const char *period,
+		     const char *year, const char *topic, const char *zone, struct report **r,
+		     char *err);
+/*
+ * Writes the report of the same period for each zone of the configuration
+ * in turn to out->f: text one after the other, or (REPORT_JSON) one JSON
+ * array of the reports.  OPS_INVALID when the period or topic is wrong,
+ * fmt is neither, or the configuration has no zones.  `loaxa report
+ * --by-zone` and loaxa-web's by_zone export both are this.
+ */
+int ops_report_by_zone(struct ops *o, const char *month, const char *quarter, const char *period,
+		       const char *year, const char *topic, int fmt, const struct ops_out *out,
+		       char *err);
+/*
+ * Writes r in fmt (enum report_format; DOCX from the template in
+ * $LOAXA_DATADIR/docx or the installed one) to out.  `loaxa report` and
+ * loaxa-web's export both are this.
+ */
+int ops_report_write(struct ops *o, const struct report *r, int fmt, const struct ops_out *out,
 		     char *err);
 
 /* ---- users ---- */

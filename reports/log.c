@@ -344,6 +344,9 @@ text_row(struct report_log *w, const struct store_log_row *r)
 		fputs(_(" (cut)"), w->f);
 	if (!kind && r->a.reason)
 		fprintf(w->f, "%s", report_reason(r->a.reason));
+	/* why an airing was cut, or that it waited: on its first item and on the cut one */
+	else if (r->a.reason && *r->a.reason && (!r->it.completed || r->it.seq == 0))
+		fprintf(w->f, " \u2014 %s", report_reason(r->a.reason));
 	fputc('\n', w->f);
 }
 

@@ -183,10 +183,87 @@ report_program_label(const char *program, char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * Reasons the daemon logs with a name or a time in them (daemon/plan.c),
+ * looked up by their pattern; a reason with one number in it ("cut by
+ * emergency bulletin #7") is looked up with the number as %lld.
+ */
+static const char *const reason_patterns[] = {
+	N_("the player was busy with slot %s"),
+	N_("the player was busy with the manual airing %s"),
+	N_("the slot's instant at %s replaced it"),
+};
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+/* One reason (no "; " in it) in the reader's language, into out. */
+static void
+reason_part(const char *r, size_t len, struct sbuf *out)
+{
+	char part[512];
+	if (len >= sizeof part) {
+		sbuf_add(out, r, len);
+		return;
+	}
+	memcpy(part, r, len);
+	part[len] = 0;
+	const char *t = _(part);
+	if (t != part) {
+		sbuf_adds(out, t);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(reason_patterns); i++) {
+		const char *p = reason_patterns[i], *arg = strstr(p, "%s");
+		size_t pre = (size_t)(arg - p), post = strlen(arg + 2);
+		if (len > pre + post && strncmp(part, p, pre) == 0 &&
+		    strcmp(part + len - post, arg + 2) == 0) {
+			part[len - post] = 0;
+			sbuf_addf(out, _(p), part + pre);
+			return;
+		}
+	}
+	size_t d = strcspn(part, "0123456789");
+	size_t e = d + strspn(part + d, "0123456789");
+	if (part[d] && e - d <= 18 && !part[e + strcspn(part + e, "0123456789")] && !strchr(part, '%')) {
+		char pattern[600];
+		snprintf(pattern, sizeof pattern, "%.*s%%lld%s", (int)d, part, part + e);
+		const char *tp = _(pattern);
+		if (tp != pattern) {
+			sbuf_addf(out, tp, strtoll(part + d, NULL, 10));
+			return;
+		}
+	}
+	sbuf_adds(out, part);
+}
+#pragma GCC diagnostic pop
+
+/*
+ * The daemon logs reasons in English, the catalogue's msgids, so that the
+ * log reads the same whatever the daemon's locale; each reader sees them
+ * in their own language, part by part ("A; B").  The result lives until
+ * the next call on this thread.
+ */
 const char *
 report_reason(const char *reason)
 {
-	return reason && *reason ? _(reason) : "";
+	static __thread char buf[2048];
+	if (!reason || !*reason)
+		return "";
+	const char *t = _(reason);
+	if (t != reason || strlen(reason) >= sizeof buf)
+		return t;
+	struct sbuf out = { 0 };
+	for (const char *r = reason;;) {
+		const char *semi = strstr(r, "; ");
+		reason_part(r, semi ? (size_t)(semi - r) : strlen(r), &out);
+		if (!semi)
+			break;
+		sbuf_adds(&out, "; ");
+		r = semi + 2;
+	}
+	snprintf(buf, sizeof buf, "%s", out.s ? out.s : "");
+	sbuf_free(&out);
+	return buf;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * store — the commune's side of the province link (see store_link.h): the
  * inbox of bulletins received from the province and the outbox of airing
- * rows to publish.  Statements in one table, prepared once per handle.
+ * rows to publish.  Statements in one table, prepared once for the store's
+ * life (store_prepared()).
  */
 #include "store/store_link.h"
 
@@ -53,7 +54,6 @@ static const char *const lsql[L_COUNT] = {
 
 struct store_link {
 	struct store *s;
-	sqlite3_stmt *st[L_COUNT];
 };
 
 struct store_link *
@@ -67,22 +67,14 @@ store_link_new(struct store *s)
 void
 store_link_free(struct store_link *l)
 {
-	if (!l)
-		return;
-	for (int i = 0; i < L_COUNT; i++)
-		sqlite3_finalize(l->st[i]);
 	free(l);
 }
 
+/* The statement, prepared once for the store's life (store_prepared()). */
 static sqlite3_stmt *
 lstmt(struct store_link *l, enum lstmt id, char *err)
 {
-	if (!l->st[id] && sqlite3_prepare_v3(store_sqlite(l->s), lsql[id], -1,
-					     SQLITE_PREPARE_PERSISTENT, &l->st[id], NULL) != SQLITE_OK) {
-		store_sql_error(l->s, _("Preparing a query"), err);
-		return NULL;
-	}
-	return l->st[id];
+	return store_prepared(l->s, lsql[id], err);
 }
 
 /* Steps a statement that returns no rows; 0 or -1 with err. */
@@ -90,7 +82,7 @@ static int
 run(struct store_link *l, sqlite3_stmt *st, const char *what, char *err)
 {
 	int rc = sqlite3_step(st);
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_sql_error(l->s, what, err);
 		return -1;
@@ -108,10 +100,10 @@ store_link_receive(struct store_link *l, const struct store_link_receipt *r, str
 	sqlite3_stmt *st = lstmt(l, L_INBOX_HAS, err);
 	if (!st)
 		goto fail;
-	store_sql_text(st, 1, r->province);
-	store_sql_text(st, 2, r->msg_id);
+	store_bind_text(st, 1, r->province);
+	store_bind_text(st, 2, r->msg_id);
 	int rc = sqlite3_step(st);
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc == SQLITE_ROW) {
 		store_rollback(l->s);
 		err_set(err, _("bulletin %s of province %s was received before"), r->msg_id, r->province);
@@ -135,16 +127,16 @@ store_link_receive(struct store_link *l, const struct store_link_receipt *r, str
 	}
 	if (!(st = lstmt(l, L_INBOX_ADD, err)))
 		goto fail;
-	store_sql_text(st, 1, r->province);
-	store_sql_text(st, 2, r->msg_id);
-	store_sql_text(st, 3, r->klass);
+	store_bind_text(st, 1, r->province);
+	store_bind_text(st, 2, r->msg_id);
+	store_bind_text(st, 3, r->klass);
 	sqlite3_bind_int64(st, 4, r->issued_at);
-	store_sql_id(st, 5, r->expires_at);
+	store_bind_id(st, 5, r->expires_at);
 	sqlite3_bind_int64(st, 6, time_now_ms());
 	sqlite3_bind_int64(st, 7, b->id);
-	store_sql_id(st, 8, q ? q->id : 0);
-	store_sql_text(st, 9, r->zones);
-	store_sql_text(st, 10, r->outcome);
+	store_bind_id(st, 8, q ? q->id : 0);
+	store_bind_text(st, 9, r->zones);
+	store_bind_text(st, 10, r->outcome);
 	if (run(l, st, what, err) < 0 || store_commit(l->s, err) < 0)
 		goto fail;
 	return 0;
@@ -159,10 +151,10 @@ store_link_received(struct store_link *l, const char *province, const char *msg_
 	sqlite3_stmt *st = lstmt(l, L_INBOX_HAS, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, province);
-	store_sql_text(st, 2, msg_id);
+	store_bind_text(st, 1, province);
+	store_bind_text(st, 2, msg_id);
 	int rc = sqlite3_step(st);
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the bulletins from the province"), err);
 		return -1;
@@ -177,9 +169,9 @@ store_link_set_outcome(struct store_link *l, const char *province, const char *m
 	sqlite3_stmt *st = lstmt(l, L_INBOX_OUTCOME, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, province);
-	store_sql_text(st, 2, msg_id);
-	store_sql_text(st, 3, outcome);
+	store_bind_text(st, 1, province);
+	store_bind_text(st, 2, msg_id);
+	store_bind_text(st, 3, outcome);
 	sqlite3_bind_int64(st, 4, time_now_ms());
 	return run(l, st, _("Saving the bulletin from the province"), err);
 }
@@ -191,7 +183,7 @@ store_link_inbox_list(struct store_link *l, const char *outcome, store_link_rece
 	sqlite3_stmt *st = lstmt(l, L_INBOX_LIST, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, outcome);
+	store_bind_text(st, 1, outcome);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_link_receipt r = {
@@ -210,7 +202,7 @@ store_link_inbox_list(struct store_link *l, const char *outcome, store_link_rece
 			break;
 		}
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the bulletins from the province"), err);
 		return -1;
@@ -234,7 +226,7 @@ store_link_outbox(struct store_link *l, int64_t after, struct store_link_out *ou
 		out[*n].rev = sqlite3_column_int(st, 1);
 		(*n)++;
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_sql_error(l->s, _("Reading the link's outbox"), err);
 		return -1;
@@ -261,7 +253,7 @@ store_link_outbox_count(struct store_link *l, int *n, char *err)
 		return -1;
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_ROW) {
 		store_sql_error(l->s, _("Reading the link's outbox"), err);
 		return -1;
@@ -286,7 +278,7 @@ store_link_airing(struct store_link *l, int64_t airing_id, store_link_row_cb cb,
 			break;
 		}
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the airing log"), err);
 		return -1;
@@ -314,7 +306,7 @@ last_one(struct store_link *l, enum lstmt id, struct store_link_last *out, char 
 		snprintf(out->status, sizeof out->status, "%s", s ? s : "");
 		snprintf(out->reason, sizeof out->reason, "%s", r ? r : "");
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_sql_error(l->s, _("Reading the airing log"), err);
 		return -1;

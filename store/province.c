@@ -186,7 +186,7 @@ static int
 run(struct store_province *p, sqlite3_stmt *st, const char *what, char *err)
 {
 	int rc = sqlite3_step(st);
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		sql_error(p, what, err);
 		return -1;
@@ -318,9 +318,9 @@ store_province_commune_set(struct store_province *p, const char *id, const char 
 	sqlite3_stmt *st = pstmt(p, P_COMMUNE_SET, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, id);
-	store_sql_text(st, 2, district);
-	store_sql_text(st, 3, name);
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, district);
+	store_bind_text(st, 3, name);
 	return run(p, st, _("Saving the commune"), err);
 }
 
@@ -332,24 +332,24 @@ put_items(struct store_province *p, const struct store_province_airing *a,
 	sqlite3_stmt *st = pstmt(p, P_ITEMS_DELETE, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, a->commune);
+	store_bind_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->airing_id);
 	if (run(p, st, what, err) < 0 || !(st = pstmt(p, P_ITEM_INSERT, err)))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_province_item *it = &items[i];
-		store_sql_text(st, 1, a->commune);
+		store_bind_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		sqlite3_bind_int(st, 3, it->seq);
-		store_sql_text(st, 4, it->kind);
-		store_sql_id(st, 5, it->bulletin_id);
+		store_bind_text(st, 4, it->kind);
+		store_bind_id(st, 5, it->bulletin_id);
 		if (it->bulletin_id)
 			sqlite3_bind_int(st, 6, it->bulletin_version);
-		store_sql_text(st, 7, it->title);
-		store_sql_text(st, 8, it->topic);
-		store_sql_text(st, 9, it->klass);
-		store_sql_text(st, 10, it->msg_id);
-		store_sql_text(st, 11, it->clip_name);
+		store_bind_text(st, 7, it->title);
+		store_bind_text(st, 8, it->topic);
+		store_bind_text(st, 9, it->klass);
+		store_bind_text(st, 10, it->msg_id);
+		store_bind_text(st, 11, it->clip_name);
 		sqlite3_bind_double(st, 12, it->offset_s);
 		sqlite3_bind_double(st, 13, it->length_s);
 		sqlite3_bind_int(st, 14, it->completed);
@@ -370,11 +370,11 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	sqlite3_stmt *st = pstmt(p, P_AIRING_REV, err);
 	if (!st)
 		goto fail;
-	store_sql_text(st, 1, a->commune);
+	store_bind_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->airing_id);
 	int rc = sqlite3_step(st);
 	int kept = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sql_error(p, what, err);
 		goto fail;
@@ -383,25 +383,25 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	if (kept >= a->rev) { /* this rev or a newer one is kept: count the delivery only */
 		if (!(st = pstmt(p, P_AIRING_REPEAT, err)))
 			goto fail;
-		store_sql_text(st, 1, a->commune);
+		store_bind_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		if (run(p, st, what, err) < 0)
 			goto fail;
 	} else {
 		if (!(st = pstmt(p, P_AIRING_PUT, err)))
 			goto fail;
-		store_sql_text(st, 1, a->commune);
+		store_bind_text(st, 1, a->commune);
 		sqlite3_bind_int64(st, 2, a->airing_id);
 		sqlite3_bind_int(st, 3, a->rev);
-		store_sql_text(st, 4, a->slot);
-		store_sql_text(st, 5, a->program);
+		store_bind_text(st, 4, a->slot);
+		store_bind_text(st, 5, a->program);
 		sqlite3_bind_int64(st, 6, a->scheduled_at);
-		store_sql_id(st, 7, a->started_at);
-		store_sql_id(st, 8, a->ended_at);
-		store_sql_text(st, 9, a->status);
-		store_sql_text(st, 10, a->reason);
+		store_bind_id(st, 7, a->started_at);
+		store_bind_id(st, 8, a->ended_at);
+		store_bind_text(st, 9, a->status);
+		store_bind_text(st, 10, a->reason);
 		sqlite3_bind_int64(st, 11, a->lateness_ms);
-		store_sql_text(st, 12, a->audio_sha256);
+		store_bind_text(st, 12, a->audio_sha256);
 		sqlite3_bind_int64(st, 13, a->published_at);
 		sqlite3_bind_int64(st, 14, a->received_at);
 		if (run(p, st, what, err) < 0 || put_items(p, a, items, n, err) < 0)
@@ -409,7 +409,7 @@ store_province_airing_put(struct store_province *p, const struct store_province_
 	}
 	if (!(st = pstmt(p, P_COMMUNE_SEEN, err)))
 		goto fail;
-	store_sql_text(st, 1, a->commune);
+	store_bind_text(st, 1, a->commune);
 	sqlite3_bind_int64(st, 2, a->received_at);
 	if (run(p, st, what, err) < 0 || store_province_commit(p, err) < 0)
 		goto fail;
@@ -426,10 +426,10 @@ store_province_status_put(struct store_province *p, const char *commune, int onl
 	sqlite3_stmt *st = pstmt(p, P_STATUS, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, commune);
+	store_bind_text(st, 1, commune);
 	sqlite3_bind_int(st, 2, online);
 	sqlite3_bind_int64(st, 3, at);
-	store_sql_text(st, 4, json);
+	store_bind_text(st, 4, json);
 	return run(p, st, _("Saving a commune's status"), err);
 }
 
@@ -440,10 +440,10 @@ store_province_receipt_put(struct store_province *p, const char *commune, const 
 	sqlite3_stmt *st = pstmt(p, P_RECEIPT, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, msg_id);
-	store_sql_text(st, 2, commune);
-	store_sql_text(st, 3, outcome);
-	store_sql_text(st, 4, reason);
+	store_bind_text(st, 1, msg_id);
+	store_bind_text(st, 2, commune);
+	store_bind_text(st, 3, outcome);
+	store_bind_text(st, 4, reason);
 	sqlite3_bind_int64(st, 5, at);
 	return run(p, st, _("Saving a commune's receipt"), err);
 }
@@ -456,13 +456,13 @@ store_province_sent_add(struct store_province *p, const char *msg_id, const char
 	sqlite3_stmt *st = pstmt(p, P_SENT, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, msg_id);
-	store_sql_text(st, 2, klass);
-	store_sql_text(st, 3, targets);
-	store_sql_text(st, 4, title);
-	store_sql_text(st, 5, topic);
+	store_bind_text(st, 1, msg_id);
+	store_bind_text(st, 2, klass);
+	store_bind_text(st, 3, targets);
+	store_bind_text(st, 4, title);
+	store_bind_text(st, 5, topic);
 	sqlite3_bind_int64(st, 6, issued_at);
-	store_sql_id(st, 7, expires_at);
+	store_bind_id(st, 7, expires_at);
 	return run(p, st, _("Saving the bulletin sent"), err);
 }
 
@@ -494,7 +494,7 @@ store_province_communes(struct store_province *p, int64_t now, store_province_co
 			break;
 		}
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Reading the communes"), err);
 		return -1;
@@ -525,7 +525,7 @@ store_province_counts(struct store_province *p, int64_t from, int64_t until,
 			break;
 		}
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Counting the airings"), err);
 		return -1;
@@ -540,7 +540,7 @@ store_province_receipts(struct store_province *p, const char *msg_id, store_prov
 	sqlite3_stmt *st = pstmt(p, P_RECEIPTS, err);
 	if (!st)
 		return -1;
-	store_sql_text(st, 1, msg_id);
+	store_bind_text(st, 1, msg_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_province_receipt r = {
@@ -555,7 +555,7 @@ store_province_receipts(struct store_province *p, const char *msg_id, store_prov
 			break;
 		}
 	}
-	store_sql_reset(st);
+	store_stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		sql_error(p, _("Reading the receipts"), err);
 		return -1;

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "base/base.h"
+#include "store/sql.h"
 #include "store/store_int.h"
 
 static const char sql_counts[] =
@@ -25,15 +26,15 @@ static const char sql_missed[] =
 	" WHERE scheduled_at >= ?1 AND scheduled_at < ?2 AND status IN ('missed','failed')"
 	" ORDER BY scheduled_at, id";
 
-static sqlite3_stmt *
-prepare(struct store *s, const char *q, char *err)
+/* rc of sql_prepare_array() (store/sql.h) of one of the arrays above: 0, or -1 with err */
+static int
+prepared(struct store *s, int rc, char *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(store_sqlite(s), q, -1, &st, NULL) != SQLITE_OK) {
+	if (rc != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
-		return NULL;
+		return -1;
 	}
-	return st;
+	return 0;
 }
 
 /* Finishes a row loop: 0, or -1 with err when it ended on an error. */
@@ -50,9 +51,11 @@ int
 store_report_counts(struct store *s, int64_t from, int64_t until, const char *topic,
 		    store_count_cb cb, void *arg, char *err)
 {
-	sqlite3_stmt *st = prepare(s, sql_counts, err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_counts, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, until);
 	if (topic)
@@ -77,9 +80,11 @@ int
 store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_cb cb, void *arg,
 		    char *err)
 {
-	sqlite3_stmt *st = prepare(s, sql_missed, err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_missed, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
 		return -1;
+	}
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, until);
 	int rc;
@@ -131,9 +136,11 @@ int
 store_report_days_zone(struct store *s, int64_t from, int64_t until, const char *topic,
 		       const char *zone, int64_t offset_ms, store_day_cb cb, void *arg, char *err)
 {
-	sqlite3_stmt *st = prepare(s, sql_days, err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_days, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
 		return -1;
+	}
 	int64_t first_day = (from + offset_ms) / 86400000;
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, until);
@@ -169,9 +176,11 @@ static const char sql_first[] =
 int
 store_airing_first(struct store *s, int64_t *ms, char *err)
 {
-	sqlite3_stmt *st = prepare(s, sql_first, err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_first, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
 		return -1;
+	}
 	int rc = sqlite3_step(st);
 	*ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (rc == SQLITE_ROW)
@@ -187,9 +196,11 @@ int
 store_report_titles(struct store *s, size_t n, const int64_t *ids, const int *versions,
 		    char **titles, char *err)
 {
-	sqlite3_stmt *st = prepare(s, sql_title, err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_title, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
 		return -1;
+	}
 	int rc = SQLITE_DONE;
 	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_int64(st, 1, ids[i]);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "store/sql.h"
 #include "store/store_int.h"
 
 /* Schema, one entry per version; never edit a released step, add one. */
@@ -192,9 +193,27 @@ static const char *const migrations[] = {
 	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
 	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
 	/*
-	 * 9 (zones, issue 15; numbered 9 because 7 and 8 are other branches'):
-	 * the zones an airing went to, their names joined with commas; NULL
-	 * where no zones are configured (the one output).  A bulletin version
+	 * 7 (issue 18, store/requests.c): a queue entry for one slot instant
+	 * whose instant passed without carrying it is expired, not pending;
+	 * `loaxa air ID --at` (and the repeats of `--repeat`) are requests the
+	 * daemon keeps across restarts and plans like slot instants: done once
+	 * the airing has its row (airing_id), expired when the time passed
+	 * while the daemon was down.
+	 */
+	"ALTER TABLE queue ADD COLUMN expired_at INTEGER;"
+	"CREATE TABLE air_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  bulletin_id INTEGER NOT NULL REFERENCES bulletins(id),"
+	"  at_ms INTEGER NOT NULL,"
+	"  emergency INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT,"
+	"  airing_id INTEGER REFERENCES airings(id));"
+	"CREATE INDEX air_requests_pending ON air_requests(airing_id, at_ms);",
+	/*
+	 * 8 (zones, issue 15): the zones an airing went to, their names
+	 * joined with commas; NULL where no zones are configured (the one
+	 * output).  A bulletin version
 	 * may be for some zones only (NULL: every zone): rotation and the
 	 * queue put it only into airings to those zones; so does a queue
 	 * entry for some zones (queue add --zone).
@@ -290,7 +309,7 @@ static const char *const sql[S_COUNT] = {
 	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
 	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by,"
 			 " zones FROM queue"
-			 " WHERE airing_id IS NULL ORDER BY created_at, id",
+			 " WHERE airing_id IS NULL AND expired_at IS NULL ORDER BY created_at, id",
 	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
 	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
 			    " ended_at, status, reason, lateness_ms, audio_sha256,"
@@ -345,8 +364,7 @@ store_prepared(struct store *s, const char *q, char *err)
 		abort();
 	if (s->more_sql[i])
 		return s->more[i];
-	if (sqlite3_prepare_v3(s->db, q, -1, SQLITE_PREPARE_PERSISTENT, &s->more[i], NULL) !=
-	    SQLITE_OK) {
+	if (sql_prepare_other_file(s->db, q, SQLITE_PREPARE_PERSISTENT, &s->more[i]) != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
 		return NULL;
 	}
@@ -390,8 +408,7 @@ static sqlite3_stmt *
 stmt(struct store *s, enum stmt id, char *err)
 {
 	if (!s->st[id] &&
-	    sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL) !=
-		    SQLITE_OK) {
+	    sql_prepare_entry(s->db, sql, id, SQLITE_PREPARE_PERSISTENT, &s->st[id]) != SQLITE_OK) {
 		store_sql_error(s, _("Preparing a query"), err);
 		return NULL;
 	}
@@ -443,6 +460,12 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 	bind_text(st, i, v);
 }
 
+void
+store_bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	bind_id(st, i, v);
+}
+
 char *
 store_col_text(sqlite3_stmt *st, int i)
 {
@@ -463,13 +486,12 @@ exec_done(struct store *s, sqlite3_stmt *st, const char *what, char *err)
 	return 0;
 }
 
+/* rc of an sql_exec*() (store/sql.h): 0, or -1 with err */
 static int
-exec_sql(struct store *s, const char *q, char *err)
+exec_ok(struct store *s, int rc, char *err)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+	if (rc != SQLITE_OK) {
 		store_sql_error(s, _("Updating the database"), err);
-		sqlite3_free(msg);
 		return -1;
 	}
 	return 0;
@@ -480,7 +502,7 @@ store_schema_version(struct store *s)
 {
 	sqlite3_stmt *st;
 	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+	if (sql_prepare(s->db, "PRAGMA user_version", 0, &st) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			v = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
@@ -508,19 +530,17 @@ migrate(struct store *s, int target, char *err)
 	 * not both run a step.
 	 */
 	while (v < target) {
-		if (exec_sql(s, "BEGIN IMMEDIATE", err) < 0)
+		if (exec_ok(s, sql_exec(s->db, "BEGIN IMMEDIATE"), err) < 0)
 			return -1;
 		v = store_schema_version(s);
 		int rc = 0;
-		if (v >= 0 && v < target) {
-			char *q = xasprintf("%s PRAGMA user_version = %d;", migrations[v], v + 1);
-			rc = exec_sql(s, q, err);
-			free(q);
-		}
-		if (v < 0 || rc < 0 || exec_sql(s, "COMMIT", err) < 0) {
+		if (v >= 0 && v < target)
+			rc = exec_ok(s, sql_exec_entry(s->db, migrations, v), err) < 0 ||
+			     exec_ok(s, sql_set_user_version(s->db, v + 1), err) < 0;
+		if (v < 0 || rc || exec_ok(s, sql_exec(s->db, "COMMIT"), err) < 0) {
 			if (v < 0)
 				store_sql_error(s, _("Reading the schema version"), err);
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			sql_exec(s->db, "ROLLBACK");
 			return -1;
 		}
 		v = v < 0 ? v : v + 1;
@@ -557,8 +577,8 @@ store_open_at_version(const char *dir, int version, struct store **out, char *er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	store_set_busy_timeout(s, STORE_BUSY_TIMEOUT_MS);
-	if (exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
-			"PRAGMA synchronous = FULL;", err) < 0)
+	if (exec_ok(s, sql_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+				   "PRAGMA synchronous = FULL;"), err) < 0)
 		goto fail;
 	if (migrate(s, version, err) < 0)
 		goto fail;

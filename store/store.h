@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -141,6 +141,35 @@ typedef int (*store_queue_cb)(const struct store_queue_entry *e, void *arg);
 int store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err);
 int store_queue_mark_aired(struct store *s, int64_t id, int64_t airing_id, char *err);
 void store_queue_entry_clear(struct store_queue_entry *e);
+/*
+ * Entries for one instant of slot `slot` at or before upto_ms that no
+ * airing carried: expired at now (they leave the list); cb is called for
+ * each, after.  (store/requests.c)
+ */
+int store_queue_expire(struct store *s, const char *slot, int64_t upto_ms, int64_t now,
+		       store_queue_cb cb, void *arg, char *err);
+/* Takes an entry back into the queue for the next slot (its bulletin was cut). */
+int store_queue_requeue(struct store *s, int64_t id, char *err);
+
+/* ---- one-off airings (loaxa air --at, --repeat; store/requests.c) ---- */
+
+struct store_air_request {
+	int64_t id;
+	int64_t bulletin_id;
+	int64_t at_ms;
+	int emergency;
+	int64_t created_at;
+	char *by;          /* who asked, or NULL */
+	int64_t airing_id; /* 0 until its airing has a row */
+};
+
+int store_air_request_add(struct store *s, struct store_air_request *r, char *err);
+typedef int (*store_air_request_cb)(const struct store_air_request *r, void *arg);
+/* Requests without an airing yet, earliest first, at or before upto_ms (0: all). */
+int store_air_requests(struct store *s, int64_t upto_ms, store_air_request_cb cb, void *arg,
+		       char *err);
+/* The airing row that carries (or logged the miss of) the request. */
+int store_air_request_done(struct store *s, int64_t id, int64_t airing_id, char *err);
 
 /* ---- airings ---- */
 

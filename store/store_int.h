@@ -43,14 +43,6 @@ struct store_log_row;
 void store_log_row_read(sqlite3_stmt *st, struct store_log_row *r);
 
 /*
- * Small helpers of the statement tables of store/'s other files (link.c,
- * province.c): bind text or NULL, an id or NULL (0), reset and clear.
- */
-void store_sql_text(sqlite3_stmt *st, int i, const char *v);
-void store_sql_id(sqlite3_stmt *st, int i, int64_t v);
-void store_sql_reset(sqlite3_stmt *st);
-
-/*
  * Inserts a bulletin as store_bulletin_add() does, inside the caller's
  * transaction (store_link_receive() stores a bulletin and its receipt in one).
  */
@@ -64,9 +56,14 @@ int store_bulletin_insert(struct store *s, struct store_bulletin *b, char *err);
  */
 sqlite3_stmt *store_prepared(struct store *s, const char *q, char *err);
 
-/* Reset and clear bindings; bind a string or NULL; a column as a new string or NULL. */
+/*
+ * The helpers of every statement table of store/ (store.c's own, users.c,
+ * link.c, province.c): reset and clear bindings; bind a string or NULL, an
+ * id or NULL (0); a column as a new string or NULL.
+ */
 void store_stmt_done(sqlite3_stmt *st);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+void store_bind_id(sqlite3_stmt *st, int i, int64_t v);
 char *store_col_text(sqlite3_stmt *st, int i);
 
 #endif

@@ -63,3 +63,7 @@ tests/system/clockshift.so: tests/system/clockshift.c
 # Test-only LD_PRELOAD: the state directory turns read-only (tests/system/test_storage.sh).
 tests/system/iofault.so: tests/system/iofault.c
 	$(CC) -O2 -g -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
+
+# bench/sinkrec: when the null sink played each onset, by PulseAudio's timing (bench/airtime.sh)
+bench/sinkrec: bench/sinkrec.c
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags libpulse) -o $@ $< $(shell pkg-config --libs libpulse)

@@ -71,38 +71,6 @@ json_time(int64_t ms)
 	return json_string(iso);
 }
 
-static json_t *
-str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-json_t *
-json_bulletin(const struct store_bulletin *b, int with_text)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(b->id));
-	json_object_set_new(o, "version", json_integer(b->version));
-	json_object_set_new(o, "title", json_string(b->title));
-	json_object_set_new(o, "topic", json_string(b->topic));
-	json_object_set_new(o, "class", json_string(b->klass));
-	json_object_set_new(o, "state", json_string(b->state));
-	json_object_set_new(o, "region", str_or_null(b->region));
-	if (with_text)
-		json_object_set_new(o, "text", str_or_null(b->text));
-	json_object_set_new(o, "source", str_or_null(b->source));
-	json_object_set_new(o, "valid_from", str_or_null(b->valid_from));
-	json_object_set_new(o, "valid_until", str_or_null(b->valid_until));
-	json_object_set_new(o, "airings_wanted", json_integer(b->airings_wanted));
-	json_object_set_new(o, "airings_done", json_integer(b->airings_done));
-	json_object_set_new(o, "audio_clip_id",
-			    b->audio_clip_id ? json_integer(b->audio_clip_id) : json_null());
-	json_object_set_new(o, "created_at", json_time(b->created_at));
-	json_object_set_new(o, "updated_at", json_time(b->updated_at));
-	json_object_set_new(o, "made_by", str_or_null(b->made_by));
-	return o;
-}
-
 json_t *
 json_speech(const struct config *cfg)
 {

@@ -31,7 +31,7 @@ static int
 list_row(const struct store_bulletin *b, void *arg)
 {
 	struct list_ctx *x = arg;
-	json_array_append_new(x->a, json_bulletin(b, 0));
+	json_array_append_new(x->a, ops_bulletin_json(b, 0));
 	return 0;
 }
 
@@ -70,7 +70,7 @@ review_row(const struct store_review *v, void *arg)
 static json_t *
 bulletin_full(struct req *r, const struct store_bulletin *b)
 {
-	json_t *o = json_bulletin(b, 1);
+	json_t *o = ops_bulletin_json(b, 1);
 	struct tts_finding *f = NULL;
 	size_t n = 0;
 	char err[ERRLEN];
@@ -119,7 +119,7 @@ api_bulletin_version(struct req *r)
 	int rc = store_bulletin_get_version(r->ops->st, id, (int)version, &b, err);
 	if (rc < 0)
 		return reply_ops(r, rc == STORE_NOTFOUND ? OPS_NOTFOUND : OPS_ERROR, err);
-	json_t *o = json_bulletin(&b, 1);
+	json_t *o = ops_bulletin_json(&b, 1);
 	store_bulletin_clear(&b);
 	return reply_json(r, 200, o);
 }
@@ -133,6 +133,7 @@ fill_in(struct ops_bulletin_in *o, const struct in_bulletin *in)
 	o->topic = in->topic;
 	o->klass = in->klass;
 	o->region = in->region;
+	o->zones = in->zones;
 	o->source = in->source;
 	o->from = in->valid_from;
 	o->until = in->valid_until;
@@ -316,7 +317,7 @@ api_lint(struct req *r)
 {
 	char err[ERRLEN];
 	char *text;
-	int rc = ops_text_prepare(r->ops, r->body ? r->body : "", r->body_len, _("the text"), &text,
+	int rc = ops_text_prepare(r->ops, r->body ? r->body : "", r->body_len, _("the text"), NULL, &text,
 				  err);
 	if (rc < 0)
 		return reply_ops(r, rc, err);

@@ -2,7 +2,7 @@
  * The officer's side of the API: the airing log with filters, and the
  * month / quarter / 6, 9, 12-month report, as JSON for the page and as
  * CSV or XLSX downloads byte for byte what `loaxa log` and `loaxa report`
- * write (both call ops_log_write() / ops_report_write()).  Exports are
+ * write (both call ops_log_write() / ops_report_build(), ops_report_write()).  Exports are
  * written to a file under STATE_DIR/cache that is unlinked as soon as it
  * is open, so nothing half-written is ever served or left behind.
  */
@@ -95,9 +95,9 @@ api_log(struct req *r)
 	struct export e;
 	if (export_open(r, &e, fmt) < 0)
 		return 0;
-	long rows;
-	rc = ops_log_write(r->ops, fmt, from, until, status, topic, klass, period, e.f,
-			   fmt == REPORT_XLSX ? e.path : NULL, &rows, err);
+	struct ops_out out = { .f = e.f, .path = e.path };
+	rc = ops_log_write(r->ops, fmt, from, until, status, topic, klass, period, &out, NULL, NULL,
+			   NULL, err);
 	if (rc < 0) {
 		export_abort(&e);
 		return reply_ops(r, rc, err);
@@ -107,21 +107,59 @@ api_log(struct req *r)
 	return export_send(r, &e, fmt, fmt == REPORT_JSON ? NULL : name);
 }
 
+/* by_zone=1: each zone's report in turn (text, or one JSON array), as `loaxa report --by-zone`. */
+static int
+report_by_zone(struct req *r, int fmt, const char *month, const char *quarter,
+	       const char *period, const char *year)
+{
+	char err[ERRLEN];
+	struct export e;
+	if (fmt != REPORT_TEXT && fmt != REPORT_JSON) {
+		/* ops_report_by_zone() says why, before anything is opened */
+		struct ops_out none = { 0 };
+		return reply_ops(r, ops_report_by_zone(r->ops, month, quarter, period, year,
+						       req_query(r, "topic"), fmt, &none, err),
+				 err);
+	}
+	if (export_open(r, &e, fmt) < 0)
+		return 0;
+	struct ops_out out = { .f = e.f, .path = e.path };
+	int rc = ops_report_by_zone(r->ops, month, quarter, period, year, req_query(r, "topic"), fmt,
+				    &out, err);
+	if (rc < 0) {
+		export_abort(&e);
+		return reply_ops(r, rc, err);
+	}
+	return export_send(r, &e, fmt, NULL);
+}
+
 int
 api_report(struct req *r)
 {
 	int fmt = format_of(r, REPORT_JSON);
-	if (fmt < 0)
+	/* the DOCX is filed from `loaxa report`; the page offers what it shows */
+	if (fmt < 0 || fmt == REPORT_DOCX)
 		return reply_error(r, 400, _("format is text, json, csv or xlsx (got %s)"),
 				   req_query(r, "format"));
 	const char *month = req_query(r, "month"), *quarter = req_query(r, "quarter");
 	const char *period = req_query(r, "period"), *year = req_query(r, "year");
-	struct export e;
-	if (export_open(r, &e, fmt) < 0)
-		return 0;
 	char err[ERRLEN];
-	int rc = ops_report_write(r->ops, month, quarter, period, year, req_query(r, "topic"), fmt,
-				  e.f, fmt == REPORT_XLSX ? e.path : NULL, err);
+	struct report *rep;
+	const char *by_zone = req_query(r, "by_zone");
+	if (by_zone && strcmp(by_zone, "0") != 0)
+		return report_by_zone(r, fmt, month, quarter, period, year);
+	int rc = ops_report_build(r->ops, month, quarter, period, year, req_query(r, "topic"),
+				  req_query(r, "zone"), &rep, err);
+	if (rc < 0)
+		return reply_ops(r, rc, err);
+	struct export e;
+	if (export_open(r, &e, fmt) < 0) {
+		report_free(rep);
+		return 0;
+	}
+	struct ops_out out = { .f = e.f, .path = e.path };
+	rc = ops_report_write(r->ops, rep, fmt, &out, err);
+	report_free(rep);
 	if (rc < 0) {
 		export_abort(&e);
 		return reply_ops(r, rc, err);

@@ -77,8 +77,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "<3>loaxa-web: %s\n", err);
 		return 1;
 	}
-	fprintf(stderr, "<6>loaxa-web %s: listening on %s://%s port %d\n", LOAXA_VERSION,
-		web_scheme(w), o.listen ? o.listen : "web.listen", web_port(w));
+	char where[300];
+	fprintf(stderr, "<6>loaxa-web %s: listening on %s://%s\n", LOAXA_VERSION, web_scheme(w),
+		web_address(w, o.listen, where, sizeof where));
 	sd_notify(0, "READY=1");
 	int sig = 0;
 	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)

@@ -133,6 +133,16 @@ web_scheme(const struct web *w)
 	return w->tls ? "https" : "http";
 }
 
+const char *
+web_address(const struct web *w, const char *listen, char *buf, size_t len)
+{
+	const char *spec = listen ? listen : w->cfg->web.listen;
+	const char *colon = strrchr(spec, ':');
+	int host = colon ? (int)(colon - spec) : (int)strlen(spec);
+	snprintf(buf, len, "%.*s:%d", host, spec, w->port);
+	return buf;
+}
+
 /* ---- the thread's store ---- */
 
 static void

@@ -73,6 +73,7 @@ const struct page_string web_page_strings[] = {
 	{ "dash.daemon", N_("Daemon") },
 	{ "dash.daemon.up", N_("running (loaxad %s)") },
 	{ "dash.daemon.down", N_("not running") },
+	{ "dash.next.bulletin", N_("bulletin #%s (asked for that time)") },
 	{ "dash.device", N_("Sound output") },
 	{ "dash.voice", N_("Voice") },
 	{ "region.north", N_("the North") },
@@ -204,6 +205,9 @@ const struct page_string web_page_strings[] = {
 	{ "rep.col.result", N_("Result") },
 	{ "rep.met", N_("met") },
 	{ "rep.notmet", N_("not met") },
+	{ "rep.inprogress", N_("in progress") },
+	{ "rep.notstarted", N_("not yet on air") },
+	{ "rep.future", N_("not yet begun") },
 	{ "rep.total", N_("Total") },
 	{ "rep.missed", N_("Slots missed or failed") },
 

@@ -33,6 +33,8 @@ struct web *web_new(const struct web_opts *o, char *err);
 int web_port(const struct web *w);
 /* "http" or "https". */
 const char *web_scheme(const struct web *w);
+/* "ADDRESS:PORT" it listens on (listen: the -l option, or NULL for web.listen), in buf. */
+const char *web_address(const struct web *w, const char *listen, char *buf, size_t len);
 void web_free(struct web *w);
 
 #endif

@@ -159,6 +159,7 @@ const char *web_pick_lang(const char *accept_language);
 struct in_bulletin {
 	const char *title, *topic, *text, *klass, *source, *valid_from, *valid_until;
 	const char *region; /* north, central, south, station */
+	const char *zones;  /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 	int64_t airings;
 };
 struct in_login {
@@ -173,10 +174,12 @@ struct in_return {
 struct in_queue {
 	int64_t bulletin;
 	const char *slot, *at;
+	const char *zones; /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 };
 struct in_air {
 	int64_t bulletin;
 	const char *program, *klass;
+	const char *zones; /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 	int confirm;
 };
 struct in_user {
@@ -259,7 +262,6 @@ int api_config(struct req *r);
 int api_config_check(struct req *r);
 
 /* JSON of things several handlers show. */
-json_t *json_bulletin(const struct store_bulletin *b, int with_text);
 json_t *json_findings(const struct tts_finding *f, size_t n);
 json_t *json_time(int64_t ms); /* ISO 8601 with the local offset, or null for 0 */
 struct config;

@@ -1,12 +1,21 @@
 # The bad-input corpus's helpers (sourced by run.sh).  A private state dir
 # and config, `loaxa`/`loaxad` that run the built binaries under a time
 # limit, the store snapshot of tests/cli/lib.sh, and one function per kind
-# of case.  Every case checks three things:
-#   1. the exit code (never a signal or crash code, never a hang);
-#   2. stderr: one clear sentence with the key words of the right message;
-#   3. the store: `sqlite3 .dump` of loaxa.db and the clips/ listing are
-#      unchanged (or, for the few inputs that must be accepted, grew by
-#      exactly one bulletin).
+# of case.  What each kind checks:
+#   refuse, refuse_not, conf, conf_not, reload: the exit code (never a
+#      signal or crash code, never a hang), the sentence on stderr with
+#      the key words of the right message, and the store (`sqlite3 .dump`
+#      of loaxa.db and the clips/ listing) unchanged;
+#   finds: the exit code, the finding on stdout, the store unchanged;
+#   copes (odd input that is fine): exit 0, the output, nothing on stderr,
+#      the store unchanged;
+#   accepts_warning (text kept, with a warning): exit 0, the warning, and
+#      the store grew by exactly that one bulletin, its text whole;
+#   sock (control-socket requests): the daemon's reply sentence, the daemon
+#      still up and answering, the store unchanged (the daemon has no exit
+#      code to check: it must not exit);
+#   hup: the sentence in the daemon's log, the daemon up on its old
+#      configuration, the store unchanged.
 # A case passes when all its checks pass; FAIL lines go to stderr.
 
 set -u
@@ -210,7 +219,7 @@ refuse_not() {
 }
 
 # copes NAME OUT-PATTERN CMD...: odd but acceptable input: exit 0, stdout
-# matches, nothing on stderr that looks like a failure, store unchanged
+# matches, nothing on stderr, store unchanged
 copes() {
 	case_start "$1"
 	pat=$2
@@ -218,20 +227,30 @@ copes() {
 	execute "$@"
 	check_rc 0
 	printf '%s\n' "$OUT" | grep -Eq -- "$pat" || bad "stdout lacks /$pat/: $(printf '%s' "$OUT" | head -c 200)"
+	[ -z "$ERR" ] || bad "stderr is not empty: $(printf '%s' "$ERR" | head -2 | cut -c1-200)"
 	store_unchanged
 	case_end
 }
 
-# accepts_warning NAME ERR-PATTERN CMD...: text the product keeps (exit 0,
-# one bulletin more) but must warn about, within the time limit
+# accepts_warning NAME ERR-PATTERN CMD... --file FILE: text the product
+# keeps but must warn about, within the time limit: exit 0, the warning, one
+# bulletin more (its id on stdout) whose text is FILE's, whole (NFC)
 accepts_warning() {
 	case_start "$1"
 	pat=$2
 	shift 2
+	eval "_file=\${$#}"
 	execute "$@"
 	check_rc 0
 	check_err "$pat"
 	store_one_more_bulletin
+	sqlite3 "$LOAXA_STATE_DIR/loaxa.db" "SELECT text FROM bulletin_versions WHERE bulletin_id = '$OUT' ORDER BY version DESC LIMIT 1" >"$W/kept" 2>&1
+	python3 -c '
+import sys, unicodedata
+kept = open(sys.argv[1], encoding="utf-8").read()
+want = unicodedata.normalize("NFC", open(sys.argv[2], encoding="utf-8").read())
+sys.exit(0 if kept.rstrip("\n") == want.rstrip("\n") else 1)' "$W/kept" "$_file" ||
+		bad "bulletin '$OUT' does not hold the text of $_file whole ($(wc -c <"$W/kept") bytes kept, $(wc -c <"$_file") given)"
 	case_end
 }
 
@@ -353,19 +372,25 @@ reload() {
 	case_end
 }
 
-# hup NAME LOG-PATTERN 'CONTENT': the same through SIGHUP: the daemon logs the
-# sentence and stays up
+# hup NAME LOG-PATTERN 'CONTENT': the same through SIGHUP: the daemon logs
+# the sentence (waited for; 10 s is a hang ceiling), stays up, and keeps its
+# old configuration (its one slot "s"); a signal has no exit code to check
 hup() {
 	case_start "$1"
 	daemon_conf "$3"
 	before=$(wc -l <"$W/daemon.log")
 	kill -HUP "$DAEMON_PID"
-	sleep 0.5
-	RC=0
-	ERR=$(tail -n +$((before + 1)) "$W/daemon.log")
+	RC=sighup
+	for _ in $(seq 100); do
+		ERR=$(tail -n +$((before + 1)) "$W/daemon.log")
+		printf '%s\n' "$ERR" | grep -Eq -- "$2" && break
+		sleep 0.1
+	done
 	check_err "$2"
 	daemon_conf
 	daemon_alive
+	"$TOP/loaxa" status --format json 2>/dev/null | grep -q '"slot": "s"' ||
+		bad "after the refused reload the daemon's next slot is not the old one's: $("$TOP/loaxa" status 2>&1 | head -3)"
 	store_unchanged
 	case_end
 }

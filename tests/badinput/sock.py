@@ -7,7 +7,9 @@ PAYLOAD is a Python bytes expression (b'...', b'x' * 70000, ...), evaluated
 without builtins.  MODE:
 
     line     send PAYLOAD, half-close the writing side, read until EOF
-    drop     send PAYLOAD and close at once without reading
+    drop     send PAYLOAD and close at once without reading; then ask for the
+             status on a new connection and print "<dropped> " and that reply
+             (the daemon's answer after a client vanished mid-request)
     idle:N   hold N connections open without a byte, then send PAYLOAD on
              one more and read its reply (the others stay open meanwhile)
     trickle  send PAYLOAD one byte every 2 ms, half-close, read
@@ -90,7 +92,11 @@ def main():
     if mode == "drop":
         send(s, payload)
         s.close()
-        print("<dropped>")
+        s = connect(path)
+        send(s, b'{"cmd": "status"}\n')
+        s.shutdown(socket.SHUT_WR)
+        print("<dropped> " + read_reply(s))
+        s.close()
         return
     send(s, payload, trickle=(mode == "trickle"))
     try:

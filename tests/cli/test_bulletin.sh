@@ -34,6 +34,20 @@ printf '%s' "$OUT" | grep -q "Giếng Đáy" && bad "csv filter let tthc through
 run 0 loaxa bulletin list --format json
 printf '%s' "$OUT" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) == 2' && ok || bad "json list"
 
+# --- the list as CSV, read by a CSV parser: titles kept whole (commas,
+# quotes), a title that looks like a formula neutralised
+run 0 loaxa bulletin add --topic khac --title '=HYPERLINK("http://x.example","bấm")' --text "Tin ba." --airings 2
+run 0 loaxa bulletin add --topic khac --title '-1+1, "trích" @SUM(A1)' --text "Tin bốn."
+run 0 loaxa bulletin list --format csv
+printf '%s' "$OUT" >"$T/list.csv"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/list.csv" "(
+head == ['id', 'state', 'class', 'topic', 'airings_done', 'airings_wanted', 'valid_from', 'valid_until', 'title', 'source']
+and [r['title'] for r in rows] == ['Kế hoạch CCHC phường Giếng Đáy', 'Từ stdin',
+     \"'=HYPERLINK(\\\"http://x.example\\\",\\\"bấm\\\")\", \"'-1+1, \\\"trích\\\" @SUM(A1)\"]
+and (rows[2]['airings_done'], rows[2]['airings_wanted']) == ('0', '2') and rows[1]['valid_until'] == '2025-03-31' and rows[1]['class'] == 'priority')" &&
+	ok || bad "bulletin list CSV"
+loaxa bulletin retire 3 >/dev/null && loaxa bulletin retire 4 >/dev/null || bad "retire the CSV bulletins"
+
 # edit keeps the old version
 run 0 loaxa bulletin edit 2 --text "Lịch tiếp công dân đổi sang thứ Ba."
 run 0 loaxa bulletin show 2 --format json
@@ -192,7 +206,9 @@ expect_err "needs --topic"
 run 2 loaxa bulletin add --topic tthc --title x --text y --class urgent
 expect_err "normal, priority or emergency"
 run 2 loaxa bulletin show abc
+expect_err "abc"
 run 2 loaxa frobnicate
+expect_err "frobnicate"
 db_unchanged "usage errors"
 
 # --- a clip imports, measures, and is refused removal while used
@@ -211,6 +227,21 @@ assert len(c["sha256"]) == 64
 rm "$T/jingle.flac"
 run 0 loaxa clip list
 expect_out "nhac-hieu"
+# a name may start with '-': in the CSV list it must not run as a formula
+sox -n -r 48000 -c 1 "$T/dash.wav" synth 0.5 sine 440 vol 0.5 2>/dev/null
+run 0 loaxa clip import "$T/dash.wav" --name=-1-A1 --kind music
+DASH=$OUT
+run 0 loaxa clip list --format csv
+printf '%s' "$OUT" >"$T/clips.csv"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/clips.csv" "(
+head == ['id', 'name', 'kind', 'duration_s', 'sample_rate', 'channels', 'lufs', 'true_peak_dbtp', 'sha256']
+and sorted((r['name'], r['kind'], r['sample_rate'], r['channels'], r['duration_s']) for r in rows)
+    == [(\"'-1-A1\", 'music', '48000', '1', '0.5'), ('nhac-hieu', 'jingle', '44100', '2', '1.5')]
+and all(float(r['lufs']) < 0 and len(r['sha256']) == 64 for r in rows))" &&
+	ok || bad "clip list CSV"
+run 0 loaxa clip remove "$DASH"
+run 0 loaxa clip list --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; assert [c["name"] for c in json.load(sys.stdin)] == ["nhac-hieu"]' && ok || bad "clip remove left: $OUT"
 run 1 loaxa clip import "$TOP/tests/data/plans/gieng-day-2025.txt" --name nhac-hieu --kind jingle
 expect_err "already a clip named"
 sox -n -r 16000 -c 1 "$T/rec.wav" synth 2 sine 300 2>/dev/null
@@ -263,7 +294,8 @@ printf 'programs = { p = { items = (\n { clip = "khong-co"; } ); }; };\n' >"$T/b
 run 1 loaxa config check --config "$T/bad2.conf"
 expect_err "bad2.conf:2: programme \"p\" names the clip \"khong-co\""
 # the other commands keep working, so the operator can import the clip
-run 0 loaxa --config "$T/bad2.conf" clip list
+run 0 loaxa --config "$T/bad2.conf" clip list --format json
+printf '%s' "$OUT" | python3 -c 'import json,sys; assert [c["kind"] for c in json.load(sys.stdin)] == ["recording"]' && ok || bad "clip list under a bad configuration: $OUT"
 run 0 loaxa config check
 expect_out 'timezone = "Asia/Ho_Chi_Minh"'
 finish

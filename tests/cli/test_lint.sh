@@ -49,6 +49,16 @@ expect_out '"state": "draft"'
 run 0 loaxa bulletin approve "$W" --force
 run 0 loaxa bulletin show "$W" --format json
 expect_out '"state": "approved"'
+# an approval covers the version approved: an edit is a draft again, as in
+# the web console, so no unapproved text airs
+run 0 loaxa bulletin edit "$W" --text "Cài phần mềm trên điện thoại."
+run 0 loaxa bulletin show "$W" --format json
+expect_out '"state": "draft"'
+expect_out '"version": 2'
+expect_out "\"made_by\": \"$(id -un)\""
+run 0 loaxa bulletin approve "$W"
+run 0 loaxa bulletin show "$W" --format json
+expect_out '"state": "approved"'
 
 # a guess and a problem together: only the problem counts
 run 0 loaxa bulletin add --topic khac --title "Cả hai" --text "Khai mạc 2/9 tại nhà đ u tư."

@@ -14,7 +14,7 @@ C=$(loaxa say -o "$T/b.wav" "Chào." >/dev/null 2>&1 && loaxa clip import "$T/b.
 B=$(loaxa bulletin add --topic tthc --title '=HYPERLINK("http://evil","bấm")' --text "Tin một." --source "-2+3")
 loaxa say -o "$T/a.wav" "Xin chào." >/dev/null 2>&1 && loaxa clip import "$T/a.wav" --name -rm --kind jingle >/dev/null ||
 	bad "cannot make a clip"
-Q=$(loaxa queue add "$B" --slot sang)
+Q=$(loaxa queue add -q "$B" --slot sang)
 [ -n "$B" ] && [ -n "$Q" ] && ok || bad "setup"
 db_snapshot
 

@@ -21,8 +21,16 @@ run 0 loaxa report --year 2025 --format json
 printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["empty"] is True and len(r["months"]) == 12' && ok || bad "empty json"
 run 0 loaxa report --month 2025-03 --format csv -o "$T/empty.csv"
 expect_err "empty"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/empty.csv" "(head[0] == 'month' and len(tables) == 4
+    and [list(r.values()) for r in rows] == [['2025-03', '0', '0', '0', '0', '0', 'not_started'], ['total', '0', '0', '0', '0', '0', 'not_started']]
+    and tables[1][1] == [] and tables[2][1] == [] and tables[3][1] == [])" &&
+	ok || bad "the empty month's report CSV: $(cat "$T/empty.csv")"
 run 0 loaxa log
 expect_out "nothing in the log"
+run 0 loaxa log --month 2025-03 --format csv
+printf '%s' "$OUT" >"$T/empty-log.csv"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/empty-log.csv" "head[:3] == ['date', 'time', 'slot'] and len(head) == 16 and rows == []" &&
+	ok || bad "the empty month's log CSV is not its header alone: $OUT"
 
 A=$(loaxa bulletin add --topic tthc --title "=HYPERLINK(\"http://evil\",\"bấm\")" --text "Tin một.")
 B=$(loaxa bulletin add --topic chinh-quyen-so --title "Dịch vụ công, trực tuyến" --text "Tin hai.")
@@ -52,7 +60,9 @@ INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, cl
 UPDATE aired_items SET voice = 'vi-vn-x-south', region = 'south' WHERE airing_id = 7 AND seq = 1;
 SQL
 # B is retired afterwards: it still counts for the months it aired
-loaxa bulletin retire "$B" >/dev/null 2>&1
+run 0 loaxa bulletin retire "$B"
+run 0 loaxa bulletin show "$B" --format json
+printf '%s' "$OUT" | grep -q '"state": "retired"' && ok || bad "B is not retired: $OUT"
 
 # --- the report's counts (JSON): March has A and B (CCHC) -> 2 = target: đạt;
 # the cut A does not count; January has A only -> chưa đạt
@@ -83,7 +93,15 @@ expect_out "January 2025 +1 +1 +1 +0:00:45 +2  chưa đạt"
 expect_out "TOTAL +3 +2 +5 .* chưa đạt"
 expect_out "2025-03-04 17:00  chieu .*missed"
 run 0 loaxa report --quarter 2025-Q2 --format csv
-printf '%s' "$OUT" | grep -q "^2025-04,1,1,1,60,2,not_met" && ok || bad "Q2 csv: $OUT"
+printf '%s' "$OUT" >"$T/q2.csv"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/q2.csv" "[list(r.values())[:7] for r in rows if r['month'].startswith('2025-0')] == [
+    ['2025-04', '1', '1', '1', '60', '2', 'not_met'], ['2025-05', '0', '0', '0', '0', '2', 'not_met'],
+    ['2025-06', '0', '0', '0', '0', '2', 'not_met']]" && ok || bad "Q2 csv: $OUT"
+# a month's text report, as an officer reads it
+run 0 loaxa report --month 2025-03
+expect_out "March 2025 +3 +2 +4 +0:03:30 +2 +đạt"
+expect_out "2025-03-04 17:00  chieu .*missed"
+printf '%s' "$OUT" | grep -q "February 2025\|April 2025\|2025-02\|2025-04" && bad "the March report shows another month: $OUT" || ok
 run 0 loaxa report --month 2025-03 --topic khac --format json
 printf '%s' "$OUT" | python3 -c 'import json,sys; m=json.load(sys.stdin)["months"][0]; assert m["bulletins"] == 1 and m["cchc_bulletins"] == 0 and m["met"] is False, m' && ok || bad "topic filter"
 run 0 loaxa report --period 6m --year 2025 --format json
@@ -362,5 +380,7 @@ run 1 sh -c 'trap "" XFSZ; ulimit -f 200; exec "$0" --state-dir "$2" log --forma
 expect_err "big.csv: File too large"
 [ ! -e "$T/big.csv" ] && [ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok || bad "a failed export left a file behind"
 run 0 loaxa log --format csv -o "$T/ok.csv"
-[ -s "$T/ok.csv" ] && [ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok || bad "a temporary file was left behind"
+[ -z "$(ls "$T" | grep '\.tmp\.')" ] && ok || bad "a temporary file was left behind"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/ok.csv" "len(rows) == 10 and sorted({r['status'] for r in rows}) == ['completed', 'failed', 'interrupted', 'missed']" &&
+	ok || bad "the whole log's CSV: $(head -3 "$T/ok.csv")"
 finish

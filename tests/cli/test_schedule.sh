@@ -33,7 +33,7 @@ expect_err "target is 2"   # only one CCHC bulletin this month: warned
 run 0 loaxa schedule
 expect_out "sang +mac-dinh"
 # a queued bulletin goes first in its slot
-Q=$(loaxa queue add "$K" --slot chieu)
+Q=$(loaxa queue add -q "$K" --slot chieu)
 run 0 loaxa queue list --format json
 printf '%s' "$OUT" | grep -q "\"slot\":\"chieu\"" && ok || bad "queue list: $OUT"
 run 0 loaxa queue remove "$Q"

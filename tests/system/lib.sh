@@ -59,10 +59,17 @@ pa_stop() {
 	PA_PID=
 }
 
+# rec_start FILE: records until the sound server lists the recording (10 s ceiling)
 rec_start() {
+	_n=$(pactl list short source-outputs 2>/dev/null | wc -l)
 	parec -d loa.monitor --format=s16le --rate=48000 --channels=1 --file-format=wav "$1" &
 	REC_PID=$!
-	sleep 0.3
+	for _ in $(seq 100); do
+		[ "$(pactl list short source-outputs 2>/dev/null | wc -l)" -gt "$_n" ] && return 0
+		sleep 0.1
+	done
+	echo "parec is not recording (the sound server does not list it)" >&2
+	return 1
 }
 
 rec_stop() {

@@ -3,25 +3,58 @@
 # random moments (starting up, rendering, playing, writing the log) and
 # restarted, SOAK_KILLS times; then one clean run.  Afterwards the database
 # is intact, every slot instant of the window has exactly one row, none
-# aired twice, and no row was lost.  Prints the tallies.
+# aired twice, and no row was lost.  Each slot instant has its own
+# recording queued for it (a tone at a pitch of its own, "naming" the
+# instant), so every airing's programme is different: a completed row's
+# audio hash names that airing alone, and the sound server must have
+# received, bit for bit, exactly that audio at that row's time.  (An
+# instant missed while the daemon was down leaves its recording due: the
+# next airing carries it too, and is different still.)  Prints the tallies.
 . "$(dirname "$0")/lib.sh"
 KILLS=${SOAK_KILLS:-200}
 pa_start || exit 1
 export TZ=Asia/Ho_Chi_Minh
-sox -n -r 48000 -c 1 "$S/beep.wav" synth 1.2 sine 660 vol 0.3 2>/dev/null
+sox -n -r 48000 -c 1 "$S/beep.wav" synth 0.5 sine 660 vol 0.3 2>/dev/null
 cat >"$S/loaxa.conf" <<CONF
 state_dir = "$S/state";
 control_socket = "$S/control.sock";
 lead_seconds = 5;
 audio = { output = "portaudio"; };
-programs = { p = { items = ( { clip = "beep"; gap = 0.2; }, { tts = "Xin chào."; } ); }; };
+programs = { p = { max_minutes = 0.05; items = ( { clip = "beep"; gap = 0.2; },
+                             { tts = "Xin chào."; gap = 0.2; }, { queue = true; gap = 0.1; } ); }; };
 slots = ( { name = "s"; when = "*:*:0/4"; program = "p"; catch_up_minutes = 0; } );
 CONF
 export LOAXA_CONFIG="$S/loaxa.conf"
 loaxa clip import "$S/beep.wav" --name beep --kind jingle >/dev/null
 db="$S/state/loaxa.db"
-# the programme as it airs, for its length in samples (it is the same every time)
+# the programme starts with the beep: where its first sound is, in samples
 loaxa program render p -o "$S/p.wav" >/dev/null || exit 1
+# one recording for every slot instant the run can reach (a kill cycle
+# lasts 7.5 s at most), each a 0.3 s tone of its own pitch, queued for it
+span=$((KILLS * 8 + 60))
+n=$((span / 4))
+i=0
+: >"$S/recordings"
+while [ "$i" -lt "$n" ]; do
+	sox -n -r 48000 -c 1 "$S/t.wav" synth 0.3 sine $((300 + 7 * i)) vol 0.3 2>/dev/null
+	loaxa bulletin add --topic khac --title "Ghi âm $i" --audio "$S/t.wav" --airings 0 >>"$S/recordings" ||
+		bad "cannot add recording $i"
+	i=$((i + 1))
+done
+# the instants: from after the queue is written (0.2 s an entry is ample; a
+# recording whose instant passed before the first start airs in the first airing)
+start=$((($(date +%s) + 6 + n / 5) / 4 * 4 + 4))
+i=0
+while read -r b; do
+	at=$((start + 4 * i))
+	loaxa queue add "$b" --at "$(date -d "@$at" '+%Y-%m-%d %H:%M:%S')" >/dev/null ||
+		bad "cannot queue recording $b for $(date -d "@$at" '+%T')"
+	i=$((i + 1))
+done <"$S/recordings"
+# the first start comes just before the first recording's instant, so every
+# airing of the run has one (a slow queue write only makes leftovers: due,
+# they air in the next airing, which stays distinct)
+while [ "$(date +%s)" -lt $((start - 3)) ]; do sleep 0.2; done
 # everything the sound server receives, as it receives it
 rec_t0=$(date +%s%3N)
 parec -d loa.monitor --format=float32le --rate=48000 --channels=1 --raw >"$S/rec.f32" &
@@ -40,13 +73,20 @@ while [ $i -lt "$KILLS" ]; do
 	[ $((i % 3)) = 2 ] && sleep "$(awk -v s="$(od -An -N2 -tu2 /dev/urandom)" 'BEGIN { printf "%.2f", (s % 900) / 100 }')"
 	i=$((i + 1))
 done
-# one clean run to the end: it logs what fell while it was down
+# one clean run to the end: it logs what fell while it was down, and airs
+# one programme whole (60 s: a hang ceiling)
+before=$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'completed'")
 start_daemon "$S/loaxa.conf" || exit 1
-sleep 6
+for _ in $(seq 300); do
+	[ "$(sql "$db" "SELECT count(*) FROM airings WHERE status = 'completed'")" -gt "$before" ] && break
+	sleep 0.2
+done
 stop_daemon
 last=$(date +%s)
 rec_stop
 
+# SOAK_KEEP=DIR keeps the recording, the programme and the database to look at
+[ -n "${SOAK_KEEP:-}" ] && mkdir -p "$SOAK_KEEP" && cp -r "$S/rec.f32" "$S/p.wav" "$S/state" "$S/daemon.log" "$SOAK_KEEP/" && echo "$rec_t0" >"$SOAK_KEEP/rec_t0"
 log_whole "$db"
 # every instant from the first start to the end of the clean run has its row
 since=$(sqlite3 "$db" "SELECT since / 1000 FROM slot_watch WHERE slot = 's'")
@@ -60,66 +100,75 @@ print(len(lost))
 PY
 )
 [ "$lost" = 0 ] && ok || bad "$lost slot instants have no row"
-# What the sound server received, bit for bit.  Each whole programme in the
-# recording is matched, by when it began, to the airing row of its slot
-# instant: no row may have two (nothing aired twice), every completed row
-# must have one with that row's audio hash.  A whole programme may belong
-# to an interrupted row: killed after its last sample, before the log write.
+# What the sound server received, bit for bit.  A programme starts with
+# the beep after a silence (0.25 s or more of zero samples; its own gaps
+# are shorter); from each such onset (less the programme's lead-in), the
+# samples of a completed row's length (from its aired items, to the
+# millisecond: searched 100 samples either side) must hash to that row's
+# audio_sha256.  Each hash belongs to one row only, and the row it names
+# must be the one whose first sample was played then: no row may be heard
+# twice, every completed row must be heard.  (A programme is at most 3 s,
+# max_minutes, so programmes 4 s apart do not run into each other.)
 heard=$(python3 - "$db" "$S/rec.f32" "$S/p.wav" "$rec_t0" <<'PY'
-import hashlib, sqlite3, sys, wave
+import hashlib, re, sqlite3, sys, wave
 db, rec, ref, t0 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 w = wave.open(ref)
-n = w.getnframes()
-pcm = w.readframes(n)
+pcm = w.readframes(w.getnframes())
 width = w.getsampwidth()
-# the programme's first sound: where it starts after the silence before it
-lead = next(i for i in range(n) if pcm[i * width:(i + 1) * width] != bytes(width))
+lead = next(i for i in range(len(pcm) // width) if pcm[i * width:(i + 1) * width] != bytes(width))
 data = open(rec, "rb").read()
-rows = list(sqlite3.connect(db).execute(
+frames = len(data) // 4
+con = sqlite3.connect(db)
+rows = list(con.execute(
     "SELECT id, status, started_at, audio_sha256 FROM airings WHERE started_at IS NOT NULL"))
-completed = {r[0]: r[3] for r in rows if r[1] == "completed"}
-whole = []  # (sample index, sha256) of every whole programme heard
-zero = bytes(4)
-quiet = 0
-for s in range(len(data) // 4):
-    if data[4 * s:4 * s + 4] == zero:
-        quiet += 1
-        continue
-    if quiet >= 480:  # an onset after at least 10 ms of digital silence
-        for k in range(lead - 2, lead + 3):
-            a = s - k
-            if a < 0:
+done = [r for r in rows if r[1] == "completed"]
+by_hash = {r[3]: r[0] for r in done}
+same = len(done) - len(by_hash)  # completed rows sharing a hash: not distinct
+length = {}  # frames of each completed row's programme, from its items
+for i, n in con.execute("SELECT airing_id, max(offset_s + length_s) FROM aired_items GROUP BY airing_id"):
+    length[i] = round(n * 48000)
+sizes = sorted({length[r[0]] for r in done if r[0] in length})
+onsets = [(m.end() + 3) // 4 for m in re.finditer(rb"(?:\x00\x00\x00\x00){12000,}", data)]
+whole = []  # (first sample, row id)
+for a in onsets:
+    hit = None
+    for s in range(a - lead - 2, a - lead + 3):
+        for n in sizes:
+            if hit or s < 0 or s + n - 100 > frames:
                 continue
-            h = hashlib.sha256(data[4 * a:4 * (a + n)]).hexdigest()
-            if h in completed.values():
-                whole.append((a, h))
-                break
-    quiet = 0
+            h = hashlib.sha256(data[4 * s:4 * (s + n - 100)])
+            for e in range(s + n - 100, min(s + n + 101, frames + 1)):
+                d = h.hexdigest()
+                if d in by_hash:
+                    hit = (s, by_hash[d])
+                    break
+                h.update(data[4 * e:4 * e + 4])
+    if hit:
+        whole.append(hit)
 # the recording began some time after t0 (parec's start-up and buffering):
-# that delay is the same for the whole run, the median gap to the nearest row
-def nearest(t):
-    return min(rows, key=lambda r: abs(r[2] - t))
-gaps = sorted(nearest(t0 + a * 1000 // 48000)[2] - (t0 + a * 1000 // 48000) for a, h in whole)
+# that delay is the same for the whole run, the median gap to its rows
+start = {r[0]: r[2] for r in rows}
+gaps = sorted(start[i] - (t0 + a * 1000 // 48000) for a, i in whole)
 delay = gaps[len(gaps) // 2] if gaps else 0
 owner, twice, far = {}, 0, 0
-for a, h in whole:
+for a, i in whole:
     t = t0 + a * 1000 // 48000 + delay
-    r = nearest(t)
-    if abs(r[2] - t) > 1000:  # slots are 4 s apart
+    if abs(start[i] - t) > 1000:  # slots are 4 s apart
         far += 1
-    elif r[0] in owner:
+    elif i in owner:
         twice += 1
     else:
-        owner[r[0]] = h
-unheard = sum(1 for i, h in completed.items() if owner.get(i) != h)
-late_log = sum(1 for i in owner if i not in completed)
-print(len(completed), len(whole), twice, far, unheard, late_log)
+        owner[i] = a
+unheard = sum(1 for r in done if r[0] not in owner)
+print(len(done), len(whole), twice, far, unheard, same, len(onsets))
 PY
 )
 set -- $heard
-[ "${3:-1}" = 0 ] && ok || bad "${3:-?} slot instants were heard twice"
-[ "${4:-1}" = 0 ] && ok || bad "${4:-?} whole programmes heard match no airing row's start"
+[ "${6:-1}" = 0 ] && ok || bad "${6:-?} completed rows share their audio hash with another: the programmes are not distinct"
+[ "${3:-1}" = 0 ] && ok || bad "${3:-?} airings were heard twice"
+[ "${4:-1}" = 0 ] && ok || bad "${4:-?} programmes were heard away from their row's time"
 [ "${5:-1}" = 0 ] && ok || bad "${5:-?} completed rows' audio was not received as their hash says"
+[ "${1:-0}" -gt "$before" ] && ok || bad "the clean run aired nothing whole (${1:-0} completed rows)"
 tally=$(tally "$db")
-echo "soak: $KILLS kills; $tally; duplicates $dups, lost $lost; the sound server received ${2:-?} whole programmes: each of the ${1:-?} completed rows' hash, ${6:-?} more from airings killed before their log write, ${3:-?} twice"
+echo "soak: $KILLS kills; $tally; duplicates $dups, lost $lost; ${1:-?} completed rows, each its own programme; the sound server received ${2:-?} of them whole, each at its row's time, ${3:-?} twice, ${5:-?} missing (${7:-?} onsets in the recording)"
 finish

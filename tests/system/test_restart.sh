@@ -1,9 +1,14 @@
 #!/bin/sh
 # A restart storm, as `systemctl restart loaxad` ten times a second for ten
 # seconds would make it: SIGTERM 0.1 s after each start (during start-up,
-# rendering or playing), wait for the exit, start again.  Every instance
+# rendering or playing), wait for the exit, start again.  "After each
+# start" counts from when loaxad has blocked its signals, its first act in
+# main(): a SIGTERM before that kills any program, which systemd counts as
+# a clean stop, and on a busy machine the dynamic loader alone can take
+# 0.1 s.  Every instance
 # must stop cleanly (exit 0, READY=1 then STOPPING=1 to the service
-# manager, no row left `started`), and no slot instant airs twice.
+# manager, no row left `started`), and no slot instant airs twice.  How
+# long a stop takes is bench/faults.sh's figure (here 30 s is a hang ceiling).
 . "$(dirname "$0")/lib.sh"
 pa_start || exit 1
 export TZ=Asia/Ho_Chi_Minh
@@ -35,34 +40,51 @@ for _ in $(seq 50); do [ -S "$S/notify" ] && break; sleep 0.1; done
 export NOTIFY_SOCKET="$S/notify"
 
 bad_exits=0
-slow=0
+: >"$S/stops"
 t0=$(date +%s.%N)
 i=0
 while [ $i -lt "$RESTARTS" ]; do
 	"$TOP/loaxad" --config "$S/loaxa.conf" >>"$S/daemon.log" 2>&1 &
 	pid=$!
+	# until SigBlk has SIGTERM (bit 15): 10 s is a hang ceiling
+	for _ in $(seq 1000); do
+		b=$(awk '/^SigBlk/ { print $2 }' /proc/"$pid"/status 2>/dev/null)
+		[ -n "$b" ] && [ $((0x$b & 0x4000)) != 0 ] && break
+		sleep 0.01
+	done
 	sleep 0.1
 	a=$(date +%s%N)
 	kill -TERM "$pid"
+	# a hang ceiling, not a speed: an instance still there after 30 s is killed (exit 137)
+	(
+		n=0
+		while [ $n -lt 300 ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; n=$((n + 1)); done
+		[ $n -lt 300 ] || kill -9 "$pid" 2>/dev/null
+	) &
+	guard=$!
 	wait "$pid"
 	rc=$?
 	b=$(date +%s%N)
+	wait "$guard" 2>/dev/null
 	[ "$rc" = 0 ] || { bad_exits=$((bad_exits + 1)); echo "instance $i exited $rc" >&2; }
-	# a stop fades out what plays (0.5 s) and writes the log: well under 3 s
-	[ $(((b - a) / 1000000)) -lt 3000 ] || slow=$((slow + 1))
+	echo $(((b - a) / 1000000)) >>"$S/stops"
 	i=$((i + 1))
 done
 t1=$(date +%s.%N)
-sleep 0.3
+# every message sent has been logged by the listener (10 s: a hang ceiling)
+for _ in $(seq 100); do
+	[ "$(grep -c 'STOPPING=1' "$S/notify.log")" -ge "$RESTARTS" ] && break
+	sleep 0.1
+done
 kill "$NOTIFY_PID" 2>/dev/null
 
 [ "$bad_exits" = 0 ] && ok || bad "$bad_exits of $RESTARTS instances did not exit 0 on SIGTERM"
-[ "$slow" = 0 ] && ok || bad "$slow of $RESTARTS instances took 3 s or more to stop"
 ready=$(grep -c 'READY=1' "$S/notify.log")
 stopping=$(grep -c 'STOPPING=1' "$S/notify.log")
 [ "$ready" = "$RESTARTS" ] && ok || bad "$ready READY=1 for $RESTARTS starts"
 [ "$stopping" = "$RESTARTS" ] && ok || bad "$stopping STOPPING=1 for $RESTARTS stops"
 log_whole "$db"
 tally=$(tally "$db")
-echo "restart: $RESTARTS SIGTERMs in $(echo "$t1 - $t0" | bc) s; exits 0: $((RESTARTS - bad_exits)); READY $ready, STOPPING $stopping; $tally; duplicates $dups"
+stop_ms=$(sort -n "$S/stops" | awk '{ a[NR] = $1 } END { printf "stops p50 %d ms, max %d ms", a[int((NR + 1) / 2)], a[NR] }')
+echo "restart: $RESTARTS SIGTERMs in $(echo "$t1 - $t0" | bc) s ($stop_ms); exits 0: $((RESTARTS - bad_exits)); READY $ready, STOPPING $stopping; $tally; duplicates $dups"
 finish

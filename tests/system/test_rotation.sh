@@ -5,8 +5,9 @@
 # lead time, when `loaxa air --program` comes while a slot is planned, and
 # across a reload; a restart forgets what was only planned (a planned pick
 # that never aired is not an airing).  `loaxa schedule` shows the picks the
-# daemon made.
+# daemon made, and the web console's schedule shows the same.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/web/lib.sh"
 pa_start || exit 1
 export TZ=Asia/Ho_Chi_Minh
 export LOAXA_CONFIG="$S/loaxa.conf"
@@ -21,6 +22,7 @@ state_dir = "$S/state";
 control_socket = "$S/control.sock";
 lead_seconds = 120;
 audio = { output = "portaudio"; };
+web = { listen = "127.0.0.1:0"; };
 programs = { p = { items = ( { tts = "Xin chào."; gap = 0.3; }, { queue = true; gap = 0.3; } ); }; };
 slots = ( $1 );
 CONF
@@ -62,6 +64,7 @@ bul() { # bul WORD AIRINGS
 }
 
 write_conf ""
+printf 'mat-khau-123\n' | loaxa user add lan --role officer --password-stdin || exit 1
 # --- 1: three slots 8 s apart, all inside the 120 s lead: A (2 airings) and
 # B (1) are picked as if each planned airing had aired
 A=$(bul một 2)
@@ -70,15 +73,28 @@ now=$(date +%s)
 T1=$((now + 12))
 write_conf "$(slot s1 $T1), $(slot s2 $((T1 + 8))), $(slot s3 $((T1 + 16)))"
 start_daemon "$S/loaxa.conf" || exit 1
+web_up "$S/web.log" "$TOP/loaxa-web" --config "$S/loaxa.conf" --static "$TOP/web/static" || exit 1
+curl -sf -c "$S/cookies" -H 'Content-Type: application/json' \
+	-d '{"name":"lan","password":"mat-khau-123"}' "$WEB_URL/api/v1/login" >/dev/null && ok || bad "web login"
 check "three slots planned" wait_planned 3
 loaxa schedule --format json >"$S/schedule.json"
-python3 - "$S/schedule.json" "$A" "$B" <<'PY' && ok || bad "schedule: $(head -c 600 "$S/schedule.json")"
+curl -sf -b "$S/cookies" "$WEB_URL/api/v1/schedule?days=2" >"$S/web-schedule.json" || bad "web schedule"
+python3 - "$S/schedule.json" "$A" "$B" "$S/web-schedule.json" <<'PY' && ok || bad "schedule: $(head -c 600 "$S/schedule.json") web: $(head -c 600 "$S/web-schedule.json")"
 import json, sys
 s = json.load(open(sys.argv[1]))
 a, b = int(sys.argv[2]), int(sys.argv[3])
 got = {x["slot"]: x["bulletins"] for x in s["airings"] if x["slot"] in ("s1", "s2", "s3")}
 assert got == {"s1": [a, b], "s2": [a], "s3": []}, got
+assert all(x["planned"] for x in s["airings"] if x["slot"] in got), s["airings"]
+# the web console's schedule: the same airings, picks and counts
+w = json.load(open(sys.argv[4]))
+cli = [(x["slot"], x["bulletins"], x["planned"]) for x in s["airings"]]
+web = [(x["slot"], [y["id"] for y in x["bulletins"]], x["planned"]) for x in w["airings"]]
+assert web == cli, (web, cli)
+assert w["cchc_month"] == s["cchc_month"], (w["cchc_month"], s["cchc_month"])
 PY
+kill "$WEB_PID" 2>/dev/null
+wait "$WEB_PID" 2>/dev/null
 check "three airings logged" wait_rows 3
 echo "phase 1: s1 [$(aired s1)] s2 [$(aired s2)] s3 [$(aired s3)]; $(tally "$DB")"
 [ "$(aired s1)" = "$A $B" ] && ok || bad "s1 aired [$(aired s1)], wanted [$A $B]"

@@ -308,7 +308,8 @@ the_command_engine_runs_a_program_and_names_it_when_it_fails(void **state)
 	o.command_timeout_s = 1;
 	time_t t0 = time(NULL);
 	assert_int_equal(tts_render_wav(&o, lex, "Xin chào bà con.", wav, err), -1);
-	assert_true(time(NULL) - t0 < 5);
+	/* killed at its 1 s timeout, not waited for: the voice sleeps 30 s (a hang ceiling, not a speed) */
+	assert_true(time(NULL) - t0 < 25);
 	print_message("%s\n", err);
 	assert_non_null(strstr(err, "slow-voice.sh"));
 	assert_non_null(strstr(err, "1 s"));

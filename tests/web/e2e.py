@@ -19,6 +19,7 @@ import csv
 import glob
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -287,7 +288,7 @@ time.sleep(0.5)
 goto("bulletin/3")
 visible("ed-after")
 by_id("ed-air").click()
-check("Phát ngay is accepted", text_in("flash", "sẽ phát ngay") and "bad" not in by_id("flash").get_attribute("class"),
+check("Phát ngay is accepted, said as the CLI says it", text_in("flash", "Phát bản tin 3 ngay") and "bad" not in by_id("flash").get_attribute("class"),
       by_id("flash").text)
 check("the recording airs and completes",
       wait_until("aired", lambda: any(r["bulletin_id"] == 3 and r["slot"] is None and r["status"] == "completed"
@@ -333,6 +334,9 @@ goto("log")
 month = time.strftime("%Y-%m")
 text_in("log-table", "Thông báo ghi âm")
 check("the log shows who approved and who aired", "lead" in by_id("log-table").text and "op" in by_id("log-table").text)
+lt = by_id("log-table").text
+check("the log's times and lengths read as in Vietnamese (11:03 26/11/2026, 6,1)",
+      re.search(r"\d\d:\d\d \d\d/\d\d/20\d\d", lt) and re.search(r"\b\d+,\d\b", lt) and not re.search(r"20\d\d-\d\d-\d\d", lt), lt)
 screenshot("log")
 os.makedirs(DOWNLOADS, exist_ok=True)
 by_id("log-xlsx").click()
@@ -359,8 +363,14 @@ if got:
     check("it is what `loaxa log --format xlsx` writes, cell for cell", web == cli and web is not None,
           [(w, c) for w, c in zip(web or [], cli or []) if w != c][:3] or (web, cli))
 goto("report")
+# this month is not over: its result is "in progress", and it is named in words
+check("the report calls this month in progress, in words",
+      text_in("rep-table", "đang thực hiện") and ("Tháng %d/%s" % (int(month[5:]), month[:4])) in by_id("rep-table").text,
+      by_id("rep-table").text)
 screenshot("report")
 goto("schedule")
+check("the schedule names the month in words", text_in("sched-cchc", "Tháng %d/%s" % (int(month[5:]), month[:4])),
+      by_id("sched-cchc").text)
 screenshot("schedule")
 logout()
 

@@ -10,7 +10,7 @@ web_up() {
 	"$@" 2>"$_log" &
 	WEB_PID=$!
 	for _ in $(seq 100); do
-		_port=$(sed -n 's/.* port \([0-9]*\)$/\1/p' "$_log")
+		_port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$_log")
 		if [ -n "$_port" ]; then
 			WEB_URL="http://127.0.0.1:$_port"
 			return 0

@@ -123,9 +123,31 @@ async function switchLang() {
 
 function fmtTime(iso) {
   if (!iso) return '';
-  // the server's local time as written (YYYY-MM-DDTHH:MM:SS.mmm+07:00)
-  return iso.slice(0, 16).replace('T', ' ');
+  // the server's local time as written (YYYY-MM-DDTHH:MM:SS.mmm+07:00);
+  // in Vietnamese as people write it: 11:03 26/11/2026
+  if (L.lang !== 'vi') return iso.slice(0, 16).replace('T', ' ');
+  return iso.slice(11, 16) + ' ' + iso.slice(8, 10) + '/' + iso.slice(5, 7) + '/' + iso.slice(0, 4);
 }
+
+// a decimal in the reader's notation (6,1 in Vietnamese)
+function fmtDecimal(x, digits) {
+  const s = x.toFixed(digits);
+  return L.lang === 'vi' ? s.replace('.', ',') : s;
+}
+
+// "YYYY-MM" as people write it: "Tháng 11/2026", "November 2026"
+function fmtMonth(ym) {
+  if (!/^\d{4}-\d{2}$/.test(ym || '')) return ym || '';
+  const y = +ym.slice(0, 4), m = +ym.slice(5, 7);
+  if (L.lang === 'vi') return 'Tháng ' + m + '/' + y;
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+// a report's result: met, not met, a month still running, before the first airing, to come
+const STATE_KEYS = { met: 'rep.met', not_met: 'rep.notmet', in_progress: 'rep.inprogress',
+  not_started: 'rep.notstarted', future: 'rep.future' };
+function stateWord(c) { return t(STATE_KEYS[c.state] || (c.met ? 'rep.met' : 'rep.notmet')); }
+function stateClass(c) { return c.state === 'met' || (!c.state && c.met) ? 'ok' : c.state === 'not_met' || !c.state ? 'warn' : ''; }
 
 function fmtDuration(s) {
   s = Math.max(0, Math.round(s || 0));
@@ -242,15 +264,19 @@ async function refreshDashboard() {
     $('dash-cchc-count').textContent = c.aired;
     $('dash-cchc-target').textContent = c.target;
     const st = $('dash-cchc-state');
-    st.textContent = c.aired >= c.target ? t('rep.met') : t('rep.notmet');
+    // this month is still running: not met yet is "in progress", not "not met"
+    st.textContent = c.aired >= c.target ? t('rep.met') : t('rep.inprogress');
     st.className = 'badge ' + (c.aired >= c.target ? 'ok' : 'warn');
-    $('dash-cchc-note').textContent = t('dash.cchc.note', c.month, c.aired_and_planned);
+    $('dash-cchc-note').textContent = t('dash.cchc.note', fmtMonth(c.month), c.aired_and_planned);
   }
   $('dash-daemon').textContent = dm.running ? t('dash.daemon.up', dm.version || '') : (dm.error || t('dash.daemon.down'));
   $('dash-daemon').className = dm.running ? 'ok' : 'bad';
   $('dash-device').textContent = d.device.output + (d.device.device ? ' · ' + d.device.device : '');
   $('dash-voice').textContent = d.speech ? speechText(d.speech) : '—';
-  $('dash-next').textContent = dm.next ? fmtTime(dm.next.at) + ' · ' + dm.next.slot : '—';
+  // a slot, or a bulletin asked for a time (loaxa air --at: program "bulletin-N", no slot)
+  const nb = dm.next && !dm.next.slot && /^bulletin-(\d+)$/.exec(dm.next.program || '');
+  const nextWhat = dm.next ? (dm.next.slot || (nb ? t('dash.next.bulletin', nb[1]) : dm.next.program || '')) : '';
+  $('dash-next').textContent = dm.next ? fmtTime(dm.next.at) + ' · ' + nextWhat : '—';
   const coming = clear($('dash-coming'));
   for (const a of d.next_airings || []) {
     const titles = a.bulletins.map((b) => b.title || '#' + b.id).join(' · ');
@@ -563,7 +589,7 @@ async function showClips() {
     const del = el('button', { type: 'button', class: 'link danger', text: t('clip.remove'), onclick: () => removeClip(c) });
     ul.append(el('li', { class: 'card' },
       el('h3', { text: c.name }),
-      el('p', { class: 'muted', text: t('kind.' + c.kind) + ' · ' + fmtDuration(c.duration_s) + ' · ' + c.lufs.toFixed(1) + ' LUFS' }),
+      el('p', { class: 'muted', text: t('kind.' + c.kind) + ' · ' + fmtDuration(c.duration_s) + ' · ' + fmtDecimal(c.lufs, 1) + ' LUFS' }),
       audio, el('div', { class: 'actions' }, del)));
   }
   $('clip-empty').hidden = j.clips.length > 0;
@@ -597,7 +623,7 @@ async function showSchedule() {
   const j = await act(() => api('GET', '/schedule?days=7'));
   if (!j) return;
   const c = j.cchc_month;
-  $('sched-cchc').textContent = t('sched.cchc', c.month, c.aired, c.aired_and_planned, c.target);
+  $('sched-cchc').textContent = t('sched.cchc', fmtMonth(c.month), c.aired, c.aired_and_planned, c.target);
   const box = clear($('sched-days'));
   let day = null, ul = null;
   for (const a of j.airings) {
@@ -702,7 +728,7 @@ async function showLog() {
       el('td', { text: fmtTime(r.scheduled_at) }), el('td', { text: r.slot || t('dash.manual') }),
       el('td', { class: 'title', text: r.title || r.clip || (r.kind ? t('kind.' + r.kind) : '') }),
       el('td', { text: r.topic ? topicName(r.topic) : '' }), el('td', { text: r.class ? t('class.' + r.class) : '' }),
-      el('td', { text: r.length_s !== null ? r.length_s.toFixed(1) : '' }),
+      el('td', { text: r.length_s !== null ? fmtDecimal(r.length_s, 1) : '' }),
       el('td', { text: t('status.' + r.status) + (r.reason ? ': ' + r.reason : '') }),
       el('td', { text: r.approved_by || '' }), el('td', { text: r.asked_by || '' })));
   }
@@ -739,9 +765,9 @@ async function showReport() {
   const row = (label, c) => el('tr', null, el('td', { text: label }), el('td', { text: c.bulletins }),
     el('td', { text: c.cchc_bulletins + ' / ' + c.target }), el('td', { text: c.airings }),
     el('td', { text: fmtDuration(c.airtime_s) }),
-    el('td', null, el('span', { class: 'badge ' + (c.met ? 'ok' : 'warn'), text: c.met ? t('rep.met') : t('rep.notmet') })));
+    el('td', null, el('span', { class: 'badge ' + stateClass(c), text: stateWord(c) })));
   const tb = clear($('rep-table').tBodies[0]);
-  for (const m of r.months) tb.append(row(m.month, m));
+  for (const m of r.months) tb.append(row(fmtMonth(m.month), m));
   const tf = clear($('rep-table').tFoot);
   tf.append(row(t('rep.total'), r.totals));
   labelCells($('rep-table'));

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Reasons in the airing log are kept in English (the daemon writes the
+# catalogue's msgids whatever its locale) and shown in the reader's
+# language: a fixed reason, one with a number, one with a slot name, and two
+# joined by "; " (issue 18.10).  Machine formats keep them as stored.
+. "$(dirname "$0")/lib.sh"
+export TZ=Asia/Ho_Chi_Minh
+vi() { LC_ALL=vi_VN.UTF-8 LANG=vi_VN.UTF-8 "$@"; }
+cat >"$LOAXA_CONFIG" <<CONF
+tts = { engine = "fake"; };
+slots = ( { name = "sang"; when = "*-*-* 06:00"; program = "mac-dinh"; } );
+CONF
+loaxa bulletin list >/dev/null # creates the store
+db="$LOAXA_STATE_DIR/loaxa.db"
+day=$(( ($(date +%s) / 86400 - 1) * 86400000 ))
+i=0
+for r in "stopped by the operator" "cut by emergency bulletin #7" "the player was busy with slot chieu" \
+	"the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it"; do
+	i=$((i + 1))
+	r=$(printf '%s' "$r" | sed "s/'/''/g")
+	sqlite3 "$db" "INSERT INTO airings (slot, program, scheduled_at, ended_at, status, reason) VALUES ('sang', 'mac-dinh', $day + $i * 60000, $day + $i * 60000, 'missed', '$r')"
+done
+run 0 vi loaxa log
+expect_out "bị người vận hành dừng"
+expect_out "bị bản tin khẩn cấp số 7 cắt ngang"
+expect_out "bộ phát đang bận với khung giờ chieu$"
+expect_out "bộ phát đang bận với khung giờ chieu; lượt phát lúc 06:00:00 của khung giờ đã thay thế nó"
+run 0 loaxa log
+expect_out "stopped by the operator"
+expect_out "cut by emergency bulletin #7"
+expect_out "the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it"
+run 0 vi loaxa log --format csv
+expect_out "cut by emergency bulletin #7"
+finish
