@@ -181,7 +181,12 @@ B3=$(loaxa bulletin add --topic tthc --title "Mất điện thôn 3" --audio "$S
 BALL=$(loaxa bulletin add --topic khac --title "Tiêm phòng" --audio "$S/beep.wav" \
 	--airings 5 --text "Tiêm phòng cho gia súc.")
 [ -n "$B3" ] && [ -n "$BALL" ] && ok || bad "bulletin add --zones"
-Q3=$(loaxa queue add "$B3")
+# "the next slot" needs a slot that falls again (ops_queue_request()): one a
+# year away, whose programme takes queued bulletins; the entry stays open
+# and the next airing of q to zones it fits takes it
+sed -i "s|^slots = ( {|slots = ( { name = \"later\"; when = \"$(date -d '+1 year' '+%Y-%m-%d 06:00:00')\"; program = \"q\"; }, {|" "$S/loaxa.conf"
+grep -q 'name = "later"' "$S/loaxa.conf" && ok || bad "the later slot was not written into the configuration"
+Q3=$(loaxa queue add -q "$B3")
 [ -n "$Q3" ] && ok || bad "queue add of the bulletin for thon-3"
 # bulletins in the airing with this zones value
 in_airing() { sql "$db" "SELECT group_concat(i.bulletin_id) FROM airings a JOIN aired_items i ON i.airing_id = a.id WHERE a.zones = '$1' AND i.kind = 'bulletin'"; }
