@@ -6,8 +6,11 @@
 # row names the zones.  The zones' on commands run before the first sample
 # and the off commands after the last; a hanging on command (stopped at
 # audio.zone_timeout) and a failing off command are logged and the airing
-# still completes.  An airing without --zone goes to every zone.
+# still completes.  An airing without --zone goes to every zone.  loaxa-web
+# takes the same zones through ops/: an airing, a queue entry (checked and
+# each zone once), the reports by zone (equal to loaxa report's).
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/web/lib.sh"
 pa_start || exit 1
 export TZ=Asia/Ho_Chi_Minh
 MAP=front-left,front-right,rear-left,rear-right
@@ -241,6 +244,44 @@ for r in by:
 PY
 loaxa report --zone thon-9 >/dev/null 2>"$S/err" && bad "report --zone thon-9 was taken" || ok
 grep -q 'There is no zone "thon-9"' "$S/err" && ok || bad "report --zone thon-9: $(cat "$S/err")"
+
+# --- loaxa-web: the same zone rules through ops/ (air, queue, report)
+echo 'web = { listen = "127.0.0.1:0"; };' >>"$S/loaxa.conf"
+printf 'mat-khau-123\n' | loaxa user add van --role operator --password-stdin || exit 1
+printf 'mat-khau-123\n' | loaxa user add lan --role officer --password-stdin || exit 1
+web_up "$S/web.log" "$TOP/loaxa-web" --config "$S/loaxa.conf" --static "$TOP/web/static" || exit 1
+for u in van lan; do
+	curl -sf -c "$S/cookies-$u" -H 'Content-Type: application/json' \
+		-d "{\"name\":\"$u\",\"password\":\"mat-khau-123\"}" "$WEB_URL/api/v1/login" >"$S/login-$u" &&
+		ok || bad "web login as $u"
+done
+CSRF=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf"])' "$S/login-van")
+# post PATH JSON: the status; the body into $S/web.out
+post() { curl -s -b "$S/cookies-van" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
+	-d "$2" -o "$S/web.out" -w '%{http_code}' "$WEB_URL$1"; }
+[ "$(post /api/v1/air '{"program":"p","zones":"thon-3"}')" = 200 ] && ok || bad "web air to thon-3: $(cat "$S/web.out")"
+check "the web's airing to thon-3 completed" wait_rows 7
+z=$(sql "$db" "SELECT zones FROM airings ORDER BY id DESC LIMIT 1")
+[ "$z" = "thon-3" ] && ok || bad "the web's airing to thon-3 went to: $z"
+[ "$(post /api/v1/air '{"program":"p","zones":"thon-9"}')" = 400 ] && ok || bad "web air to thon-9 was not refused"
+grep -q 'There is no zone \\"thon-9\\"; did you mean thon-1?' "$S/web.out" && ok || bad "web air to thon-9: $(cat "$S/web.out")"
+[ "$(post /api/v1/queue "{\"bulletin\":$BALL,\"zones\":\"thon-9\"}")" = 400 ] && ok || bad "web queue to thon-9 was not refused"
+grep -q 'There is no zone \\"thon-9\\"' "$S/web.out" && ok || bad "web queue to thon-9: $(cat "$S/web.out")"
+[ "$(post /api/v1/queue "{\"bulletin\":$BALL,\"zones\":\"thon-2,thon-4,thon-2\"}")" = 201 ] && ok || bad "web queue to thon-2 and thon-4: $(cat "$S/web.out")"
+q=$(loaxa queue list --format json | python3 -c 'import json,sys; print(";".join(e["zones"] or "-" for e in json.load(sys.stdin)))')
+[ "$q" = "thon-2,thon-4" ] && ok || bad "the web's queue entry is for: $q"
+curl -sf -b "$S/cookies-lan" "$WEB_URL/api/v1/report?zone=thon-3" >"$S/web-rep-thon-3.json" || bad "web report zone=thon-3"
+curl -sf -b "$S/cookies-lan" "$WEB_URL/api/v1/report?by_zone=1" >"$S/web-rep-by.json" || bad "web report by_zone=1"
+python3 - "$S" <<'PY' && ok || bad "the web's reports by zone differ from loaxa report's"
+import json, sys
+d = sys.argv[1]
+one, web = json.load(open(d + "/rep-thon-3.json")), json.load(open(d + "/web-rep-thon-3.json"))
+assert web["zone"] == "thon-3" and web["totals"] == one["totals"], (web.get("zone"), web["totals"])
+by, wby = json.load(open(d + "/rep-by.json")), json.load(open(d + "/web-rep-by.json"))
+assert [(r["zone"], r["totals"]) for r in wby] == [(r["zone"], r["totals"]) for r in by], wby
+PY
+kill "$WEB_PID" 2>/dev/null
+wait "$WEB_PID" 2>/dev/null
 
 # --- bad input at the daemon: a zone that is not configured
 out=$(printf '{"cmd":"air","program":"p","zones":"thon-9"}\n' | python3 -c '
