@@ -79,6 +79,9 @@ run 1 vi loaxa air --program mac-dinh --zone xa-khac
 expect_err "xa-khac.*thon-1, thon-3, cho"
 printf '%s' "$ERR" | grep -Eiw 'zone|there is no' >"$T/en" && bad "English in Vietnamese: $(cat "$T/en")" || ok
 run 2 loaxa air --program mac-dinh --zone
+# a timed airing is stored without zones: --zone with --at is refused, not dropped
+run 2 loaxa air 1 --at "2030-01-01 06:00" --zone thon-1
+expect_err "--zone airs at once only"
 
 # --- bulletin --zones: configured zones only, nothing half-written; shown; all clears it
 db_snapshot
