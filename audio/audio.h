@@ -308,13 +308,28 @@ struct audio_sink_opts {
 	const char *wav_path; /* wav */
 	int pace;             /* wav: write in real time */
 	int rate;
+	int channels;         /* portaudio: channels opened (0, 1: mono); wav and null stay mono */
 };
 
 struct audio_sink;
 /* Errors for a device that is not there list the devices PortAudio sees. */
 struct audio_sink *audio_sink_open(const struct audio_sink_opts *o, char *err);
-/* Blocks like a device; -1 with err when the device fails or hangs (2 s). */
+/*
+ * Blocks like a device; -1 with err when the device fails or hangs (2 s).
+ * buf is mono: on a multichannel sink each frame goes to the channels of
+ * the route and silence to the others.
+ */
 int audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err);
+/*
+ * Which channels what is written next goes to: bit c for channel c + 1;
+ * 0 (the default) for every channel.  For the zones an airing is for.
+ */
+void audio_sink_route(struct audio_sink *s, uint64_t channel_mask);
+/*
+ * One mono block fanned out to an interleaved one of `channels` channels:
+ * in[i] on the channels whose bit is set in mask, 0 on the others.
+ */
+void audio_route_fan(const float *in, long n, int channels, uint64_t mask, float *out);
 /* Frames that can be written now without blocking (a large number for files). */
 long audio_sink_room(const struct audio_sink *s);
 /* 1 if writes take real time (a device, a paced WAV file): wait by writing silence. */

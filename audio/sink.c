@@ -42,6 +42,9 @@ struct audio_sink {
 	/* portaudio */
 	PaStream *pa;
 	long underflows; /* writes that found the device had run dry */
+	int channels;   /* opened with (1: mono) */
+	uint64_t route; /* channels what is written goes to (audio_sink_route()); 0: all */
+	float *fan;     /* AUDIO_BLOCK interleaved frames, when channels > 1 */
 };
 
 static void
@@ -285,6 +288,7 @@ find_device(const char *want, int input)
 }
 
 static int pa_write(struct audio_sink *s, const float *buf, long n, char *err);
+static void pa_free(struct audio_sink *s);
 
 static int
 pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
@@ -315,9 +319,18 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		return -1;
 	}
 	const PaDeviceInfo *di = Pa_GetDeviceInfo(dev);
+	s->channels = o->channels > 1 ? o->channels : 1;
+	if (s->channels > di->maxOutputChannels) {
+		quiet_end();
+		err_set(err, _("The audio device \"%s\" has %d output channels, fewer than the %d the zones need (audio.channels and the zones' channel)."),
+			di->name, di->maxOutputChannels, s->channels);
+		return -1;
+	}
+	if (s->channels > 1)
+		s->fan = xcalloc((size_t)AUDIO_BLOCK * (size_t)s->channels, sizeof *s->fan);
 	PaStreamParameters p = {
 		.device = dev,
-		.channelCount = 1,
+		.channelCount = s->channels,
 		.sampleFormat = paFloat32,
 		.suggestedLatency = di->defaultLowOutputLatency,
 	};
@@ -326,6 +339,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 		e = Pa_StartStream(s->pa);
 	quiet_end();
 	if (e != paNoError) {
+		pa_free(s);
 		err_set(err, _("Cannot open the audio device \"%s\" at %d Hz: %s."), di->name, o->rate,
 			Pa_GetErrorText(e));
 		quiet_begin(0);
@@ -352,6 +366,7 @@ pa_open(struct audio_sink *s, const struct audio_sink_opts *o, char *err)
 			quiet_end();
 			s->pa = NULL;
 			pa_open_sinks--;
+			pa_free(s);
 			return -1;
 		}
 		lead -= AUDIO_BLOCK;
@@ -369,10 +384,11 @@ mono_ms(void)
 
 /*
  * Writes only what the device has room for, so that a device that went away
- * cannot block us: no progress for STALL_MS is an error.
+ * cannot block us: no progress for STALL_MS is an error.  buf holds n
+ * frames of s->channels samples.
  */
 static int
-pa_write(struct audio_sink *s, const float *buf, long n, char *err)
+pa_write_frames(struct audio_sink *s, const float *buf, long n, char *err)
 {
 	int64_t last = mono_ms();
 	while (n > 0) {
@@ -402,11 +418,36 @@ pa_write(struct audio_sink *s, const float *buf, long n, char *err)
 			return -1;
 		}
 		s->underflows += e == paOutputUnderflowed;
-		buf += k;
+		buf += k * s->channels;
 		n -= k;
 		last = mono_ms();
 	}
 	return 0;
+}
+
+/* Mono in: fanned out to the route's channels on a multichannel stream. */
+static int
+pa_write(struct audio_sink *s, const float *buf, long n, char *err)
+{
+	if (s->channels == 1)
+		return pa_write_frames(s, buf, n, err);
+	uint64_t mask = s->route ? s->route : ~(uint64_t)0;
+	while (n > 0) {
+		long k = n < AUDIO_BLOCK ? n : AUDIO_BLOCK;
+		audio_route_fan(buf, k, s->channels, mask, s->fan);
+		if (pa_write_frames(s, s->fan, k, err) < 0)
+			return -1;
+		buf += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static void
+pa_free(struct audio_sink *s)
+{
+	free(s->fan);
+	s->fan = NULL;
 }
 
 static int
@@ -422,6 +463,7 @@ pa_close(struct audio_sink *s, char *err)
 		Pa_CloseStream(s->pa);
 		quiet_end();
 		pa_open_sinks--;
+		pa_free(s);
 		if (e != paNoError && e != paStreamIsStopped) {
 			err_set(err, _("The audio device failed while finishing: %s."), Pa_GetErrorText(e));
 			rc = -1;
@@ -462,6 +504,12 @@ int
 audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err)
 {
 	return s->ops->write(s, buf, n, err);
+}
+
+void
+audio_sink_route(struct audio_sink *s, uint64_t channel_mask)
+{
+	s->route = channel_mask;
 }
 
 long
@@ -547,6 +595,7 @@ audio_sink_discard(struct audio_sink *s)
 	Pa_CloseStream(s->pa);
 	quiet_end();
 	pa_open_sinks--;
+	pa_free(s);
 	free(s);
 }
 

@@ -69,7 +69,7 @@ int cli_getopt(int argc, char **argv, const char *optstring, const struct option
  * it is; else prints "There is no slot \"sng\"; did you mean sang? The
  * slots are: sang, chieu." (the near name when there is one) and returns 1.
  */
-enum cli_name { CLI_SLOT, CLI_TOPIC, CLI_PROGRAM };
+enum cli_name { CLI_SLOT, CLI_TOPIC, CLI_PROGRAM, CLI_ZONE };
 int cli_check_name(const struct cli *cli, enum cli_name kind, const char *name);
 
 /* Parses a positive integer id; -1 if it is not one. */

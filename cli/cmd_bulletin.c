@@ -57,12 +57,17 @@ help(void)
 		 "(import-check shows how); --select SECTION takes one part of it (II.2, 12-18).\n"
 		 "--region reads it as an announcer of that region reads, in that region's voice\n"
 		 "(a bulletin written for another audience); station: as tts.region says.\n"));
+	/* apart, so that the text above keeps its translation */
+	printf(_("add and edit also take --zones NAME,NAME...|all: the zones (cụm loa) it is\n"
+		 "for; rotation and the queue put it only into airings to none but those\n"
+		 "zones (all: every zone, the default).\n"));
 }
 
 /* What add and edit were given; NULL / -1 for "not given". */
 struct fields {
 	const char *title, *topic, *file, *text, *audio, *source, *from, *until, *klass, *select;
 	const char *region; /* north, central, south; "station": tts.region */
+	const char *zones;  /* "thon-1,thon-3"; "all": every zone */
 	int airings;
 };
 
@@ -79,6 +84,7 @@ static const struct option field_opts[] = {
 	{ "class", required_argument, NULL, 'c' },
 	{ "select", required_argument, NULL, 'S' },
 	{ "region", required_argument, NULL, 'R' },
+	{ "zones", required_argument, NULL, 'Z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -105,6 +111,7 @@ parse_fields(const char *sub, int argc, char **argv, struct fields *f)
 		case 'c': f->klass = optarg; break;
 		case 'S': f->select = optarg; break;
 		case 'R': f->region = optarg; break;
+		case 'Z': f->zones = optarg; break;
 		case 'n': {
 			long long v = strcmp(optarg, "0") == 0 ? 0 : cli_parse_id(optarg);
 			if (v < 0 || v > 10000)
@@ -205,6 +212,7 @@ save(struct cli *cli, int64_t id, const struct fields *f)
 	struct ops_bulletin_in in = {
 		.title = f->title, .topic = f->topic, .klass = f->klass, .source = f->source,
 		.from = f->from, .until = f->until, .audio = f->audio, .region = f->region,
+		.zones = f->zones,
 		.airings = f->airings,
 	};
 	char *raw = NULL, err[ERRLEN];
@@ -422,6 +430,8 @@ bulletin_show(struct cli *cli, int argc, char **argv)
 			printf(_("  region:   %s\n"), b.region);
 		else
 			printf(_("  region:   %s (the station's)\n"), cli->cfg->tts.region);
+		if (b.zones)
+			printf(_("  zones:    %s\n"), b.zones);
 		printf(_("  aired:    %d of %d wanted\n"), b.airings_done, b.airings_wanted);
 		if (b.source)
 			printf(_("  source:   %s\n"), b.source);

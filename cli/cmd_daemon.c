@@ -123,10 +123,13 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		{ "at", required_argument, NULL, 'a' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "every", required_argument, NULL, 'e' },
+		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *program = NULL, *klass = NULL, *at = NULL;
+	const char *zone[CONFIG_MAX_ZONES]; /* --zone NAME, repeatable */
+	size_t nzone = 0;
 	long repeat = 1, every = 0;
 	char *end;
 	int c;
@@ -147,6 +150,12 @@ cmd_air(struct cli *cli, int argc, char **argv)
 			if (*end || end == optarg || every < 1 || every > 24 * 60)
 				return cli_usage_error("air", _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
 			break;
+		case 'z':
+			if (cli_check_name(cli, CLI_ZONE, optarg))
+				return 1;
+			if (nzone < CONFIG_MAX_ZONES)
+				zone[nzone++] = optarg;
+			break;
 		case 'h':
 			printf(_("Usage: loaxa air BULLETIN_ID [--class emergency] [--at \"YYYY-MM-DD HH:MM\"]\n"
 				 "                 [--repeat N --every MINUTES]\n"
@@ -157,6 +166,9 @@ cmd_air(struct cli *cli, int argc, char **argv)
 				 "(emergency_jingle) plays first.  --at airs once at that local time,\n"
 				 "without changing the configuration; --repeat N --every MINUTES airs N\n"
 				 "times.  The daemon keeps timed airings across restarts.\n"));
+			/* apart, so that the text above keeps its translation */
+			printf(_("--zone NAME (repeatable) airs it to those zones (cụm loa) only; without it, to\n"
+				 "every zone.\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -177,6 +189,8 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("air", _("--at and --repeat air a bulletin, not a programme"));
 	if (repeat > 1 && !every)
 		return cli_usage_error("air", _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
+	if (nzone && (at || repeat > 1))
+		return cli_usage_error("air", _("--zone airs at once only: a timed airing (--at, --repeat) goes to every zone; queue it for a slot with 'loaxa queue add ID --zone NAME'."));
 	if (program && cli_check_name(cli, CLI_PROGRAM, program))
 		return 1;
 	if (at) {
@@ -193,6 +207,13 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "program", json_string(program));
 	if (klass)
 		json_object_set_new(req, "class", json_string(klass));
+	if (nzone) {
+		struct sbuf zones = { 0 }; /* "thon-1,thon-3", as the daemon takes them */
+		for (size_t i = 0; i < nzone; i++)
+			sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
+		json_object_set_new(req, "zones", json_string(zones.s));
+		sbuf_free(&zones);
+	}
 	json_t *ans = ask(cli, req);
 	json_decref(req);
 	if (!ans)

@@ -28,6 +28,8 @@ help(void)
 		 "A time no slot falls at is refused; 'loaxa air ID --at' airs at any time.\n"
 		 "-q prints only the entry ids, one a line.  An entry for one slot airing\n"
 		 "that passed without it expires and leaves the list.\n"));
+	/* apart, so that the text above keeps its translation */
+	printf(_("add --zone NAME (repeatable): only into an airing to none but these zones (cụm loa).\n"));
 }
 
 static int
@@ -38,18 +40,25 @@ queue_add(struct cli *cli, int argc, char **argv)
 		{ "at", required_argument, NULL, 'a' },
 		{ "days", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "zone", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *slot = NULL, *at = NULL;
 	int c, quiet = 0;
 	long days = 0;
+	const char *zone[CONFIG_MAX_ZONES]; /* --zone NAME, repeatable */
+	size_t nzone = 0;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "hq", opts, "queue", "queue add")) != -1) {
 		switch (c) {
 		case 's': slot = optarg; break;
 		case 'a': at = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'z':
+			if (nzone < CONFIG_MAX_ZONES)
+				zone[nzone++] = optarg;
+			break;
 		case 'd': {
 			char *end;
 			days = strtol(optarg, &end, 10);
@@ -76,9 +85,15 @@ queue_add(struct cli *cli, int argc, char **argv)
 	struct ops *o = cli_ops(cli);
 	if (!o)
 		return 1;
+	/* the zones, "thon-1,thon-3", are ops_queue_request()'s to check */
+	struct sbuf zones = { 0 };
+	for (size_t i = 0; i < nzone; i++)
+		sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
 	struct ops_queue_where *w;
 	size_t n;
-	int rc = ops_queue_request(o, id, slot, at, (int)days, ops_unix_user(), &w, &n, err);
+	int rc = ops_queue_request(o, id, slot, at, (int)days, zones.s, ops_unix_user(), &w, &n,
+				   err);
+	sbuf_free(&zones);
 	if (rc < 0 && !n)
 		return cli_error("%s", err);
 	int64_t now = time_now_ms();
@@ -129,6 +144,7 @@ list_row(const struct store_queue_entry *e, void *arg)
 	json_object_set_new(o, "bulletin_id", json_integer(e->bulletin_id));
 	json_object_set_new(o, "title", b.title ? json_string(b.title) : json_null());
 	json_object_set_new(o, "slot", e->slot ? json_string(e->slot) : json_null());
+	json_object_set_new(o, "zones", e->zones ? json_string(e->zones) : json_null());
 	if (e->at_ms)
 		time_iso8601(e->at_ms, iso);
 	json_object_set_new(o, "at", e->at_ms ? json_string(iso) : json_null());

@@ -17,6 +17,26 @@
 #include "ops/ops.h"
 #include "reports/reports.h"
 
+/* --by-zone: ops_report_by_zone() through a temporary file. */
+static int
+report_by_zone(struct cli *cli, const char *month, const char *quarter, const char *period,
+	       const char *year, const char *topic, int format, const char *out)
+{
+	struct ops *ops = cli_ops(cli);
+	if (!ops)
+		return 1;
+	struct cli_out o;
+	if (cli_out_open(&o, out) < 0)
+		return 1;
+	char err[ERRLEN];
+	struct ops_out to = { .f = o.f, .path = o.tmp, .name = out };
+	if (ops_report_by_zone(ops, month, quarter, period, year, topic, format, &to, err) < 0) {
+		cli_out_abort(&o);
+		return cli_error("%s", err);
+	}
+	return cli_out_commit(&o) < 0 ? 1 : 0;
+}
+
 int
 cmd_report(struct cli *cli, int argc, char **argv)
 {
@@ -26,14 +46,16 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "topic", required_argument, NULL, 't' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "by-zone", no_argument, NULL, 'Z' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *month = NULL, *quarter = NULL, *period = NULL, *year = NULL, *topic = NULL,
-		   *out = NULL;
-	int format = REPORT_TEXT, c;
+		   *out = NULL, *zone = NULL;
+	int format = REPORT_TEXT, c, by_zone = 0;
 	optind = 1;
 	while ((c = cli_getopt(argc, argv, "o:h", opts, "report", NULL)) != -1) {
 		switch (c) {
@@ -42,6 +64,8 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		case 'p': period = optarg; break;
 		case 'y': year = optarg; break;
 		case 't': topic = optarg; break;
+		case 'z': zone = optarg; break;
+		case 'Z': by_zone = 1; break;
 		case 'o': out = optarg; break;
 		case 'f':
 			format = report_format_parse(optarg);
@@ -57,6 +81,9 @@ cmd_report(struct cli *cli, int argc, char **argv)
 				 "the period's totals; the bulletins aired, with their days.  Without a\n"
 				 "period: this month.  docx writes the report to file (Nghị định 30/2020),\n"
 				 "signed as the configuration's station section says.\n"));
+			/* apart, so that the text above keeps its translation */
+			printf(_("--zone NAME counts only the airings that went to that zone (cụm loa).\n"));
+			printf(_("--by-zone: the report of each zone in turn (text, or a JSON array).\n"));
 			return 0;
 		default: /* cli_getopt() said why */
 			return EXIT_USAGE;
@@ -70,6 +97,14 @@ cmd_report(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("report", "%s", err);
 	if (topic && cli_check_name(cli, CLI_TOPIC, topic))
 		return 1;
+	if (zone && cli_check_name(cli, CLI_ZONE, zone))
+		return 1;
+	if (by_zone && zone)
+		return cli_usage_error("report", _("give --zone or --by-zone, not both"));
+	if (by_zone && format != REPORT_TEXT && format != REPORT_JSON)
+		return cli_usage_error("report", _("--by-zone writes text or json; for csv, xlsx or docx give --zone NAME, one zone a file"));
+	if (by_zone)
+		return report_by_zone(cli, month, quarter, period, year, topic, format, out);
 	if (format == REPORT_XLSX && (!out || strcmp(out, "-") == 0))
 		return cli_usage_error("report", _("--format xlsx needs -o FILE.xlsx"));
 	if (format == REPORT_DOCX && (!out || strcmp(out, "-") == 0))
@@ -78,7 +113,7 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	if (!ops)
 		return 1;
 	struct report *r;
-	if (ops_report_build(ops, month, quarter, period, year, topic, &r, err) < 0)
+	if (ops_report_build(ops, month, quarter, period, year, topic, zone, &r, err) < 0)
 		return cli_error("%s", err);
 	if (report_empty(r) && format != REPORT_TEXT) {
 		char words[96];

@@ -16,6 +16,41 @@
 #include "config/config.h"
 #include "ops/ops.h"
 
+/*
+ * The zones an airing goes to (the slot's, NULL: every zone); none (JSON
+ * null, nothing in the text) when the configuration has no zones.
+ */
+static json_t *
+zones_json(const struct config *c, char *const *zones)
+{
+	if (!c->n_zones)
+		return json_null();
+	json_t *a = json_array();
+	if (zones)
+		for (char *const *z = zones; *z; z++)
+			json_array_append_new(a, json_string(*z));
+	else
+		for (size_t i = 0; i < c->n_zones; i++)
+			json_array_append_new(a, json_string(c->zones[i].name));
+	return a;
+}
+
+static void
+zones_text(const struct config *c, char *const *zones, struct sbuf *b)
+{
+	if (!c->n_zones)
+		return;
+	if (!b->s)
+		sbuf_adds(b, "-");
+	if (!zones) {
+		sbuf_addf(b, "  %s", _("→ every zone"));
+		return;
+	}
+	sbuf_adds(b, "  →");
+	for (char *const *z = zones; *z; z++)
+		sbuf_addf(b, "%s%s", z == zones ? " " : ",", *z);
+}
+
 int
 cmd_schedule(struct cli *cli, int argc, char **argv)
 {
@@ -79,6 +114,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 			for (size_t i = 0; i < x->n_bulletins; i++)
 				json_array_append_new(ids, json_integer(x->bulletins[i]));
 			json_object_set_new(o, "bulletins", ids);
+			json_object_set_new(o, "zones", zones_json(cli->cfg, x->zones));
 			json_array_append_new(arr, o);
 		} else {
 			struct sbuf b = { 0 };
@@ -86,6 +122,7 @@ cmd_schedule(struct cli *cli, int argc, char **argv)
 				sbuf_addf(&b, "%s#%lld", i ? " " : "", (long long)x->bulletins[i]);
 			if (x->left_for_later)
 				sbuf_addf(&b, _(" (+%zu later)"), x->left_for_later);
+			zones_text(cli->cfg, x->zones, &b);
 			int m = (int)(x->expected_length_s / 60);
 			printf("%-16s  %-8s  %-10s  %3d:%02d  %s\n", when, x->slot, x->program, m,
 			       (int)(x->expected_length_s - m * 60), b.s ? b.s : "-");

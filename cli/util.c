@@ -174,7 +174,7 @@ int
 cli_check_name(const struct cli *cli, enum cli_name kind, const char *name)
 {
 	static const enum ops_name kinds[] = { [CLI_SLOT] = OPS_SLOT, [CLI_TOPIC] = OPS_TOPIC,
-					       [CLI_PROGRAM] = OPS_PROGRAM };
+					       [CLI_PROGRAM] = OPS_PROGRAM, [CLI_ZONE] = OPS_ZONE };
 	char *says = ops_name_unknown(cli->cfg, kinds[kind], name);
 	if (!says)
 		return 0;

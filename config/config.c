@@ -52,6 +52,8 @@ static const struct key audio_keys[] = {
 	{ "duck_release", T_FLOAT, OFF(audio.duck_release), 0.001, 10 },
 	{ "on_missing", T_STR, OFF(audio.on_missing), .choices = on_missing },
 	{ "relay_silence_s", T_FLOAT, OFF(audio.relay_silence_s), 1, 600 },
+	{ "channels", T_INT, OFF(audio.channels), 1, 64 },
+	{ "zone_timeout", T_FLOAT, OFF(audio.zone_timeout), 0.1, 60 },
 	{ NULL },
 };
 
@@ -138,7 +140,7 @@ static const struct key web_keys[] = {
 	{ NULL },
 };
 
-/* topics, programs and slots are lists, read by their own functions. */
+/* topics, programs, slots and zones are lists, read by their own functions. */
 static const struct key top_keys[] = {
 	{ "state_dir", T_STR, OFF(state_dir) },
 	{ "timezone", T_STR, OFF(timezone) },
@@ -156,6 +158,7 @@ static const struct key top_keys[] = {
 	{ "topics", T_GROUP },
 	{ "programs", T_GROUP },
 	{ "slots", T_GROUP },
+	{ "zones", T_GROUP },
 	{ NULL },
 };
 
@@ -282,6 +285,7 @@ set_defaults(struct config *c)
 	c->audio.duck_release = 0.5;
 	c->audio.on_missing = xstrdup("skip");
 	c->audio.relay_silence_s = 10;
+	c->audio.zone_timeout = 1;
 	c->tts.engine = xstrdup("espeak");
 	c->tts.region = xstrdup("north");
 	c->tts.rate = 150;
@@ -635,6 +639,7 @@ unknown_key(struct ctx *x, const config_setting_t *s, const char *what, const ch
 static int read_topics(struct ctx *x, struct config *c, const config_setting_t *s);
 static int read_programs(struct ctx *x, struct config *c, const config_setting_t *s);
 static int read_slots(struct ctx *x, struct config *c, const config_setting_t *s);
+static int read_zones(struct ctx *x, struct config *c, const config_setting_t *s);
 
 static int
 read_group(struct ctx *x, struct config *c, const config_setting_t *g, const struct key *keys)
@@ -680,6 +685,8 @@ read_group(struct ctx *x, struct config *c, const config_setting_t *g, const str
 				rc = read_programs(x, c, s);
 			else if (strcmp(name, "slots") == 0)
 				rc = read_slots(x, c, s);
+			else if (strcmp(name, "zones") == 0)
+				rc = read_zones(x, c, s);
 			else
 				rc = read_group(x, c, s, k->sub);
 			break;
@@ -881,7 +888,19 @@ slot_free(struct config_slot *s)
 	free(s->name);
 	free(s->when);
 	free(s->program);
+	for (char **z = s->zones; z && *z; z++)
+		free(*z);
+	free(s->zones);
 	memset(s, 0, sizeof *s);
+}
+
+static void
+zone_free(struct config_zone *z)
+{
+	free(z->name);
+	free(z->on);
+	free(z->off);
+	memset(z, 0, sizeof *z);
 }
 
 /* The items of one programme; the broken ones are left out (and said). */
@@ -1027,7 +1046,8 @@ read_when(struct ctx *x, const config_setting_t *f, struct config_slot *sl)
 static int
 read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 {
-	static const char *const keys[] = { "name", "when", "program", "catch_up_minutes", "priority" };
+	static const char *const keys[] = { "name", "when", "program", "catch_up_minutes", "priority",
+					    "zones" };
 	if (!is_list(s))
 		return fail(x, s, _("must be a list ( { name = ...; when = ...; program = ...; }, ... )"));
 	for (size_t i = 0; i < c->n_slots; i++)
@@ -1059,8 +1079,11 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 				rc |= get_int(x, f, 0, 24 * 60, &sl->catch_up_minutes);
 			else if (strcmp(fn, "priority") == 0)
 				rc |= get_int(x, f, -100, 100, &sl->priority);
+			else if (strcmp(fn, "zones") == 0)
+				rc |= get_strings(x, f, &sl->zones) ||
+				      (!sl->zones[0] && fail(x, f, _("names no zone; leave zones out to air to every zone")));
 			else
-				rc |= unknown_key(x, f, _("unknown key; a slot has name, when, program, catch_up_minutes and priority"),
+				rc |= unknown_key(x, f, _("unknown key; a slot has name, when, program, catch_up_minutes, priority and zones"),
 						  keys, ARRAY_LEN(keys));
 		}
 		if (!rc && (!sl->name || (!sl->when && !when_bad) || !sl->program))
@@ -1081,6 +1104,111 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 		}
 	}
 	return bad;
+}
+
+/*
+ * zones = ( { name = "thon-1"; channel = 1; on = "..."; off = "..."; }, ... ):
+ * each zone once by name, each channel to one zone only.  Whether a
+ * channel fits audio.channels is checked once the whole file is read.
+ */
+static int
+read_zones(struct ctx *x, struct config *c, const config_setting_t *s)
+{
+	static const char *const keys[] = { "name", "channel", "on", "off" };
+	if (!is_list(s))
+		return fail(x, s, _("must be a list ( { name = \"thon-1\"; channel = 1; }, ... )"));
+	for (size_t i = 0; i < c->n_zones; i++)
+		zone_free(&c->zones[i]);
+	free(c->zones);
+	int n = config_setting_length(s), bad = 0;
+	if (n > CONFIG_MAX_ZONES) {
+		char what[128];
+		snprintf(what, sizeof what, _("has more than %d zones"), CONFIG_MAX_ZONES);
+		c->zones = NULL;
+		c->n_zones = 0;
+		return fail(x, s, what);
+	}
+	c->zones = xcalloc((size_t)n + 1, sizeof *c->zones);
+	c->n_zones = 0;
+	for (int i = 0; i < n; i++) {
+		config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+		struct config_zone *z = &c->zones[c->n_zones];
+		z->line = config_setting_source_line(g);
+		int rc = 0;
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			bad = fail(x, g, _("a zone must be a group { name = ...; channel = ...; }"));
+			continue;
+		}
+		for (int j = 0; j < config_setting_length(g); j++) {
+			config_setting_t *f = config_setting_get_elem(g, (unsigned)j);
+			const char *fn = config_setting_name(f);
+			if (strcmp(fn, "name") == 0)
+				rc |= get_string(x, f, &z->name, NULL) || check_ident(x, f, z->name);
+			else if (strcmp(fn, "channel") == 0)
+				rc |= get_int(x, f, 1, 64, &z->channel);
+			else if (strcmp(fn, "on") == 0)
+				rc |= get_string(x, f, &z->on, NULL);
+			else if (strcmp(fn, "off") == 0)
+				rc |= get_string(x, f, &z->off, NULL);
+			else
+				rc |= unknown_key(x, f, _("unknown key; a zone has name, channel, on and off"),
+						  keys, ARRAY_LEN(keys));
+		}
+		if (!rc && !z->name)
+			rc = fail(x, g, _("a zone needs a name"));
+		if (!rc && !z->channel && !z->on && !z->off)
+			rc = fail(x, g, _("a zone needs a channel, or on and off commands, to be reached"));
+		for (size_t k = 0; !rc && k < c->n_zones; k++) {
+			char what[256];
+			if (strcmp(c->zones[k].name, z->name) == 0)
+				rc = fail(x, g, _("this zone name is already used above"));
+			else if (z->channel && c->zones[k].channel == z->channel) {
+				snprintf(what, sizeof what, _("zones \"%s\" and \"%s\" are both on channel %d; give each zone its own channel"),
+					 c->zones[k].name, z->name, z->channel);
+				rc = fail(x, g, what);
+			}
+		}
+		if (rc) {
+			zone_free(z);
+			bad = -1;
+		} else {
+			c->n_zones++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Zones named anywhere are zones of the file, and their channels are
+ * channels the output has (audio.channels, when it is set).
+ */
+static void
+zones_check(struct ctx *x, struct config *c)
+{
+	const char **names = xcalloc(c->n_zones + 1, sizeof *names);
+	for (size_t i = 0; i < c->n_zones; i++)
+		names[i] = c->zones[i].name;
+	for (size_t i = 0; i < c->n_slots; i++)
+		for (char **z = c->slots[i].zones; z && *z; z++) {
+			if (config_zone_find(c, *z, NULL))
+				continue;
+			const char *near = config_near_name(*z, names, c->n_zones);
+			if (near)
+				config_diag_add(x->d, 0, x->path, c->slots[i].line,
+						_("slot \"%s\" names the zone \"%s\", which is not in zones; did you mean %s?"),
+						c->slots[i].name, *z, near);
+			else
+				config_diag_add(x->d, 0, x->path, c->slots[i].line,
+						_("slot \"%s\" names the zone \"%s\", which is not in zones"),
+						c->slots[i].name, *z);
+		}
+	free(names);
+	for (size_t i = 0; c->audio.channels && i < c->n_zones; i++)
+		if (c->zones[i].channel > c->audio.channels)
+			config_diag_add(x->d, 0, x->path, c->zones[i].line,
+					_("zone \"%s\" is on channel %d, but the output has %d (audio.channels); use a channel from 1 to %d"),
+					c->zones[i].name, c->zones[i].channel, c->audio.channels,
+					c->audio.channels);
 }
 
 /*
@@ -1173,6 +1301,7 @@ cross_check(struct ctx *x, struct config *c, config_t *cf)
 					sl->name, sl->program);
 	}
 	free(progs);
+	zones_check(x, c);
 	if (strcmp(c->tts.engine, "command") == 0 && !c->tts.command)
 		config_diag_add(x->d, 0, x->path, config_line(c, "tts.engine"),
 				_("tts.engine: the command engine needs tts.command = \"program\""));
@@ -1323,6 +1452,9 @@ config_free(struct config *c)
 	for (size_t i = 0; i < c->n_slots; i++)
 		slot_free(&c->slots[i]);
 	free(c->slots);
+	for (size_t i = 0; i < c->n_zones; i++)
+		zone_free(&c->zones[i]);
+	free(c->zones);
 	for (size_t i = 0; i < c->n_keylines; i++)
 		free(c->keylines[i].key);
 	free(c->keylines);
@@ -1365,6 +1497,30 @@ config_slot_find(const struct config *c, const char *name)
 		if (strcmp(c->slots[i].name, name) == 0)
 			return &c->slots[i];
 	return NULL;
+}
+
+const struct config_zone *
+config_zone_find(const struct config *c, const char *name, size_t *index)
+{
+	for (size_t i = 0; i < c->n_zones; i++)
+		if (strcmp(c->zones[i].name, name) == 0) {
+			if (index)
+				*index = i;
+			return &c->zones[i];
+		}
+	return NULL;
+}
+
+int
+config_channels(const struct config *c)
+{
+	if (c->audio.channels)
+		return c->audio.channels;
+	int n = 1;
+	for (size_t i = 0; i < c->n_zones; i++)
+		if (c->zones[i].channel > n)
+			n = c->zones[i].channel;
+	return n;
 }
 
 const char *
@@ -1482,6 +1638,30 @@ web_dump(struct sbuf *b, const struct config *c)
 	sbuf_addf(b, "  session_idle_minutes = %d;\n};\n", c->web.session_idle_minutes);
 }
 
+static void
+dump_zones(struct sbuf *b, const struct config *c)
+{
+	if (!c->n_zones)
+		return;
+	sbuf_adds(b, "zones = (\n");
+	for (size_t i = 0; i < c->n_zones; i++) {
+		const struct config_zone *z = &c->zones[i];
+		sbuf_adds(b, "  {");
+		dump_str(b, " ", "name", z->name);
+		b->len--;
+		if (z->channel)
+			sbuf_addf(b, " channel = %d;", z->channel);
+		dump_str(b, " ", "on", z->on);
+		if (z->on)
+			b->len--;
+		dump_str(b, " ", "off", z->off);
+		if (z->off)
+			b->len--;
+		sbuf_addf(b, " }%s\n", i + 1 < c->n_zones ? "," : "");
+	}
+	sbuf_adds(b, ");\n");
+}
+
 char *
 config_dump(const struct config *c)
 {
@@ -1510,6 +1690,9 @@ config_dump(const struct config *c)
 	dump_float(&b, "  ", "duck_release", c->audio.duck_release, "\n");
 	dump_str(&b, "  ", "on_missing", c->audio.on_missing);
 	dump_float(&b, "  ", "relay_silence_s", c->audio.relay_silence_s, "\n");
+	if (c->audio.channels)
+		sbuf_addf(&b, "  channels = %d;\n", c->audio.channels);
+	dump_float(&b, "  ", "zone_timeout", c->audio.zone_timeout, "\n");
 	sbuf_adds(&b, "};\ntts = {\n");
 	dump_str(&b, "  ", "engine", c->tts.engine);
 	dump_str(&b, "  ", "region", c->tts.region);
@@ -1604,10 +1787,17 @@ config_dump(const struct config *c)
 		b.len--;
 		dump_str(&b, " ", "program", s->program);
 		b.len--;
+		for (char **z = s->zones; z && *z; z++) {
+			sbuf_adds(&b, z == s->zones ? " zones = ( " : ", ");
+			dump_quoted(&b, *z);
+			if (!z[1])
+				sbuf_adds(&b, " );");
+		}
 		sbuf_addf(&b, " catch_up_minutes = %d; priority = %d; }%s\n", s->catch_up_minutes,
 			  s->priority, i + 1 < c->n_slots ? "," : "");
 	}
 	sbuf_adds(&b, ");\n");
+	dump_zones(&b, c);
 	dump_link(&b, c);
 	return sbuf_steal(&b);
 }

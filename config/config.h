@@ -70,6 +70,20 @@ struct config_slot {
 	char *program;
 	int catch_up_minutes;
 	int priority;
+	char **zones;   /* the zones it airs to, NULL-terminated; NULL: every zone */
+	int line;
+};
+
+/*
+ * A zone (cụm loa): a village's loudspeakers, reached through a channel of
+ * the output device and/or switched on and off by commands (relays, GPIO).
+ * Named by its name everywhere (slots, `loaxa air --zone`).
+ */
+#define CONFIG_MAX_ZONES 64
+struct config_zone {
+	char *name;
+	int channel;    /* 1-based channel of the output; 0: none (reached by commands only) */
+	char *on, *off; /* shell commands run before the first sample and after the last, or NULL */
 	int line;
 };
 
@@ -112,6 +126,8 @@ struct config {
 		double duck_db, duck_attack, duck_release;
 		char *on_missing; /* skip | fail */
 		double relay_silence_s; /* a relay silent or gone this long is dead air */
+		int channels;     /* the output device's channels; 0: the highest zone channel (config_channels()) */
+		double zone_timeout; /* seconds a zone's on or off command may take */
 	} audio;
 	struct {
 		char *engine; /* espeak | command | fake */
@@ -145,6 +161,8 @@ struct config {
 	size_t n_programs;
 	struct config_slot *slots;
 	size_t n_slots;
+	struct config_zone *zones; /* at most CONFIG_MAX_ZONES */
+	size_t n_zones;
 	/*
 	 * The province link (loaxa-link on the commune, loaxa-province at the
 	 * province; man loaxa-link(8)).  Optional: loaxad never reads it.
@@ -240,6 +258,10 @@ int config_apply_timezone(const struct config *c, char *err);
 const struct config_topic *config_topic_find(const struct config *c, const char *id);
 const struct config_program *config_program_find(const struct config *c, const char *name);
 const struct config_slot *config_slot_find(const struct config *c, const char *name);
+/* The zone named name, or NULL; its index in c->zones through *index when not NULL. */
+const struct config_zone *config_zone_find(const struct config *c, const char *name, size_t *index);
+/* Channels the output is opened with: audio.channels, else the highest zone channel, else 1. */
+int config_channels(const struct config *c);
 
 /* The effective configuration in libconfig syntax, loadable again. Caller frees. */
 char *config_dump(const struct config *c);

@@ -173,6 +173,8 @@ airlog_open(struct daemon *d, struct airing *a)
 	a->row = rc < 0 ? 0 : row.id;
 	if (a->row && a->asked_by && store_airing_set_asked_by(d->st, a->row, a->asked_by, err) < 0)
 		daemon_log(3, _("cannot write the airing log: %s"), err);
+	if (a->row && a->zones && store_airing_set_zones(d->st, a->row, a->zones->names, err) < 0)
+		daemon_log(3, _("cannot write the airing log: %s"), err);
 	/* a stored request has its airing from now on: it never airs again */
 	if (a->request && (!a->row || store_air_request_done(d->st, a->request, a->row, err) < 0)) {
 		if (a->row)

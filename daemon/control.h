@@ -8,6 +8,7 @@
  *   {"cmd":"air","bulletin":12,"class":"emergency"}   pre-empt what plays
  *   {"cmd":"air","program":"sang"}
  *   {"cmd":"air","bulletin":12,"by":"lan"}   who asked, written in the airing log
+ *   {"cmd":"air","bulletin":12,"zones":"thon-1,thon-3"}   to these zones only
  *   {"cmd":"stop"}                           fade out what plays, log it interrupted
  *   {"cmd":"reload"}                         same as SIGHUP
  *   {"cmd":"replan"}                         bulletins or the queue changed
@@ -37,6 +38,7 @@ struct control_req {
 	char program[65];  /* AIR: programme name, or "" */
 	int emergency;     /* AIR: pre-empt */
 	char by[65];       /* AIR: who asked (logged with the airing), or "" */
+	char zones[1024];  /* AIR: zone names joined with commas; "": every zone */
 };
 
 /* Parses one request line (without the newline); -1 with a sentence in err. */

@@ -81,6 +81,7 @@ struct airing {
 	char reason[512];
 	char sha256[65];
 	size_t items_logged;     /* aired_items rows written so far */
+	struct zone_target *zones; /* where it goes (zones.c); NULL: no zones configured */
 	struct airing *next;
 };
 
@@ -224,6 +225,35 @@ void airlog_in_flight(struct daemon *d, plan_flight_fn fn, void *arg);
 int control_listen(struct daemon *d, char *err);
 /* Closes the clients and the socket, and removes it. */
 void control_close(struct daemon *d);
+
+/* ---- zones (zones.c) ---- */
+
+/* The zones an airing goes to, resolved when it is planned. */
+struct zone_target {
+	char *names;       /* "thon-1,thon-3": for the airing log */
+	uint64_t channels; /* output channels it sounds on (bit c: channel c + 1); 0: all */
+	char **zone, **on, **off; /* each zone's name and commands (NULL: none) */
+	size_t n;
+	double timeout_s;  /* audio.zone_timeout */
+};
+/* What zones_for_list() returns for a list it refuses (err says why). */
+#define ZONES_BAD ((struct zone_target *)-1)
+/*
+ * The zones named (NULL or empty: every zone).  NULL when the
+ * configuration has no zones and none are named; NULL with err for a
+ * name that is not a zone.
+ */
+struct zone_target *zones_for_names(const struct config *c, const char *const *names, char *err);
+/* As zones_for_names() for "thon-1,thon-3" ("" or NULL: every zone); ZONES_BAD with err. */
+struct zone_target *zones_for_list(const struct config *c, const char *list, char *err);
+void zones_target_free(struct zone_target *t);
+/*
+ * Runs the zones' on (on = 1) or off commands side by side and waits for
+ * them, each at most timeout_s (then it is stopped).  What failed or hung
+ * is logged and added to problems ("zone thon-3: the on command ...");
+ * -1 then, else 0.  On the player thread.
+ */
+int zones_switch(const struct zone_target *t, int on, struct sbuf *problems);
 
 /* ---- worker threads (workers.c) ---- */
 

@@ -38,6 +38,7 @@ airing_free(struct airing *a)
 	free(a->program);
 	free(a->queue_entries);
 	free(a->asked_by);
+	zones_target_free(a->zones);
 	free(a);
 }
 
@@ -111,6 +112,8 @@ pick_for(struct daemon *d, struct airing *a, const struct config_program *tpl, i
 	if (!pool)
 		return -1;
 	plan_in_flight(d, count_in_flight, pool);
+	if (a->zones)
+		sched_pool_zones(pool, (const char *const *)a->zones->zone, a->zones->n);
 	struct sched_pick *out;
 	size_t left;
 	sched_pool_pick(pool, tpl, a->slot, a->at_ms, 0, 0, &out, n, &left);
@@ -145,6 +148,8 @@ plan_slot(struct daemon *d, size_t i, int64_t t)
 	a->slot = xstrdup(sl->name);
 	a->program = xstrdup(sl->program);
 	a->at_ms = t;
+	const struct config_slot *cs = config_slot_find(d->cfg, sl->name);
+	a->zones = zones_for_names(d->cfg, cs ? (const char *const *)cs->zones : NULL, err);
 	int64_t *ids;
 	size_t n;
 	if (!tpl || pick_for(d, a, tpl, &ids, &n, err) < 0 ||
@@ -190,12 +195,13 @@ build_bulletin(struct daemon *d, int64_t id, int emergency, char *err)
 }
 
 /*
- * One bulletin aired by hand: now (asap), or at at_ms for a stored request.
- * NULL with err when it may not air.
+ * One bulletin aired by hand: now (asap), or at at_ms for a stored request;
+ * to zones "thon-1,thon-3" (NULL: every zone).  NULL with err when it may
+ * not air.
  */
 static struct airing *
 bulletin_airing(struct daemon *d, int64_t id, int emergency, int64_t at_ms, const char *by,
-		char *err)
+		const char *zones, char *err)
 {
 	struct store_bulletin b;
 	if (store_bulletin_get(d->st, id, &b, err) < 0)
@@ -212,6 +218,12 @@ bulletin_airing(struct daemon *d, int64_t id, int emergency, int64_t at_ms, cons
 	a->at_ms = at_ms ? at_ms : time_now_ms();
 	a->asap = !at_ms;
 	a->asked_by = by && *by ? xstrdup(by) : NULL;
+	a->zones = zones_for_list(d->cfg, zones, err);
+	if (a->zones == ZONES_BAD) {
+		a->zones = NULL;
+		airing_free(a);
+		return NULL;
+	}
 	a->bulletin = id;
 	a->program = xasprintf("bulletin-%lld", (long long)id);
 	a->prog = build_bulletin(d, id, a->emergency, err);
@@ -237,6 +249,12 @@ plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, 
 		a->asap = 1;
 		a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
 		a->program = xstrdup(r->program);
+		a->zones = zones_for_list(d->cfg, r->zones, err);
+		if (a->zones == ZONES_BAD) {
+			a->zones = NULL;
+			airing_free(a);
+			return -1;
+		}
 		int64_t *ids;
 		size_t n;
 		if (pick_for(d, a, tpl, &ids, &n, err) < 0) {
@@ -249,7 +267,7 @@ plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, 
 			airing_free(a);
 			return -1;
 		}
-	} else if (!(a = bulletin_airing(d, r->bulletin, r->emergency, 0, r->by, err))) {
+	} else if (!(a = bulletin_airing(d, r->bulletin, r->emergency, 0, r->by, r->zones, err))) {
 		return -1;
 	}
 	a->state = AIRING_RENDERING;
@@ -289,7 +307,8 @@ one_request(const struct store_air_request *r, void *arg)
 		row = airlog_not_aired(d, NULL, prog, r->at_ms, "missed",
 				       N_("the daemon was not running at its time"));
 	} else {
-		struct airing *a = bulletin_airing(d, r->bulletin_id, r->emergency, r->at_ms, r->by, err);
+		struct airing *a = bulletin_airing(d, r->bulletin_id, r->emergency, r->at_ms, r->by,
+						   NULL, err);
 		if (a) {
 			a->request = r->id;
 			a->state = AIRING_RENDERING;

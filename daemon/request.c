@@ -72,6 +72,11 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 			if (!b || !*b || strlen(b) >= sizeof req->by || utf8_check(b, strlen(b), &bad) < 0)
 				goto bad_value;
 			strcpy(req->by, b);
+		} else if (strcmp(key, "zones") == 0) {
+			const char *z = json_string_value(v);
+			if (!z || !*z || strlen(z) >= sizeof req->zones)
+				goto bad_value;
+			strcpy(req->zones, z);
 		} else {
 			goto unknown;
 		}

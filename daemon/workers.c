@@ -219,6 +219,26 @@ feed(struct workers *w, const struct audio_sink_opts *so)
 	return ms < 5 ? 5 : ms > 50 ? 50 : ms;
 }
 
+/*
+ * Waits until what was written to the sink has left it (its latency),
+ * feeding it silence meanwhile: a zone's off command must not cut the end.
+ */
+static void
+play_out(struct audio_sink *sink)
+{
+	static const float zero[AUDIO_BLOCK];
+	char err[ERRLEN];
+	int64_t until = mono_ms() + (int64_t)(audio_sink_latency(sink) * 1000) + 50;
+	while (mono_ms() < until) {
+		long room = audio_sink_room(sink);
+		if (room > 0 && audio_sink_realtime(sink) &&
+		    audio_sink_write(sink, zero, room < AUDIO_BLOCK ? room : AUDIO_BLOCK, err) < 0)
+			return;
+		struct timespec ts = { 0, 5000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Only the sound card is worth keeping open: a WAV file would record the silence. */
 static int
 warmable(const struct pl_env *env)
@@ -275,7 +295,7 @@ next_job(struct workers *w)
 		w->released = 0;
 		struct audio_sink_opts so = { .output = xstrdup(w->env.output),
 					      .device = w->env.device ? xstrdup(w->env.device) : NULL,
-					      .rate = w->env.sample_rate };
+					      .rate = w->env.sample_rate, .channels = w->env.channels };
 		pthread_mutex_unlock(&w->lock);
 		int64_t ms = feed(w, &so);
 		free((char *)so.output);
@@ -306,9 +326,20 @@ play_main(void *arg)
 		struct pl_play_cb cb = { on_started, on_item, &ctx, &w->position_s };
 		struct pl_play_result res = { 0 };
 		char err[ERRLEN] = "";
+		/* the zones' relays on before the first sample, off after the last has left */
+		struct sbuf zone_problems = { 0 };
+		if (a->zones) {
+			env.route = a->zones->channels;
+			zones_switch(a->zones, 1, &zone_problems);
+		}
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
 		w->sound_ms = mono_ms();
+		if (a->zones) {
+			if (w->sink && st != PL_NOT_STARTED)
+				play_out(w->sink);
+			zones_switch(a->zones, 0, &zone_problems);
+		}
 		pthread_mutex_lock(&w->lock);
 		w->playing = NULL;
 		/* keep the device running while another airing comes (or the loop wants it warm) */
@@ -360,6 +391,12 @@ play_main(void *arg)
 		case PL_NOT_STARTED: /* no outcome yet: the loop decides (plan_finished()) */
 			break;
 		}
+		if (zone_problems.len && st != PL_NOT_STARTED) {
+			size_t len = strlen(a->reason);
+			snprintf(a->reason + len, sizeof a->reason - len, "%s%s", len ? "; " : "",
+				 zone_problems.s);
+		}
+		sbuf_free(&zone_problems);
 		post(w, EV_FINISHED, a, res.items_done);
 	}
 	close_sink(w);

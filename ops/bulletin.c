@@ -207,6 +207,12 @@ apply_fields(struct ops *o, struct store_bulletin *b, const struct ops_bulletin_
 		}
 		set_str(&b->region, strcmp(in->region, "station") != 0 ? xstrdup(in->region) : NULL);
 	}
+	if (in->zones) {
+		char *zones;
+		if (ops_zones_parse(cfg, in->zones, &zones, err) < 0)
+			return OPS_INVALID;
+		set_str(&b->zones, zones);
+	}
 	if (in->source) {
 		uint32_t cp;
 		if (utf8_check(in->source, strlen(in->source), &bad) < 0) {
@@ -506,6 +512,7 @@ ops_bulletin_json(const struct store_bulletin *b, int with_text)
 	json_object_set_new(o, "class", json_string(b->klass));
 	json_object_set_new(o, "state", json_string(b->state));
 	json_object_set_new(o, "region", str_or_null(b->region));
+	json_object_set_new(o, "zones", str_or_null(b->zones));
 	if (with_text)
 		json_object_set_new(o, "text", str_or_null(b->text));
 	json_object_set_new(o, "source", str_or_null(b->source));

@@ -249,14 +249,20 @@ ops_name_unknown(const struct config *c, enum ops_name kind, const char *name)
 				N_("There is no topic \"%s\"; did you mean %s? The topics are: %s.") },
 		[OPS_PROGRAM] = { N_("There is no programme \"%s\"; the programmes are: %s."),
 				  N_("There is no programme \"%s\"; did you mean %s? The programmes are: %s.") },
+		[OPS_ZONE] = { N_("There is no zone \"%s\"; the zones are: %s."),
+			       N_("There is no zone \"%s\"; did you mean %s? The zones are: %s.") },
 	};
-	size_t n = kind == OPS_SLOT ? c->n_slots : kind == OPS_TOPIC ? c->n_topics : c->n_programs;
+	size_t n = kind == OPS_SLOT    ? c->n_slots
+		   : kind == OPS_TOPIC ? c->n_topics
+		   : kind == OPS_ZONE  ? c->n_zones
+				       : c->n_programs;
 	const char **names = xcalloc(n + 1, sizeof *names);
 	int found = 0;
 	char *says_it = NULL;
 	for (size_t i = 0; i < n; i++) {
 		names[i] = kind == OPS_SLOT    ? c->slots[i].name
 			   : kind == OPS_TOPIC ? c->topics[i].id
+			   : kind == OPS_ZONE  ? c->zones[i].name
 					       : c->programs[i].name;
 		found |= strcmp(names[i], name) == 0;
 	}
@@ -284,4 +290,34 @@ ops_name_check(const struct config *cfg, enum ops_name kind, const char *name, c
 	snprintf(err, ERRLEN, "%s", says);
 	free(says);
 	return OPS_INVALID;
+}
+
+int
+ops_zones_parse(const struct config *cfg, const char *list, char **out, char *err)
+{
+	*out = NULL;
+	if (strcmp(list, "all") == 0)
+		return 0;
+	char *copy = xstrdup(list), *save;
+	struct sbuf names = { 0 };
+	size_t n = 0;
+	int rc = 0;
+	for (char *z = strtok_r(copy, ",", &save); z && !rc; z = strtok_r(NULL, ",", &save)) {
+		const char *one[] = { z };
+		if (ops_name_check(cfg, OPS_ZONE, z, err) < 0)
+			rc = OPS_INVALID;
+		else if (!names.s || !sched_zones_cover(names.s, one, 1)) {
+			sbuf_addf(&names, "%s%s", n ? "," : "", z);
+			n++;
+		}
+	}
+	if (!rc && !n) {
+		err_set(err, _("--zones names no zone; name one or more (thon-1,thon-3), or all."));
+		rc = OPS_INVALID;
+	}
+	if (!rc && n < cfg->n_zones)
+		*out = sbuf_steal(&names);
+	sbuf_free(&names);
+	free(copy);
+	return rc;
 }

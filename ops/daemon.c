@@ -139,7 +139,7 @@ ops_air_words(json_t *ans, int64_t bulletin_id, const char *program, char *buf, 
 
 int
 ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
-	const char *who, char *msg, char *err)
+	const char *zones, const char *who, char *msg, char *err)
 {
 	msg[0] = 0;
 	if (!bulletin_id == !program) {
@@ -155,13 +155,21 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 		err_set(err, _("There is no programme \"%s\" in the configuration."), program);
 		return OPS_INVALID;
 	}
+	char *to = NULL;
+	if (zones && ops_zones_parse(o->cfg, zones, &to, err) < 0)
+		return OPS_INVALID;
 	if (bulletin_id) {
 		/* the daemon checks again; here the sentence is in the asker's language */
 		int rc = ops_bulletin_airable(o, bulletin_id, err);
-		if (rc < 0)
+		if (rc < 0) {
+			free(to);
 			return rc;
+		}
 	}
 	json_t *req = json_pack("{s:s}", "cmd", "air");
+	if (to)
+		json_object_set_new(req, "zones", json_string(to));
+	free(to);
 	if (bulletin_id)
 		json_object_set_new(req, "bulletin", json_integer(bulletin_id));
 	if (program)

@@ -159,7 +159,8 @@ ops_log_write(struct ops *o, int fmt, int64_t from, int64_t until, const char *s
 
 int
 ops_report_build(struct ops *o, const char *month, const char *quarter, const char *period,
-		 const char *year, const char *topic, struct report **out, char *err)
+		 const char *year, const char *topic, const char *zone, struct report **out,
+		 char *err)
 {
 	char label[48];
 	int y0, m0, y1, m1;
@@ -169,8 +170,53 @@ ops_report_build(struct ops *o, const char *month, const char *quarter, const ch
 		return OPS_INVALID;
 	if (topic && ops_name_check(o->cfg, OPS_TOPIC, topic, err) < 0)
 		return OPS_INVALID;
-	*out = report_build(o->st, o->cfg, y0, m0, y1, m1, label, topic, time_now_ms(), err);
+	if (zone && ops_name_check(o->cfg, OPS_ZONE, zone, err) < 0)
+		return OPS_INVALID;
+	*out = report_build_zone(o->st, o->cfg, y0, m0, y1, m1, label, topic, zone, time_now_ms(),
+				 err);
 	return *out ? 0 : OPS_ERROR;
+}
+
+int
+ops_report_by_zone(struct ops *o, const char *month, const char *quarter, const char *period,
+		   const char *year, const char *topic, int fmt, const struct ops_out *out,
+		   char *err)
+{
+	err[0] = 0;
+	if (fmt != REPORT_TEXT && fmt != REPORT_JSON) {
+		err_set(err, _("A report by zone is text or JSON; for CSV, XLSX or DOCX ask for one "
+			       "zone at a time."));
+		return OPS_INVALID;
+	}
+	if (!o->cfg->n_zones) {
+		err_set(err, _("The configuration has no zones (cụm loa) to report on; see zones in "
+			       "loaxa.conf(5)."));
+		return OPS_INVALID;
+	}
+	int w = 0;
+	errno = 0;
+	if (fmt == REPORT_JSON)
+		w = fputs("[\n", out->f) < 0 ? -1 : 0;
+	for (size_t i = 0; i < o->cfg->n_zones && w >= 0; i++) {
+		struct report *r;
+		int rc = ops_report_build(o, month, quarter, period, year, topic,
+					  o->cfg->zones[i].name, &r, err);
+		if (rc < 0)
+			return rc;
+		if (i && fputs(fmt == REPORT_JSON ? ",\n" : "\n", out->f) < 0)
+			w = -1;
+		if (w >= 0)
+			w = fmt == REPORT_JSON ? report_write_json(r, out->f) : report_write_text(r, out->f);
+		report_free(r);
+	}
+	if (w >= 0 && fmt == REPORT_JSON && fputs("]\n", out->f) < 0)
+		w = -1;
+	if (w < 0) {
+		err_set(err, _("Cannot write %s: %s."), out->name ? out->name : _("the output"),
+			strerror(errno ? errno : EIO));
+		return OPS_ERROR;
+	}
+	return 0;
 }
 
 int

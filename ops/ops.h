@@ -67,6 +67,7 @@ struct ops_bulletin_in {
 	const char *select;    /* one section of the text (import_select()), or NULL */
 	const char *audio;     /* a recording to import as a clip, or NULL */
 	const char *region;    /* north, central, south; "station": tts.region; NULL: not given */
+	const char *zones;     /* where it may air, as ops_zones_parse() takes; NULL: not given */
 	int airings;           /* -1: not given */
 };
 
@@ -143,10 +144,12 @@ int ops_clip_remove(struct ops *o, const char *key, char *err);
 /*
  * Asks for an approved bulletin in the next slot, in slot `slot`, or in the
  * first slot at or after the local time `at` ("YYYY-MM-DD HH:MM"), not in
- * the past.  *entry is the queue entry's id.
+ * the past; with zones (as ops_zones_parse() takes; NULL: any airing),
+ * only in an airing to none but those zones.  *entry is the queue
+ * entry's id.
  */
 int ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
-		  const char *who, int64_t *entry, char *err);
+		  const char *zones, const char *who, int64_t *entry, char *err);
 int ops_queue_remove(struct ops *o, int64_t entry, char *err);
 
 /* 0 when the bulletin may air (approved); OPS_NOTFOUND or OPS_REFUSED with err. */
@@ -164,11 +167,12 @@ struct ops_queue_where {
  * next airing of `slot`, or the slot instant that falls in the minute
  * `at` (none: OPS_INVALID naming the nearest ones).  days > 0 asks for
  * every instant of `slot` in the next `days` days (with `at`: the same
- * time each day), each one-off.  *out (caller frees) gets *n entries.
+ * time each day), each one-off; zones as ops_queue_add() takes them.
+ * *out (caller frees) gets *n entries.
  */
 int ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
-		      int days, const char *who, struct ops_queue_where **out, size_t *n,
-		      char *err);
+		      int days, const char *zones, const char *who, struct ops_queue_where **out,
+		      size_t *n, char *err);
 struct store_queue_entry;
 /* 1 when an entry for one slot instant can no longer air (its window passed). */
 int ops_queue_expired(const struct config *cfg, const struct store_queue_entry *e, int64_t now);
@@ -182,6 +186,7 @@ struct ops_airing_plan {
 	int64_t *bulletins;
 	size_t n_bulletins, left_for_later;
 	int planned; /* by the running daemon, shown as it planned it */
+	char *const *zones; /* the slot's zones (NULL-terminated, the configuration's); NULL: every zone */
 };
 
 struct ops_schedule {
@@ -227,11 +232,12 @@ void ops_daemon_poke(const struct config *cfg);
 void ops_when(int64_t ms, int64_t now, char *buf, size_t n);
 /*
  * Airs a bulletin (or a programme) now: class normal, priority or
- * emergency (NULL: the bulletin's own); who is logged with the airing.
- * msg (ERRLEN) gets the daemon's answer.
+ * emergency (NULL: the bulletin's own), to zones (as ops_zones_parse()
+ * takes; NULL: every zone); who is logged with the airing.  msg (ERRLEN)
+ * gets the daemon's answer.
  */
 int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *klass,
-	    const char *who, char *msg, char *err);
+	    const char *zones, const char *who, char *msg, char *err);
 /*
  * What the daemon's answer to `air` means, in the reader's language (one
  * or two lines, each ending in a newline), into buf: "Emergency bulletin 4
@@ -281,10 +287,18 @@ int ops_config_check_text(const char *text, size_t len, const char *name, const 
  * it is; else OPS_INVALID with "There is no slot \"sng\"; did you mean
  * sang? The slots are: sang, chieu." (the near name when there is one).
  */
-enum ops_name { OPS_SLOT, OPS_TOPIC, OPS_PROGRAM };
+enum ops_name { OPS_SLOT, OPS_TOPIC, OPS_PROGRAM, OPS_ZONE };
 int ops_name_check(const struct config *cfg, enum ops_name kind, const char *name, char *err);
 /* The same sentence, whole however many names there are (caller frees); NULL if name is one. */
 char *ops_name_unknown(const struct config *cfg, enum ops_name kind, const char *name);
+/*
+ * A list of zones (cụm loa) as given: names of the configuration's zones
+ * joined with commas ("thon-1,thon-3"), or "all".  *out (caller frees)
+ * gets each zone once, in the order given, or NULL for every zone ("all",
+ * or every zone named).  OPS_INVALID naming an unknown zone, or when the
+ * list names none.
+ */
+int ops_zones_parse(const struct config *cfg, const char *list, char **out, char *err);
 
 /* ---- log and report ---- */
 
@@ -326,12 +340,24 @@ int ops_log_write(struct ops *o, int fmt, int64_t from_ms, int64_t until_ms, con
 /*
  * Counts the report of one period (at most one of month "YYYY-MM",
  * quarter "YYYY-Qn", period q1|6m|9m|12m with year, or year; none: this
- * month), of one topic when not NULL, into *r (report_free()).
- * OPS_INVALID when the period or topic is wrong.
+ * month), of one topic when not NULL, of the airings that went to one
+ * zone (cụm loa) when zone is not NULL, into *r (report_free()).
+ * OPS_INVALID when the period, topic or zone is wrong.
  */
 struct report;
 int ops_report_build(struct ops *o, const char *month, const char *quarter, const char *period,
-		     const char *year, const char *topic, struct report **r, char *err);
+		     const char *year, const char *topic, const char *zone, struct report **r,
+		     char *err);
+/*
+ * Writes the report of the same period for each zone of the configuration
+ * in turn to out->f: text one after the other, or (REPORT_JSON) one JSON
+ * array of the reports.  OPS_INVALID when the period or topic is wrong,
+ * fmt is neither, or the configuration has no zones.  `loaxa report
+ * --by-zone` and loaxa-web's by_zone export both are this.
+ */
+int ops_report_by_zone(struct ops *o, const char *month, const char *quarter, const char *period,
+		       const char *year, const char *topic, int fmt, const struct ops_out *out,
+		       char *err);
 /*
  * Writes r in fmt (enum report_format; DOCX from the template in
  * $LOAXA_DATADIR/docx or the installed one) to out.  `loaxa report` and

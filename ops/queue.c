@@ -215,7 +215,8 @@ resolve(struct ops *o, const struct sched *s, const char *slot, const char *at, 
 
 int
 ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const char *at, int days,
-		  const char *who, struct ops_queue_where **out, size_t *n, char *err)
+		  const char *zones, const char *who, struct ops_queue_where **out, size_t *n,
+		  char *err)
 {
 	const struct config *cfg = o->cfg;
 	*out = NULL;
@@ -244,12 +245,15 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 	int64_t at_ms;
 	if (at && time_parse_local(at, &at_ms, err) < 0)
 		return OPS_INVALID;
-	int rc = ops_bulletin_airable(o, bulletin_id, err);
-	if (rc < 0)
-		return rc;
-	struct sched *s = sched_new(cfg, err);
-	if (!s)
+	char *to = NULL;
+	if (zones && ops_zones_parse(cfg, zones, &to, err) < 0)
 		return OPS_INVALID;
+	int rc = ops_bulletin_airable(o, bulletin_id, err);
+	struct sched *s = rc < 0 ? NULL : sched_new(cfg, err);
+	if (!s) {
+		free(to);
+		return rc < 0 ? rc : OPS_INVALID;
+	}
 	size_t max = days ? (size_t)days * 48 : 1;
 	struct ops_queue_where *w = xcalloc(max, sizeof *w);
 	int64_t now = time_now_ms();
@@ -257,6 +261,7 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 	sched_free(s); /* the slot names it gave are the configuration's */
 	if (rc < 0) {
 		free(w);
+		free(to);
 		*n = 0;
 		return rc;
 	}
@@ -265,7 +270,7 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 		struct store_queue_entry e = { .bulletin_id = bulletin_id,
 					       .slot = w[i].one_off || slot ? (char *)w[i].slot : NULL,
 					       .at_ms = w[i].one_off ? w[i].at_ms : 0,
-					       .by = (char *)who };
+					       .by = (char *)who, .zones = to };
 		if (store_queue_add(o->st, &e, err) < 0) {
 			rc = OPS_ERROR;
 			*n = i; /* those before it went in */
@@ -273,6 +278,7 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 		}
 		w[i].entry = e.id;
 	}
+	free(to);
 	if (rc < 0 && !*n) {
 		free(w);
 		return rc;
@@ -284,11 +290,11 @@ ops_queue_request(struct ops *o, int64_t bulletin_id, const char *slot, const ch
 
 int
 ops_queue_add(struct ops *o, int64_t bulletin_id, const char *slot, const char *at,
-	      const char *who, int64_t *entry, char *err)
+	      const char *zones, const char *who, int64_t *entry, char *err)
 {
 	struct ops_queue_where *w;
 	size_t n;
-	int rc = ops_queue_request(o, bulletin_id, slot, at, 0, who, &w, &n, err);
+	int rc = ops_queue_request(o, bulletin_id, slot, at, 0, zones, who, &w, &n, err);
 	if (rc < 0) {
 		free(w);
 		return rc;

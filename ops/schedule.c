@@ -138,6 +138,14 @@ plan_add(struct ops_schedule *out, size_t *cap)
 	return a;
 }
 
+/* The zones a slot airs to, from the configuration; NULL: every zone. */
+static char *const *
+slot_zones(const struct config *cfg, const char *slot)
+{
+	const struct config_slot *cs = config_slot_find(cfg, slot);
+	return cs ? cs->zones : NULL;
+}
+
 /* A daemon state an airing is still to come in. */
 static int
 still_to_come(const char *state)
@@ -183,7 +191,8 @@ add_planned(struct ops *o, struct sched *s, struct sched_pool *pool, int64_t now
 		struct ops_airing_plan *a = plan_add(out, cap);
 		double gap;
 		*a = (struct ops_airing_plan){ .at_ms = at, .slot = sl->name, .program = sl->program,
-					       .bulletins = ids, .n_bulletins = nb, .planned = 1 };
+					       .bulletins = ids, .n_bulletins = nb, .planned = 1,
+					       .zones = slot_zones(o->cfg, sl->name) };
 		a->expected_length_s = fixed_length(config_program_find(o->cfg, sl->program), &gap);
 		for (size_t i = 0; i < nb; i++)
 			a->expected_length_s += sched_pool_length(pool, ids[i]) + gap;
@@ -206,12 +215,14 @@ add_foreseen(struct ops *o, struct sched *s, struct sched_pool *pool, int64_t no
 		a->at_ms = t;
 		a->slot = sl->name; /* borrowed from the configuration */
 		a->program = sl->program;
+		a->zones = slot_zones(o->cfg, sl->name);
 		double gap;
 		a->expected_length_s = fixed_length(tpl, &gap);
 		a->bulletins = xcalloc(1, sizeof *a->bulletins);
 		if (!tpl)
 			continue;
 		struct sched_pick *picks;
+		sched_pool_slot_zones(pool, o->cfg, sl->name);
 		sched_pool_pick(pool, tpl, sl->name, t, 1, 1, &picks, &a->n_bulletins, &a->left_for_later);
 		a->bulletins = xrealloc(a->bulletins, (a->n_bulletins + 1) * sizeof *a->bulletins);
 		for (size_t i = 0; i < a->n_bulletins; i++) {

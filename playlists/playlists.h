@@ -115,6 +115,8 @@ struct pl_env {
 	double relay_silence_s; /* a relay quiet this long is dead air */
 	char *output, *device, *wav_path; /* the sink */
 	int pace;
+	int channels;      /* the output's channels (config_channels()) */
+	uint64_t route;    /* the channels an airing goes to (bit c: channel c + 1); 0: all */
 	char *engine, *voice, *command; /* voice NULL: each item's region's */
 	char *region;                   /* tts.region: the items without their own */
 	int rate, pitch;

@@ -44,6 +44,7 @@ pl_env_from_config(struct pl_env *e, const struct config *c, const char *state_d
 	e->wav_path = c->audio.wav_path ? xstrdup(c->audio.wav_path)
 					: xasprintf("%s/output.wav", state_dir);
 	e->pace = c->audio.pace;
+	e->channels = config_channels(c);
 	e->engine = xstrdup(c->tts.engine);
 	e->voice = dup_or_null(c->tts.voice);
 	e->region = xstrdup(c->tts.region);
@@ -479,7 +480,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 				     .duck_attack = e->duck_attack, .duck_release = e->duck_release };
 	struct audio_sink_opts so = { .output = e->output, .device = e->device,
 				      .wav_path = e->wav_path, .pace = e->pace,
-				      .rate = e->sample_rate };
+				      .rate = e->sample_rate, .channels = e->channels };
 	enum pl_play_status status = PL_FAILED;
 	struct sha256 *h = sha256_new();
 	struct audio_sink *own = NULL;
@@ -509,6 +510,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	*sinkp = sink;
 	if (!sink)
 		goto out;
+	audio_sink_route(sink, e->route);
 	double latency = audio_sink_latency(sink);
 	if (at_ms && audio_sink_realtime(sink)) {
 		if (wait_with_silence(sink, e->sample_rate, at_ms, stop, err) < 0)

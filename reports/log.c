@@ -208,6 +208,7 @@ json_row(struct report_log *w, const struct store_log_row *r)
 						    : json_null());
 	json_object_set_new(o, "approved_by", str_or_null(r->approved_by));
 	json_object_set_new(o, "asked_by", str_or_null(r->asked_by));
+	json_object_set_new(o, "zones", str_or_null(r->zones));
 	json_object_set_new(o, "voice", str_or_null(r->it.voice[0] ? r->it.voice : NULL));
 	json_object_set_new(o, "region", str_or_null(r->it.region[0] ? r->it.region : NULL));
 	json_object_set_new(o, "source", str_or_null(r->it.source[0] ? r->it.source : NULL));

@@ -594,7 +594,7 @@ utc_offset(int64_t t)
  */
 static int
 count_month(struct store *st, struct build *b, int64_t from, int64_t until, const char *topic,
-	    char *err)
+	    const char *zone, char *err)
 {
 	int rc = 0;
 	while (rc == 0 && from < until) {
@@ -611,7 +611,7 @@ count_month(struct store *st, struct build *b, int64_t from, int64_t until, cons
 			}
 			end = hi - hi % 1000;
 		}
-		rc = store_report_days(st, from, end, topic, off, on_day, b, err);
+		rc = store_report_days_zone(st, from, end, topic, zone, off, on_day, b, err);
 		from = end;
 	}
 	return rc;
@@ -675,6 +675,13 @@ struct report *
 report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1, int m1,
 	     const char *label, const char *topic, int64_t now, char *err)
 {
+	return report_build_zone(st, cfg, y0, m0, y1, m1, label, topic, NULL, now, err);
+}
+
+struct report *
+report_build_zone(struct store *st, const struct config *cfg, int y0, int m0, int y1, int m1,
+		  const char *label, const char *topic, const char *zone, int64_t now, char *err)
+{
 	struct report *r = xcalloc(1, sizeof *r);
 	r->y0 = y0, r->m0 = m0, r->y1 = y1, r->m1 = m1;
 	r->now = now;
@@ -685,6 +692,7 @@ report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 	r->until = month_start(y1 + (m1 == 12), m1 % 12 + 1);
 	snprintf(r->label, sizeof r->label, "%s", label);
 	r->station = xstrdup(cfg->station_name);
+	r->zone = zone ? xstrdup(zone) : NULL;
 	struct build b = { .r = r, .cfg = cfg };
 	int rc = store_airing_first(st, &r->first_airing, err);
 	/* grouped queries per month: the month is cut in local time, here, not in SQL */
@@ -697,7 +705,7 @@ report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 		int64_t from = month_start(m->year, m->month);
 		int64_t until = month_start(m->year + (m->month == 12), m->month % 12 + 1);
 		b.idx = i;
-		rc = count_month(st, &b, from, until, topic, err);
+		rc = count_month(st, &b, from, until, topic, zone, err);
 		acc_free(&b.month, m->c.n_topics);
 		m->c.state = month_state(r, from, until, m->c.cchc_bulletins >= m->c.target);
 		m->c.met = m->c.state == REPORT_MET;
@@ -737,6 +745,7 @@ report_free(struct report *r)
 	for (size_t i = 0; i < r->n_months; i++)
 		counts_free(&r->months[i].c);
 	counts_free(&r->totals);
+	free(r->zone);
 	for (size_t i = 0; i < r->n_missed; i++) {
 		free(r->missed[i].slot);
 		free(r->missed[i].program);

@@ -112,6 +112,7 @@ struct report {
 	size_t n_bulletins;
 	const struct config *cfg; /* borrowed: the station's name and the signer (DOCX) */
 	char *station;
+	char *zone; /* report_build_zone(): the zone it counts, or NULL */
 };
 
 /*
@@ -130,6 +131,14 @@ int report_period(const char *month, const char *quarter, const char *period, co
  */
 struct report *report_build(struct store *st, const struct config *cfg, int y0, int m0, int y1,
 			    int m1, const char *label, const char *topic, int64_t now, char *err);
+/*
+ * The same for one zone (cụm loa): only the airings that went to it count
+ * (the airing log's zones); the target is the station's.  zone NULL: as
+ * report_build().
+ */
+struct report *report_build_zone(struct store *st, const struct config *cfg, int y0, int m0,
+				 int y1, int m1, const char *label, const char *topic,
+				 const char *zone, int64_t now, char *err);
 
 /*
  * The period or a month in words, in the reader's language: "November

@@ -432,6 +432,10 @@ title_line(const struct report *r, char *buf, size_t n)
 	report_date(r->until - 1000, until, sizeof until);
 	report_period_label(r->y0, r->m0, r->y1, r->m1, label, sizeof label);
 	snprintf(buf, n, _("%s: airing report %s (%s to %s)"), r->station, label, from, until);
+	if (r->zone) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, _(", zone %s"), r->zone);
+	}
 }
 
 int
@@ -643,6 +647,7 @@ report_write_json(const struct report *r, FILE *f)
 	if (r->first_airing)
 		time_iso8601(r->first_airing, first);
 	json_object_set_new(o, "first_airing", r->first_airing ? json_string(first) : json_null());
+	json_object_set_new(o, "zone", r->zone ? json_string(r->zone) : json_null());
 	json_t *months = json_array();
 	for (size_t i = 0; i < r->n_months; i++) {
 		json_t *m = counts_json(&r->months[i].c);

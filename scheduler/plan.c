@@ -126,6 +126,26 @@ sched_bulletin_airable(const struct sched_bulletin *b, int64_t at_ms)
 	return 1;
 }
 
+int
+sched_zones_cover(const char *for_zones, const char *const *to, size_t n)
+{
+	if (!for_zones)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(to[i]);
+		const char *p = for_zones;
+		int found = 0;
+		while (!found && *p) {
+			size_t k = strcspn(p, ",");
+			found = k == len && strncmp(p, to[i], len) == 0;
+			p += k + (p[k] == ',');
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
 static const struct sched_bulletin *
 find(const struct sched_bulletin *b, size_t nb, int64_t id)
 {

@@ -18,6 +18,8 @@ struct sched_pool {
 	struct sched_queued *q;
 	size_t nq, capq;
 	char **topics; /* parallel to b */
+	char **zones;  /* what the next picks air to (sched_pool_zones()) */
+	size_t nzones;
 };
 
 static const char *
@@ -52,6 +54,7 @@ collect_bulletin(const struct store_bulletin *sb, void *arg)
 		.airings_done = sb->airings_done,
 		.has_content = sb->text != NULL || sb->audio_clip_id != 0,
 		.length_s = pl_estimate_seconds(sb->text, sb->audio_clip_id),
+		.zones = keep(p, sb->zones),
 	};
 	return 0;
 }
@@ -64,7 +67,8 @@ collect_queue(const struct store_queue_entry *e, void *arg)
 		p->capq = p->capq ? p->capq * 2 : 16;
 		p->q = xrealloc(p->q, p->capq * sizeof *p->q);
 	}
-	p->q[p->nq++] = (struct sched_queued){ e->id, e->bulletin_id, keep(p, e->slot), e->at_ms };
+	p->q[p->nq++] = (struct sched_queued){ e->id, e->bulletin_id, keep(p, e->slot), e->at_ms,
+					       keep(p, e->zones) };
 	return 0;
 }
 
@@ -91,7 +95,38 @@ sched_pool_free(struct sched_pool *p)
 	free(p->b);
 	free(p->q);
 	free(p->topics);
+	sched_pool_zones(p, NULL, 0);
 	free(p);
+}
+
+void
+sched_pool_zones(struct sched_pool *p, const char *const *zones, size_t n)
+{
+	for (size_t i = 0; i < p->nzones; i++)
+		free(p->zones[i]);
+	free(p->zones);
+	p->zones = n ? xcalloc(n, sizeof *p->zones) : NULL;
+	p->nzones = n;
+	for (size_t i = 0; i < n; i++)
+		p->zones[i] = xstrdup(zones[i]);
+}
+
+void
+sched_pool_slot_zones(struct sched_pool *p, const struct config *c, const char *slot)
+{
+	const struct config_slot *sl = slot ? config_slot_find(c, slot) : NULL;
+	if (sl && sl->zones) {
+		size_t n = 0;
+		while (sl->zones[n])
+			n++;
+		sched_pool_zones(p, (const char *const *)sl->zones, n);
+		return;
+	}
+	const char **all = xcalloc(c->n_zones + 1, sizeof *all);
+	for (size_t i = 0; i < c->n_zones; i++)
+		all[i] = c->zones[i].name;
+	sched_pool_zones(p, all, c->n_zones);
+	free(all);
 }
 
 const char *
@@ -135,8 +170,27 @@ sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const ch
 		if (budget <= 0)
 			budget = 0.001; /* the fixed items fill it: nothing more fits */
 	}
-	*n = sched_pick(slot ? slot : "", at_ms, budget, qi->gap, p->b, p->nb, p->q, p->nq, *out,
-			left);
+	/* only the bulletins and queue entries for every zone this airing goes to */
+	struct sched_bulletin *b = p->b;
+	struct sched_queued *q = p->q;
+	size_t nb = p->nb, nq = p->nq;
+	if (p->nzones) {
+		const char *const *to = (const char *const *)p->zones;
+		b = xcalloc(p->nb + 1, sizeof *b);
+		q = xcalloc(p->nq + 1, sizeof *q);
+		nb = nq = 0;
+		for (size_t i = 0; i < p->nb; i++)
+			if (sched_zones_cover(p->b[i].zones, to, p->nzones))
+				b[nb++] = p->b[i];
+		for (size_t i = 0; i < p->nq; i++)
+			if (sched_zones_cover(p->q[i].zones, to, p->nzones))
+				q[nq++] = p->q[i];
+	}
+	*n = sched_pick(slot ? slot : "", at_ms, budget, qi->gap, b, nb, q, nq, *out, left);
+	if (b != p->b) {
+		free(b);
+		free(q);
+	}
 	if (!commit)
 		return 0;
 	int64_t *ids = xcalloc(*n + 1, sizeof *ids), *entries = xcalloc(*n + 1, sizeof *entries);

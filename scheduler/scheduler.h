@@ -127,6 +127,7 @@ struct sched_bulletin {
 	int airings_wanted, airings_done;
 	int has_content;   /* text or recording */
 	double length_s;   /* rendered or estimated length */
+	const char *zones; /* the zones it is for, "thon-1,thon-3"; NULL: every zone */
 };
 
 struct sched_queued {
@@ -134,6 +135,7 @@ struct sched_queued {
 	int64_t bulletin_id;
 	const char *slot; /* NULL: any slot */
 	int64_t at_ms;    /* 0: any time; else the first slot at or after it */
+	const char *zones; /* only into an airing to these zones (sched_zones_cover()); NULL: any */
 };
 
 struct sched_pick {
@@ -159,6 +161,13 @@ size_t sched_pick(const char *slot, int64_t at_ms, double budget_s, double gap_s
 
 /* 1 if the bulletin may air at at_ms (approved and valid that local day). */
 int sched_bulletin_airable(const struct sched_bulletin *b, int64_t at_ms);
+/*
+ * 1 if a bulletin for zones `for_zones` ("thon-1,thon-3"; NULL: every
+ * zone) may go into an airing to the n zones `to`: only when it is for
+ * every one of them, so that a bulletin for thôn 3 never fills thôn 1's
+ * slot, nor a slot to every zone.
+ */
+int sched_zones_cover(const char *for_zones, const char *const *to, size_t n);
 
 /* ---- the same, fed from the store ---- */
 
@@ -182,6 +191,14 @@ void sched_pool_free(struct sched_pool *p);
 int sched_pool_pick(struct sched_pool *p, const struct config_program *tpl, const char *slot,
 		    int64_t at_ms, int estimate, int commit, struct sched_pick **out, size_t *n,
 		    size_t *left);
+/*
+ * The zones the next picks air to (copied): only bulletins for all of them
+ * are picked, from rotation or the queue (sched_zones_cover()).  n = 0:
+ * no zones configured, every bulletin may air.
+ */
+void sched_pool_zones(struct sched_pool *p, const char *const *zones, size_t n);
+/* As sched_pool_zones() with the zones a slot of c airs to (its zones, else every zone). */
+void sched_pool_slot_zones(struct sched_pool *p, const struct config *c, const char *slot);
 /*
  * Counts an airing that is planned or playing but not yet logged as if it
  * had aired, exactly as the log would count it: each of the bulletins

@@ -121,11 +121,20 @@ static const char sql_days[] =
 	" sum(DISTINCT 1 << ((scheduled_at + ?4) / 86400000 - ?5))"
 	" FROM aired_bulletins"
 	" WHERE scheduled_at >= ?1 AND scheduled_at < ?2 AND (?3 IS NULL OR topic = ?3)"
+	"  AND (?6 IS NULL OR airing_id IN (SELECT id FROM airings"
+	"   WHERE instr(',' || zones || ',', ',' || ?6 || ',') > 0))"
 	" GROUP BY bulletin_id, topic ORDER BY bulletin_id, topic";
 
 int
 store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
 		  int64_t offset_ms, store_day_cb cb, void *arg, char *err)
+{
+	return store_report_days_zone(s, from, until, topic, NULL, offset_ms, cb, arg, err);
+}
+
+int
+store_report_days_zone(struct store *s, int64_t from, int64_t until, const char *topic,
+		       const char *zone, int64_t offset_ms, store_day_cb cb, void *arg, char *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_days, 0, &st), err) < 0) {
@@ -139,6 +148,8 @@ store_report_days(struct store *s, int64_t from, int64_t until, const char *topi
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, offset_ms);
 	sqlite3_bind_int64(st, 5, first_day);
+	if (zone)
+		sqlite3_bind_text(st, 6, zone, -1, SQLITE_TRANSIENT);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_day_row r = {

@@ -261,6 +261,17 @@ static const char *const migrations[] = {
 	" FROM airings a JOIN aired_items i ON i.airing_id = a.id"
 	" JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id AND v.version = i.bulletin_version"
 	" WHERE a.status IN ('completed','interrupted') AND i.kind = 'bulletin' AND i.completed = 1;",
+	/*
+	 * 9 (zones, issue 15): the zones an airing went to, their names
+	 * joined with commas; NULL where no zones are configured (the one
+	 * output).  A bulletin version
+	 * may be for some zones only (NULL: every zone): rotation and the
+	 * queue put it only into airings to those zones; so does a queue
+	 * entry for some zones (queue add --zone).
+	 */
+	"ALTER TABLE airings ADD COLUMN zones TEXT;"
+	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;"
+	"ALTER TABLE queue ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -308,7 +319,7 @@ enum stmt {
 	"b.id, v.version, v.title, v.topic, v.class, b.state, v.text, v.source, v.valid_from," \
 	" v.valid_until, v.airings_wanted, v.audio_clip_id, b.created_at, v.created_at,"       \
 	" (SELECT count(DISTINCT c.airing_id) FROM aired_bulletins c WHERE c.bulletin_id = b.id),"  \
-	" v.created_by, v.region"
+	" v.created_by, v.region, v.zones"
 
 #define CLIP_COLS                                                                         \
 	"id, name, kind, file, original, duration_s, sample_rate, channels, frames, lufs," \
@@ -319,8 +330,8 @@ static const char *const sql[S_COUNT] = {
 			      " VALUES (1, ?1, ?2, ?2)",
 	[S_VERSION_INSERT] = "INSERT INTO bulletin_versions (bulletin_id, version, title, topic,"
 			     " class, text, audio_clip_id, source, valid_from, valid_until,"
-			     " airings_wanted, created_at, created_by, region)"
-			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			     " airings_wanted, created_at, created_by, region, zones)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[S_BULLETIN_BUMP] = "UPDATE bulletins SET version = version + 1, updated_at = ?2"
 			    " WHERE id = ?1 RETURNING version",
 	[S_BULLETIN_STATE] = "UPDATE bulletins SET state = ?2, updated_at = ?3 WHERE id = ?1",
@@ -344,11 +355,11 @@ static const char *const sql[S_COUNT] = {
 	[S_CLIP_USERS] = "SELECT (SELECT count(*) FROM bulletin_versions WHERE audio_clip_id = ?1)"
 			 " + (SELECT count(*) FROM aired_items WHERE clip_id = ?1)",
 	[S_CLIP_DELETE] = "DELETE FROM clips WHERE id = ?1",
-	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at, created_by)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_QUEUE_INSERT] = "INSERT INTO queue (bulletin_id, slot, at_ms, created_at, created_by, zones)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_QUEUE_DELETE] = "DELETE FROM queue WHERE id = ?1 AND airing_id IS NULL",
-	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by"
-			 " FROM queue"
+	[S_QUEUE_LIST] = "SELECT id, bulletin_id, slot, at_ms, created_at, airing_id, created_by,"
+			 " zones FROM queue"
 			 " WHERE airing_id IS NULL AND expired_at IS NULL ORDER BY created_at, id",
 	[S_QUEUE_AIRED] = "UPDATE queue SET airing_id = ?2 WHERE id = ?1",
 	[S_AIRING_INSERT] = "INSERT INTO airings (slot, program, scheduled_at, started_at,"
@@ -701,6 +712,7 @@ insert_version(struct store *s, const struct store_bulletin *b, int64_t now, cha
 	sqlite3_bind_int64(st, 12, now);
 	bind_text(st, 13, b->by);
 	bind_text(st, 14, b->region);
+	bind_text(st, 15, b->zones);
 	return exec_done(s, st, _("Saving the bulletin"), err);
 }
 
@@ -805,6 +817,7 @@ read_bulletin(sqlite3_stmt *st, struct store_bulletin *b)
 	b->airings_done = sqlite3_column_int(st, 14);
 	b->made_by = col_text(st, 15);
 	b->region = col_text(st, 16);
+	b->zones = col_text(st, 17);
 }
 
 static int
@@ -909,6 +922,7 @@ store_bulletin_clear(struct store_bulletin *b)
 	free(b->by);
 	free(b->made_by);
 	free(b->region);
+	free(b->zones);
 	memset(b, 0, sizeof *b);
 }
 
@@ -1087,6 +1101,7 @@ store_queue_add(struct store *s, struct store_queue_entry *e, char *err)
 	bind_id(st, 3, e->at_ms);
 	sqlite3_bind_int64(st, 4, e->created_at);
 	bind_text(st, 5, e->by);
+	bind_text(st, 6, e->zones);
 	if (exec_done(s, st, _("Queueing the bulletin"), err) < 0)
 		return -1;
 	e->id = sqlite3_last_insert_rowid(s->db);
@@ -1126,6 +1141,7 @@ store_queue_list(struct store *s, store_queue_cb cb, void *arg, char *err)
 			.created_at = sqlite3_column_int64(st, 4),
 			.airing_id = sqlite3_column_int64(st, 5),
 			.by = col_text(st, 6),
+			.zones = col_text(st, 7),
 		};
 		int stop = cb(&e, arg);
 		store_queue_entry_clear(&e);
@@ -1158,6 +1174,7 @@ store_queue_entry_clear(struct store_queue_entry *e)
 {
 	free(e->slot);
 	free(e->by);
+	free(e->zones);
 	memset(e, 0, sizeof *e);
 }
 
@@ -1428,6 +1445,7 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	const char *reason = (const char *)sqlite3_column_text(st, 29);
 	snprintf(r->it.source, sizeof r->it.source, "%s", source ? source : "");
 	snprintf(r->it.reason, sizeof r->it.reason, "%s", reason ? reason : "");
+	r->zones = (const char *)sqlite3_column_text(st, 30);
 }
 
 int

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -75,6 +75,7 @@ struct store_bulletin {
 	char *by;         /* in: who saves this version (add, update); NULL: unknown */
 	char *made_by;    /* out: who made the version read (a user or Unix login), or NULL */
 	char *region;     /* north | central | south it is read as; NULL: the station's (tts.region) */
+	char *zones;      /* the zones it is for, "thon-1,thon-3"; NULL: every zone */
 };
 
 /* Inserts version 1; fills b->id. */
@@ -130,6 +131,7 @@ struct store_queue_entry {
 	int64_t created_at;
 	int64_t airing_id; /* 0 until aired */
 	char *by;          /* who queued it, or NULL */
+	char *zones;       /* only into an airing to these zones, "thon-3"; NULL: any */
 };
 
 int store_queue_add(struct store *s, struct store_queue_entry *e, char *err);
@@ -259,6 +261,7 @@ struct store_log_row {
 	const char *clip_name;
 	const char *approved_by; /* who approved the version that aired, or NULL */
 	const char *asked_by;    /* who asked for the manual airing or queued the bulletin, or NULL */
+	const char *zones;       /* the zones the airing went to, "thon-1,thon-3", or NULL */
 };
 typedef int (*store_log_cb)(const struct store_log_row *r, void *arg);
 int store_log(struct store *s, int64_t from, int64_t until, const char *status,
@@ -317,6 +320,8 @@ void store_review_clear(struct store_review *r);
 
 /* Who asked for a manual airing (the daemon, once its row is written). */
 int store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *err);
+/* The zones an airing goes to, "thon-1,thon-3" (the daemon, once its row is written). */
+int store_airing_set_zones(struct store *s, int64_t id, const char *zones, char *err);
 
 /*
  * ---- Counting ----
@@ -385,6 +390,10 @@ typedef int (*store_day_cb)(const struct store_day_row *r, void *arg);
  */
 int store_report_days(struct store *s, int64_t from, int64_t until, const char *topic,
 		      int64_t offset_ms, store_day_cb cb, void *arg, char *err);
+/* The same, counting only the airings that went to zone (NULL: every airing). */
+int store_report_days_zone(struct store *s, int64_t from, int64_t until, const char *topic,
+			   const char *zone, int64_t offset_ms, store_day_cb cb, void *arg,
+			   char *err);
 
 /*
  * The titles of versions[i] of bulletins ids[i] into titles[i] (allocated,

@@ -31,6 +31,7 @@ static const char sql_review_list[] =
 	"SELECT id, bulletin_id, version, decision, reviewer, comment, at FROM bulletin_reviews"
 	" WHERE bulletin_id = ?1 ORDER BY at, id";
 static const char sql_airing_asked_by[] = "UPDATE airings SET asked_by = ?2 WHERE id = ?1";
+static const char sql_airing_zones[] = "UPDATE airings SET zones = ?2 WHERE id = ?1";
 
 /* Steps a statement that returns no rows; 0 or -1 with err. */
 static int
@@ -270,5 +271,16 @@ store_airing_set_asked_by(struct store *s, int64_t id, const char *who, char *er
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, who);
+	return run(s, st, _("Writing the airing log"), err);
+}
+
+int
+store_airing_set_zones(struct store *s, int64_t id, const char *zones, char *err)
+{
+	sqlite3_stmt *st = store_prepared(s, sql_airing_zones, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, zones);
 	return run(s, st, _("Writing the airing log"), err);
 }

@@ -175,6 +175,9 @@ api_meta(struct req *r)
 {
 	const struct config *c = r->cfg;
 	json_t *topics = json_array(), *slots = json_array(), *programs = json_array();
+	json_t *zones = json_array(); /* where an airing or a queue entry may go (cụm loa) */
+	for (size_t i = 0; i < c->n_zones; i++)
+		json_array_append_new(zones, json_string(c->zones[i].name));
 	for (size_t i = 0; i < c->n_topics; i++)
 		json_array_append_new(topics, json_pack("{s:s,s:s,s:b}", "id", c->topics[i].id, "name",
 							c->topics[i].name, "cchc", c->topics[i].cchc));
@@ -185,8 +188,9 @@ api_meta(struct req *r)
 	for (size_t i = 0; i < c->n_programs; i++)
 		json_array_append_new(programs, json_string(c->programs[i].name));
 	return reply_json(r, 200,
-			  json_pack("{s:s,s:o,s:o,s:o,s:[s,s,s],s:b,s:i,s:i,s:i,s:[s,s,s],s:o}",
+			  json_pack("{s:s,s:o,s:o,s:o,s:o,s:[s,s,s],s:b,s:i,s:i,s:i,s:[s,s,s],s:o}",
 				    "station", c->station_name, "topics", topics, "slots", slots,
+				    "zones", zones,
 				    "programs", programs, "classes", "normal", "priority", "emergency",
 				    "approval_required", c->approval_required, "cchc_per_month",
 				    c->cchc_per_month, "text_max", WEB_TEXT_MAX, "audio_max",

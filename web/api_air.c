@@ -45,11 +45,11 @@ queue_row(const struct store_queue_entry *e, void *arg)
 	struct req *r = ((void **)arg)[0];
 	json_t *a = ((void **)arg)[1];
 	char *title = title_of(r, e->bulletin_id);
-	json_array_append_new(a, json_pack("{s:I,s:I,s:s?,s:s?,s:o,s:o,s:s?}", "id",
+	json_array_append_new(a, json_pack("{s:I,s:I,s:s?,s:s?,s:o,s:o,s:s?,s:s?}", "id",
 					   (json_int_t)e->id, "bulletin_id",
 					   (json_int_t)e->bulletin_id, "title", title, "slot", e->slot,
 					   "at", json_time(e->at_ms), "created_at",
-					   json_time(e->created_at), "by", e->by));
+					   json_time(e->created_at), "by", e->by, "zones", e->zones));
 	free(title);
 	return 0;
 }
@@ -76,7 +76,8 @@ api_queue_add(struct req *r)
 	if (web_decode(r->body, r->body_len, fields_queue, &in, &root, err) < 0)
 		return refuse_decode(r, root, err);
 	int64_t entry;
-	int rc = ops_queue_add(r->ops, in.bulletin, in.slot, in.at, r->s.user, &entry, err);
+	int rc = ops_queue_add(r->ops, in.bulletin, in.slot, in.at, in.zones, r->s.user, &entry,
+				   err);
 	json_decref(root);
 	if (rc < 0)
 		return reply_ops(r, rc, err);
@@ -120,7 +121,7 @@ api_air(struct req *r)
 		json_decref(root);
 		return reply_error(r, 409, _("An emergency airing cuts what is on air; confirm it (\"confirm\": true) to go ahead."));
 	}
-	int rc = ops_air(r->ops, id, in.program, in.klass, r->s.user, msg, err);
+	int rc = ops_air(r->ops, id, in.program, in.klass, in.zones, r->s.user, msg, err);
 	json_decref(root);
 	if (rc < 0)
 		return reply_ops(r, rc, err);
@@ -182,10 +183,14 @@ plan_json(struct req *r, const struct ops_airing_plan *a)
 						   "title", t));
 		free(t);
 	}
-	return json_pack("{s:o,s:s?,s:s?,s:f,s:o,s:I,s:b}", "at", json_time(a->at_ms), "slot",
+	/* the slot's zones; null: every zone (or none configured) */
+	json_t *z = a->zones ? json_array() : json_null();
+	for (char *const *p = a->zones; p && *p; p++)
+		json_array_append_new(z, json_string(*p));
+	return json_pack("{s:o,s:s?,s:s?,s:f,s:o,s:I,s:b,s:o}", "at", json_time(a->at_ms), "slot",
 			 a->slot, "program", a->program, "expected_length_s", a->expected_length_s,
 			 "bulletins", b, "left_for_later", (json_int_t)a->left_for_later, "planned",
-			 a->planned);
+			 a->planned, "zones", z);
 }
 
 static json_t *

@@ -133,6 +133,7 @@ fill_in(struct ops_bulletin_in *o, const struct in_bulletin *in)
 	o->topic = in->topic;
 	o->klass = in->klass;
 	o->region = in->region;
+	o->zones = in->zones;
 	o->source = in->source;
 	o->from = in->valid_from;
 	o->until = in->valid_until;

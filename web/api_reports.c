@@ -107,6 +107,32 @@ api_log(struct req *r)
 	return export_send(r, &e, fmt, fmt == REPORT_JSON ? NULL : name);
 }
 
+/* by_zone=1: each zone's report in turn (text, or one JSON array), as `loaxa report --by-zone`. */
+static int
+report_by_zone(struct req *r, int fmt, const char *month, const char *quarter,
+	       const char *period, const char *year)
+{
+	char err[ERRLEN];
+	struct export e;
+	if (fmt != REPORT_TEXT && fmt != REPORT_JSON) {
+		/* ops_report_by_zone() says why, before anything is opened */
+		struct ops_out none = { 0 };
+		return reply_ops(r, ops_report_by_zone(r->ops, month, quarter, period, year,
+						       req_query(r, "topic"), fmt, &none, err),
+				 err);
+	}
+	if (export_open(r, &e, fmt) < 0)
+		return 0;
+	struct ops_out out = { .f = e.f, .path = e.path };
+	int rc = ops_report_by_zone(r->ops, month, quarter, period, year, req_query(r, "topic"), fmt,
+				    &out, err);
+	if (rc < 0) {
+		export_abort(&e);
+		return reply_ops(r, rc, err);
+	}
+	return export_send(r, &e, fmt, NULL);
+}
+
 int
 api_report(struct req *r)
 {
@@ -119,8 +145,11 @@ api_report(struct req *r)
 	const char *period = req_query(r, "period"), *year = req_query(r, "year");
 	char err[ERRLEN];
 	struct report *rep;
-	int rc = ops_report_build(r->ops, month, quarter, period, year, req_query(r, "topic"), &rep,
-				  err);
+	const char *by_zone = req_query(r, "by_zone");
+	if (by_zone && strcmp(by_zone, "0") != 0)
+		return report_by_zone(r, fmt, month, quarter, period, year);
+	int rc = ops_report_build(r->ops, month, quarter, period, year, req_query(r, "topic"),
+				  req_query(r, "zone"), &rep, err);
 	if (rc < 0)
 		return reply_ops(r, rc, err);
 	struct export e;

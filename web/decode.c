@@ -21,6 +21,7 @@ const struct field fields_bulletin[] = {
 	{ "text", F_STRING, 0, WEB_TEXT_MAX, O(struct in_bulletin, text) },
 	{ "class", F_STRING, 0, 16, O(struct in_bulletin, klass) },
 	{ "region", F_STRING, 0, 16, O(struct in_bulletin, region) },
+	{ "zones", F_STRING, 0, 4096, O(struct in_bulletin, zones) },
 	{ "source", F_STRING, 0, 500, O(struct in_bulletin, source) },
 	{ "valid_from", F_STRING, 0, 10, O(struct in_bulletin, valid_from) },
 	{ "valid_until", F_STRING, 0, 10, O(struct in_bulletin, valid_until) },
@@ -48,6 +49,7 @@ const struct field fields_queue[] = {
 	{ "bulletin", F_ID, 1, 0, O(struct in_queue, bulletin) },
 	{ "slot", F_STRING, 0, 64, O(struct in_queue, slot) },
 	{ "at", F_STRING, 0, 19, O(struct in_queue, at) },
+	{ "zones", F_STRING, 0, 4096, O(struct in_queue, zones) },
 	{ NULL },
 };
 
@@ -55,6 +57,7 @@ const struct field fields_air[] = {
 	{ "bulletin", F_ID, 0, 0, O(struct in_air, bulletin) },
 	{ "program", F_STRING, 0, 64, O(struct in_air, program) },
 	{ "class", F_STRING, 0, 16, O(struct in_air, klass) },
+	{ "zones", F_STRING, 0, 4096, O(struct in_air, zones) },
 	{ "confirm", F_BOOL, 0, 0, O(struct in_air, confirm) },
 	{ NULL },
 };

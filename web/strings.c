@@ -127,6 +127,7 @@ const struct page_string web_page_strings[] = {
 	{ "ed.queued", N_("Queued (entry %d).") },
 	{ "ed.air", N_("Air now") },
 	{ "ed.air.own", N_("its own class") },
+	{ "ed.zones", N_("Zones (cụm loa) it goes to; none ticked: every zone") },
 	{ "ed.air.button", N_("Air now") },
 	{ "ed.air.confirm", N_("Air \"%s\" as an emergency now? It cuts what is on air.") },
 	{ "ed.aired", N_("Airing as soon as the player is free.") },

@@ -159,6 +159,7 @@ const char *web_pick_lang(const char *accept_language);
 struct in_bulletin {
 	const char *title, *topic, *text, *klass, *source, *valid_from, *valid_until;
 	const char *region; /* north, central, south, station */
+	const char *zones;  /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 	int64_t airings;
 };
 struct in_login {
@@ -173,10 +174,12 @@ struct in_return {
 struct in_queue {
 	int64_t bulletin;
 	const char *slot, *at;
+	const char *zones; /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 };
 struct in_air {
 	int64_t bulletin;
 	const char *program, *klass;
+	const char *zones; /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 	int confirm;
 };
 struct in_user {

@@ -320,6 +320,28 @@ what_is_planned_counts_as_aired(void **state)
 	pool_rm(st, dir);
 }
 
+/*
+ * Zones: a bulletin for thôn 3 goes only into airings to thôn 3; a
+ * bulletin for every zone goes anywhere; a slot to every zone takes only
+ * bulletins for every zone.
+ */
+static void
+a_bulletin_for_some_zones_airs_only_to_them(void **state)
+{
+	const char *t1[] = { "thon-1" }, *t3[] = { "thon-3" }, *t13[] = { "thon-1", "thon-3" };
+	const char *all[] = { "thon-1", "thon-2", "thon-3" };
+	assert_true(sched_zones_cover(NULL, all, 3));
+	assert_true(sched_zones_cover("thon-3", t3, 1));
+	assert_false(sched_zones_cover("thon-3", t1, 1));
+	assert_false(sched_zones_cover("thon-3", t13, 2));
+	assert_true(sched_zones_cover("thon-1,thon-3", t13, 2));
+	assert_false(sched_zones_cover("thon-1,thon-3", all, 3));
+	/* names are whole: thon-1 is not thon-11 */
+	const char *t11[] = { "thon-11" };
+	assert_false(sched_zones_cover("thon-1,thon-111", t11, 1));
+	assert_false(sched_zones_cover("thon-11", t1, 1));
+}
+
 /* A programme longer than the time to the next slot instant is found; a daily one is not. */
 static void
 a_programme_longer_than_its_slot_gap_is_found(void **state)
@@ -376,6 +398,7 @@ main(void)
 		cmocka_unit_test(the_window_counts_from_the_instant_the_wait_included),
 		cmocka_unit_test(what_is_planned_counts_as_aired),
 		cmocka_unit_test(a_programme_longer_than_its_slot_gap_is_found),
+		cmocka_unit_test(a_bulletin_for_some_zones_airs_only_to_them),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, NULL);
 }

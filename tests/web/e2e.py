@@ -287,12 +287,20 @@ parec = subprocess.Popen(["parec", "-d", "loa.monitor", "--format=s16le", "--rat
 time.sleep(0.5)
 goto("bulletin/3")
 visible("ed-after")
+# the zone picker: thon-2 only
+visible("ed-zones-box")
+check("the zone picker offers the configuration's zones",
+      [c.get_attribute("value") for c in d.find_elements(By.CSS_SELECTOR, "#ed-zones input")] == ["thon-1", "thon-2"])
+by_id("ed-zone-thon-2").click()
 by_id("ed-air").click()
 check("Phát ngay is accepted, said as the CLI says it", text_in("flash", "Phát bản tin 3 ngay") and "bad" not in by_id("flash").get_attribute("class"),
       by_id("flash").text)
 check("the recording airs and completes",
       wait_until("aired", lambda: any(r["bulletin_id"] == 3 and r["slot"] is None and r["status"] == "completed"
                                       for r in log_rows()), 120))
+check("it went to the zone ticked, thon-2 only",
+      [r["zones"] for r in log_rows() if r["bulletin_id"] == 3 and r["slot"] is None] == ["thon-2"],
+      [r["zones"] for r in log_rows() if r["bulletin_id"] == 3])
 time.sleep(1)
 parec.terminate()
 parec.wait()

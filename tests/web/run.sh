@@ -34,6 +34,7 @@ audio = { output = "portaudio"; };
 programs = { p = { max_minutes = 10; items = ( { queue = true; } ); }; };
 slots = ( { name = "thu"; when = "2099-01-01 03:00:00"; program = "p"; catch_up_minutes = 1; } );
 web = { listen = "127.0.0.1:0"; };
+zones = ( { name = "thon-1"; on = "true"; off = "true"; }, { name = "thon-2"; on = "true"; off = "true"; } );
 CONF
 
 # the fake microphone, and a sound that never airs (the search's control)

@@ -324,6 +324,7 @@ async function showBulletin(args) {
   $('ed-audio').removeAttribute('src');
   $('ed-lint-card').hidden = true;
   fillSelect($('ed-slot'), [['', t('ed.queue.next')]].concat(L.meta.slots.map((s) => [s.name, s.name + ' (' + s.when + ')'])));
+  fillZones();
   $('ed-at').value = '';
   if (!id || id === 'new') {
     L.bulletin = null;
@@ -452,9 +453,26 @@ async function listen(id, audio) {
   try { await audio.play(); } catch (e) { /* the browser may want a gesture: the controls are there */ }
 }
 
+/* A box for each zone of the configuration, none ticked (every zone); hidden when there are none. */
+function fillZones() {
+  const box = clear($('ed-zones'));
+  const zones = (L.meta && L.meta.zones) || [];
+  for (const z of zones) {
+    box.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', value: z, id: 'ed-zone-' + z }), ' ', el('span', { text: z })));
+  }
+  $('ed-zones-box').hidden = zones.length === 0;
+}
+
+/* The zones ticked, "thon-1,thon-3" as ops_zones_parse() takes them; null: every zone. */
+function zonesChosen() {
+  const on = Array.from($('ed-zones').querySelectorAll('input:checked')).map((c) => c.value);
+  return on.length ? on.join(',') : null;
+}
+
 async function queueIt() {
   const at = $('ed-at').value;
   const body = { bulletin: L.bulletin.id };
+  if (zonesChosen()) body.zones = zonesChosen();
   if (at) body.at = at.replace('T', ' ');
   else if ($('ed-slot').value) body.slot = $('ed-slot').value;
   const j = await act(() => api('POST', '/queue', body));
@@ -475,6 +493,7 @@ async function airIt() {
   const emergency = cls === 'emergency' || (!cls && L.bulletin.class === 'emergency');
   const body = { bulletin: L.bulletin.id };
   if (cls) body.class = cls;
+  if (zonesChosen()) body.zones = zonesChosen();
   if (emergency) {
     if (!(await confirmDialog(t('ed.air.confirm', L.bulletin.title)))) return;
     body.confirm = true;
