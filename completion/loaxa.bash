@@ -19,6 +19,10 @@ _loaxa_slots() {
 	loaxa config check 2>/dev/null | sed -n 's/.*{ name = "\([^"]*\)"; when.*/\1/p'
 }
 
+_loaxa_zones() {
+	loaxa config check 2>/dev/null | sed -n 's/^  { name = "\([^"]*\)"; channel.*/\1/p'
+}
+
 _loaxa_programs() {
 	loaxa config check 2>/dev/null | sed -n 's/^  \([a-zA-Z0-9_-]*\) = {$/\1/p'
 }
@@ -43,6 +47,7 @@ _loaxa() {
 	--period) COMPREPLY=($(compgen -W "q1 6m 9m 12m" -- "$cur")); return ;;
 	--role) COMPREPLY=($(compgen -W "operator approver officer admin" -- "$cur")); return ;;
 	--slot) COMPREPLY=($(compgen -W "$(_loaxa_slots)" -- "$cur")); return ;;
+	--zone|--zones) COMPREPLY=($(compgen -W "$(_loaxa_zones)" -- "$cur")); return ;;
 	--program) COMPREPLY=($(compgen -W "$(_loaxa_programs)" -- "$cur")); return ;;
 	--file|--audio|-o|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -57,7 +62,7 @@ _loaxa() {
 		if [ "$COMP_CWORD" = 2 ]; then
 			COMPREPLY=($(compgen -W "add list show edit approve retire check render import-check" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --region --format --state --force --select -o --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--title --topic --file --text --audio --source --from --until --airings --class --region --zones --format --state --force --select -o --help" -- "$cur"))
 		else
 			case $sub in show|edit|approve|retire|check|render)
 				COMPREPLY=($(compgen -W "$(_loaxa_bulletins)" -- "$cur")) ;;
@@ -78,14 +83,14 @@ _loaxa() {
 		if [ "$COMP_CWORD" = 2 ]; then
 			COMPREPLY=($(compgen -W "add list remove" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--slot --days --at --format --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--slot --days --at --zone --format --help" -- "$cur"))
 		elif [ "$sub" = add ]; then
 			COMPREPLY=($(compgen -W "$(_loaxa_bulletins)" -- "$cur"))
 		fi ;;
 	config) COMPREPLY=($(compgen -W "check --quiet --help" -- "$cur")) ;;
 	program) COMPREPLY=($(compgen -W "render -o --at $(_loaxa_programs)" -- "$cur")) ;;
 	audio) COMPREPLY=($(compgen -W "devices" -- "$cur")) ;;
-	air) COMPREPLY=($(compgen -W "--program --class --at --every --repeat $(_loaxa_bulletins)" -- "$cur")) ;;
+	air) COMPREPLY=($(compgen -W "--program --class --at --every --repeat --zone $(_loaxa_bulletins)" -- "$cur")) ;;
 	user)
 		if [ "$COMP_CWORD" = 2 ]; then
 			COMPREPLY=($(compgen -W "add list passwd role remove" -- "$cur"))
@@ -95,7 +100,7 @@ _loaxa() {
 			COMPREPLY=($(compgen -W "--role --password-stdin --format --help" -- "$cur"))
 		fi ;;
 	log) COMPREPLY=($(compgen -W "--from --until --month --status --topic --format -o" -- "$cur")) ;;
-	report) COMPREPLY=($(compgen -W "--month --quarter --period --year --topic --format -o" -- "$cur")) ;;
+	report) COMPREPLY=($(compgen -W "--month --quarter --period --year --topic --zone --by-zone --format -o" -- "$cur")) ;;
 	schedule) COMPREPLY=($(compgen -W "--days --format" -- "$cur")) ;;
 	say) COMPREPLY=($(compgen -W "--file -o --voice --rate --pitch --class --region" -- "$cur")) ;;
 	normalize) COMPREPLY=($(compgen -W "--region --help" -- "$cur")) ;;

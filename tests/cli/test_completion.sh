@@ -41,13 +41,16 @@ done
 
 # values that come from the store and the configuration
 cat >"$LOAXA_CONFIG" <<CONF
+audio = { channels = 2; };
 programs = { sang = { items = ( { queue = true; } ); }; };
 slots = ( { name = "buoi-sang"; when = "06:30"; program = "sang"; } );
+zones = ( { name = "thon-1"; channel = 1; }, { name = "thon-2"; channel = 2; } );
 CONF
 id=$(loaxa bulletin add --topic tthc --title "Thủ tục" --text "Xin chào.")
 comp loaxa bulletin show "" | grep -qx "$id" && ok || bad "completion does not offer bulletin id $id"
 comp loaxa queue add 1 --slot "" | grep -qx buoi-sang && ok || bad "completion does not offer the slot buoi-sang"
 comp loaxa air --program "" | grep -qx sang && ok || bad "completion does not offer the programme sang"
 comp loaxa bulletin add --topic "" | grep -qx tthc && ok || bad "completion does not offer the topic tthc"
+comp loaxa air 1 --zone "" | grep -qx thon-2 && ok || bad "completion does not offer the zone thon-2"
 comp loaxa user add x --role "" | grep -qx approver && ok || bad "completion does not offer the role approver"
 finish
