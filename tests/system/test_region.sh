@@ -101,7 +101,7 @@ n=$(sql "$S/state/loaxa.db" "SELECT count(DISTINCT audio_sha256) FROM airings WH
 # --- each recording is its own region's reading, and not the next region's
 for b in "$BN" "$BC" "$BS"; do
 	out=$("$TOP/tests/system/wavcmp" "$S/ref-$b.wav" "$S/rec-$b.wav")
-	[ $? = 0 ] && ok || bad "bulletin $b on air is not its render: $out"
+	[ $? = 0 ] || broke_off "$S/state/loaxa.db" "program = 'bulletin-$b'" && ok || bad "bulletin $b on air is not its render: $out"
 	echo "bulletin $b: $out"
 done
 for pair in "$BN:$BC" "$BC:$BS" "$BS:$BN"; do
