@@ -103,6 +103,8 @@ struct audio_capture;
 struct audio_capture *audio_capture_open(const char *device, int rate, audio_capture_cb cb,
 					 void *arg, char *err);
 void audio_capture_close(struct audio_capture *c);
+/* 0 when the input device (as audio_capture_open() takes it) is there; -1 with err. */
+int audio_input_check(const char *device, char *err);
 
 /* ---- relaying a network stream or line-in (audio/relay.c) ---- */
 
@@ -367,5 +369,7 @@ void audio_release(void);
 typedef void (*audio_device_cb)(int index, const char *name, int channels, double rate,
 				int is_default, void *arg);
 int audio_devices(audio_device_cb cb, void *arg, char *err);
+/* The same for each input device (line-in, the microphone of loaxa live). */
+int audio_input_devices(audio_device_cb cb, void *arg, char *err);
 
 #endif

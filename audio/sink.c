@@ -674,20 +674,56 @@ audio_capture_close(struct audio_capture *c)
 	free(c);
 }
 
+/*
+ * Whether an input device is there, looked up as audio_capture_open()
+ * does (after looking again, for one plugged in since).  For a process
+ * that owns no stream (loaxa live asks before the daemon opens it).
+ */
 int
-audio_devices(audio_device_cb cb, void *arg, char *err)
+audio_input_check(const char *device, char *err)
+{
+	if (!pa_open_sinks)
+		pa_down();
+	if (pa_init(err) < 0)
+		return -1;
+	quiet_begin(1);
+	PaDeviceIndex dev = find_device(device, 1);
+	quiet_end();
+	if (dev == paNoDevice) {
+		err_set(err, _("the input device \"%s\" is not there"), device ? device : "default");
+		return -1;
+	}
+	return 0;
+}
+
+/* Output devices (input 0) or input devices (input 1), as PortAudio sees them now. */
+static int
+list_some(int input, audio_device_cb cb, void *arg, char *err)
 {
 	pa_down();
 	if (pa_init(err) < 0)
 		return -1;
 	quiet_begin(1);
 	int n = Pa_GetDeviceCount();
-	PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+	PaDeviceIndex def = input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
 	quiet_end();
 	for (int i = 0; i < n; i++) {
 		const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
-		if (d && d->maxOutputChannels > 0)
-			cb(i, d->name, d->maxOutputChannels, d->defaultSampleRate, i == def, arg);
+		int ch = d ? (input ? d->maxInputChannels : d->maxOutputChannels) : 0;
+		if (ch > 0)
+			cb(i, d->name, ch, d->defaultSampleRate, i == def, arg);
 	}
 	return 0;
+}
+
+int
+audio_devices(audio_device_cb cb, void *arg, char *err)
+{
+	return list_some(0, cb, arg, err);
+}
+
+int
+audio_input_devices(audio_device_cb cb, void *arg, char *err)
+{
+	return list_some(1, cb, arg, err);
 }

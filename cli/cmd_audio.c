@@ -317,6 +317,8 @@ static void
 audio_help(void)
 {
 	printf(_("Usage: loaxa audio devices\n\nLists the output devices PortAudio sees (* marks the default); audio.device takes a name or an index.\n"));
+	/* apart, so that the text above keeps its translation */
+	printf(_("Then the input devices: audio.input_device (line-in) and audio.mic_device (loaxa live) take one.\n"));
 }
 
 static int
@@ -329,6 +331,9 @@ audio_devices_cmd(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("audio", _("unexpected argument '%s'"), argv[optind]);
 	char err[ERRLEN];
 	if (audio_devices(print_device, NULL, err) < 0)
+		return cli_error("%s", err);
+	printf(_("Input devices (audio.input_device, audio.mic_device):\n"));
+	if (audio_input_devices(print_device, NULL, err) < 0)
 		return cli_error("%s", err);
 	return 0;
 }

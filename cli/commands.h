@@ -16,6 +16,7 @@ int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_schedule(struct cli *cli, int argc, char **argv);
 int cmd_air(struct cli *cli, int argc, char **argv);
 int cmd_stop(struct cli *cli, int argc, char **argv);
+int cmd_live(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_reload(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
@@ -33,6 +34,7 @@ int cmd_user(struct cli *cli, int argc, char **argv);
 	{ "queue", cmd_queue, 1, N_("ask for a bulletin in a slot; list, remove requests") },    \
 	{ "schedule", cmd_schedule, 1, N_("the coming airings, and this month's CCHC count") }, \
 	{ "air", cmd_air, 1, N_("air a bulletin or programme now (emergency: cut in)") },       \
+	{ "live", cmd_live, 1, N_("put the microphone on air now (it cuts in)") },               \
 	{ "stop", cmd_stop, 1, N_("fade out what is airing") },                                 \
 	{ "status", cmd_status, 1, N_("what the daemon is airing, and what comes next") },      \
 	{ "reload", cmd_reload, 1, N_("make the daemon re-read its configuration") },           \

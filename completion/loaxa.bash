@@ -34,7 +34,7 @@ _loaxa() {
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
 	sub=${COMP_WORDS[2]}
-	local commands="bulletin clip normalize say config queue schedule air stop status reload log report program play audio user"
+	local commands="bulletin clip normalize say config queue schedule air live stop status reload log report program play audio user"
 
 	case $prev in
 	--topic) COMPREPLY=($(compgen -W "$(_loaxa_topics)" -- "$cur")); return ;;
@@ -106,6 +106,7 @@ _loaxa() {
 	normalize) COMPREPLY=($(compgen -W "--region --help" -- "$cur")) ;;
 	play) COMPREPLY=($(compgen -f -W "--program" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--format" -- "$cur")) ;;
+	live) COMPREPLY=($(compgen -W "--minutes --zone --title" -- "$cur")) ;;
 	esac
 }
 complete -F _loaxa loaxa

@@ -41,6 +41,7 @@ static const struct key audio_keys[] = {
 	{ "output", T_STR, OFF(audio.output), .choices = outputs },
 	{ "device", T_STR, OFF(audio.device) },
 	{ "input_device", T_STR, OFF(audio.input_device) },
+	{ "mic_device", T_STR, OFF(audio.mic_device) },
 	{ "wav_path", T_STR, OFF(audio.wav_path) },
 	{ "pace", T_BOOL, OFF(audio.pace) },
 	{ "sample_rate", T_INT, OFF(audio.sample_rate), 8000, 192000 },
@@ -148,6 +149,7 @@ static const struct key top_keys[] = {
 	{ "approval_required", T_BOOL, OFF(approval_required) },
 	{ "lead_seconds", T_INT, OFF(lead_seconds), 5, 3600 },
 	{ "emergency_jingle", T_STR, OFF(emergency_jingle) },
+	{ "live_jingle", T_STR, OFF(live_jingle) },
 	{ "audio", T_GROUP, .sub = audio_keys },
 	{ "tts", T_GROUP, .sub = tts_keys },
 	{ "preroll", T_GROUP, .sub = preroll_keys },
@@ -1427,6 +1429,8 @@ config_free(struct config *c)
 	station_free(&c->station);
 	free(c->control_socket);
 	free(c->emergency_jingle);
+	free(c->live_jingle);
+	free(c->audio.mic_device);
 	free(c->audio.output);
 	free(c->audio.device);
 	free(c->audio.input_device);
@@ -1674,11 +1678,15 @@ config_dump(const struct config *c)
 	sbuf_addf(&b, "lead_seconds = %d;\n", c->lead_seconds);
 	if (c->emergency_jingle)
 		dump_str(&b, "", "emergency_jingle", c->emergency_jingle);
+	if (c->live_jingle)
+		dump_str(&b, "", "live_jingle", c->live_jingle);
 	dump_station(&b, c);
 	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
 	dump_str(&b, "  ", "device", c->audio.device);
 	dump_str(&b, "  ", "input_device", c->audio.input_device);
+	if (c->audio.mic_device)
+		dump_str(&b, "  ", "mic_device", c->audio.mic_device);
 	dump_str(&b, "  ", "wav_path", c->audio.wav_path);
 	sbuf_addf(&b, "  pace = %s;\n  sample_rate = %d;\n", c->audio.pace ? "true" : "false",
 		  c->audio.sample_rate);
@@ -1800,4 +1808,10 @@ config_dump(const struct config *c)
 	dump_zones(&b, c);
 	dump_link(&b, c);
 	return sbuf_steal(&b);
+}
+
+const char *
+config_mic_device(const struct config *c)
+{
+	return c->audio.mic_device ? c->audio.mic_device : c->audio.input_device;
 }

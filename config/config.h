@@ -113,10 +113,12 @@ struct config {
 	int approval_required;
 	int lead_seconds;
 	char *emergency_jingle; /* clip aired before an emergency bulletin (alert tone), or NULL */
+	char *live_jingle;      /* clip aired before a live announcement (loaxa live), or NULL */
 	struct {
 		char *output;  /* portaudio | wav | null */
 		char *device;  /* PortAudio device name or index; NULL = default */
 		char *input_device; /* line-in: PortAudio input device; NULL = default */
+		char *mic_device;   /* loaxa live: input device; NULL = input_device */
 		char *wav_path; /* wav sink file; NULL = STATE_DIR/output.wav */
 		int pace;      /* wav sink writes in real time */
 		int sample_rate;
@@ -278,5 +280,8 @@ enum config_voice_class config_voice_class(const char *klass);
  * little slower unless tts.emergency.rate says otherwise (90 % of tts.rate).
  */
 void config_tts_voice(const struct config *c, enum config_voice_class k, int *rate, int *pitch);
+
+/* The microphone loaxa live opens: audio.mic_device, else audio.input_device (NULL: the default input). */
+const char *config_mic_device(const struct config *c);
 
 #endif

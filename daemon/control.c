@@ -283,6 +283,26 @@ air_answer(struct daemon *d, const struct airing *a, const struct airing *on)
 	return o;
 }
 
+/*
+ * The answer to `live`: facts the asker words in its own language
+ * (ops_live_words()): "device" (the microphone), "minutes", "cuts" (what
+ * it cuts, or null), "jingle" (what plays first, or null).
+ */
+static json_t *
+live_answer(struct daemon *d, const struct airing *a, const struct airing *on, int minutes)
+{
+	const char *dev = config_mic_device(d->cfg);
+	int jingle = a->prog && pl_count(a->prog) > 1;
+	json_t *o = json_pack("{s:b,s:s,s:s,s:i}", "ok", 1, "message",
+			      on ? _("live: it cuts in now, what was airing fades out")
+				 : _("live: the microphone is on air now"),
+			      "device", dev ? dev : "default", "minutes", minutes);
+	json_object_set_new(o, "cuts", on ? json_string(on->slot ? on->slot : on->program)
+					  : json_null());
+	json_object_set_new(o, "jingle", jingle ? json_string(d->cfg->live_jingle) : json_null());
+	return o;
+}
+
 static json_t *
 handle_request(struct daemon *d, const char *line, size_t len)
 {
@@ -299,6 +319,12 @@ handle_request(struct daemon *d, const char *line, size_t len)
 		if (plan_manual(d, &r, &a, err) < 0)
 			return refused(err);
 		return air_answer(d, a, on);
+	}
+	case CONTROL_LIVE: {
+		struct airing *on = plan_on_player(d), *a;
+		if (plan_live(d, &r, &a, err) < 0)
+			return refused(err);
+		return live_answer(d, a, on, r.minutes);
 	}
 	case CONTROL_STOP: {
 		struct airing *on = NULL;

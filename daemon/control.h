@@ -10,6 +10,9 @@
  *   {"cmd":"air","bulletin":12,"by":"lan"}   who asked, written in the airing log
  *   {"cmd":"air","bulletin":12,"zones":"thon-1,thon-3"}   to these zones only
  *   {"cmd":"stop"}                           fade out what plays, log it interrupted
+ *   {"cmd":"live","minutes":10}              the microphone on air now (it pre-empts
+ *                                            like an emergency); also "zones", "by",
+ *                                            "title" (shown while it airs)
  *   {"cmd":"reload"}                         same as SIGHUP
  *   {"cmd":"replan"}                         bulletins or the queue changed
  *
@@ -30,7 +33,11 @@ enum control_cmd {
 	CONTROL_STOP,
 	CONTROL_RELOAD,
 	CONTROL_REPLAN,
+	CONTROL_LIVE,
 };
+
+#define CONTROL_LIVE_MINUTES 10     /* loaxa live without --minutes */
+#define CONTROL_LIVE_MAX_MINUTES 60
 
 struct control_req {
 	enum control_cmd cmd;
@@ -38,7 +45,9 @@ struct control_req {
 	char program[65];  /* AIR: programme name, or "" */
 	int emergency;     /* AIR: pre-empt */
 	char by[65];       /* AIR: who asked (logged with the airing), or "" */
-	char zones[1024];  /* AIR: zone names joined with commas; "": every zone */
+	char zones[1024];  /* AIR, LIVE: zone names joined with commas; "": every zone */
+	int minutes;       /* LIVE: how long the microphone stays on air at most */
+	char title[129];   /* LIVE: what it is about, or "" */
 };
 
 /* Parses one request line (without the newline); -1 with a sentence in err. */

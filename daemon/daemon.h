@@ -53,6 +53,7 @@ struct airing {
 	int64_t at_ms;       /* scheduled instant; for manual airings, when asked */
 	int asap;            /* manual: play as soon as the player is free */
 	int emergency;
+	int live;            /* loaxa live: the microphone (it pre-empts like an emergency) */
 	int64_t bulletin;    /* manual airing of one bulletin: its id, else 0 */
 	int64_t request;     /* a stored request (loaxa air --at, --repeat): its id, else 0 */
 	int64_t armed_ms;    /* when it went to the player */
@@ -161,6 +162,13 @@ int64_t plan_tick(struct daemon *d);
  * airing planned (owned by the plan), for the answer to say what happens.
  */
 int plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, char *err);
+/*
+ * A live announcement (loaxa live): the live_jingle, then the microphone
+ * (config_mic_device()) for r->minutes, levelled as line-in is; it
+ * pre-empts what plays as an emergency does.  Refused while another live
+ * announcement is on the player.
+ */
+int plan_live(struct daemon *d, const struct control_req *r, struct airing **out, char *err);
 /* The airing on the player (armed or playing), or NULL when it is free. */
 struct airing *plan_on_player(struct daemon *d);
 /* The next slot instant after now: 0, or -1 when none falls again. */

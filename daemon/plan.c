@@ -5,7 +5,8 @@
  * `started` row and goes to the player, which starts it at T.  A manual
  * airing (loaxa air) goes the same way, as soon as the player is free.
  *
- * One airing is on the player at a time (an emergency pre-empts it).  A
+ * One airing is on the player at a time (an emergency pre-empts it, and so
+ * does a live announcement, loaxa live: the microphone as a line-in relay).  A
  * slot instant that comes while another programme is on air waits for the
  * player only while it stays inside its catch-up window, measured from its
  * own instant (sched_late()), wait included; past that it is logged missed,
@@ -277,6 +278,74 @@ plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, 
 	return 0;
 }
 
+/*
+ * The programme of a live announcement: the jingle (left out, and said in
+ * the log, when it cannot be used), then the microphone as a line-in relay
+ * of that device.  Logged as kind relay with source "live:DEVICE" (the
+ * aired_items CHECK knows no kind live).
+ */
+static struct pl_program *
+build_live(struct daemon *d, const struct control_req *r, char *err)
+{
+	const char *jingle = d->cfg->live_jingle;
+	struct config_item items[2] = {
+		{ .kind = CONFIG_ITEM_CLIP, .clip = (char *)jingle },
+		{ .kind = CONFIG_ITEM_STREAM, .line_in = 1, .minutes = r->minutes },
+	};
+	struct config_program tpl = { .name = (char *)"live", .items = items, .n_items = 2 };
+	char e2[ERRLEN];
+	struct pl_program *p = NULL;
+	if (jingle && !(p = pl_build(d->cfg, &tpl, d->st, NULL, 0, e2)))
+		daemon_log(4, _("the live jingle %s is left out: %s"), jingle, e2);
+	if (!p) {
+		tpl.items = items + 1;
+		tpl.n_items = 1;
+		if (!(p = pl_build(d->cfg, &tpl, d->st, NULL, 0, err)))
+			return NULL;
+	}
+	struct pl_item *it = &p->items[p->n - 1];
+	const char *dev = config_mic_device(d->cfg);
+	free(it->device);
+	free(it->url);
+	free(it->label);
+	it->device = dev ? xstrdup(dev) : NULL;
+	it->url = xasprintf("live:%s", dev ? dev : "default");
+	it->label = xstrdup(r->title[0] ? r->title : it->url);
+	return p;
+}
+
+int
+plan_live(struct daemon *d, const struct control_req *r, struct airing **out, char *err)
+{
+	for (struct airing *a = d->airings; a; a = a->next)
+		if (a->live && a->state != AIRING_DONE) {
+			err_set(err, _("A live announcement is already on air; end it with 'loaxa stop' first."));
+			return -1;
+		}
+	struct airing *a = xcalloc(1, sizeof *a);
+	a->at_ms = time_now_ms();
+	a->asap = 1;
+	a->emergency = 1;
+	a->live = 1;
+	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
+	a->program = xstrdup("live");
+	a->zones = zones_for_list(d->cfg, r->zones, err);
+	if (a->zones == ZONES_BAD) {
+		a->zones = NULL;
+		airing_free(a);
+		return -1;
+	}
+	if (!(a->prog = build_live(d, r, err))) {
+		airing_free(a);
+		return -1;
+	}
+	a->state = AIRING_RENDERING;
+	add_airing(d, a);
+	workers_render(d->w, a);
+	*out = a;
+	return 0;
+}
+
 #define REQUEST_CATCH_UP_MS (10 * 60000)
 
 struct requests {
@@ -419,8 +488,12 @@ arm(struct daemon *d, struct airing *a, int64_t now)
 	a->armed_ms = now;
 	if (on && on != a) {
 		/* said in the cut airing's row; its queued bulletins go back */
-		snprintf(on->stop_why, sizeof on->stop_why, N_("cut by emergency bulletin #%lld"),
-			 (long long)a->bulletin);
+		if (a->live)
+			snprintf(on->stop_why, sizeof on->stop_why, "%s",
+				 N_("cut by a live announcement"));
+		else
+			snprintf(on->stop_why, sizeof on->stop_why,
+				 N_("cut by emergency bulletin #%lld"), (long long)a->bulletin);
 		on->cut_by_emergency = 1;
 		workers_stop(d->w, DAEMON_FADE_S);
 	}

@@ -31,12 +31,12 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 		return -1;
 	}
 	const char *cmd = json_string_value(json_object_get(o, "cmd"));
-	static const char *const names[] = { "status", "air", "stop", "reload", "replan" };
+	static const char *const names[] = { "status", "air", "stop", "reload", "replan", "live" };
 	size_t i = 0;
 	while (cmd && i < ARRAY_LEN(names) && strcmp(cmd, names[i]) != 0)
 		i++;
 	if (!cmd || i == ARRAY_LEN(names)) {
-		err_set(err, _("Unknown request; known are status, air, stop, reload and replan."));
+		err_set(err, _("Unknown request; known are status, air, stop, reload, replan and live."));
 		json_decref(o);
 		return -1;
 	}
@@ -47,9 +47,24 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 	{
 		if (strcmp(key, "cmd") == 0)
 			continue;
-		if (req->cmd != CONTROL_AIR)
+		if (req->cmd != CONTROL_AIR && req->cmd != CONTROL_LIVE)
 			goto unknown;
-		if (strcmp(key, "bulletin") == 0) {
+		if (req->cmd == CONTROL_LIVE && strcmp(key, "minutes") == 0) {
+			if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+			    json_integer_value(v) > CONTROL_LIVE_MAX_MINUTES)
+				goto bad_value;
+			req->minutes = (int)json_integer_value(v);
+		} else if (req->cmd == CONTROL_LIVE && strcmp(key, "title") == 0) {
+			const char *t = json_string_value(v);
+			size_t bad;
+			if (!t || !*t || strlen(t) >= sizeof req->title ||
+			    utf8_check(t, strlen(t), &bad) < 0)
+				goto bad_value;
+			strcpy(req->title, t);
+		} else if (req->cmd == CONTROL_LIVE && strcmp(key, "by") != 0 &&
+			   strcmp(key, "zones") != 0) {
+			goto unknown;
+		} else if (strcmp(key, "bulletin") == 0) {
 			if (!json_is_integer(v) || json_integer_value(v) <= 0)
 				goto bad_value;
 			req->bulletin = json_integer_value(v);
@@ -81,6 +96,8 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 			goto unknown;
 		}
 	}
+	if (req->cmd == CONTROL_LIVE && !req->minutes)
+		req->minutes = CONTROL_LIVE_MINUTES;
 	if (req->cmd == CONTROL_AIR && !req->bulletin == !req->program[0]) {
 		err_set(err, _("air needs either a bulletin or a program."));
 		json_decref(o);

@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audio/audio.h"
 #include "base/base.h"
 #include "config/config.h"
 #include "store/store.h"
@@ -184,6 +185,53 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 	if (rc < 0)
 		return rc;
 	ops_air_words(ans, bulletin_id, program, msg, ERRLEN);
+	json_decref(ans);
+	return 0;
+}
+
+int
+ops_live(struct ops *o, int minutes, const char *zones, const char *title, const char *who,
+	 char *msg, char *err)
+{
+	msg[0] = 0;
+	if (minutes < 1 || minutes > OPS_LIVE_MAX_MINUTES) {
+		err_set(err, _("--minutes is from 1 to %d (got %d)."), OPS_LIVE_MAX_MINUTES, minutes);
+		return OPS_INVALID;
+	}
+	char *to = NULL;
+	if (zones && ops_zones_parse(o->cfg, zones, &to, err) < 0)
+		return OPS_INVALID;
+	const char *dev = config_mic_device(o->cfg);
+	char e2[ERRLEN];
+	if (audio_input_check(dev, e2) < 0) {
+		err_set(err, _("No microphone: %s.  Set audio.mic_device in the configuration to one of the input devices 'loaxa audio devices' lists."),
+			e2);
+		free(to);
+		return OPS_INVALID;
+	}
+	json_t *req = json_pack("{s:s,s:i}", "cmd", "live", "minutes", minutes);
+	if (to)
+		json_object_set_new(req, "zones", json_string(to));
+	free(to);
+	if (title && *title)
+		json_object_set_new(req, "title", json_string(title));
+	if (who)
+		json_object_set_new(req, "by", json_string(who));
+	json_t *ans;
+	int rc = ops_daemon_ask(o->cfg, req, 10000, &ans, err);
+	json_decref(req);
+	if (rc < 0)
+		return rc;
+	const char *device = json_string_value(json_object_get(ans, "device"));
+	const char *cuts = json_string_value(json_object_get(ans, "cuts"));
+	const char *jingle = json_string_value(json_object_get(ans, "jingle"));
+	int k = snprintf(msg, ERRLEN, _("Live from the microphone %s now, for at most %d minutes; 'loaxa stop' ends it.\n"),
+			 device ? device : "default", minutes);
+	if (cuts && k >= 0 && k < ERRLEN)
+		k += snprintf(msg + k, ERRLEN - (size_t)k,
+			      _("It cuts in: %s fades out and is logged as cut by it.\n"), cuts);
+	if (jingle && k >= 0 && k < ERRLEN)
+		snprintf(msg + k, ERRLEN - (size_t)k, _("The jingle %s plays first.\n"), jingle);
 	json_decref(ans);
 	return 0;
 }

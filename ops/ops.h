@@ -246,6 +246,20 @@ int ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char 
 struct json_t;
 void ops_air_words(struct json_t *ans, int64_t bulletin_id, const char *program, char *buf,
 		   size_t n);
+#define OPS_LIVE_MINUTES 10     /* loaxa live without --minutes */
+#define OPS_LIVE_MAX_MINUTES 60
+/*
+ * The microphone on air now (loaxa live): the live_jingle, then the
+ * microphone (audio.mic_device, else audio.input_device, else the default
+ * input) for minutes (1 to OPS_LIVE_MAX_MINUTES), levelled as line-in is,
+ * until `loaxa stop`.  It pre-empts what plays, as an emergency does.
+ * The microphone is looked for first: none there, OPS_INVALID with a
+ * sentence and nothing asked of the daemon.  title is shown while it
+ * airs (NULL: none).  msg (ERRLEN) gets what happens, in the reader's
+ * language.
+ */
+int ops_live(struct ops *o, int minutes, const char *zones, const char *title, const char *who,
+	     char *msg, char *err);
 #define OPS_AIR_MAX_REPEAT 100
 /*
  * Airs a bulletin once at at_ms (local time parsed by the caller), and
