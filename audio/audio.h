@@ -374,20 +374,34 @@ void audio_sink_tee(struct audio_sink *s, audio_tee_fn fn, void *arg);
 #define AUDIO_ICECAST_PWFILE N_("its icecast_password_file could not be read")
 /* A row's reason for a zone whose stream failed: the zone, then one of the above. */
 #define AUDIO_ICECAST_REASON N_("zone %s was not reached over Icecast: %s")
+/* A row's note for an IP zone the server counted no listener on. */
+#define AUDIO_ICECAST_NOBODY N_("zone %s: no receiver listening")
 
 struct audio_icecast;
 /*
  * Starts streaming (source user "source") to url, mono MP3 at rate:
- * connects in the background and returns at once.  NULL with err only
+ * connects in the background and returns at once.  With admin_password
+ * it asks the server's admin statistics every 2 s how many listen.  NULL with err only
  * for an address that is not http://HOST[:PORT]/MOUNT.
  */
-struct audio_icecast *audio_icecast_open(const char *url, const char *password, int rate, char *err);
+struct audio_icecast *audio_icecast_open(const char *url, const char *password, const char *admin_password,
+					 int rate, char *err);
 /* Queues n samples (buf NULL: silence); never blocks (drops when 10 s behind). */
 void audio_icecast_write(struct audio_icecast *ic, const float *buf, long n);
 /* NULL while it streams or connects, else why it failed (a msgid above). */
 const char *audio_icecast_failed(struct audio_icecast *ic);
 /* 1 once the server took the stream (and it has not failed since). */
 int audio_icecast_connected(struct audio_icecast *ic);
+/*
+ * The most listeners the server counted on the mount since the last reset
+ * (reset: start counting afresh); -1: none counted yet.
+ */
+int audio_icecast_listening(struct audio_icecast *ic, int reset);
+/*
+ * Asks http://HOST:PORT/admin/stats (user admin) how many listen to url's
+ * mount now: the count, or -1 with err.  Blocks up to 3 s.
+ */
+int audio_icecast_listeners(const char *url, const char *admin_password, char *err);
 /* Stops it, without waiting; NULL is fine. */
 void audio_icecast_close(struct audio_icecast *ic);
 

@@ -12,23 +12,28 @@
  * thread): audio_icecast_close() returns at once even while a connect
  * hangs, and whichever lets go last frees it.
  */
+#include <curl/curl.h>
 #include <lame/lame.h>
 #include <pthread.h>
 #include <shout/shout.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audio/audio.h"
 #include "base/base.h"
 
 #define RING_S 10 /* seconds the ring holds while the connection comes up */
+#define STATS_MS 2000 /* how often a stream asks the server how many listen */
 
 struct audio_icecast {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int refs, quit, connected;
 	char *host, *mount, *password;
+	char *url, *admin; /* for the listener count (admin NULL: not asked) */
+	int listeners;     /* the most the server counted since the last look; -1: none counted */
 	int port, rate;
 	float *ring;
 	long cap, head, len; /* ring: capacity, first sample, samples held */
@@ -67,6 +72,8 @@ release(struct audio_icecast *ic)
 	free(ic->host);
 	free(ic->mount);
 	free(ic->password);
+	free(ic->url);
+	free(ic->admin);
 	free(ic->ring);
 	free(ic);
 }
@@ -79,6 +86,79 @@ fail(struct audio_icecast *ic, const char *why)
 		ic->why = why;
 	ic->connected = 0;
 	pthread_mutex_unlock(&ic->lock);
+}
+
+static size_t
+on_stats(char *p, size_t size, size_t n, void *arg)
+{
+	struct sbuf *b = arg;
+	if (b->len + size * n > 1 << 20)
+		return 0; /* a stats page is small: this is not one */
+	sbuf_add(b, p, size * n);
+	return size * n;
+}
+
+int
+audio_icecast_listeners(const char *url, const char *admin_password, char *err)
+{
+	char *host, *mount;
+	int port;
+	if (url_split(url, &host, &port, &mount) < 0) {
+		err_set(err, _("The Icecast address \"%s\" is not http://HOST[:PORT]/MOUNT."), url);
+		return -1;
+	}
+	char *stats = xasprintf("http://%s:%d/admin/stats", host, port);
+	struct sbuf b = { 0 };
+	char cerr[CURL_ERROR_SIZE] = "";
+	CURL *c = curl_easy_init();
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+	long code = 0;
+	if (c) {
+		curl_easy_setopt(c, CURLOPT_URL, stats);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
+		curl_easy_setopt(c, CURLOPT_USERNAME, "admin");
+		curl_easy_setopt(c, CURLOPT_PASSWORD, admin_password);
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "loaxa/" LOAXA_VERSION);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_stats);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_cleanup(c);
+	}
+	int n = -1;
+	char *want = xasprintf("<source mount=\"%s\">", mount);
+	const char *src = b.s ? strstr(b.s, want) : NULL;
+	const char *end = src ? strstr(src, "</source>") : NULL;
+	const char *l = src ? strstr(src, "<listeners>") : NULL;
+	if (rc != CURLE_OK)
+		err_set(err, _("cannot read %s: %s"), stats, cerr[0] ? cerr : curl_easy_strerror(rc));
+	else if (code == 401)
+		err_set(err, _("%s refused the admin password"), stats);
+	else if (code != 200)
+		err_set(err, _("%s answered HTTP %ld"), stats, code);
+	else if (!src)
+		err_set(err, _("nothing is streaming to %s now"), mount);
+	else if (!l || (end && l > end))
+		err_set(err, _("%s does not say how many listen to %s"), stats, mount);
+	else
+		n = atoi(l + strlen("<listeners>"));
+	free(want);
+	sbuf_free(&b);
+	free(stats);
+	free(host);
+	free(mount);
+	return n;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static void *
@@ -119,6 +199,7 @@ stream_main(void *arg)
 	}
 	pthread_mutex_lock(&ic->lock);
 	ic->connected = !ic->why;
+	int64_t poll_ms = mono_ms();
 	for (;;) {
 		while (!ic->len && !ic->quit)
 			pthread_cond_wait(&ic->cond, &ic->lock);
@@ -131,6 +212,16 @@ stream_main(void *arg)
 			ic->len--;
 		}
 		pthread_mutex_unlock(&ic->lock);
+		if (ic->admin && mono_ms() >= poll_ms) {
+			/* the ring holds the sound meanwhile (at most 3 s) */
+			char err[ERRLEN];
+			int k = audio_icecast_listeners(ic->url, ic->admin, err);
+			pthread_mutex_lock(&ic->lock);
+			if (k > ic->listeners)
+				ic->listeners = k;
+			pthread_mutex_unlock(&ic->lock);
+			poll_ms = mono_ms() + STATS_MS;
+		}
 		int bytes = lame_encode_buffer_ieee_float(lame, block, block, (int)n, mp3, (int)mp3cap);
 		if (bytes > 0 && (rc = shout_send(sh, mp3, (size_t)bytes)) != SHOUTERR_SUCCESS) {
 			fail(ic, shout_why(rc));
@@ -158,7 +249,8 @@ out:
 }
 
 struct audio_icecast *
-audio_icecast_open(const char *url, const char *password, int rate, char *err)
+audio_icecast_open(const char *url, const char *password, const char *admin_password, int rate,
+		   char *err)
 {
 	struct audio_icecast *ic = xcalloc(1, sizeof *ic);
 	if (url_split(url, &ic->host, &ic->port, &ic->mount) < 0) {
@@ -169,6 +261,9 @@ audio_icecast_open(const char *url, const char *password, int rate, char *err)
 	pthread_mutex_init(&ic->lock, NULL);
 	pthread_cond_init(&ic->cond, NULL);
 	ic->password = xstrdup(password);
+	ic->url = xstrdup(url);
+	ic->admin = admin_password ? xstrdup(admin_password) : NULL;
+	ic->listeners = -1;
 	ic->rate = rate;
 	ic->cap = (long)rate * RING_S;
 	ic->ring = xmalloc((size_t)ic->cap * sizeof *ic->ring);
@@ -206,6 +301,17 @@ audio_icecast_failed(struct audio_icecast *ic)
 	const char *why = ic->why;
 	pthread_mutex_unlock(&ic->lock);
 	return why;
+}
+
+int
+audio_icecast_listening(struct audio_icecast *ic, int reset)
+{
+	pthread_mutex_lock(&ic->lock);
+	int n = ic->listeners;
+	if (reset)
+		ic->listeners = -1;
+	pthread_mutex_unlock(&ic->lock);
+	return n;
 }
 
 int

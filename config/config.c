@@ -902,6 +902,7 @@ zone_free(struct config_zone *z)
 	free(z->off);
 	free(z->icecast);
 	free(z->icecast_password_file);
+	free(z->icecast_admin_password_file);
 	memset(z, 0, sizeof *z);
 }
 
@@ -1116,7 +1117,8 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 static int
 read_zones(struct ctx *x, struct config *c, const config_setting_t *s)
 {
-	static const char *const keys[] = { "name", "channel", "on", "off", "icecast", "icecast_password_file" };
+	static const char *const keys[] = { "name", "channel", "on", "off", "icecast", "icecast_password_file",
+					    "icecast_admin_password_file" };
 	if (!is_list(s))
 		return fail(x, s, _("must be a list ( { name = \"thon-1\"; channel = 1; }, ... )"));
 	for (size_t i = 0; i < c->n_zones; i++)
@@ -1160,8 +1162,12 @@ read_zones(struct ctx *x, struct config *c, const config_setting_t *s)
 				rc |= get_string(x, f, &z->icecast_password_file, NULL) ||
 				      (access(z->icecast_password_file, R_OK) < 0 &&
 				       fail(x, f, _("cannot be read; write the Icecast source password in it, or correct the path")));
+			else if (strcmp(fn, "icecast_admin_password_file") == 0)
+				rc |= get_string(x, f, &z->icecast_admin_password_file, NULL) ||
+				      (access(z->icecast_admin_password_file, R_OK) < 0 &&
+				       fail(x, f, _("cannot be read; write the Icecast admin password in it, or correct the path")));
 			else
-				rc |= unknown_key(x, f, _("unknown key; a zone has name, channel, on, off, icecast and icecast_password_file"),
+				rc |= unknown_key(x, f, _("unknown key; a zone has name, channel, on, off, icecast, icecast_password_file and icecast_admin_password_file"),
 						  keys, ARRAY_LEN(keys));
 		}
 		if (!rc && !z->name)
@@ -1674,6 +1680,9 @@ dump_zones(struct sbuf *b, const struct config *c)
 			b->len--;
 		dump_str(b, " ", "icecast_password_file", z->icecast_password_file);
 		if (z->icecast_password_file)
+			b->len--;
+		dump_str(b, " ", "icecast_admin_password_file", z->icecast_admin_password_file);
+		if (z->icecast_admin_password_file)
 			b->len--;
 		sbuf_addf(b, " }%s\n", i + 1 < c->n_zones ? "," : "");
 	}

@@ -235,8 +235,15 @@ streams_start(struct workers *w, const struct zone_target *t, int rate, struct s
 				continue;
 			}
 			pw[strcspn(pw, "\r\n")] = 0;
-			struct audio_icecast *ic = audio_icecast_open(t->icecast[k], pw, rate, err);
+			char *admin = NULL;
+			if (t->icecast_admin[k] && file_read_all(t->icecast_admin[k], 4096, &admin, &len, err) == 0)
+				admin[strcspn(admin, "\r\n")] = 0;
+			else if (t->icecast_admin[k])
+				daemon_log(4, _("zone %s: cannot read icecast_admin_password_file: %s; its listeners are not counted"),
+					   t->zone[k], err);
+			struct audio_icecast *ic = audio_icecast_open(t->icecast[k], pw, admin, rate, err);
 			free(pw);
+			free(admin);
 			if (!ic) {
 				add_problem(problems, t->zone[k], AUDIO_ICECAST_OTHER);
 				continue;
@@ -245,6 +252,7 @@ streams_start(struct workers *w, const struct zone_target *t, int rate, struct s
 			w->n_streams++;
 		}
 		w->streams[i].on = 1;
+		audio_icecast_listening(w->streams[i].ic, 1); /* count this airing's listeners */
 	}
 }
 
@@ -260,8 +268,14 @@ streams_end(struct workers *w, struct sbuf *problems)
 		const char *why = audio_icecast_failed(st->ic);
 		if (!why && !audio_icecast_connected(st->ic))
 			why = AUDIO_ICECAST_NOANSWER;
-		if (why)
+		if (why) {
 			add_problem(problems, st->zone, why);
+		} else if (audio_icecast_listening(st->ic, 1) == 0) {
+			/* the server counted nobody on the mount: the cluster did not hear it */
+			if (problems->len)
+				sbuf_adds(problems, "; ");
+			sbuf_addf(problems, AUDIO_ICECAST_NOBODY, st->zone);
+		}
 	}
 }
 

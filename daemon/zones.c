@@ -44,6 +44,8 @@ add_zone(struct zone_target *t, const struct config *c, const struct config_zone
 	t->icecast_pw = xrealloc(t->icecast_pw, t->n * sizeof *t->icecast_pw);
 	t->icecast[k] = z->icecast ? xstrdup(z->icecast) : NULL;
 	t->icecast_pw[k] = z->icecast_password_file ? xstrdup(z->icecast_password_file) : NULL;
+	t->icecast_admin = xrealloc(t->icecast_admin, t->n * sizeof *t->icecast_admin);
+	t->icecast_admin[k] = z->icecast_admin_password_file ? xstrdup(z->icecast_admin_password_file) : NULL;
 	t->zone[k] = xstrdup(z->name);
 	t->on[k] = z->on ? xstrdup(z->on) : NULL;
 	t->off[k] = z->off ? xstrdup(z->off) : NULL;
@@ -142,12 +144,14 @@ zones_target_free(struct zone_target *t)
 		free(t->off[i]);
 		free(t->icecast[i]);
 		free(t->icecast_pw[i]);
+		free(t->icecast_admin[i]);
 	}
 	free(t->zone);
 	free(t->on);
 	free(t->off);
 	free(t->icecast);
 	free(t->icecast_pw);
+	free(t->icecast_admin);
 	free(t->names);
 	free(t);
 }

@@ -195,6 +195,7 @@ static const char *const reason_patterns[] = {
 	N_("the slot's instant at %s replaced it"),
 	AUDIO_RELAY_PATTERNS,
 	AUDIO_ICECAST_REASON,
+	AUDIO_ICECAST_NOBODY,
 };
 
 static void reason_part(const char *r, size_t len, struct sbuf *out);

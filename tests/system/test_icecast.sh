@@ -5,7 +5,11 @@
 #   A  an airing to zone cum-ip streams to its mount: a listener (curl)
 #      reading the mount receives the programme `loaxa program render`
 #      makes (decoded by ffmpeg, wavcmp: the same length within 1 %,
-#      correlation >= 0.9); the row names the zone and has no reason.
+#      correlation >= 0.9); `loaxa status` counts the listener (Icecast's
+#      admin statistics); the row names the zone and has no reason.
+#   N  the same with nobody listening: the row notes "no receiver
+#      listening" for the zone (in Vietnamese in `loaxa log`); with nothing
+#      streaming, `loaxa status` says so.
 #   B  a zone with a wrong source password: the airing completes on the
 #      sound card (the recording is the programme) and the row's reason
 #      names the zone and says the login was refused, in Vietnamese in
@@ -87,16 +91,19 @@ wait_for() {
 
 printf 'nguon\n' >"$S/ice.pw"
 printf 'sai-mat-khau\n' >"$S/wrong.pw"
+printf 'quantri\n' >"$S/admin.pw"
 sox -n -r 48000 -c 1 "$S/tone.wav" synth 3 sine 440 vol 0.3 : synth 1 sine 660 vol 0.3 2>/dev/null || exit 1
 cat >"$S/loaxa.conf" <<CONF
 state_dir = "$S/state";
 control_socket = "$S/control.sock";
 lead_seconds = 5;
 audio = { output = "portaudio"; };
-programs = { p = { items = ( { clip = "tone"; } ); }; };
+programs = { p = { items = ( { clip = "tone"; } ); };
+  lang = { items = ( { clip = "tone"; }, { clip = "tone"; }, { clip = "tone"; } ); }; };
 slots = ( );
 zones = (
-  { name = "cum-ip"; icecast = "http://127.0.0.1:$PORT/cum-ip.mp3"; icecast_password_file = "$S/ice.pw"; },
+  { name = "cum-ip"; icecast = "http://127.0.0.1:$PORT/cum-ip.mp3"; icecast_password_file = "$S/ice.pw";
+    icecast_admin_password_file = "$S/admin.pw"; },
   { name = "cum-sai"; icecast = "http://127.0.0.1:$PORT/cum-sai.mp3"; icecast_password_file = "$S/wrong.pw"; },
   { name = "cum-ban"; icecast = "http://127.0.0.1:$PORT/ban.mp3"; icecast_password_file = "$S/ice.pw"; }
 );
@@ -105,6 +112,7 @@ export LOAXA_CONFIG="$S/loaxa.conf"
 loaxa clip import "$S/tone.wav" --name tone --kind jingle >/dev/null || exit 1
 loaxa config check >/dev/null && ok || bad "config check refuses the IP zones: $(loaxa config check 2>&1)"
 loaxa program render p -o "$S/ref.wav" >/dev/null || exit 1
+loaxa program render lang -o "$S/ref-lang.wav" >/dev/null || exit 1
 db="$S/state/loaxa.db"
 
 # wait_rows N: until N airings have ended (60 s at most)
@@ -119,10 +127,15 @@ wait_rows() {
 start_daemon "$S/loaxa.conf" || exit 1
 
 # --- A: the mount gets the airing
-loaxa air --program p --zone cum-ip >/dev/null && ok || bad "air --zone cum-ip"
+loaxa air --program lang --zone cum-ip >/dev/null && ok || bad "air --zone cum-ip"
 check "the source is on the mount cum-ip.mp3" wait_for 30 mounted cum-ip.mp3
 curl -s -N -o "$S/heard.mp3" "http://127.0.0.1:$PORT/cum-ip.mp3" &
 LIS_PID=$!
+one_listening() {
+	loaxa status --format json | python3 -c "import json,sys; r=json.load(sys.stdin)['ip_zones']; sys.exit(0 if [(z['zone'], z['listeners']) for z in r] == [('cum-ip', 1)] else 1)"
+}
+check "loaxa status counts the listener on cum-ip" wait_for 30 one_listening
+loaxa status | grep -q "^IP zone:  cum-ip, 1 listening" && ok || bad "loaxa status does not say cum-ip has 1 listener: $(loaxa status)"
 check "the airing to cum-ip ended" wait_rows 1
 # the stream ends when the device closes (nothing else planned): the listener sees the end
 listener_done() { ! kill -0 "$LIS_PID" 2>/dev/null; }
@@ -131,13 +144,25 @@ wait "$LIS_PID" 2>/dev/null
 LIS_PID=
 row=$(sql "$db" "SELECT zones || '|' || status || '|' || coalesce(reason, '') FROM airings ORDER BY id DESC LIMIT 1")
 echo "A: $row"
-[ "$row" = "cum-ip|completed|" ] && ok || bad "the row of the airing to cum-ip: $row"
+# (a busy machine may add its own reason, an underflow: only the zone's matters here)
+case "$row" in
+"cum-ip|completed|"*) ok ;;
+*) bad "the airing to cum-ip: $row" ;;
+esac
+case "$row" in
+*cum-ip:* | *"over Icecast"*) bad "the row says the zone was not reached or not heard: $row" ;;
+*) ok ;;
+esac
 ffmpeg -v error -y -i "$S/heard.mp3" -ar 48000 -ac 1 "$S/heard.wav" && ok || bad "the listener's stream does not decode"
-if out=$(wav_matches "$S/ref.wav" "$S/heard.wav"); then ok; else bad "the listener did not hear the programme: $out"; fi
+if out=$(wav_matches "$S/ref-lang.wav" "$S/heard.wav"); then ok; else bad "the listener did not hear the programme: $out"; fi
 echo "A: listener's stream $(stat -c %s "$S/heard.mp3") bytes, $(soxi -D "$S/heard.wav" 2>/dev/null) s; $out"
 
-# reason ZONE: the last row's reason is in English in the database and names the zone
-last_reason() { sql "$db" "SELECT coalesce(reason, '') FROM airings ORDER BY id DESC LIMIT 1"; }
+# last_reason: the zones' part of the last row's reason, in English in the
+# database (a busy machine may add an underflow of its own: left out)
+last_reason() {
+	sql "$db" "SELECT coalesce(reason, '') FROM airings ORDER BY id DESC LIMIT 1" |
+		sed 's/; /\n/g' | grep '^zone ' | paste -sd ';' -
+}
 # vi_log: the log as a Vietnamese reader sees it
 vi_log() { LANG=vi_VN.UTF-8 loaxa log; }
 
@@ -151,8 +176,18 @@ air_recorded() {
 	st=$(sql "$db" "SELECT status FROM airings ORDER BY id DESC LIMIT 1")
 	[ "$st" = completed ] && ok || bad "$1: the airing to $2 did not complete on the sound card: $st"
 	if out=$(wav_matches "$S/ref.wav" "$S/rec-$1.wav"); then ok; else bad "$1: the sound card did not play the programme: $out"; fi
-	echo "$1: sound card $out"
+	echo "$1: sound card $out; the row's reason: $(sql "$db" "SELECT coalesce(reason, '') FROM airings ORDER BY id DESC LIMIT 1")"
 }
+
+# --- N: nobody listening
+air_recorded N cum-ip
+r=$(last_reason)
+echo "N: $r"
+[ "$r" = "zone cum-ip: no receiver listening" ] && ok || bad "N: the row does not note that nobody listened: $r"
+vi_log | grep -q "cụm loa cum-ip: không có máy thu nào đang nghe" && ok ||
+	bad "N: loaxa log does not say it in Vietnamese: $(vi_log | tail -1)"
+not_streaming() { LANG=C loaxa status | grep -q "^IP zone:  cum-ip, listeners unknown: nothing is streaming to /cum-ip.mp3 now"; }
+check "N: with nothing streaming, loaxa status says so" wait_for 30 not_streaming
 
 # --- B: wrong password
 air_recorded B cum-sai
