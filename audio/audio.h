@@ -358,6 +358,56 @@ int audio_sink_close(struct audio_sink *s, char *err);
 void audio_sink_discard(struct audio_sink *s);
 
 /*
+ * A tee on the sink: fn gets every mono block written to it (after the
+ * device took it), on the writer's thread; for the IP zones' streams.
+ * fn must not block.  NULL: none.
+ */
+typedef void (*audio_tee_fn)(void *arg, const float *buf, long n);
+void audio_sink_tee(struct audio_sink *s, audio_tee_fn fn, void *arg);
+
+/* ---- Icecast (icecast.c): an airing streamed to an IP loudspeaker cluster ---- */
+
+/* Why a stream failed, as msgids (a zone's reason names one). */
+#define AUDIO_ICECAST_NOCONNECT N_("the Icecast server could not be reached")
+#define AUDIO_ICECAST_NOLOGIN N_("the Icecast server refused the source login (wrong password, or the mount is in use)")
+#define AUDIO_ICECAST_SOCKET N_("the connection to the Icecast server broke")
+#define AUDIO_ICECAST_OTHER N_("the stream to the Icecast server failed")
+#define AUDIO_ICECAST_NOANSWER N_("the Icecast server had not answered by the end of the airing")
+#define AUDIO_ICECAST_PWFILE N_("its icecast_password_file could not be read")
+/* A row's reason for a zone whose stream failed: the zone, then one of the above. */
+#define AUDIO_ICECAST_REASON N_("zone %s was not reached over Icecast: %s")
+/* A row's note for an IP zone the server counted no listener on. */
+#define AUDIO_ICECAST_NOBODY N_("zone %s: no receiver listening")
+
+struct audio_icecast;
+/*
+ * Starts streaming (source user "source") to url, mono MP3 at rate:
+ * connects in the background and returns at once.  With admin_password
+ * it asks the server's admin statistics every 2 s how many listen.  NULL with err only
+ * for an address that is not http://HOST[:PORT]/MOUNT.
+ */
+struct audio_icecast *audio_icecast_open(const char *url, const char *password, const char *admin_password,
+					 int rate, char *err);
+/* Queues n samples (buf NULL: silence); never blocks (drops when 10 s behind). */
+void audio_icecast_write(struct audio_icecast *ic, const float *buf, long n);
+/* NULL while it streams or connects, else why it failed (a msgid above). */
+const char *audio_icecast_failed(struct audio_icecast *ic);
+/* 1 once the server took the stream (and it has not failed since). */
+int audio_icecast_connected(struct audio_icecast *ic);
+/*
+ * The most listeners the server counted on the mount since the last reset
+ * (reset: start counting afresh); -1: none counted yet.
+ */
+int audio_icecast_listening(struct audio_icecast *ic, int reset);
+/*
+ * Asks http://HOST:PORT/admin/stats (user admin) how many listen to url's
+ * mount now: the count, or -1 with err.  Blocks up to 3 s.
+ */
+int audio_icecast_listeners(const char *url, const char *admin_password, char *err);
+/* Stops it, without waiting; NULL is fine. */
+void audio_icecast_close(struct audio_icecast *ic);
+
+/*
  * Shuts the sound system (PortAudio) down while no sink is open, unloading
  * what probing the devices loaded (ALSA plugins and the libraries they
  * pull in); the next audio_sink_open() brings it up again, which takes a

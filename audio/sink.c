@@ -45,6 +45,8 @@ struct audio_sink {
 	int channels;   /* opened with (1: mono) */
 	uint64_t route; /* channels what is written goes to (audio_sink_route()); 0: all */
 	float *fan;     /* AUDIO_BLOCK interleaved frames, when channels > 1 */
+	audio_tee_fn tee; /* audio_sink_tee() */
+	void *tee_arg;
 };
 
 static void
@@ -503,7 +505,18 @@ audio_sink_open(const struct audio_sink_opts *o, char *err)
 int
 audio_sink_write(struct audio_sink *s, const float *buf, long n, char *err)
 {
-	return s->ops->write(s, buf, n, err);
+	if (s->ops->write(s, buf, n, err) < 0)
+		return -1;
+	if (s->tee)
+		s->tee(s->tee_arg, buf, n);
+	return 0;
+}
+
+void
+audio_sink_tee(struct audio_sink *s, audio_tee_fn fn, void *arg)
+{
+	s->tee = fn;
+	s->tee_arg = arg;
 }
 
 void

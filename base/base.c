@@ -477,3 +477,34 @@ mkdir_p(const char *path, unsigned mode, char *err)
 	}
 	return 0;
 }
+
+int
+url_split(const char *url, char **host, int *port, char **mount)
+{
+	const char *p = url;
+	if (!p || strncmp(p, "http://", 7) != 0)
+		return -1;
+	p += 7;
+	size_t hl = strcspn(p, ":/");
+	if (!hl)
+		return -1;
+	int pt = 8000;
+	const char *q = p + hl;
+	if (*q == ':') {
+		char *end;
+		long v = strtol(q + 1, &end, 10);
+		if (end == q + 1 || v < 1 || v > 65535)
+			return -1;
+		pt = (int)v;
+		q = end;
+	}
+	if (*q != '/' || !q[1] || strpbrk(q, " ?#"))
+		return -1;
+	if (host)
+		*host = xstrndup(p, hl);
+	if (port)
+		*port = pt;
+	if (mount)
+		*mount = xstrdup(q);
+	return 0;
+}

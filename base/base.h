@@ -120,4 +120,11 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len, char *e
 /* mkdir -p with mode for the missing parts. */
 int mkdir_p(const char *path, unsigned mode, char *err);
 
+/*
+ * Splits http://HOST[:PORT]/PATH (port 8000 when left out; no query):
+ * 0 with the parts (each pointer may be NULL; free them), -1 when url is
+ * not such an address.
+ */
+int url_split(const char *url, char **host, int *port, char **path);
+
 #endif

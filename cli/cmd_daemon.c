@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audio/audio.h"
 #include "base/base.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -226,6 +227,33 @@ cmd_air(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Each IP zone with an admin password: how many listen to its mount now,
+ * asked of the Icecast server itself (not of the daemon).
+ */
+static json_t *
+ip_zone_listeners(const struct config *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n_zones; i++) {
+		const struct config_zone *z = &c->zones[i];
+		if (!z->icecast || !z->icecast_admin_password_file)
+			continue;
+		char err[ERRLEN] = "", *pw = NULL;
+		size_t len;
+		int n = -1;
+		if (file_read_all(z->icecast_admin_password_file, 4096, &pw, &len, err) == 0) {
+			pw[strcspn(pw, "\r\n")] = 0;
+			n = audio_icecast_listeners(z->icecast, pw, err);
+		}
+		free(pw);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}", "zone", z->name, "icecast", z->icecast,
+						   "listeners", n >= 0 ? json_integer(n) : json_null(),
+						   "error", n >= 0 ? json_null() : json_string(err)));
+	}
+	return a;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -242,8 +270,10 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	json_decref(req);
 	if (!ans)
 		return 1;
+	json_t *ip = ip_zone_listeners(cli->cfg);
 	if (json) {
 		json_object_del(ans, "ok");
+		json_object_set_new(ans, "ip_zones", ip);
 		json_dumpf(ans, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 		json_decref(ans);
@@ -295,6 +325,18 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	} else {
 		printf(_("Next:     no slot falls again\n"));
 	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(ip, i, v) {
+		const char *zone = json_string_value(json_object_get(v, "zone"));
+		json_t *n = json_object_get(v, "listeners");
+		if (json_is_integer(n))
+			printf(_("IP zone:  %s, %lld listening\n"), zone, (long long)json_integer_value(n));
+		else
+			printf(_("IP zone:  %s, listeners unknown: %s\n"), zone,
+			       json_string_value(json_object_get(v, "error")));
+	}
+	json_decref(ip);
 	const char *cfg = json_string_value(json_object_get(ans, "config"));
 	printf(_("Config:   %s\n"), cfg ? cfg : _("built-in defaults"));
 	json_decref(ans);

@@ -902,6 +902,9 @@ zone_free(struct config_zone *z)
 	free(z->name);
 	free(z->on);
 	free(z->off);
+	free(z->icecast);
+	free(z->icecast_password_file);
+	free(z->icecast_admin_password_file);
 	memset(z, 0, sizeof *z);
 }
 
@@ -1116,7 +1119,8 @@ read_slots(struct ctx *x, struct config *c, const config_setting_t *s)
 static int
 read_zones(struct ctx *x, struct config *c, const config_setting_t *s)
 {
-	static const char *const keys[] = { "name", "channel", "on", "off" };
+	static const char *const keys[] = { "name", "channel", "on", "off", "icecast", "icecast_password_file",
+					    "icecast_admin_password_file" };
 	if (!is_list(s))
 		return fail(x, s, _("must be a list ( { name = \"thon-1\"; channel = 1; }, ... )"));
 	for (size_t i = 0; i < c->n_zones; i++)
@@ -1152,14 +1156,28 @@ read_zones(struct ctx *x, struct config *c, const config_setting_t *s)
 				rc |= get_string(x, f, &z->on, NULL);
 			else if (strcmp(fn, "off") == 0)
 				rc |= get_string(x, f, &z->off, NULL);
+			else if (strcmp(fn, "icecast") == 0)
+				rc |= get_string(x, f, &z->icecast, NULL) ||
+				      (url_split(z->icecast, NULL, NULL, NULL) < 0 &&
+				       fail(x, f, _("is not an Icecast mount address http://HOST:PORT/MOUNT")));
+			else if (strcmp(fn, "icecast_password_file") == 0)
+				rc |= get_string(x, f, &z->icecast_password_file, NULL) ||
+				      (access(z->icecast_password_file, R_OK) < 0 &&
+				       fail(x, f, _("cannot be read; write the Icecast source password in it, or correct the path")));
+			else if (strcmp(fn, "icecast_admin_password_file") == 0)
+				rc |= get_string(x, f, &z->icecast_admin_password_file, NULL) ||
+				      (access(z->icecast_admin_password_file, R_OK) < 0 &&
+				       fail(x, f, _("cannot be read; write the Icecast admin password in it, or correct the path")));
 			else
-				rc |= unknown_key(x, f, _("unknown key; a zone has name, channel, on and off"),
+				rc |= unknown_key(x, f, _("unknown key; a zone has name, channel, on, off, icecast, icecast_password_file and icecast_admin_password_file"),
 						  keys, ARRAY_LEN(keys));
 		}
 		if (!rc && !z->name)
 			rc = fail(x, g, _("a zone needs a name"));
-		if (!rc && !z->channel && !z->on && !z->off)
-			rc = fail(x, g, _("a zone needs a channel, or on and off commands, to be reached"));
+		if (!rc && !z->channel && !z->on && !z->off && !z->icecast)
+			rc = fail(x, g, _("a zone needs a channel, on and off commands, or an icecast mount to be reached"));
+		if (!rc && z->icecast && !z->icecast_password_file)
+			rc = fail(x, g, _("a zone with an icecast mount needs icecast_password_file, the file with the source password"));
 		for (size_t k = 0; !rc && k < c->n_zones; k++) {
 			char what[256];
 			if (strcmp(c->zones[k].name, z->name) == 0)
@@ -1660,6 +1678,15 @@ dump_zones(struct sbuf *b, const struct config *c)
 			b->len--;
 		dump_str(b, " ", "off", z->off);
 		if (z->off)
+			b->len--;
+		dump_str(b, " ", "icecast", z->icecast);
+		if (z->icecast)
+			b->len--;
+		dump_str(b, " ", "icecast_password_file", z->icecast_password_file);
+		if (z->icecast_password_file)
+			b->len--;
+		dump_str(b, " ", "icecast_admin_password_file", z->icecast_admin_password_file);
+		if (z->icecast_admin_password_file)
 			b->len--;
 		sbuf_addf(b, " }%s\n", i + 1 < c->n_zones ? "," : "");
 	}

@@ -84,6 +84,9 @@ struct config_zone {
 	char *name;
 	int channel;    /* 1-based channel of the output; 0: none (reached by commands only) */
 	char *on, *off; /* shell commands run before the first sample and after the last, or NULL */
+	char *icecast;  /* an IP loudspeaker cluster: http://HOST:PORT/MOUNT its airings stream to, or NULL */
+	char *icecast_password_file; /* the source password, first line of this file */
+	char *icecast_admin_password_file; /* the admin password (listener counts), or NULL */
 	int line;
 };
 

@@ -241,6 +241,8 @@ struct zone_target {
 	char *names;       /* "thon-1,thon-3": for the airing log */
 	uint64_t channels; /* output channels it sounds on (bit c: channel c + 1); 0: all */
 	char **zone, **on, **off; /* each zone's name and commands (NULL: none) */
+	char **icecast, **icecast_pw; /* each zone's Icecast mount and password file (NULL: none) */
+	char **icecast_admin;         /* and admin password file (NULL: no listener counts) */
 	size_t n;
 	double timeout_s;  /* audio.zone_timeout */
 };

@@ -11,6 +11,14 @@
  * opened ahead (at render time) and fed silence until the airing, and
  * opened again ahead of time after the device failed.  With nothing
  * planned it is closed and the thread sleeps.
+ *
+ * An airing to an IP zone (a zone with an Icecast mount) is streamed there
+ * from what the sound card plays (a tee on the sink): the stream opens
+ * when the player takes the airing (ARM_AHEAD_MS before its instant, like
+ * the device's own silence lead-in) and stays open, fed the card's
+ * silence, for as long as the device is kept open; one that failed is
+ * opened again for the zone's next airing.  A stream never holds the card
+ * up (audio/icecast.c); what went wrong is said in the airing's reason.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -61,6 +69,12 @@ struct workers {
 	int released;            /* the sound system is shut down (audio_release()) */
 	int64_t retry_ms;        /* when to try opening it again (CLOCK_MONOTONIC) */
 	int64_t sound_ms;        /* when the last airing's sound was written (CLOCK_MONOTONIC) */
+	struct stream {          /* the IP zones' streams, open while the device is */
+		char *zone, *url;
+		struct audio_icecast *ic;
+		int on; /* the airing playing goes to it: the others get silence */
+	} streams[CONFIG_MAX_ZONES];
+	size_t n_streams;
 };
 
 /* What the player's callbacks need. */
@@ -159,6 +173,112 @@ mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* The sink's tee: each IP zone's stream gets what the card plays, or silence. */
+static void
+tee(void *arg, const float *buf, long n)
+{
+	struct workers *w = arg;
+	for (size_t i = 0; i < w->n_streams; i++)
+		audio_icecast_write(w->streams[i].ic, w->streams[i].on ? buf : NULL, n);
+}
+
+static void
+stream_drop(struct workers *w, size_t i)
+{
+	audio_icecast_close(w->streams[i].ic);
+	free(w->streams[i].zone);
+	free(w->streams[i].url);
+	w->streams[i] = w->streams[--w->n_streams];
+}
+
+static void
+streams_close(struct workers *w)
+{
+	while (w->n_streams)
+		stream_drop(w, w->n_streams - 1);
+}
+
+static void
+add_problem(struct sbuf *problems, const char *zone, const char *why)
+{
+	if (problems->len)
+		sbuf_adds(problems, "; ");
+	sbuf_addf(problems, AUDIO_ICECAST_REASON, zone, why);
+	daemon_log(4, _("zone %s was not reached over Icecast: %s; the airing goes on"), zone, _(why));
+}
+
+/*
+ * Before an airing: the streams of its IP zones, kept from before when
+ * they still work, else opened; they get the airing, the others silence.
+ */
+static void
+streams_start(struct workers *w, const struct zone_target *t, int rate, struct sbuf *problems)
+{
+	for (size_t i = 0; i < w->n_streams; i++)
+		w->streams[i].on = 0;
+	for (size_t k = 0; t && k < t->n; k++) {
+		if (!t->icecast[k])
+			continue;
+		size_t i = 0;
+		while (i < w->n_streams && strcmp(w->streams[i].zone, t->zone[k]) != 0)
+			i++;
+		if (i < w->n_streams && (strcmp(w->streams[i].url, t->icecast[k]) != 0 ||
+					 audio_icecast_failed(w->streams[i].ic))) {
+			stream_drop(w, i);
+			i = w->n_streams;
+		}
+		if (i == w->n_streams) {
+			char err[ERRLEN], *pw = NULL;
+			size_t len;
+			if (file_read_all(t->icecast_pw[k], 4096, &pw, &len, err) < 0) {
+				add_problem(problems, t->zone[k], AUDIO_ICECAST_PWFILE);
+				continue;
+			}
+			pw[strcspn(pw, "\r\n")] = 0;
+			char *admin = NULL;
+			if (t->icecast_admin[k] && file_read_all(t->icecast_admin[k], 4096, &admin, &len, err) == 0)
+				admin[strcspn(admin, "\r\n")] = 0;
+			else if (t->icecast_admin[k])
+				daemon_log(4, _("zone %s: cannot read icecast_admin_password_file: %s; its listeners are not counted"),
+					   t->zone[k], err);
+			struct audio_icecast *ic = audio_icecast_open(t->icecast[k], pw, admin, rate, err);
+			free(pw);
+			free(admin);
+			if (!ic) {
+				add_problem(problems, t->zone[k], AUDIO_ICECAST_OTHER);
+				continue;
+			}
+			w->streams[i] = (struct stream){ xstrdup(t->zone[k]), xstrdup(t->icecast[k]), ic, 0 };
+			w->n_streams++;
+		}
+		w->streams[i].on = 1;
+		audio_icecast_listening(w->streams[i].ic, 1); /* count this airing's listeners */
+	}
+}
+
+/* After an airing: says which of its IP zones were not reached, and why. */
+static void
+streams_end(struct workers *w, struct sbuf *problems)
+{
+	for (size_t i = 0; i < w->n_streams; i++) {
+		struct stream *st = &w->streams[i];
+		if (!st->on)
+			continue;
+		st->on = 0;
+		const char *why = audio_icecast_failed(st->ic);
+		if (!why && !audio_icecast_connected(st->ic))
+			why = AUDIO_ICECAST_NOANSWER;
+		if (why) {
+			add_problem(problems, st->zone, why);
+		} else if (audio_icecast_listening(st->ic, 1) == 0) {
+			/* the server counted nobody on the mount: the cluster did not hear it */
+			if (problems->len)
+				sbuf_adds(problems, "; ");
+			sbuf_addf(problems, AUDIO_ICECAST_NOBODY, st->zone);
+		}
+	}
+}
+
 /*
  * Closes the player's sink: at once when it has been fed only silence for
  * longer than its buffer (nothing of an airing is left in it), else after
@@ -174,6 +294,7 @@ close_sink(struct workers *w)
 	else
 		audio_sink_close(w->sink, NULL);
 	w->sink = NULL;
+	streams_close(w);
 }
 
 /*
@@ -202,6 +323,7 @@ feed(struct workers *w, const struct audio_sink_opts *so)
 		if (w->sink_down)
 			daemon_log(5, _("the sound device is open again"));
 		w->sink_down = 0;
+		audio_sink_tee(w->sink, tee, w);
 	}
 	static const float zero[AUDIO_BLOCK];
 	for (long room; (room = audio_sink_room(w->sink)) > 0;) {
@@ -328,10 +450,13 @@ play_main(void *arg)
 		char err[ERRLEN] = "";
 		/* the zones' relays on before the first sample, off after the last has left */
 		struct sbuf zone_problems = { 0 };
+		streams_start(w, a->zones, env.sample_rate, &zone_problems);
 		if (a->zones) {
 			env.route = a->zones->channels;
 			zones_switch(a->zones, 1, &zone_problems);
 		}
+		env.tee = tee;
+		env.tee_arg = w;
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
 		w->sound_ms = mono_ms();
@@ -340,6 +465,7 @@ play_main(void *arg)
 				play_out(w->sink);
 			zones_switch(a->zones, 0, &zone_problems);
 		}
+		streams_end(w, &zone_problems);
 		pthread_mutex_lock(&w->lock);
 		w->playing = NULL;
 		/* keep the device running while another airing comes (or the loop wants it warm) */
@@ -369,6 +495,8 @@ play_main(void *arg)
 			}
 			w->sink = NULL;
 		}
+		if (!w->sink)
+			streams_close(w);
 		a->items_done = res.items_done;
 		a->ended_ms = res.ended_ms ? res.ended_ms : time_now_ms();
 		a->cut_s = res.cut_s;

@@ -40,6 +40,12 @@ add_zone(struct zone_target *t, const struct config *c, const struct config_zone
 	t->zone = xrealloc(t->zone, t->n * sizeof *t->zone);
 	t->on = xrealloc(t->on, t->n * sizeof *t->on);
 	t->off = xrealloc(t->off, t->n * sizeof *t->off);
+	t->icecast = xrealloc(t->icecast, t->n * sizeof *t->icecast);
+	t->icecast_pw = xrealloc(t->icecast_pw, t->n * sizeof *t->icecast_pw);
+	t->icecast[k] = z->icecast ? xstrdup(z->icecast) : NULL;
+	t->icecast_pw[k] = z->icecast_password_file ? xstrdup(z->icecast_password_file) : NULL;
+	t->icecast_admin = xrealloc(t->icecast_admin, t->n * sizeof *t->icecast_admin);
+	t->icecast_admin[k] = z->icecast_admin_password_file ? xstrdup(z->icecast_admin_password_file) : NULL;
 	t->zone[k] = xstrdup(z->name);
 	t->on[k] = z->on ? xstrdup(z->on) : NULL;
 	t->off[k] = z->off ? xstrdup(z->off) : NULL;
@@ -136,10 +142,16 @@ zones_target_free(struct zone_target *t)
 		free(t->zone[i]);
 		free(t->on[i]);
 		free(t->off[i]);
+		free(t->icecast[i]);
+		free(t->icecast_pw[i]);
+		free(t->icecast_admin[i]);
 	}
 	free(t->zone);
 	free(t->on);
 	free(t->off);
+	free(t->icecast);
+	free(t->icecast_pw);
+	free(t->icecast_admin);
 	free(t->names);
 	free(t);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "audio/audio.h"
+
 struct config;
 struct store;
 
@@ -117,6 +119,8 @@ struct pl_env {
 	int pace;
 	int channels;      /* the output's channels (config_channels()) */
 	uint64_t route;    /* the channels an airing goes to (bit c: channel c + 1); 0: all */
+	audio_tee_fn tee;  /* gets what the sink plays (audio_sink_tee()), or NULL */
+	void *tee_arg;
 	char *engine, *voice, *command; /* voice NULL: each item's region's */
 	char *region;                   /* tts.region: the items without their own */
 	int rate, pitch;

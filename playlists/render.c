@@ -511,6 +511,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	if (!sink)
 		goto out;
 	audio_sink_route(sink, e->route);
+	audio_sink_tee(sink, e->tee, e->tee_arg);
 	double latency = audio_sink_latency(sink);
 	if (at_ms && audio_sink_realtime(sink)) {
 		if (wait_with_silence(sink, e->sample_rate, at_ms, stop, err) < 0)

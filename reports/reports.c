@@ -194,6 +194,8 @@ static const char *const reason_patterns[] = {
 	N_("the player was busy with the manual airing %s"),
 	N_("the slot's instant at %s replaced it"),
 	AUDIO_RELAY_PATTERNS,
+	AUDIO_ICECAST_REASON,
+	AUDIO_ICECAST_NOBODY,
 };
 
 static void reason_part(const char *r, size_t len, struct sbuf *out);
