@@ -7,9 +7,11 @@
 # recording queued for it (a tone at a pitch of its own, "naming" the
 # instant), so every airing's programme is different: a completed row's
 # audio hash names that airing alone, and the sound server must have
-# received, bit for bit, exactly that audio at that row's time.  (An
-# instant missed while the daemon was down leaves its recording due: the
-# next airing carries it too, and is different still.)  Prints the tallies.
+# received, bit for bit, exactly that audio at that row's time.  (A queued
+# recording heard to its end is done in the same write as its item, even if
+# the airing is then killed, so no programme heard whole airs again; one
+# missed or cut before its recordings leaves them due for the next airing,
+# which then differs from any heard whole.)  Prints the tallies.
 . "$(dirname "$0")/lib.sh"
 KILLS=${SOAK_KILLS:-200}
 pa_start || exit 1
