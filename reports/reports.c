@@ -241,14 +241,9 @@ pattern_part(const char *part, const char *p, struct sbuf *out)
 				return 0;
 			at = end - litlen[n];
 		} else {
-			if (!litlen[i])
+			if (!litlen[i] || end - s < 2)
 				return 0; /* two values side by side: no way to split them */
-			char piece[128];
-			if (litlen[i] >= sizeof piece)
-				return 0;
-			memcpy(piece, lit[i], litlen[i]);
-			piece[litlen[i]] = 0;
-			at = strstr(s + 1, piece);
+			at = memmem(s + 1, (size_t)(end - s - 1), lit[i], litlen[i]);
 			if (!at)
 				return 0;
 		}
