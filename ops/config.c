@@ -125,15 +125,46 @@ tts_line(const struct config *cfg)
  * says the first problem of the configuration it is given, so it is given
  * one item at a time and every problem is told.
  */
+/* Removes the empty database check_store_names() made in dir, and dir. */
+static void
+remove_fresh(const char *dir)
+{
+	static const char *const files[] = { "loaxa.db", "loaxa.db-wal", "loaxa.db-shm", "loaxa.db-journal" };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *p = xasprintf("%s/%s", dir, files[i]);
+		unlink(p);
+		free(p);
+	}
+	rmdir(dir);
+}
+
 static void
 check_store_names(const struct config *cfg, const char *state_dir, struct config_diags *d)
 {
 	struct store *st;
 	char e[ERRLEN];
 	const char *dir = state_dir ? state_dir : cfg->state_dir;
-	if (store_open(dir, &st, e) < 0) {
+	/*
+	 * Checking a file must not make a station: where there is no database
+	 * yet (a new install, a file checked on another machine) the names are
+	 * looked for in an empty one made in a temporary directory, and nothing
+	 * is left in the state directory.
+	 */
+	char *db = xasprintf("%s/loaxa.db", dir);
+	int fresh = access(db, F_OK) < 0 && errno == ENOENT;
+	free(db);
+	char tmp[] = "/tmp/loaxa-check.XXXXXX";
+	if (fresh && !mkdtemp(tmp)) {
+		config_diag_add(d, 0, NULL, -1, _("Cannot make a temporary directory to check the names in: %s."),
+				strerror(errno));
+		return;
+	}
+	int rc = store_open(fresh ? tmp : dir, &st, e);
+	if (rc < 0) {
 		/* about the state directory, not a line of the file */
 		config_diag_add(d, 0, NULL, -1, "%s", e);
+		if (fresh)
+			remove_fresh(tmp);
 		return;
 	}
 	for (size_t i = 0; i < cfg->n_programs; i++) {
@@ -151,6 +182,8 @@ check_store_names(const struct config *cfg, const char *state_dir, struct config
 	if (d->errors == 0)
 		warn_overruns(cfg, st, d);
 	store_close(st);
+	if (fresh)
+		remove_fresh(tmp);
 }
 
 void

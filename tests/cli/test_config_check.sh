@@ -114,4 +114,18 @@ run 1 loaxa report --topic chinh-quyen-s
 expect_err 'did you mean chinh-quyen-so\?'
 run 1 loaxa air --program mac-dnh
 expect_err 'There is no programme "mac-dnh"; did you mean mac-dinh\?'
+# --- checking a file makes no station: a state directory that does not
+# exist yet is left so, and a clip the file names is still looked for (in an
+# empty store) and reported
+mkdir -p "$T/new"
+cat >"$T/new/loaxa.conf" <<CONF
+state_dir = "$T/new/state";
+programs = { p = { items = ( { clip = "nhac-hieu"; } ); }; };
+CONF
+run 1 env -u LOAXA_STATE_DIR "$TOP/loaxa" config check --config "$T/new/loaxa.conf"
+expect_err 'loaxa.conf:2: .*nhac-hieu'
+[ ! -e "$T/new/state" ] && ok || bad "config check made the state directory $T/new/state"
+sed -i '/^programs/d' "$T/new/loaxa.conf"
+run 0 env -u LOAXA_STATE_DIR "$TOP/loaxa" config check --config "$T/new/loaxa.conf"
+[ ! -e "$T/new/state" ] && ok || bad "config check made the state directory $T/new/state"
 finish
