@@ -244,6 +244,7 @@ problem_row(const struct store_log_row *row, void *arg)
 					   json_time(row->a.scheduled_at), "slot", row->a.slot,
 					   "program", row->a.program, "status", row->a.status,
 					   "reason", row->a.reason));
+	web_reason_texts(json_array_get(a, json_array_size(a) - 1));
 	return 0;
 }
 

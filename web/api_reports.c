@@ -49,10 +49,58 @@ export_open(struct req *r, struct export *e, int fmt)
 	return 0;
 }
 
-/* Sends what was written (the XLSX writer wrote the path itself) and removes the file. */
+static void
+export_abort(struct export *e)
+{
+	fclose(e->f);
+	unlink(e->path);
+	free(e->path);
+}
+
+void
+web_reason_texts(json_t *v)
+{
+	static const char *const keys[][2] = { { "reason", "reason_text" },
+						{ "item_reason", "item_reason_text" } };
+	size_t i;
+	json_t *x;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			web_reason_texts(x);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	const char *k;
+	json_object_foreach(v, k, x)
+		web_reason_texts(x);
+	for (i = 0; i < ARRAY_LEN(keys); i++) {
+		const char *why = json_string_value(json_object_get(v, keys[i][0]));
+		if (why)
+			json_object_set_new(v, keys[i][1], json_string(report_reason(why)));
+	}
+}
+
+/*
+ * Sends what was written (the XLSX writer wrote the path itself) and
+ * removes the file.  A page's JSON (display=1) also carries each reason
+ * in the request's language; the JSON export stays as machines read it.
+ */
 static int
 export_send(struct req *r, struct export *e, int fmt, const char *download)
 {
+	const char *display = req_query(r, "display");
+	if (fmt == REPORT_JSON && display && strcmp(display, "1") == 0) {
+		fflush(e->f);
+		rewind(e->f);
+		json_error_t je;
+		json_t *j = json_loadf(e->f, 0, &je);
+		export_abort(e);
+		if (!j)
+			return reply_ops(r, OPS_ERROR, _("Cannot read the export back."));
+		web_reason_texts(j);
+		return reply_json(r, 200, j);
+	}
 	fflush(e->f);
 	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
 	fclose(e->f);
@@ -61,14 +109,6 @@ export_send(struct req *r, struct export *e, int fmt, const char *download)
 	if (fd < 0)
 		return reply_ops(r, OPS_ERROR, _("Cannot read the export back."));
 	return reply_fd(r, fd, types[fmt], download);
-}
-
-static void
-export_abort(struct export *e)
-{
-	fclose(e->f);
-	unlink(e->path);
-	free(e->path);
 }
 
 static int

@@ -65,6 +65,12 @@ struct req {
 
 /* Takes the reference to j. */
 int reply_json(struct req *r, unsigned status, json_t *j);
+/*
+ * Beside every "reason" and "item_reason" string in v (walked whole), a
+ * "reason_text" / "item_reason_text" in the request's language: the
+ * reasons are stored as English sentences (report_reason() translates).
+ */
+void web_reason_texts(json_t *v);
 /* JSON already serialised (copied). */
 int reply_json_text(struct req *r, unsigned status, const char *s);
 /* {"error": "sentence"} with status. */

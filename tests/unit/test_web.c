@@ -1141,6 +1141,63 @@ log_and_report(void **state)
 	refused("GET", "/api/v1/report?format=docx", NULL, &officer, 400, "format is text, json, csv or xlsx");
 }
 
+/*
+ * The page's log and report show each reason in the reader's language: the
+ * store keeps the English sentence (as the JSON export does), the page asks
+ * with display=1 and gets reason_text beside it.
+ */
+static void
+reasons_in_the_page_language(void **state)
+{
+	(void)state;
+	char *db = xasprintf("%s/state/loaxa.db", dir);
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open_v2(db, &s, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(s, 5000);
+	/* 2025-01-15 06:00 in Asia/Ho_Chi_Minh */
+	assert_int_equal(sqlite3_exec(s,
+				      "INSERT INTO airings (slot, program, scheduled_at, status, reason) "
+				      "VALUES ('sang', 'mac-dinh', 1736895600000, 'failed', "
+				      "'the sound broke off 3 times: the computer was too busy to feed "
+				      "the sound card')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(s);
+	free(db);
+	static const struct {
+		const char *lang, *path, *text;
+	} cases[] = {
+		{ "vi", "/api/v1/log?display=1&month=2025-01",
+		  "tiếng bị ngắt quãng 3 lần: máy tính quá bận, không kịp cấp tiếng cho card âm thanh" },
+		{ "en", "/api/v1/log?display=1&month=2025-01",
+		  "the sound broke off 3 times: the computer was too busy to feed the sound card" },
+		{ "vi", "/api/v1/log?month=2025-01", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct resp r;
+		request_ex("GET", cases[i].path, NULL, 0, NULL, &officer, cases[i].lang, 0, 0, NULL, &r);
+		assert_int_equal(r.status, 200);
+		json_t *row = json_array_get(r.json, 0);
+		assert_non_null(row);
+		/* the stored sentence, whatever the language */
+		assert_string_equal(jstr(row, "reason"),
+				    "the sound broke off 3 times: the computer was too busy to feed the sound card");
+		if (cases[i].text)
+			assert_string_equal(jstr(row, "reason_text"), cases[i].text);
+		else /* the export is for machines: nothing in the reader's language */
+			assert_null(json_object_get(row, "reason_text"));
+		resp_free(&r);
+	}
+	struct resp r;
+	request_ex("GET", "/api/v1/report?display=1&month=2025-01", NULL, 0, NULL, &officer, "vi", 0, 0,
+		   NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_t *missed = json_array_get(json_object_get(r.json, "missed"), 0);
+	assert_non_null(missed);
+	assert_string_equal(jstr(missed, "reason_text"), cases[0].text);
+	resp_free(&r);
+}
+
 static void
 users_and_config(void **state)
 {
@@ -1297,6 +1354,7 @@ main(void)
 		cmocka_unit_test(clips_upload_listen_remove),
 		cmocka_unit_test(queue_air_stop),
 		cmocka_unit_test(log_and_report),
+		cmocka_unit_test(reasons_in_the_page_language),
 		cmocka_unit_test(users_and_config),
 		cmocka_unit_test(language_and_meta),
 		cmocka_unit_test(https_cookie_is_secure),

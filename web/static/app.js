@@ -290,7 +290,7 @@ async function refreshDashboard() {
   for (const x of d.problems || []) {
     probs.append(el('li', { class: 'bad' }, el('strong', { text: fmtTime(x.scheduled_at) }), ' ',
       el('span', { class: 'tag', text: x.slot || t('dash.manual') }), ' ',
-      el('span', { text: t('status.' + x.status) + (x.reason ? ': ' + x.reason : '') })));
+      el('span', { text: outcome(x) })));
   }
   if (!probs.firstChild) probs.append(el('li', { class: 'muted', text: t('dash.noproblems') }));
 }
@@ -732,6 +732,13 @@ function logQuery() {
   return q;
 }
 
+// An outcome and why, in the page's language (the server translates the
+// reasons when asked with display=1; the stored reason is the fallback).
+function outcome(x) {
+  const why = [x.reason_text || x.reason, x.item_reason_text || x.item_reason].filter(Boolean);
+  return t('status.' + x.status) + (why.length ? ': ' + why.join('; ') : '');
+}
+
 async function showLog() {
   const q = logQuery();
   for (const f of ['csv', 'xlsx']) {
@@ -739,7 +746,7 @@ async function showLog() {
     qq.set('format', f);
     $('log-' + f).href = '/api/v1/log?' + qq.toString();
   }
-  const rows = await act(() => api('GET', '/log?' + q.toString()));
+  const rows = await act(() => api('GET', '/log?display=1&' + q.toString()));
   if (!rows) return;
   const tb = clear($('log-table').tBodies[0]);
   for (const r of rows) {
@@ -748,7 +755,7 @@ async function showLog() {
       el('td', { class: 'title', text: r.title || r.clip || (r.kind ? t('kind.' + r.kind) : '') }),
       el('td', { text: r.topic ? topicName(r.topic) : '' }), el('td', { text: r.class ? t('class.' + r.class) : '' }),
       el('td', { text: r.length_s !== null ? fmtDecimal(r.length_s, 1) : '' }),
-      el('td', { text: t('status.' + r.status) + (r.reason ? ': ' + r.reason : '') }),
+      el('td', { text: outcome(r) }),
       el('td', { text: r.approved_by || '' }), el('td', { text: r.asked_by || '' })));
   }
   labelCells($('log-table'));
@@ -779,7 +786,7 @@ async function showReport() {
     qq.set('format', f);
     $('rep-' + f).href = '/api/v1/report?' + qq.toString();
   }
-  const r = await act(() => api('GET', '/report?' + q.toString()));
+  const r = await act(() => api('GET', '/report?display=1&' + q.toString()));
   if (!r) return;
   const row = (label, c) => el('tr', null, el('td', { text: label }), el('td', { text: c.bulletins }),
     el('td', { text: c.cchc_bulletins + ' / ' + c.target }), el('td', { text: c.airings }),
@@ -793,7 +800,7 @@ async function showReport() {
   const ml = clear($('rep-missed'));
   for (const x of r.missed || []) {
     ml.append(el('li', null, el('strong', { text: fmtTime(x.scheduled_at) }), ' ',
-      el('span', { class: 'tag', text: x.slot || '' }), ' ', el('span', { text: t('status.' + x.status) + (x.reason ? ': ' + x.reason : '') })));
+      el('span', { class: 'tag', text: x.slot || '' }), ' ', el('span', { text: outcome(x) })));
   }
   $('rep-missed-card').hidden = !(r.missed && r.missed.length);
 }
