@@ -24,7 +24,12 @@ cleanup() {
 	[ -n "$REC_PID" ] && kill "$REC_PID" 2>/dev/null
 	[ -n "$PA_PID" ] && kill "$PA_PID" 2>/dev/null
 	wait 2>/dev/null
-	rm -rf "$S"
+	# LOAXA_TEST_KEEP=1 keeps a failed test's directory (logs, databases) to look at
+	if [ -n "${LOAXA_TEST_KEEP:-}" ] && [ "$FAIL" != 0 ]; then
+		echo "kept $S" >&2
+	else
+		rm -rf "$S"
+	fi
 }
 trap cleanup EXIT
 
