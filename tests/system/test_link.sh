@@ -168,7 +168,12 @@ link_start() {
 	"$LOAXA_LINK" --config "$S/$c/loaxa.conf" >>"$S/$c/link.log" 2>&1 &
 	echo $! >"$S/$c/link.pid"
 }
-link_kill() { c=$(cid "$1"); kill "-${2:-TERM}" "$(cat "$S/$c/link.pid")"; wait "$(cat "$S/$c/link.pid")" 2>/dev/null; }
+link_kill() {
+	c=$(cid "$1")
+	kill "-${2:-TERM}" "$(cat "$S/$c/link.pid")" 2>/dev/null ||
+		bad "$c's loaxa-link had exited before it was killed; its log ends: $(tail -n 5 "$S/$c/link.log")"
+	wait "$(cat "$S/$c/link.pid")" 2>/dev/null
+}
 lc() { n=$1; shift; "$TOP/loaxa" --config "$S/$(cid "$n")/loaxa.conf" "$@"; }
 start_one() { commune_conf "$1" && daemon_start "$1" && link_start "$1"; }
 each start_one
@@ -368,6 +373,11 @@ while [ "$i" -le "$N" ]; do
 done
 drained() { [ "$(cdb "$1" "SELECT count(*) FROM link_outbox")" = 0 ]; }
 check "every commune's outbox drained" wait_until 90 each drained
+i=1
+while [ "$i" -le "$N" ]; do
+	drained "$i" || echo "$(cid $i): $(cdb "$i" "SELECT count(*) FROM link_outbox") rows not sent; its link.log ends: $(tail -n 5 "$S/$(cid $i)/link.log")"
+	i=$((i + 1))
+done
 cmp_log() {
 	c=$(cid "$1")
 	lc "$1" log --from 2000-01-01 --format json >"$S/$c/log.json" &&
