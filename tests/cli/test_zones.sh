@@ -84,6 +84,7 @@ run 2 loaxa air 1 --at "2030-01-01 06:00" --zone thon-1
 expect_err "--zone airs at once only"
 
 # --- bulletin --zones: configured zones only, nothing half-written; shown; all clears it
+run 0 loaxa bulletin list # the station's store exists (config check makes none)
 db_snapshot
 run 1 loaxa bulletin add --topic khac --title "Mất điện" --text "Mất điện." --zones thon-1,thon-2
 expect_err "There is no zone \"thon-2\"; did you mean thon-1\?"
