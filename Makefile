@@ -23,7 +23,7 @@ VERSION   := 0.1.0
 CC      ?= cc
 PKGS    := sqlite3 libconfig libutf8proc jansson libcrypto espeak-ng portaudio-2.0 \
            sndfile soxr libebur128 libsystemd xlsxwriter libzip libxml-2.0 poppler-glib libsodium \
-           libcurl libmpg123 shout lame
+           libcurl libmpg123 ogg vorbis opus shout lame
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

@@ -109,7 +109,7 @@ int audio_input_check(const char *device, char *err);
 /* ---- relaying a network stream or line-in (audio/relay.c) ---- */
 
 struct audio_relay_opts {
-	const char *url;         /* http:// or https://, an MP3 stream; NULL: line-in */
+	const char *url;         /* http:// or https://, MP3 or Ogg Vorbis/Opus; NULL: line-in */
 	const char *device;      /* line-in (url NULL): the input device, NULL: default */
 	int rate;                /* the output rate */
 	double target_lufs;      /* what the running gain aims at */
@@ -151,7 +151,11 @@ void audio_relay_report(struct audio_relay *r, struct audio_relay_report *out);
 #define AUDIO_RELAY_FORMAT N_("the stream has an unusable format (%ld Hz, %d channels)")
 #define AUDIO_RELAY_NOT_MP3 N_("%zu bytes came but not one MP3 frame: the address does not send MP3 audio")
 #define AUDIO_RELAY_WEB_PAGE N_("the address returns a web page (%s), not an audio stream")
-#define AUDIO_RELAY_OGG N_("the stream is %s, which loaxa cannot relay yet: use an MP3 mount of the station")
+#define AUDIO_RELAY_UNSUPPORTED N_("the stream is %s, which loaxa cannot relay: use an MP3 or Ogg (Vorbis, Opus) mount of the station")
+#define AUDIO_RELAY_NOT_OGG N_("%zu bytes came but not one Ogg page: the address does not send the Ogg audio it announces")
+#define AUDIO_RELAY_OGG_CODEC N_("the Ogg stream carries %s, not Vorbis or Opus: use an MP3 or Ogg (Vorbis, Opus) mount of the station")
+#define AUDIO_RELAY_OGG_HEADERS N_("the %s headers at the start of the Ogg stream are damaged")
+#define AUDIO_RELAY_OGG_SILENT N_("%zu bytes of Ogg came but no audio could be decoded from them")
 #define AUDIO_RELAY_RESOLVE N_("the host name of %s does not resolve")
 #define AUDIO_RELAY_CONNECT N_("could not connect to %s (refused or unreachable)")
 #define AUDIO_RELAY_STALLED N_("%s sent nothing for 3 seconds")
@@ -160,9 +164,31 @@ void audio_relay_report(struct audio_relay *r, struct audio_relay_report *out);
 #define AUDIO_RELAY_HTTP N_("%s answered HTTP %ld (%s)")
 #define AUDIO_RELAY_PATTERNS                                                                   \
 	AUDIO_RELAY_LOST, AUDIO_RELAY_DECODER, AUDIO_RELAY_FORMAT, AUDIO_RELAY_NOT_MP3,         \
-		AUDIO_RELAY_WEB_PAGE, AUDIO_RELAY_OGG, AUDIO_RELAY_RESOLVE, AUDIO_RELAY_CONNECT, \
-		AUDIO_RELAY_STALLED, AUDIO_RELAY_NOTHING, AUDIO_RELAY_BROKE, AUDIO_RELAY_HTTP
+		AUDIO_RELAY_WEB_PAGE, AUDIO_RELAY_UNSUPPORTED, AUDIO_RELAY_NOT_OGG,              \
+		AUDIO_RELAY_OGG_CODEC, AUDIO_RELAY_OGG_HEADERS, AUDIO_RELAY_OGG_SILENT,          \
+		AUDIO_RELAY_RESOLVE, AUDIO_RELAY_CONNECT, AUDIO_RELAY_STALLED, AUDIO_RELAY_NOTHING, \
+		AUDIO_RELAY_BROKE, AUDIO_RELAY_HTTP
 void audio_relay_close(struct audio_relay *r);
+
+/*
+ * A stream's bytes decoded as they arrive, in any split (audio/relay.c):
+ * the format is told by the first bytes ("OggS") or else the Content-Type
+ * (MP3 when it says nothing), Ogg streams may chain (a new logical stream,
+ * Vorbis or Opus, whenever the source restarts).  What decodes goes to fn,
+ * interleaved float at the stream's own rate and channels (they may change
+ * at a chain's link).  new() is NULL with err for a web page or a format
+ * loaxa does not decode; feed() is -1 with err (an AUDIO_RELAY_* sentence)
+ * when the bytes cannot be decoded.
+ */
+typedef void (*audio_decoded_fn)(const float *pcm, size_t frames, long rate, int channels,
+				 void *arg);
+struct audio_decoder;
+struct audio_decoder *audio_decoder_new(const char *content_type, audio_decoded_fn fn, void *arg,
+					char *err);
+int audio_decoder_feed(struct audio_decoder *d, const unsigned char *in, size_t n, char *err);
+/* "MP3", "Ogg Vorbis", "Ogg Opus"; NULL before the first bytes told. */
+const char *audio_decoder_format(const struct audio_decoder *d);
+void audio_decoder_free(struct audio_decoder *d);
 
 /* ---- the programme mixer ---- */
 

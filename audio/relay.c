@@ -1,9 +1,17 @@
 /*
- * Relaying a network stream ("tiếp âm"): an HTTP/Icecast MP3 stream fetched
- * with libcurl on a thread of its own, decoded with libmpg123's feed
- * interface (it needs no seeking, so a live stream with no end and no
- * length decodes as it arrives), downmixed to mono and resampled to the
- * output rate (libsoxr), into a ring of a few seconds.
+ * Relaying a network stream ("tiếp âm"): an HTTP/Icecast stream fetched
+ * with libcurl on a thread of its own, decoded as its bytes arrive,
+ * downmixed to mono and resampled to the output rate (libsoxr), into a
+ * ring of a few seconds.
+ *
+ * The decoder (audio_decoder_*) is a table of formats, told by the first
+ * bytes ("OggS") or else the Content-Type: MP3 with libmpg123's feed
+ * interface, Ogg with libogg's page sync and libvorbis / libopus on the
+ * packets.  All of them take bytes pushed in any split and never seek, so
+ * a live stream with no end and no length decodes as it comes; an Ogg
+ * stream may chain (a BOS page after data: the source restarted, maybe as
+ * another codec, rate or channel count) and decoding goes on with the new
+ * logical stream.  AAC is refused by its type, with what to use instead.
  *
  * The player's thread reads the ring with audio_relay_read(), which never
  * blocks: it levels what it reads toward the loudness target (a running
@@ -25,12 +33,15 @@
 #include <ebur128.h>
 #include <math.h>
 #include <mpg123.h>
+#include <ogg/ogg.h>
+#include <opus/opus_multistream.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <vorbis/codec.h>
 
 #include "audio/audio.h"
 #include "base/base.h"
@@ -66,12 +77,9 @@ struct audio_relay {
 
 	/* the fetch thread's own */
 	CURL *curl;
-	mpg123_handle *mh;
+	struct audio_decoder *dec; /* made at the first bytes, from the Content-Type */
 	struct audio_resampler *rs;
 	long in_rate;
-	int channels;
-	size_t bytes, frames_decoded;
-	int checked_type;
 	char abort_why[ERRLEN];
 
 	/* the reader's own */
@@ -97,7 +105,6 @@ static void
 curl_init_once(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	mpg123_init();
 }
 
 static void
@@ -117,115 +124,525 @@ ring_push(struct audio_relay *r, const float *x, long n)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Decoded frames (float, interleaved) to mono at the output rate, into the ring. */
+/* ---- the stream's decoder: a table of formats, each fed bytes as they come ---- */
+
+#define OGG_NO_PAGE_BYTES (1 << 17) /* two of the largest Ogg pages, and not one found */
+#define OPUS_RATE 48000             /* Opus always decodes at 48 kHz */
+#define OPUS_MAX_FRAMES 5760        /* 120 ms, the longest Opus packet */
+
+enum ogg_codec { OGG_NONE, OGG_VORBIS, OGG_OPUS };
+
+struct audio_decoder {
+	const struct dec_format *f;
+	char type[128];       /* the Content-Type, "" when none was given */
+	unsigned char head[4];
+	size_t nhead;
+	audio_decoded_fn fn;
+	void *arg;
+	size_t bytes, frames; /* fed, and decoded */
+	float *pcm;           /* interleaved, for Vorbis's planar output */
+	size_t pcm_cap;
+
+	/* MP3 */
+	mpg123_handle *mh;
+	long rate;
+	int channels;
+
+	/* Ogg: the logical stream followed (a new one at each link of a chain) */
+	ogg_sync_state oy;
+	ogg_stream_state os;
+	int os_live, in_bos;  /* os is set up; the page before was a BOS page */
+	int pages;
+	enum ogg_codec codec;
+	int headers;          /* header packets taken */
+	int vready;           /* Vorbis: synthesis set up */
+	char other[32];       /* what the first stream carried when not Vorbis or Opus */
+	vorbis_info vi;
+	vorbis_comment vc;
+	vorbis_dsp_state vd;
+	vorbis_block vb;
+	OpusMSDecoder *od;
+	int preskip;          /* Opus: frames still to drop at the start */
+	float opus_gain;
+};
+
+struct dec_format {
+	const char *name;
+	const char *magic;         /* the first bytes, or NULL */
+	const char *const *types;  /* Content-Types that say it (prefixes) */
+	int (*open)(struct audio_decoder *d, char *err);       /* NULL: refused */
+	int (*feed)(struct audio_decoder *d, const unsigned char *in, size_t n, char *err);
+	void (*close)(struct audio_decoder *d);
+};
+
+static pthread_once_t dec_once = PTHREAD_ONCE_INIT;
+
 static void
-push_decoded(struct audio_relay *r, const float *pcm, size_t frames)
+dec_init_once(void)
 {
-	float mono[AUDIO_BLOCK], out[AUDIO_BLOCK * 8];
-	size_t done = 0;
-	while (done < frames) {
-		size_t k = frames - done < AUDIO_BLOCK ? frames - done : AUDIO_BLOCK;
-		for (size_t i = 0; i < k; i++) {
-			float s = 0;
-			for (int c = 0; c < r->channels; c++)
-				s += pcm[(done + i) * (size_t)r->channels + (size_t)c];
-			mono[i] = s / (float)r->channels;
-		}
-		long got = r->rs ? audio_resample(r->rs, mono, (long)k, out, (long)ARRAY_LEN(out))
-				 : (long)k;
-		ring_push(r, r->rs ? out : mono, got);
-		done += k;
-	}
-	r->frames_decoded += frames;
+	mpg123_init();
 }
 
-/* Feeds bytes to the decoder and takes out what it decodes; -1 stops the transfer. */
-static int
-decode(struct audio_relay *r, const unsigned char *in, size_t n)
+static void
+emit(struct audio_decoder *d, const float *pcm, size_t frames, long rate, int channels)
 {
-	if (mpg123_feed(r->mh, in, n) != MPG123_OK) {
-		snprintf(r->abort_why, sizeof r->abort_why, AUDIO_RELAY_DECODER,
-			 mpg123_strerror(r->mh));
+	if (!frames)
+		return;
+	d->frames += frames;
+	d->fn(pcm, frames, rate, channels, d->arg);
+}
+
+static float *
+pcm_room(struct audio_decoder *d, size_t n)
+{
+	if (n > d->pcm_cap) {
+		free(d->pcm);
+		d->pcm = xcalloc(n, sizeof *d->pcm);
+		d->pcm_cap = n;
+	}
+	return d->pcm;
+}
+
+static int
+mp3_open(struct audio_decoder *d, char *err)
+{
+	static const long rates[] = { 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 };
+	if (!(d->mh = mpg123_new(NULL, NULL))) {
+		err_set(err, "%s", N_("out of memory"));
+		return -1;
+	}
+	mpg123_param(d->mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0);
+	mpg123_format_none(d->mh);
+	for (size_t i = 0; i < ARRAY_LEN(rates); i++)
+		mpg123_format(d->mh, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
+	mpg123_open_feed(d->mh);
+	return 0;
+}
+
+static int
+mp3_feed(struct audio_decoder *d, const unsigned char *in, size_t n, char *err)
+{
+	if (mpg123_feed(d->mh, in, n) != MPG123_OK) {
+		err_set(err, AUDIO_RELAY_DECODER, mpg123_strerror(d->mh));
 		return -1;
 	}
 	for (int damaged = 0;;) {
 		unsigned char *audio = NULL;
 		size_t bytes = 0;
 		off_t num;
-		int rc = mpg123_decode_frame(r->mh, &num, &audio, &bytes);
+		int rc = mpg123_decode_frame(d->mh, &num, &audio, &bytes);
 		if (rc == MPG123_NEW_FORMAT) {
-			long rate;
-			int ch, enc;
-			mpg123_getformat(r->mh, &rate, &ch, &enc);
-			if (ch < 1 || rate < 8000) {
-				snprintf(r->abort_why, sizeof r->abort_why,
-					 AUDIO_RELAY_FORMAT, rate, ch);
+			int enc;
+			mpg123_getformat(d->mh, &d->rate, &d->channels, &enc);
+			if (d->channels < 1 || d->rate < 8000) {
+				err_set(err, AUDIO_RELAY_FORMAT, d->rate, d->channels);
 				return -1;
 			}
-			if (rate != r->in_rate) {
-				audio_resampler_free(r->rs);
-				r->rs = NULL;
-				char e2[ERRLEN];
-				if (rate != r->o.rate &&
-				    !(r->rs = audio_resampler_new((int)rate, r->o.rate, e2))) {
-					snprintf(r->abort_why, sizeof r->abort_why, "%s", e2);
-					return -1;
-				}
-				r->in_rate = rate;
-			}
-			r->channels = ch;
 			continue;
 		}
 		if (rc == MPG123_NEED_MORE)
 			break;
 		if (rc != MPG123_OK) {
 			/* a damaged frame: mpg123 resynchronises on the next one (not forever) */
-			if (rc == MPG123_ERR && mpg123_errcode(r->mh) != MPG123_RESYNC_FAIL &&
+			if (rc == MPG123_ERR && mpg123_errcode(d->mh) != MPG123_RESYNC_FAIL &&
 			    ++damaged < 64)
 				continue;
-			if (!r->frames_decoded)
-				snprintf(r->abort_why, sizeof r->abort_why,
-					 AUDIO_RELAY_NOT_MP3,
-					 r->bytes);
+			if (!d->frames)
+				err_set(err, AUDIO_RELAY_NOT_MP3, d->bytes);
 			else
-				snprintf(r->abort_why, sizeof r->abort_why, AUDIO_RELAY_DECODER,
-					 mpg123_strerror(r->mh));
+				err_set(err, AUDIO_RELAY_DECODER, mpg123_strerror(d->mh));
 			return -1;
 		}
-		if (bytes && r->channels)
-			push_decoded(r, (const float *)audio,
-				     bytes / (sizeof(float) * (size_t)r->channels));
+		if (bytes && d->channels)
+			emit(d, (const float *)audio, bytes / (sizeof(float) * (size_t)d->channels),
+			     d->rate, d->channels);
 	}
-	if (r->bytes > GARBAGE_BYTES && !r->frames_decoded) {
-		snprintf(r->abort_why, sizeof r->abort_why,
-			 AUDIO_RELAY_NOT_MP3,
-			 r->bytes);
+	if (d->bytes > GARBAGE_BYTES && !d->frames) {
+		err_set(err, AUDIO_RELAY_NOT_MP3, d->bytes);
 		return -1;
 	}
 	return 0;
 }
 
-/* A web page or an Ogg stream is refused by its Content-Type, with what it is. */
-static int
-check_type(struct audio_relay *r)
+static void
+mp3_close(struct audio_decoder *d)
 {
-	char *ct = NULL;
-	r->checked_type = 1;
-	if (curl_easy_getinfo(r->curl, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK || !ct)
-		return 0;
-	if (strncasecmp(ct, "text/", 5) == 0) {
-		snprintf(r->abort_why, sizeof r->abort_why,
-			 AUDIO_RELAY_WEB_PAGE, ct);
+	mpg123_delete(d->mh);
+	d->mh = NULL;
+}
+
+/* The logical stream followed so far ends (a new link of the chain begins). */
+static void
+ogg_codec_end(struct audio_decoder *d)
+{
+	if (d->vready) {
+		vorbis_block_clear(&d->vb);
+		vorbis_dsp_clear(&d->vd);
+	}
+	if (d->codec == OGG_VORBIS) {
+		vorbis_comment_clear(&d->vc);
+		vorbis_info_clear(&d->vi);
+	}
+	d->vready = 0;
+	if (d->od)
+		opus_multistream_decoder_destroy(d->od);
+	d->od = NULL;
+	if (d->os_live)
+		ogg_stream_clear(&d->os);
+	d->os_live = 0;
+	d->codec = OGG_NONE;
+	d->headers = 0;
+}
+
+static int
+ogg_open(struct audio_decoder *d, char *err)
+{
+	ogg_sync_init(&d->oy);
+	return 0;
+}
+
+static void
+ogg_close(struct audio_decoder *d)
+{
+	ogg_codec_end(d);
+	ogg_sync_clear(&d->oy);
+}
+
+static unsigned
+le16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+/* OpusHead (RFC 7845, 5.1): the decoder for its channels and mapping. */
+static int
+opus_head(struct audio_decoder *d, const ogg_packet *op, char *err)
+{
+	const unsigned char *p = op->packet;
+	long n = op->bytes;
+	int ch = n >= 19 ? p[9] : 0, family = n >= 19 ? p[18] : -1, streams = 1, coupled;
+	unsigned char map[255] = { 0, 1 };
+	if (ch < 1 || family < 0 || (p[8] >> 4) != 0 || (family == 0 && ch > 2) ||
+	    (family != 0 && n < 21 + ch)) {
+		err_set(err, AUDIO_RELAY_OGG_HEADERS, "Opus");
 		return -1;
 	}
-	if (strncasecmp(ct, "application/ogg", 15) == 0 || strncasecmp(ct, "audio/ogg", 9) == 0 ||
-	    strncasecmp(ct, "audio/aac", 9) == 0 || strncasecmp(ct, "audio/aacp", 10) == 0) {
-		snprintf(r->abort_why, sizeof r->abort_why,
-			 AUDIO_RELAY_OGG,
-			 ct);
+	coupled = ch - 1;
+	if (family != 0) {
+		streams = p[19];
+		coupled = p[20];
+		memcpy(map, p + 21, (size_t)ch);
+	}
+	int rc;
+	if (!(d->od = opus_multistream_decoder_create(OPUS_RATE, ch, streams, coupled, map, &rc))) {
+		err_set(err, AUDIO_RELAY_OGG_HEADERS, "Opus");
+		return -1;
+	}
+	d->channels = ch;
+	d->rate = OPUS_RATE;
+	d->preskip = (int)le16(p + 10);
+	d->opus_gain = powf(10, (float)(int16_t)le16(p + 16) / (20 * 256.0f));
+	return 0;
+}
+
+/* The first packet of a logical stream tells what it carries. */
+static void
+ogg_identify(struct audio_decoder *d, const ogg_packet *op)
+{
+	static const struct {
+		const char *magic;
+		size_t n;
+		enum ogg_codec codec;
+		const char *name;
+	} known[] = {
+		{ "\x01vorbis", 7, OGG_VORBIS, "Vorbis" },
+		{ "OpusHead", 8, OGG_OPUS, "Opus" },
+		{ "\x7f" "FLAC", 5, OGG_NONE, "FLAC" },
+		{ "Speex   ", 8, OGG_NONE, "Speex" },
+		{ "\x80theora", 7, OGG_NONE, "Theora" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(known); i++)
+		if ((size_t)op->bytes >= known[i].n && memcmp(op->packet, known[i].magic, known[i].n) == 0) {
+			d->codec = known[i].codec;
+			if (d->codec == OGG_VORBIS) {
+				vorbis_info_init(&d->vi);
+				vorbis_comment_init(&d->vc);
+			}
+			if (!d->other[0] && d->codec == OGG_NONE)
+				snprintf(d->other, sizeof d->other, "%s", known[i].name);
+			return;
+		}
+	if (!d->other[0])
+		snprintf(d->other, sizeof d->other, "%s", N_("an unknown codec"));
+}
+
+static int
+vorbis_packet(struct audio_decoder *d, ogg_packet *op, char *err)
+{
+	if (d->headers < 3) {
+		if (vorbis_synthesis_headerin(&d->vi, &d->vc, op) != 0) {
+			err_set(err, AUDIO_RELAY_OGG_HEADERS, "Vorbis");
+			return -1;
+		}
+		if (++d->headers < 3)
+			return 0;
+		if (d->vi.channels < 1 || d->vi.rate < 8000) {
+			err_set(err, AUDIO_RELAY_FORMAT, d->vi.rate, d->vi.channels);
+			return -1;
+		}
+		if (vorbis_synthesis_init(&d->vd, &d->vi) != 0) {
+			err_set(err, AUDIO_RELAY_OGG_HEADERS, "Vorbis");
+			return -1;
+		}
+		vorbis_block_init(&d->vd, &d->vb);
+		d->vready = 1;
+		return 0;
+	}
+	if (vorbis_synthesis(&d->vb, op) != 0)
+		return 0; /* a damaged packet: skipped */
+	vorbis_synthesis_blockin(&d->vd, &d->vb);
+	float **planes;
+	int n, ch = d->vi.channels;
+	while ((n = vorbis_synthesis_pcmout(&d->vd, &planes)) > 0) {
+		float *pcm = pcm_room(d, (size_t)n * (size_t)ch);
+		for (int i = 0; i < n; i++)
+			for (int c = 0; c < ch; c++)
+				pcm[i * ch + c] = planes[c][i];
+		vorbis_synthesis_read(&d->vd, n);
+		emit(d, pcm, (size_t)n, d->vi.rate, ch);
+	}
+	return 0;
+}
+
+static int
+opus_packet(struct audio_decoder *d, ogg_packet *op, char *err)
+{
+	if (d->headers < 2) { /* OpusHead, then OpusTags */
+		if (d->headers++ == 0)
+			return opus_head(d, op, err);
+		return 0;
+	}
+	float *pcm = pcm_room(d, (size_t)OPUS_MAX_FRAMES * (size_t)d->channels);
+	int n = opus_multistream_decode_float(d->od, op->packet, (opus_int32)op->bytes, pcm,
+					      OPUS_MAX_FRAMES, 0);
+	if (n <= 0)
+		return 0; /* a damaged packet: skipped */
+	int skip = d->preskip < n ? d->preskip : n;
+	d->preskip -= skip;
+	for (int i = skip * d->channels; i < n * d->channels; i++)
+		pcm[i] *= d->opus_gain;
+	emit(d, pcm + skip * d->channels, (size_t)(n - skip), OPUS_RATE, d->channels);
+	return 0;
+}
+
+/*
+ * A page: a BOS page after a data page starts a new link of the chain (the
+ * source restarted); of the BOS pages that start a link, the first Vorbis
+ * or Opus stream is followed and the others ignored.
+ */
+static int
+ogg_page_take(struct audio_decoder *d, ogg_page *og, char *err)
+{
+	d->pages++;
+	if (ogg_page_bos(og)) {
+		if (!d->in_bos)
+			ogg_codec_end(d);
+		d->in_bos = 1;
+		if (d->os_live)
+			return 0; /* this link's audio is found already */
+		ogg_stream_init(&d->os, ogg_page_serialno(og));
+		d->os_live = 1;
+		ogg_packet op;
+		if (ogg_stream_pagein(&d->os, og) != 0 || ogg_stream_packetpeek(&d->os, &op) != 1) {
+			ogg_codec_end(d);
+			return 0;
+		}
+		ogg_identify(d, &op);
+		if (d->codec == OGG_NONE)
+			ogg_codec_end(d);
+		return 0;
+	}
+	if (d->in_bos && !d->os_live) {
+		err_set(err, AUDIO_RELAY_OGG_CODEC, d->other);
+		return -1;
+	}
+	d->in_bos = 0;
+	if (!d->os_live || ogg_page_serialno(og) != d->os.serialno)
+		return 0; /* another stream of the link, or the middle of one joined late */
+	ogg_stream_pagein(&d->os, og);
+	return 0;
+}
+
+static int
+ogg_feed(struct audio_decoder *d, const unsigned char *in, size_t n, char *err)
+{
+	char *buf = ogg_sync_buffer(&d->oy, (long)n);
+	memcpy(buf, in, n);
+	ogg_sync_wrote(&d->oy, (long)n);
+	ogg_page og;
+	int rc;
+	while ((rc = ogg_sync_pageout(&d->oy, &og)) != 0) {
+		if (rc < 0)
+			continue; /* bytes skipped to the next page */
+		if (ogg_page_take(d, &og, err) < 0)
+			return -1;
+		ogg_packet op;
+		while (d->os_live && (rc = ogg_stream_packetout(&d->os, &op)) != 0) {
+			if (rc < 0)
+				continue; /* a gap: a page was lost */
+			if ((d->codec == OGG_VORBIS ? vorbis_packet : opus_packet)(d, &op, err) < 0)
+				return -1;
+		}
+	}
+	if (!d->pages && d->bytes > OGG_NO_PAGE_BYTES) {
+		err_set(err, AUDIO_RELAY_NOT_OGG, d->bytes);
+		return -1;
+	}
+	if (!d->frames && d->bytes > GARBAGE_BYTES) {
+		err_set(err, AUDIO_RELAY_OGG_SILENT, d->bytes);
 		return -1;
 	}
 	return 0;
+}
+
+static const char *const mp3_types[] = { "audio/mpeg", "audio/mp3", "audio/x-mpeg", NULL };
+static const char *const ogg_types[] = { "application/ogg", "audio/ogg", "audio/x-ogg",
+					 "audio/opus", "audio/vorbis", NULL };
+static const char *const aac_types[] = { "audio/aac", "audio/x-aac", "audio/aacp", "audio/mp4",
+					 NULL };
+
+/* The first entry is what a stream with no telling type and no magic is taken for. */
+static const struct dec_format formats[] = {
+	{ "MP3", NULL, mp3_types, mp3_open, mp3_feed, mp3_close },
+	{ "Ogg", "OggS", ogg_types, ogg_open, ogg_feed, ogg_close },
+	{ "AAC", NULL, aac_types, NULL, NULL, NULL },
+};
+
+static const struct dec_format *
+format_by_type(const char *type)
+{
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		for (const char *const *t = formats[i].types; *t; t++)
+			if (strncasecmp(type, *t, strlen(*t)) == 0)
+				return &formats[i];
+	return NULL;
+}
+
+struct audio_decoder *
+audio_decoder_new(const char *content_type, audio_decoded_fn fn, void *arg, char *err)
+{
+	pthread_once(&dec_once, dec_init_once);
+	const char *type = content_type ? content_type : "";
+	if (strncasecmp(type, "text/", 5) == 0) {
+		err_set(err, AUDIO_RELAY_WEB_PAGE, type);
+		return NULL;
+	}
+	const struct dec_format *f = format_by_type(type);
+	if (f && !f->open) {
+		err_set(err, AUDIO_RELAY_UNSUPPORTED, type);
+		return NULL;
+	}
+	struct audio_decoder *d = xcalloc(1, sizeof *d);
+	snprintf(d->type, sizeof d->type, "%s", type);
+	d->fn = fn;
+	d->arg = arg;
+	return d;
+}
+
+/* The format from the first bytes, else the type, else the first in the table. */
+static int
+choose_format(struct audio_decoder *d, char *err)
+{
+	const struct dec_format *f = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(formats) && !f; i++)
+		if (formats[i].magic && memcmp(d->head, formats[i].magic, 4) == 0)
+			f = &formats[i];
+	if (!f)
+		f = format_by_type(d->type);
+	if (!f)
+		f = &formats[0];
+	if (f->open(d, err) < 0)
+		return -1;
+	d->f = f;
+	return 0;
+}
+
+int
+audio_decoder_feed(struct audio_decoder *d, const unsigned char *in, size_t n, char *err)
+{
+	if (!d->f) { /* the first four bytes are kept until the format is told */
+		size_t k = sizeof d->head - d->nhead < n ? sizeof d->head - d->nhead : n;
+		memcpy(d->head + d->nhead, in, k);
+		d->nhead += k;
+		in += k;
+		n -= k;
+		if (d->nhead < sizeof d->head)
+			return 0;
+		if (choose_format(d, err) < 0)
+			return -1;
+		d->bytes += d->nhead;
+		if (d->f->feed(d, d->head, d->nhead, err) < 0)
+			return -1;
+	}
+	if (!n)
+		return 0;
+	d->bytes += n;
+	return d->f->feed(d, in, n, err);
+}
+
+const char *
+audio_decoder_format(const struct audio_decoder *d)
+{
+	if (!d->f)
+		return NULL;
+	if (d->f->feed != ogg_feed)
+		return d->f->name;
+	return d->codec == OGG_OPUS ? "Ogg Opus" : d->codec == OGG_VORBIS ? "Ogg Vorbis" : "Ogg";
+}
+
+void
+audio_decoder_free(struct audio_decoder *d)
+{
+	if (!d)
+		return;
+	if (d->f)
+		d->f->close(d);
+	free(d->pcm);
+	free(d);
+}
+
+/* Decoded frames (interleaved, at the stream's rate) to mono at the output rate, into the ring. */
+static void
+on_decoded(const float *pcm, size_t frames, long rate, int channels, void *arg)
+{
+	struct audio_relay *r = arg;
+	float mono[AUDIO_BLOCK], out[AUDIO_BLOCK * 8];
+	if (r->abort_why[0])
+		return;
+	if (rate != r->in_rate) { /* the first audio, or a chained stream at another rate */
+		audio_resampler_free(r->rs);
+		r->rs = NULL;
+		char e2[ERRLEN];
+		if (rate != r->o.rate && !(r->rs = audio_resampler_new((int)rate, r->o.rate, e2))) {
+			snprintf(r->abort_why, sizeof r->abort_why, "%s", e2);
+			return;
+		}
+		r->in_rate = rate;
+	}
+	size_t done = 0;
+	while (done < frames) {
+		size_t k = frames - done < AUDIO_BLOCK ? frames - done : AUDIO_BLOCK;
+		for (size_t i = 0; i < k; i++) {
+			float s = 0;
+			for (int c = 0; c < channels; c++)
+				s += pcm[(done + i) * (size_t)channels + (size_t)c];
+			mono[i] = s / (float)channels;
+		}
+		long got = r->rs ? audio_resample(r->rs, mono, (long)k, out, (long)ARRAY_LEN(out))
+				 : (long)k;
+		ring_push(r, r->rs ? out : mono, got);
+		done += k;
+	}
 }
 
 static size_t
@@ -235,15 +652,18 @@ on_body(char *p, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	if (atomic_load(&r->closing))
 		return 0;
-	if (!r->checked_type && check_type(r) < 0)
-		return 0;
-	if (!r->bytes) {
+	if (!r->dec) { /* a web page or a format loaxa does not decode is refused here */
+		char *ct = NULL;
+		if (curl_easy_getinfo(r->curl, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK)
+			ct = NULL;
+		if (!(r->dec = audio_decoder_new(ct, on_decoded, r, r->abort_why)))
+			return 0;
 		pthread_mutex_lock(&r->lock);
 		r->connected = 1;
 		pthread_mutex_unlock(&r->lock);
 	}
-	r->bytes += n;
-	if (decode(r, (const unsigned char *)p, n) < 0)
+	if (audio_decoder_feed(r->dec, (const unsigned char *)p, n, r->abort_why) < 0 ||
+	    r->abort_why[0])
 		return 0;
 	return n;
 }
@@ -290,22 +710,13 @@ fetch_once(struct audio_relay *r)
 {
 	char cerr[CURL_ERROR_SIZE] = "";
 	r->curl = curl_easy_init();
-	r->mh = mpg123_new(NULL, NULL);
-	r->bytes = r->frames_decoded = 0;
-	r->checked_type = 0;
+	r->dec = NULL;
 	r->abort_why[0] = 0;
 	r->in_rate = 0;
-	r->channels = 0;
-	if (!r->curl || !r->mh) {
+	if (!r->curl) {
 		snprintf(r->why, sizeof r->why, "%s", N_("out of memory"));
 		goto out;
 	}
-	mpg123_param(r->mh, MPG123_ADD_FLAGS, MPG123_QUIET, 0);
-	mpg123_format_none(r->mh);
-	static const long rates[] = { 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 };
-	for (size_t i = 0; i < ARRAY_LEN(rates); i++)
-		mpg123_format(r->mh, rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_FLOAT_32);
-	mpg123_open_feed(r->mh);
 	CURL *c = r->curl;
 	curl_easy_setopt(c, CURLOPT_URL, r->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -338,8 +749,8 @@ fetch_once(struct audio_relay *r)
 out:
 	curl_easy_cleanup(r->curl);
 	r->curl = NULL;
-	mpg123_delete(r->mh);
-	r->mh = NULL;
+	audio_decoder_free(r->dec);
+	r->dec = NULL;
 	audio_resampler_free(r->rs);
 	r->rs = NULL;
 }

@@ -15,8 +15,18 @@
 #      start, the row says why, the rest airs.
 #   R  the source drops and comes back within relay_silence_s: the relay
 #      re-connects, the tone goes on to the item's end, no fallback, no reason.
-#   D  an Ogg mount: refused at air time with what it is, the fallback plays.
-#   G  a web page, 3 MB of random bytes served as audio/mpeg, and a 404, one
+#   OA as A from an Ogg Vorbis mount (44.1 kHz stereo), PA from an Ogg Opus
+#      mount (48 kHz stereo): the tone on time, at the target, for its minutes.
+#   OR as R on the Ogg Vorbis mount: the source killed and restarted, the
+#      relay re-connects to the new logical stream and goes on.
+#   OC a chained Ogg stream in one connection: the mount has a fallback
+#      mount (an Opus source) with fallback-override, so when its Vorbis
+#      source dies icecast moves the listener to the Opus stream and, when it
+#      is back, to a new Vorbis stream, each a new link with a new serial;
+#      the tone goes on to the item's end, no fallback, and loaxa connected
+#      once.
+#   G  a web page, 3 MB of random bytes served as audio/mpeg, a 404 and
+#      "OggS" + 3 MB of random bytes served as application/ogg, one
 #      programme: each item logged with its own reason, the programme aired.
 # Line-in (a `line_in` item, audio.input_device): a second null sink "feed"
 # is the upper station, its monitor the sound server's default source (what
@@ -31,6 +41,7 @@ pa_start || exit 1
 
 ICE_PID=
 SRC_PID=
+FB_PID=
 WWW_PID=
 stop_source() {
 	[ -n "$SRC_PID" ] && kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
@@ -38,6 +49,7 @@ stop_source() {
 }
 relay_cleanup() {
 	stop_source
+	[ -n "$FB_PID" ] && kill "$FB_PID" 2>/dev/null && wait "$FB_PID" 2>/dev/null
 	[ -n "${FEED_PID:-}" ] && kill "$FEED_PID" 2>/dev/null && wait "$FEED_PID" 2>/dev/null
 	[ -n "$ICE_PID" ] && kill "$ICE_PID" 2>/dev/null && wait "$ICE_PID" 2>/dev/null
 	[ -n "$WWW_PID" ] && kill "$WWW_PID" 2>/dev/null && wait "$WWW_PID" 2>/dev/null
@@ -62,7 +74,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 cat >"$ICE/icecast.xml" <<XML
 <icecast>
-  <limits><clients>10</clients><sources>2</sources><burst-size>16384</burst-size>
+  <limits><clients>10</clients><sources>4</sources><burst-size>16384</burst-size>
     <source-timeout>3</source-timeout></limits>
   <authentication><source-password>nguon</source-password>
     <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
@@ -73,6 +85,8 @@ cat >"$ICE/icecast.xml" <<XML
     <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
   <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
   <security><chroot>0</chroot>$OWNER</security>
+  <mount type="normal"><mount-name>/chuoi.ogg</mount-name><fallback-mount>/du-phong.ogg</fallback-mount>
+    <fallback-override>1</fallback-override></mount>
 </icecast>
 XML
 icecast2 -c "$ICE/icecast.xml" >"$ICE/out" 2>&1 &
@@ -85,19 +99,34 @@ done
 [ $up = 1 ] || { echo "icecast2 did not start:" >&2; cat "$ICE/out" "$ICE/log/error.log" >&2; exit 1; }
 
 URL="http://127.0.0.1:$PORT/tiep-am.mp3"
-# start_source: ffmpeg sends the 1 kHz tone (about -30 LUFS) to the mount
-start_source() {
-	ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=44100" \
-		-af volume=0.28 -ac 2 -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3 \
-		"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.mp3" >>"$S/ffmpeg.log" 2>&1 &
-	SRC_PID=$!
+# The encoders of the mounts: MP3; Ogg Vorbis; Ogg Opus (it encodes at 48 kHz).
+MP3="44100 -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3"
+VORBIS="44100 -c:a libvorbis -content_type application/ogg -f ogg"
+OPUS="48000 -c:a libopus -b:a 96k -content_type audio/ogg -f ogg"
+# feed MOUNT ENCODER: ffmpeg sends the 1 kHz tone (about -30 LUFS, stereo) to
+# the mount, in the background; until the mount answers with audio
+feed() {
+	set -- "$1" $2
+	mount=$1
+	rate=$2
+	shift 2
+	ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=$rate" \
+		-af volume=0.28 -ac 2 "$@" "icecast://source:nguon@127.0.0.1:$PORT/$mount" >>"$S/ffmpeg.log" 2>&1 &
+	FED_PID=$!
 	for _ in $(seq 50); do
-		[ "$(curl -s -m 1 "$URL" 2>/dev/null | head -c 4096 | wc -c)" -ge 4096 ] && return 0
+		[ "$(curl -s -m 1 "http://127.0.0.1:$PORT/$mount" 2>/dev/null | head -c 4096 | wc -c)" -ge 4096 ] && return 0
 		sleep 0.2
 	done
-	echo "the source did not come up:" >&2
+	echo "the source of /$mount did not come up:" >&2
 	cat "$S/ffmpeg.log" >&2
 	return 1
+}
+# start_source [MOUNT ENCODER]: the source of the mount relayed (MP3 by default)
+start_source() {
+	feed "${1:-tiep-am.mp3}" "${2:-$MP3}"
+	rc=$?
+	SRC_PID=$FED_PID
+	return $rc
 }
 
 # the fallback clip: a 500 Hz tone; the opening clip: 300 Hz, 1 s, its first sample is the airing's
@@ -134,7 +163,7 @@ wait_completed() { # wait_completed N: until N airings are done
 	return 1
 }
 
-# analyse REC.WAV LOG.JSON SCHEDULED CASE: the recording against the log
+# analyse REC.WAV LOG.JSON SCHEDULED CASE [AS]: the recording against the log
 # (prints what it measured; exits 1 with what is wrong).  The recording is
 # cut in 100 ms windows; a window "has" a tone when the Goertzel filter finds
 # it at more than -30 dBFS and as most of the window's power (speech never
@@ -143,14 +172,15 @@ wait_completed() { # wait_completed N: until N airings are done
 # stall of the sound server (silence in the middle) does not lengthen them.
 analyse() {
 	python3 - "$@" <<'PY'
-import json, math, sys, wave, array
+import json, math, os, sys, wave, array
 rec, logf, sched, case = sys.argv[1:5]
+as_case = sys.argv[5] if len(sys.argv) > 5 else None  # checked as this case
 w = wave.open(rec)
 rate = w.getframerate()
 x = [v / 32768.0 for v in array.array("h", w.readframes(w.getnframes()))]
 rows = [r for r in json.load(open(logf)) if r["slot"] == "tiepam" and r["scheduled_at"].startswith(sched)]
 li = case.startswith("L")  # line-in: checked as the stream case it mirrors
-name, case = case, case[-1]
+name, case = case, as_case or case[-1]
 st = [r for r in rows if r["kind"] == ("relay" if li else "stream")]
 if len(st) != 1:
     sys.exit("%d stream rows: %s" % (len(st), rows))
@@ -211,8 +241,7 @@ if case == "A":
     want(abs(ln - 15) < 0.05, "length %.2f s, not 15 s" % ln)
     want(not k5, "the fallback played though the stream was fine")
     want(st["item_reason"] is None, "a reason on a relay that went well: %s" % st["item_reason"])
-    want(st["source"] and (st["source"] == "line-in" if li else st["source"].endswith("/tiep-am.mp3")),
-         "source %s" % st["source"])
+    want(st["source"] == ("line-in" if li else os.environ["WANT_SOURCE"]), "source %s" % st["source"])
 if case == "B":
     gap = (k5[0] - k1[-1]) * 0.1 if k1 and k5 else -1
     print("  dead air between the last relayed sound and the fallback: %.1f s" % gap)
@@ -223,18 +252,16 @@ if case == "B":
     # counted in windows (a stall adds none): relay + at least the dead air + fallback
     want(len(k1) * 0.1 + 2.5 + len(k5) * 0.1 <= ln + 0.5,
          "the item ran on past its minutes: %.1f s relayed, %.1f s fallback" % (len(k1) * 0.1, len(k5) * 0.1))
-if case in ("B", "C", "D"):
+if case in ("B", "C"):
     want(st["item_reason"] is not None and ("relay signal lost at" in st["item_reason"]),
          "the row does not say the signal was lost: %s" % st["item_reason"])
-if case in ("C", "D"):
+if case == "C":
     on_time(k5, "the fallback")
     want(abs(len(k5) * 0.1 - ln) <= 0.3, "the fallback aired %.1f s, not the item's %.1f s" % (len(k5) * 0.1, ln))
     want(not k1, "1 kHz in the recording")
 if case == "C":
     want(("không có thiết bị thu" if li else "could not connect to") in st["item_reason"],
          "the reason does not say why: %s" % st["item_reason"])
-if case == "D":
-    want("application/ogg" in st["item_reason"], "the row does not say the stream is Ogg: %s" % st["item_reason"])
 if case == "R":
     print("  the tone ends %.1f s after it began (the item is %.1f s)" % ((k1[-1] - k1[0] + 1) * 0.1 if k1 else 0, ln))
     want(k1 and (k1[-1] - k1[0] + 1) * 0.1 >= ln - 0.3, "the relay did not come back to the item's end")
@@ -264,7 +291,7 @@ start_daemon "$S/loaxa.conf" || exit 1
 check "airing A done" wait_completed 1
 rec_stop
 log_json
-check "A: the relay aired as logged" analyse "$S/a.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" A
+WANT_SOURCE=$URL check "A: the relay aired as logged" analyse "$S/a.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" A
 sql "$S/state/loaxa.db" "SELECT kind, round(length_s, 2), source FROM aired_items WHERE kind = 'stream'" |
 	grep -q "^stream|15.0|$URL\$" && ok || bad "A: the stream row in the database"
 # the first sample left at or after the instant (as test_daemon.sh; how late is bench's to time)
@@ -321,34 +348,100 @@ log_json
 check "R: a dropped source re-connected, no fallback" analyse "$S/r.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" R
 stop_daemon
 
-# --- D: an Ogg mount is refused with what it is
-ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=44100" \
-	-c:a libvorbis -content_type application/ogg -f ogg \
-	"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.ogg" >>"$S/ffmpeg.log" 2>&1 &
-OGG_PID=$!
-for _ in $(seq 50); do
-	[ "$(curl -s -m 1 "http://127.0.0.1:$PORT/tiep-am.ogg" 2>/dev/null | head -c 1024 | wc -c)" -ge 1024 ] && break
-	sleep 0.2
+# --- OA, PA: Ogg Vorbis and Ogg Opus mounts relay as MP3 does
+n=3
+for c in "OA tiep-am.ogg $VORBIS" "PA tiep-am.opus $OPUS"; do
+	set -- $c
+	name=$1 mount=$2
+	shift 2
+	start_source "$mount" "$*" || exit 1
+	T=$(($(date +%s) + 9))
+	write_conf "http://127.0.0.1:$PORT/$mount" 0.25 "$T"
+	rec_start "$S/$name.wav"
+	start_daemon "$S/loaxa.conf" || exit 1
+	n=$((n + 1))
+	check "airing $name done" wait_completed $n
+	rec_stop
+	log_json
+	WANT_SOURCE="http://127.0.0.1:$PORT/$mount" check "$name: the $mount relay aired as logged, levelled" \
+		analyse "$S/$name.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" "$name"
+	stop_daemon
+	stop_source
 done
+
+# wait_position S: until the player is S seconds or more into the airing
+wait_position() {
+	for _ in $(seq 300); do
+		loaxa status --format json 2>/dev/null |
+			python3 -c 'import re,sys; m = re.search(r"\"position_s\": *([0-9.]+)", sys.stdin.read()); sys.exit(0 if m and float(m.group(1)) >= float(sys.argv[1]) else 1)' "$1" &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- OR: the Vorbis source killed and restarted: a new connection, a new logical stream
+start_source tiep-am.ogg "$VORBIS" || exit 1
 T=$(($(date +%s) + 9))
-write_conf "http://127.0.0.1:$PORT/tiep-am.ogg" 0.1 "$T"
-rec_start "$S/d.wav"
+write_conf "http://127.0.0.1:$PORT/tiep-am.ogg" 0.3 "$T"
+rec_start "$S/or.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing D done" wait_completed 4
+check "OR: the airing reached 6 s" wait_position 6
+stop_source
+sleep 1
+start_source tiep-am.ogg "$VORBIS" || exit 1
+check "airing OR done" wait_completed 6
 rec_stop
-kill "$OGG_PID" 2>/dev/null
-wait "$OGG_PID" 2>/dev/null
 log_json
-check "D: an Ogg stream is refused with its type, the fallback plays" analyse "$S/d.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" D
+check "OR: the Ogg source restarted, the relay re-connected, no fallback" \
+	analyse "$S/or.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" OR
 stop_daemon
 stop_source
+
+# --- OC: one connection, a chained stream: Vorbis, then the Opus fallback mount, then Vorbis again
+feed du-phong.ogg "$OPUS" || exit 1
+FB_PID=$FED_PID
+start_source chuoi.ogg "$VORBIS" || exit 1
+loaxa_conns() { grep -c 'GET /chuoi.ogg.*loaxa/' "$ICE/log/access.log" 2>/dev/null; }
+moves() { grep -c "passing [0-9]* listeners to \"/$1\"" "$ICE/log/error.log" 2>/dev/null; }
+c0=$(loaxa_conns)
+T=$(($(date +%s) + 9))
+write_conf "http://127.0.0.1:$PORT/chuoi.ogg" 0.4 "$T"
+rec_start "$S/oc.wav"
+start_daemon "$S/loaxa.conf" || exit 1
+check "OC: the airing reached 6 s" wait_position 6
+stop_source # icecast moves the listener to /du-phong.ogg (Opus)...
+sleep 3
+start_source chuoi.ogg "$VORBIS" || exit 1 # ...and back to a new Vorbis stream
+check "airing OC done" wait_completed 7
+rec_stop
+log_json
+check "OC: a chained Ogg stream (Vorbis, Opus, Vorbis) relayed to the end, no fallback" \
+	analyse "$S/oc.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" OC R
+stop_daemon
+stop_source
+kill "$FB_PID" 2>/dev/null
+wait "$FB_PID" 2>/dev/null
+FB_PID=
+echo "OC: icecast passed the listener to the Opus mount $(moves du-phong.ogg) time(s), back $(moves chuoi.ogg) time(s); loaxa connected $(($(loaxa_conns) - c0)) time(s)"
+[ "$(moves du-phong.ogg)" -ge 1 ] && [ "$(moves chuoi.ogg)" -ge 1 ] && ok ||
+	bad "OC: icecast did not move the listener to the fallback and back: the stream did not chain"
+[ $(($(loaxa_conns) - c0)) = 1 ] && ok || bad "OC: loaxa re-connected: the chain in one connection was not followed"
 
 # --- G: bad answers, each with its reason (a plain web server on 127.0.0.1)
 mkdir -p "$S/www"
 echo "<html><body>Trang chủ UBND</body></html>" >"$S/www/index.html"
 head -c 3000000 /dev/urandom >"$S/www/rac.mp3"
+{ printf OggS; head -c 3000000 /dev/urandom; } >"$S/www/rac.ogg"
 WPORT=$(free_port)
-(cd "$S/www" && exec python3 -m http.server "$WPORT" --bind 127.0.0.1) >"$S/www.log" 2>&1 &
+# a plain web server that says application/ogg for .ogg
+cat >"$S/www.py" <<'PY'
+import http.server, sys
+class H(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ogg": "application/ogg"}
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+(cd "$S/www" && exec python3 "$S/www.py" "$WPORT") >"$S/www.log" 2>&1 &
 WWW_PID=$!
 for _ in $(seq 50); do
 	curl -s -o /dev/null "http://127.0.0.1:$WPORT/index.html" && break
@@ -364,20 +457,23 @@ programs = { xau = { items = (
   { stream = "http://127.0.0.1:$WPORT/index.html"; minutes = 0.05; fallback = "bao"; },
   { stream = "http://127.0.0.1:$WPORT/rac.mp3"; minutes = 0.05; fallback = "bao"; },
   { stream = "http://127.0.0.1:$WPORT/khong-co.mp3"; minutes = 0.05; fallback = "bao"; },
+  { stream = "http://127.0.0.1:$WPORT/rac.ogg"; minutes = 0.05; fallback = "bao"; },
   { tts = "Hết giờ tiếp âm."; } ); }; };
 slots = ( { name = "xau"; when = "$(at $T)"; program = "xau"; catch_up_minutes = 1; } );
 CONF
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing G done" wait_completed 5
+check "airing G done" wait_completed 8
 db="$S/state/loaxa.db"
 g() { sql "$db" "SELECT i.reason FROM aired_items i JOIN airings a ON a.id = i.airing_id WHERE a.slot = 'xau' AND i.seq = $1"; }
 echo "G: $(g 0)"
 echo "G: $(g 1)"
 echo "G: $(g 2)"
+echo "G: $(g 3)"
 # stored in English whatever the daemon's locale (machines read the log)...
 g 0 | grep -q "returns a web page (text/html)" && ok || bad "G: a web page: $(g 0)"
 g 1 | grep -q "not one MP3 frame" && ok || bad "G: random bytes: $(g 1)"
 g 2 | grep -q "HTTP 404" && ok || bad "G: a 404: $(g 2)"
+g 3 | grep -q "bytes came but not one Ogg page" && ok || bad "G: random bytes as application/ogg: $(g 3)"
 st=$(sql "$db" "SELECT status || ' ' || (SELECT count(*) FROM aired_items i WHERE i.airing_id = a.id AND i.kind = 'tts' AND i.completed) FROM airings a WHERE slot = 'xau'")
 [ "$st" = "completed 1" ] && ok || bad "G: the programme after bad streams: $st"
 # ...and shown in the reader's language, the address and the type kept
@@ -396,7 +492,7 @@ T=$(($(date +%s) + 9))
 write_conf "http://127.0.0.1:$DEAD_PORT/khong-co.mp3" 0.1 "$T"
 rec_start "$S/c.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing C done" wait_completed 6
+check "airing C done" wait_completed 9
 rec_stop
 log_json
 check "C: an unreachable stream falls back at once, logged" analyse "$S/c.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" C
@@ -429,7 +525,7 @@ T=$(($(date +%s) + 9))
 write_conf line-in 0.25 "$T"
 rec_start "$S/la.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing LA done" wait_completed 7
+check "airing LA done" wait_completed 10
 rec_stop
 log_json
 check "LA: line-in aired as logged, levelled" analyse "$S/la.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LA
@@ -445,7 +541,7 @@ for _ in $(seq 300); do
 	sleep 0.1
 done
 stop_feed
-check "airing LB done" wait_completed 8
+check "airing LB done" wait_completed 11
 rec_stop
 log_json
 check "LB: line-in gone quiet, the fallback fills it, logged" analyse "$S/lb.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LB
@@ -456,7 +552,7 @@ T=$(($(date +%s) + 9))
 write_conf line-in 0.1 "$T" khong-co-may-thu
 rec_start "$S/lc.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-check "airing LC done" wait_completed 9
+check "airing LC done" wait_completed 12
 rec_stop
 log_json
 check "LC: a missing input device falls back at once, logged" analyse "$S/lc.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LC

@@ -911,6 +911,205 @@ sinks_write_pace_and_refuse_clearly(void **state)
 	free(p);
 }
 
+/* ---- a stream's decoder, fed as the network would ---- */
+
+struct decoded {
+	float *x;         /* interleaved, as decoded */
+	size_t n, cap;
+	long rate[8];     /* each run of one rate and channel count */
+	int channels[8];
+	size_t frames[8];
+	int runs;
+};
+
+static void
+on_decoded(const float *pcm, size_t frames, long rate, int channels, void *arg)
+{
+	struct decoded *d = arg;
+	if (!d->runs || d->rate[d->runs - 1] != rate || d->channels[d->runs - 1] != channels) {
+		assert_true(d->runs < 8);
+		d->rate[d->runs] = rate;
+		d->channels[d->runs++] = channels;
+	}
+	d->frames[d->runs - 1] += frames;
+	size_t k = frames * (size_t)channels;
+	if (d->n + k > d->cap) {
+		d->cap = (d->n + k) * 2;
+		d->x = realloc(d->x, d->cap * sizeof *d->x);
+		assert_non_null(d->x);
+	}
+	memcpy(d->x + d->n, pcm, k * sizeof *pcm);
+	d->n += k;
+}
+
+/* The file fed `chunk` bytes at a time; -1 with err when the decoder refuses it. */
+static int
+decode_stream(const char *file, const char *type, size_t chunk, struct decoded *out, char *fmt,
+	      char *err)
+{
+	FILE *f = fopen(file, "rb");
+	assert_non_null(f);
+	memset(out, 0, sizeof *out);
+	struct audio_decoder *d = audio_decoder_new(type, on_decoded, out, err);
+	int rc = d ? 0 : -1;
+	unsigned char buf[4096];
+	size_t n;
+	while (rc == 0 && (n = fread(buf, 1, chunk, f)) > 0)
+		rc = audio_decoder_feed(d, buf, n, err);
+	if (fmt)
+		snprintf(fmt, 32, "%s", d && audio_decoder_format(d) ? audio_decoder_format(d) : "-");
+	audio_decoder_free(d);
+	fclose(f);
+	return rc;
+}
+
+/* Sign changes per second of one channel of a run: twice the tone's frequency. */
+static double
+crossings_per_s(const float *x, size_t frames, int channels, long rate)
+{
+	size_t c = 0;
+	for (size_t i = 1; i < frames; i++)
+		c += (x[i * (size_t)channels] >= 0) != (x[(i - 1) * (size_t)channels] >= 0);
+	return (double)c * (double)rate / (double)frames;
+}
+
+static double
+rms_interleaved(const float *x, size_t frames, int channels)
+{
+	double s = 0;
+	for (size_t i = 0; i < frames * (size_t)channels; i++)
+		s += (double)x[i] * x[i];
+	return sqrt(s / (double)(frames * (size_t)channels));
+}
+
+static void
+a_chained_ogg_stream_decodes_the_same_in_any_split(void **state)
+{
+	char err[ERRLEN], fmt[32];
+	/* an Icecast source restarting: Vorbis 44.1 kHz stereo, then Opus 48 kHz mono */
+	sh("cd %s && ffmpeg -v error -y -f lavfi -i sine=frequency=1000:sample_rate=44100:duration=2 "
+	   "-af volume=4 -ac 2 -c:a libvorbis v.ogg && "
+	   "ffmpeg -v error -y -f lavfi -i sine=frequency=440:sample_rate=48000:duration=2 "
+	   "-c:a libopus -b:a 64k o.ogg && cat v.ogg o.ogg >chain.ogg && "
+	   "ffmpeg -v error -y -f lavfi -i sine=frequency=1000:sample_rate=44100:duration=2 "
+	   "-c:a libmp3lame s.mp3 && "
+	   /* what libvorbis and libopus make of each link, through ffmpeg (it trims the ends) */
+	   "ffmpeg -v error -y -c:a libvorbis -i v.ogg -f f32le v.raw && "
+	   "ffmpeg -v error -y -c:a libopus -i o.ogg -f f32le o.raw", dir);
+	static const struct {
+		const char *file, *type, *format;
+		int runs;
+	} cases[] = {
+		{ "chain.ogg", "application/ogg", "Ogg Opus", 2 },
+		{ "chain.ogg", NULL, "Ogg Opus", 2 },  /* told by its first bytes */
+		{ "s.mp3", "audio/mpeg", "MP3", 1 },
+		{ "s.mp3", NULL, "MP3", 1 },           /* no type, no magic: MP3 */
+	};
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		char *p = path(cases[k].file);
+		struct decoded one, big;
+		assert_int_equal(decode_stream(p, cases[k].type, 1, &one, fmt, err), 0);
+		assert_int_equal(decode_stream(p, cases[k].type, 4096, &big, fmt, err), 0);
+		print_message("%s as %s: %s, %d runs, %zu samples\n", cases[k].file,
+			      cases[k].type ? cases[k].type : "(no type)", fmt, big.runs, big.n);
+		assert_string_equal(fmt, cases[k].format);
+		/* byte by byte or 4 KiB at a time: the same samples */
+		assert_int_equal(one.n, big.n);
+		assert_int_equal(one.runs, big.runs);
+		assert_memory_equal(one.x, big.x, big.n * sizeof *big.x);
+		assert_int_equal(big.runs, cases[k].runs);
+		/* what was encoded: 2 s of each tone, at its level, at its rate */
+		const float *x = big.x;
+		for (int i = 0; i < big.runs; i++) {
+			int ogg_link2 = cases[k].runs == 2 && i == 1;
+			long want_rate = ogg_link2 ? 48000 : 44100;
+			int want_ch = ogg_link2 ? 1 : cases[k].runs == 2 ? 2 : 1;
+			double want_hz = ogg_link2 ? 440 : 1000;
+			/* lavfi's sine is at 1/8; -ac 2 puts a mono source on both at -3 dB */
+			double want_rms = (cases[k].runs == 2 && i == 0 ? 0.5 / sqrt(2) : 0.125) / sqrt(2);
+			size_t fr = big.frames[i];
+			double secs = (double)fr / (double)big.rate[i];
+			/* skip the codecs' ramp at the start and end */
+			size_t a = (size_t)big.rate[i] / 10, m = fr - 2 * a;
+			const float *mid = x + a * (size_t)big.channels[i];
+			double hz = crossings_per_s(mid, m, big.channels[i], big.rate[i]) / 2;
+			double lv = 20 * log10(rms_interleaved(mid, m, big.channels[i]) / want_rms);
+			print_message("  %ld Hz %d ch: %.3f s, %.1f Hz, %+.2f dB\n", big.rate[i],
+				      big.channels[i], secs, hz, lv);
+			assert_int_equal(big.rate[i], want_rate);
+			assert_int_equal(big.channels[i], want_ch);
+			assert_true(fabs(secs - 2) < 0.06);
+			assert_true(fabs(hz - want_hz) < want_hz * 0.01);
+			assert_true(fabs(lv) < (cases[k].runs == 2 ? 0.5 : 1.0)); /* MP3 loses a little */
+			if (cases[k].runs == 2) { /* from its first sample on, as ffmpeg decodes it */
+				char *raw = path(i == 0 ? "v.raw" : "o.raw");
+				FILE *f = fopen(raw, "rb");
+				assert_non_null(f);
+				size_t cap = fr * (size_t)big.channels[i];
+				float *ref = xcalloc(cap, sizeof *ref);
+				size_t got = fread(ref, sizeof *ref, cap, f);
+				fclose(f);
+				double d2 = 0, r2 = 0;
+				for (size_t j = 0; j < got; j++) {
+					d2 += (double)(x[j] - ref[j]) * (x[j] - ref[j]);
+					r2 += (double)ref[j] * ref[j];
+				}
+				double diff = 10 * log10(d2 / r2 + 1e-30);
+				size_t extra = fr - got / (size_t)big.channels[i];
+				print_message("    against ffmpeg: %.1f dB apart, %zu frames more (the end padding)\n",
+					      diff, extra);
+				assert_true(diff < -60);
+				assert_true(extra < (size_t)big.rate[i] / 20);
+				free(ref);
+				free(raw);
+			}
+			x += fr * (size_t)big.channels[i];
+		}
+		free(one.x);
+		free(big.x);
+		free(p);
+	}
+}
+
+static void
+a_stream_that_is_not_what_it_says_is_refused_clearly(void **state)
+{
+	char err[ERRLEN];
+	struct decoded out;
+	/* "OggS", then noise: no page ever checks out */
+	char *rac = path("rac.ogg");
+	FILE *f = fopen(rac, "wb");
+	assert_non_null(f);
+	fputs("OggS", f);
+	srand(14);
+	for (int i = 0; i < 1000000; i++)
+		fputc(rand() & 0xff, f);
+	fclose(f);
+	sh("cd %s && ffmpeg -v error -y -f lavfi -i sine=duration=1 -c:a flac -f ogg flac.ogg", dir);
+	char *flac = path("flac.ogg");
+	static const struct {
+		const char *file, *type, *says;
+	} cases[] = {
+		{ "rac.ogg", "application/ogg", "bytes came but not one Ogg page" },
+		{ "rac.ogg", "audio/mpeg", "bytes came but not one Ogg page" },
+		{ "flac.ogg", "audio/ogg", "the Ogg stream carries FLAC, not Vorbis or Opus" },
+		{ "flac.ogg", "text/html; charset=utf-8", "returns a web page (text/html; charset=utf-8)" },
+		{ "flac.ogg", "audio/aacp", "the stream is audio/aacp, which loaxa cannot relay" },
+	};
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		char *p = path(cases[k].file);
+		err[0] = 0;
+		assert_int_equal(decode_stream(p, cases[k].type, 4096, &out, NULL, err), -1);
+		print_message("%s as %s: %s\n", cases[k].file, cases[k].type, err);
+		assert_non_null(strstr(err, cases[k].says));
+		assert_int_equal(out.n, 0);
+		free(out.x);
+		free(p);
+	}
+	free(rac);
+	free(flac);
+}
+
 int
 main(void)
 {
@@ -932,6 +1131,8 @@ main(void)
 		cmocka_unit_test(the_limiter_holds_true_peaks_under_the_ceiling),
 		cmocka_unit_test(the_high_pass_takes_out_what_horns_cannot_play),
 		cmocka_unit_test(sinks_write_pace_and_refuse_clearly),
+		cmocka_unit_test(a_chained_ogg_stream_decodes_the_same_in_any_split),
+		cmocka_unit_test(a_stream_that_is_not_what_it_says_is_refused_clearly),
 	};
 	return cmocka_run_group_tests_name("audio", tests, setup, teardown);
 }
