@@ -855,8 +855,13 @@ audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 	return k;
 }
 
-void
-audio_mix_fade_out(struct audio_mix *m, double seconds)
+/*
+ * A request from another thread, taken by the next audio_mix_read(): the
+ * fade's length in microseconds (at least 1, at most STOP_MAX_S); the
+ * first request stands.
+ */
+static void
+request(atomic_long *slot, double seconds)
 {
 	if (!(seconds > 0))
 		seconds = 0;
@@ -864,19 +869,19 @@ audio_mix_fade_out(struct audio_mix *m, double seconds)
 		seconds = STOP_MAX_S;
 	long us = (long)(seconds * 1e6);
 	long none = 0;
-	atomic_compare_exchange_strong(&m->stop_req_us, &none, us > 0 ? us : 1);
+	atomic_compare_exchange_strong(slot, &none, us > 0 ? us : 1);
+}
+
+void
+audio_mix_fade_out(struct audio_mix *m, double seconds)
+{
+	request(&m->stop_req_us, seconds);
 }
 
 void
 audio_mix_end_relays(struct audio_mix *m, double seconds)
 {
-	if (!(seconds > 0))
-		seconds = 0;
-	if (seconds > STOP_MAX_S)
-		seconds = STOP_MAX_S;
-	long us = (long)(seconds * 1e6);
-	long none = 0;
-	atomic_compare_exchange_strong(&m->end_req_us, &none, us > 0 ? us : 1);
+	request(&m->end_req_us, seconds);
 }
 
 double

@@ -24,9 +24,10 @@
 #include <unistd.h>
 
 #include "audio/audio.h"
+#include "audio/wav16.h"
 #include "base/base.h"
 
-#define HEADER 44
+#define HEADER AUDIO_WAV16_HEADER
 #define PART ".part"
 
 struct audio_record {
@@ -38,36 +39,6 @@ struct audio_record {
 	int errnum;
 	short s16[AUDIO_BLOCK];
 };
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
-}
-
-/* The 44-byte header of a 16-bit mono WAV of `frames` frames at `rate`. */
-static int
-write_header(int fd, int rate, int64_t frames)
-{
-	uint64_t data = (uint64_t)frames * 2;
-	if (data > 0xFFFFFFFFu - 36)
-		data = 0xFFFFFFFFu - 36;
-	unsigned char h[HEADER];
-	memcpy(h, "RIFF", 4);
-	put32(h + 4, (uint32_t)(36 + data));
-	memcpy(h + 8, "WAVEfmt ", 8);
-	put32(h + 16, 16);
-	h[20] = 1, h[21] = 0; /* PCM */
-	h[22] = 1, h[23] = 0; /* mono */
-	put32(h + 24, (uint32_t)rate);
-	put32(h + 28, (uint32_t)rate * 2);
-	h[32] = 2, h[33] = 0;
-	h[34] = 16, h[35] = 0;
-	memcpy(h + 36, "data", 4);
-	put32(h + 40, (uint32_t)data);
-	return pwrite(fd, h, sizeof h, 0) == (ssize_t)sizeof h ? 0 : -1;
-}
 
 struct audio_record *
 audio_record_open(const char *path, int rate, char *err)
@@ -87,7 +58,7 @@ audio_record_open(const char *path, int rate, char *err)
 	r->tmp = xasprintf("%s" PART, path);
 	r->rate = rate;
 	r->fd = open(r->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (r->fd < 0 || write_header(r->fd, rate, 0) < 0) {
+	if (r->fd < 0 || audio_wav16_header(r->fd, rate, 0) < 0) {
 		err_set(err, _("Cannot record the live announcement into %s: %s."), r->tmp,
 			strerror(errno));
 		if (r->fd >= 0) {
@@ -123,7 +94,7 @@ audio_record_write(struct audio_record *r, const float *buf, long n)
 	}
 	/* the header follows about once a second: a kill leaves a readable file */
 	if (!r->failed && r->frames - r->header_frames >= r->rate) {
-		if (write_header(r->fd, r->rate, r->frames) == 0)
+		if (audio_wav16_header(r->fd, r->rate, r->frames) == 0)
 			r->header_frames = r->frames;
 	}
 }
@@ -145,7 +116,7 @@ audio_record_close(struct audio_record *r, char *err)
 			strerror(r->errnum));
 		rc = -1;
 	}
-	if (write_header(r->fd, r->rate, r->frames) < 0 || fsync(r->fd) < 0) {
+	if (audio_wav16_header(r->fd, r->rate, r->frames) < 0 || fsync(r->fd) < 0) {
 		if (!rc)
 			err_set(err, _("Cannot finish the recording %s: %s."), r->path, strerror(errno));
 		rc = -1;
@@ -188,7 +159,7 @@ audio_record_recover(const char *dir, audio_record_recover_cb cb, void *arg, cha
 			 pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && memcmp(h, "RIFF", 4) == 0;
 		int rate = ok ? h[24] | h[25] << 8 | h[26] << 16 | h[27] << 24 : 0;
 		int64_t frames = ok ? (int64_t)(sb.st_size - HEADER) / 2 : 0;
-		if (!ok || rate <= 0 || write_header(fd, rate, frames) < 0 || fsync(fd) < 0 ||
+		if (!ok || rate <= 0 || audio_wav16_header(fd, rate, frames) < 0 || fsync(fd) < 0 ||
 		    rename(tmp, path) < 0) {
 			err_set(err, _("Cannot finish the recording %s left by the last stop: %s."), tmp,
 				ok ? strerror(errno) : _("it is not a WAV file"));

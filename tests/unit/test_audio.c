@@ -844,6 +844,67 @@ the_limiter_holds_true_peaks_under_the_ceiling(void **state)
 	free(p);
 }
 
+/* Frames of a WAV file as a reader sees them (its header), or -1. */
+static int64_t
+frames_of(const char *p)
+{
+	char err[ERRLEN];
+	struct audio_src *s = audio_src_open(p, 48000, err);
+	int64_t n = s ? audio_src_frames(s) : -1;
+	audio_src_close(s);
+	return n;
+}
+
+static void
+recovered(void *arg, const char *p, double seconds)
+{
+	*(double *)arg = seconds;
+}
+
+/*
+ * What aired live is kept whatever happens: while it records, PATH.part is
+ * a readable WAV of all but the last second; closed, it is PATH, whole; a
+ * .part a kill left (its header behind) is finished by the next start,
+ * every sample counted.
+ */
+static void
+a_live_recording_is_readable_while_it_grows_and_after_a_kill(void **state)
+{
+	char err[ERRLEN];
+	char *p = path("rec/live-1.wav"), *part = path("rec/live-1.wav.part"), *d = path("rec");
+	struct audio_record *r = audio_record_open(p, 48000, err);
+	assert_non_null(r);
+	float buf[AUDIO_BLOCK];
+	for (int i = 0; i < AUDIO_BLOCK; i++)
+		buf[i] = 0.25f * (float)sin(2 * M_PI * 1000 * i / 48000.0);
+	for (int k = 0; k < 100; k++) /* 2.13 s */
+		audio_record_write(r, buf, AUDIO_BLOCK);
+	int64_t seen = frames_of(part);
+	print_message("while recording %lld frames, a reader sees %lld\n",
+		      (long long)audio_record_frames(r), (long long)seen);
+	assert_true(seen >= audio_record_frames(r) - 48000 && seen <= audio_record_frames(r));
+	assert_int_equal(access(p, F_OK), -1); /* not under its name before the end */
+	assert_int_equal(audio_record_close(r, err), 0);
+	assert_int_equal(frames_of(p), 100 * AUDIO_BLOCK);
+	assert_int_equal(access(part, F_OK), -1);
+	/* a kill: the header says nothing of the samples after it */
+	assert_int_equal(rename(p, part), 0);
+	sh("printf '\\000\\000\\000\\000' | dd of=%s bs=1 seek=40 conv=notrunc 2>/dev/null", part);
+	assert_true(frames_of(part) <= 0); /* none, or not readable at all */
+	double seconds = 0;
+	assert_int_equal(audio_record_recover(d, recovered, &seconds, err), 0);
+	assert_int_equal(frames_of(p), 100 * AUDIO_BLOCK);
+	assert_true(fabs(seconds - 100.0 * AUDIO_BLOCK / 48000) < 1e-9);
+	assert_int_equal(access(part, F_OK), -1);
+	/* a name taken is refused with a sentence, nothing overwritten */
+	sh("touch %s", part);
+	assert_null(audio_record_open(p, 48000, err));
+	assert_non_null(strstr(err, part));
+	free(p);
+	free(part);
+	free(d);
+}
+
 /*
  * A live announcement the operator ends (loaxa live --stop): the relay (the
  * microphone) fades out now and the closing jingle after it plays at once,
@@ -1012,6 +1073,7 @@ main(void)
 		cmocka_unit_test(the_high_pass_takes_out_what_horns_cannot_play),
 		cmocka_unit_test(the_live_high_pass_takes_out_rumble_and_keeps_the_voice),
 		cmocka_unit_test(ending_the_relays_early_brings_the_closing_jingle_forward),
+		cmocka_unit_test(a_live_recording_is_readable_while_it_grows_and_after_a_kill),
 		cmocka_unit_test(sinks_write_pace_and_refuse_clearly),
 	};
 	return cmocka_run_group_tests_name("audio", tests, setup, teardown);
