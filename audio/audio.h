@@ -116,6 +116,7 @@ struct audio_relay_opts {
 	double silence_s;        /* quiet or gone this long is dead air (0: 10 s) */
 	const char *fallback;    /* file looped on dead air, or NULL: silence */
 	double fallback_gain_db; /* its gain (to the target) */
+	double highpass_hz;      /* a high-pass on what comes in, before levelling (0: none) */
 };
 
 /*
@@ -189,6 +190,31 @@ int audio_decoder_feed(struct audio_decoder *d, const unsigned char *in, size_t 
 /* "MP3", "Ogg Vorbis", "Ogg Opus"; NULL before the first bytes told. */
 const char *audio_decoder_format(const struct audio_decoder *d);
 void audio_decoder_free(struct audio_decoder *d);
+/* ---- the recording of a live announcement (audio/record.c) ---- */
+
+/*
+ * Records what goes to the device into a 16-bit mono WAV at path, written
+ * under path.part and renamed to path by audio_record_close(); its folder
+ * is made.  NULL with err when it cannot be created.
+ */
+struct audio_record;
+struct audio_record *audio_record_open(const char *path, int rate, char *err);
+/* Appends n frames; never blocks for long (a write that fails stops it, said at close). */
+void audio_record_write(struct audio_record *r, const float *buf, long n);
+int64_t audio_record_frames(const struct audio_record *r);
+/*
+ * Finishes the header and renames it to its path (also after a write
+ * failed: what aired until then is kept); -1 with err when something
+ * went wrong.  Frees r; NULL is fine.
+ */
+int audio_record_close(struct audio_record *r, char *err);
+/*
+ * At start: each PATH.part in dir (a recording a kill cut) gets its header
+ * from its length and becomes PATH; cb hears of each with its seconds.
+ * -1 with err for one that could not be (the others are still done).
+ */
+typedef void (*audio_record_recover_cb)(void *arg, const char *path, double seconds);
+int audio_record_recover(const char *dir, audio_record_recover_cb cb, void *arg, char *err);
 
 /* ---- the programme mixer ---- */
 
@@ -298,6 +324,14 @@ long audio_mix_read(struct audio_mix *m, float *buf, long n, char *err);
  * while another reads; a second call changes nothing.
  */
 void audio_mix_fade_out(struct audio_mix *m, double seconds);
+/*
+ * Ends the relays early (a live announcement the operator ends): the one
+ * sounding fades out over `seconds` (at most 0.5), one still to come is
+ * left out, and what follows them (a closing jingle) plays at once.  The
+ * timeline says the new offsets and lengths.  Safe from any thread; a
+ * second call changes nothing.
+ */
+void audio_mix_end_relays(struct audio_mix *m, double seconds);
 /* Where a stop cut the programme, in seconds; -1 when none did. */
 double audio_mix_cut_s(const struct audio_mix *m);
 /* Output position in seconds, and how many segments have ended. */

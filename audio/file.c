@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "audio/audio.h"
+#include "audio/wav16.h"
 #include "base/base.h"
 
 #define MAX_RATE 384000
@@ -454,7 +455,7 @@ audio_src_close(struct audio_src *s)
  * WAV go through libsndfile on the same descriptor.  Everything goes to a
  * temporary name beside the file and is renamed into place at the end.
  */
-#define WAV_HEADER 44
+#define WAV_HEADER AUDIO_WAV16_HEADER
 #define CONVERT_BLOCK 16384
 
 struct audio_writer {
@@ -536,26 +537,32 @@ put32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-static int
-wav_header(struct audio_writer *w)
+int
+audio_wav16_header(int fd, int rate, int64_t frames)
 {
-	uint64_t data = (uint64_t)w->frames * 2;
+	uint64_t data = (uint64_t)frames * 2;
 	if (data > 0xFFFFFFFFu - 36)
 		data = 0xFFFFFFFFu - 36; /* over 12 hours: the size field is full */
-	unsigned char h[WAV_HEADER];
+	unsigned char h[AUDIO_WAV16_HEADER];
 	memcpy(h, "RIFF", 4);
 	put32(h + 4, (uint32_t)(36 + data));
 	memcpy(h + 8, "WAVEfmt ", 8);
 	put32(h + 16, 16);
 	h[20] = 1, h[21] = 0; /* PCM */
 	h[22] = 1, h[23] = 0; /* mono */
-	put32(h + 24, (uint32_t)w->rate);
-	put32(h + 28, (uint32_t)w->rate * 2);
+	put32(h + 24, (uint32_t)rate);
+	put32(h + 28, (uint32_t)rate * 2);
 	h[32] = 2, h[33] = 0;
 	h[34] = 16, h[35] = 0;
 	memcpy(h + 36, "data", 4);
 	put32(h + 40, (uint32_t)data);
-	return pwrite(w->fd, h, sizeof h, 0) == (ssize_t)sizeof h ? 0 : -1;
+	return pwrite(fd, h, sizeof h, 0) == (ssize_t)sizeof h ? 0 : -1;
+}
+
+static int
+wav_header(struct audio_writer *w)
+{
+	return audio_wav16_header(w->fd, w->rate, w->frames);
 }
 
 struct audio_writer *

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audio/audio.h"
+#include "audio/biquad.h"
 #include "base/base.h"
 
 /*
@@ -328,35 +329,7 @@ audio_limiter_free(struct audio_limiter *l)
 	free(l);
 }
 
-/* ---- high-pass: RBJ biquad, Butterworth Q ---- */
-
-struct biquad {
-	double b0, b1, b2, a1, a2, x1, x2, y1, y2;
-};
-
-static void
-highpass_init(struct biquad *q, double fc, int rate)
-{
-	double w = 2 * M_PI * fc / rate, cw = cos(w), alpha = sin(w) / (2 * M_SQRT1_2);
-	double a0 = 1 + alpha;
-	q->b0 = (1 + cw) / 2 / a0;
-	q->b1 = -(1 + cw) / a0;
-	q->b2 = (1 + cw) / 2 / a0;
-	q->a1 = -2 * cw / a0;
-	q->a2 = (1 - alpha) / a0;
-	q->x1 = q->x2 = q->y1 = q->y2 = 0;
-}
-
-static float
-biquad_run(struct biquad *q, float x)
-{
-	double y = q->b0 * x + q->b1 * q->x1 + q->b2 * q->x2 - q->a1 * q->y1 - q->a2 * q->y2;
-	q->x2 = q->x1;
-	q->x1 = x;
-	q->y2 = q->y1;
-	q->y1 = y;
-	return (float)y;
-}
+/* ---- high-pass: audio/biquad.h ---- */
 
 /* ---- mixer ---- */
 
@@ -394,6 +367,7 @@ struct audio_mix {
 	double att, rel;
 	int64_t stop_at, stop_len; /* fade-out in force; stop_len 0: none */
 	atomic_long stop_req_us;   /* a stop asked for (from any thread); 0: none */
+	atomic_long end_req_us;    /* relays to end early (from any thread); 0: none, -1: done */
 	int finished;
 	struct audio_span *spans;
 	size_t nspans;
@@ -435,6 +409,7 @@ mix_alloc(const struct audio_seg *segs, size_t n, const size_t *span_of, size_t 
 	m->spans = xcalloc(nspans ? nspans : 1, sizeof *m->spans);
 	m->reasons = xcalloc(nspans ? nspans : 1, sizeof *m->reasons);
 	atomic_init(&m->stop_req_us, 0);
+	atomic_init(&m->end_req_us, 0);
 	double r = o->rate;
 	for (size_t i = 0; i < n; i++) {
 		struct seg_state *s = &m->segs[i];
@@ -777,6 +752,44 @@ mix_bed(struct audio_mix *m, struct bed_state *b, float *out, const float *speec
 	return 0;
 }
 
+/*
+ * Ends each relay that has not ended yet: one sounding fades out over
+ * `fade` frames from pos, one still to come is left out (0 frames), and
+ * everything after it moves earlier by what was taken away, so the items
+ * after a live announcement (its closing jingle) follow at once.
+ */
+static void
+end_relays(struct audio_mix *m, int64_t fade)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		struct seg_state *s = &m->segs[i];
+		int64_t end = s->start + s->len;
+		if (!s->s.relay || s->ended || end <= m->pos)
+			continue;
+		int64_t keep = m->pos > s->start ? m->pos - s->start + fade : 0;
+		if (keep >= s->len)
+			continue;
+		int64_t delta = s->len - keep;
+		s->len = keep;
+		/* it fades over what is left of it, from the next frame */
+		int64_t left = m->pos > s->start ? keep - (m->pos - s->start) : 0;
+		if (left > 0)
+			s->fout = left;
+		m->spans[s->span].length_s = (double)keep / m->o.rate;
+		for (size_t j = 0; j < m->n; j++) {
+			struct seg_state *t = &m->segs[j];
+			if (j == i || t->start < end)
+				continue;
+			t->start -= delta;
+			m->spans[t->span].offset_s = (double)t->start / m->o.rate;
+		}
+	}
+	m->total = 0;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->segs[i].start + m->segs[i].len > m->total)
+			m->total = m->segs[i].start + m->segs[i].len;
+}
+
 long
 audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 {
@@ -784,6 +797,11 @@ audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 		n = AUDIO_BLOCK;
 	if (m->finished)
 		return 0;
+	long end_us = atomic_load(&m->end_req_us);
+	if (end_us > 0 && !m->stop_len) {
+		end_relays(m, (int64_t)((double)end_us * m->o.rate / 1e6));
+		atomic_store(&m->end_req_us, -1);
+	}
 	long req = atomic_load(&m->stop_req_us);
 	if (req && !m->stop_len) {
 		m->stop_at = m->pos;
@@ -837,8 +855,13 @@ audio_mix_read(struct audio_mix *m, float *buf, long n, char *err)
 	return k;
 }
 
-void
-audio_mix_fade_out(struct audio_mix *m, double seconds)
+/*
+ * A request from another thread, taken by the next audio_mix_read(): the
+ * fade's length in microseconds (at least 1, at most STOP_MAX_S); the
+ * first request stands.
+ */
+static void
+request(atomic_long *slot, double seconds)
 {
 	if (!(seconds > 0))
 		seconds = 0;
@@ -846,7 +869,19 @@ audio_mix_fade_out(struct audio_mix *m, double seconds)
 		seconds = STOP_MAX_S;
 	long us = (long)(seconds * 1e6);
 	long none = 0;
-	atomic_compare_exchange_strong(&m->stop_req_us, &none, us > 0 ? us : 1);
+	atomic_compare_exchange_strong(slot, &none, us > 0 ? us : 1);
+}
+
+void
+audio_mix_fade_out(struct audio_mix *m, double seconds)
+{
+	request(&m->stop_req_us, seconds);
+}
+
+void
+audio_mix_end_relays(struct audio_mix *m, double seconds)
+{
+	request(&m->end_req_us, seconds);
 }
 
 double

@@ -44,6 +44,7 @@
 #include <vorbis/codec.h>
 
 #include "audio/audio.h"
+#include "audio/biquad.h"
 #include "base/base.h"
 
 #define RING_S 3.0           /* the most the ring holds; older audio is dropped */
@@ -96,6 +97,7 @@ struct audio_relay {
 	char reason[ERRLEN + 64];
 	struct audio_src *fb;
 	int fb_failed;
+	struct biquad hp;     /* o.highpass_hz > 0: on what comes in, before the levelling */
 	float tmp[AUDIO_BLOCK];
 };
 
@@ -815,6 +817,10 @@ audio_relay_open(const struct audio_relay_opts *o)
 	r->o.fallback = r->fallback;
 	if (r->o.silence_s <= 0)
 		r->o.silence_s = 10;
+	if (!(r->o.highpass_hz > 0 && r->o.highpass_hz < o->rate / 2.0))
+		r->o.highpass_hz = 0;
+	if (r->o.highpass_hz > 0)
+		highpass_init(&r->hp, r->o.highpass_hz, o->rate);
 	r->cap = (long)(RING_S * o->rate);
 	r->ring = xcalloc((size_t)r->cap, sizeof *r->ring);
 	pthread_mutex_init(&r->lock, NULL);
@@ -1009,6 +1015,9 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	pthread_mutex_unlock(&r->lock);
 	if (got < n)
 		memset(buf + got, 0, sizeof(float) * (size_t)(n - got));
+	if (r->o.highpass_hz > 0)
+		for (long i = 0; i < n; i++)
+			buf[i] = biquad_run(&r->hp, buf[i]);
 	double ms = 0;
 	for (long i = 0; i < n; i++)
 		ms += (double)buf[i] * buf[i];

@@ -20,13 +20,16 @@ cmd_live(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "minutes", required_argument, NULL, 'm' },
+		{ "class", required_argument, NULL, 'c' },
+		{ "stop", no_argument, NULL, 's' },
 		{ "zone", required_argument, NULL, 'z' },
 		{ "title", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	long minutes = OPS_LIVE_MINUTES;
-	const char *title = NULL;
+	const char *title = NULL, *klass = NULL;
+	int stop = 0;
 	struct sbuf zones = { 0 }; /* "thon-1,thon-3", as ops_zones_parse() takes them */
 	char *end;
 	int c;
@@ -49,14 +52,21 @@ cmd_live(struct cli *cli, int argc, char **argv)
 			sbuf_addf(&zones, "%s%s", zones.len ? "," : "", optarg);
 			break;
 		case 't': title = optarg; break;
+		case 'c': klass = optarg; break;
+		case 's': stop = 1; break;
 		case 'h':
-			printf(_("Usage: loaxa live [--minutes N] [--zone NAME ...] [--title TEXT]\n\n"
-				 "Puts the microphone on air now: what is airing fades out and is logged as\n"
-				 "cut by the live announcement (as an emergency cuts in); the live_jingle\n"
-				 "plays first, then the microphone (audio.mic_device, else\n"
-				 "audio.input_device), levelled like line-in, until 'loaxa stop' or N\n"
-				 "minutes (default %d, at most %d).  --zone NAME (repeatable): to those\n"
-				 "zones only.  --title: what it is about, shown by 'loaxa status'.\n"),
+			printf(_("Usage: loaxa live [--class normal|emergency] [--minutes N] [--zone NAME ...]\n"
+				 "                  [--title TEXT]\n"
+				 "       loaxa live --stop\n\n"
+				 "Puts the microphone on air now: the live_jingle plays first, then the\n"
+				 "microphone (audio.mic_device, else audio.input_device), levelled like\n"
+				 "line-in, recorded under the state directory, until 'loaxa stop' or N\n"
+				 "minutes (default %d, at most %d); the live_end_jingle closes it.  While\n"
+				 "something airs it is refused, unless --class emergency: then what airs\n"
+				 "fades out and is logged as cut by the live announcement.  --zone NAME\n"
+				 "(repeatable): to those zones only.  --title: what it is about, shown by\n"
+				 "'loaxa status'.  --stop (or 'loaxa stop') ends it: the microphone fades\n"
+				 "out and the closing jingle plays.\n"),
 			       OPS_LIVE_MINUTES, OPS_LIVE_MAX_MINUTES);
 			sbuf_free(&zones);
 			return 0;
@@ -75,7 +85,14 @@ cmd_live(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	char msg[ERRLEN], err[ERRLEN];
-	int rc = ops_live(o, (int)minutes, zones.s, title, NULL, msg, err);
+	if (stop) {
+		sbuf_free(&zones);
+		if (ops_live_stop(o, msg, err) < 0)
+			return cli_error("%s", err);
+		fputs(msg, stdout);
+		return 0;
+	}
+	int rc = ops_live(o, (int)minutes, klass, zones.s, title, NULL, msg, err);
 	sbuf_free(&zones);
 	if (rc < 0)
 		return cli_error("%s", err);

@@ -106,7 +106,7 @@ _loaxa() {
 	normalize) COMPREPLY=($(compgen -W "--region --help" -- "$cur")) ;;
 	play) COMPREPLY=($(compgen -f -W "--program" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--format" -- "$cur")) ;;
-	live) COMPREPLY=($(compgen -W "--minutes --zone --title" -- "$cur")) ;;
+	live) COMPREPLY=($(compgen -W "--class --minutes --zone --title --stop" -- "$cur")) ;;
 	esac
 }
 complete -F _loaxa loaxa

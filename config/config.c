@@ -93,6 +93,11 @@ static const struct key preroll_keys[] = {
 	{ NULL },
 };
 
+static const struct key live_keys[] = {
+	{ "highpass_hz", T_FLOAT, OFF(live.highpass_hz), 0, 1000 },
+	{ NULL },
+};
+
 static const struct key targets_keys[] = {
 	{ "cchc_per_month", T_INT, OFF(cchc_per_month), 0, 1000 },
 	{ NULL },
@@ -150,9 +155,11 @@ static const struct key top_keys[] = {
 	{ "lead_seconds", T_INT, OFF(lead_seconds), 5, 3600 },
 	{ "emergency_jingle", T_STR, OFF(emergency_jingle) },
 	{ "live_jingle", T_STR, OFF(live_jingle) },
+	{ "live_end_jingle", T_STR, OFF(live_end_jingle) },
 	{ "audio", T_GROUP, .sub = audio_keys },
 	{ "tts", T_GROUP, .sub = tts_keys },
 	{ "preroll", T_GROUP, .sub = preroll_keys },
+	{ "live", T_GROUP, .sub = live_keys },
 	{ "targets", T_GROUP, .sub = targets_keys },
 	{ "station", T_GROUP, .sub = station_keys },
 	{ "link", T_GROUP, .sub = link_keys },
@@ -296,6 +303,7 @@ set_defaults(struct config *c)
 	c->tts.max_syllables = 60;
 	voice_defaults(c);
 	c->preroll.seconds = 5;
+	c->live.highpass_hz = 80;
 	c->cchc_per_month = 2;
 }
 
@@ -1448,6 +1456,7 @@ config_free(struct config *c)
 	free(c->control_socket);
 	free(c->emergency_jingle);
 	free(c->live_jingle);
+	free(c->live_end_jingle);
 	free(c->audio.mic_device);
 	free(c->audio.output);
 	free(c->audio.device);
@@ -1707,6 +1716,8 @@ config_dump(const struct config *c)
 		dump_str(&b, "", "emergency_jingle", c->emergency_jingle);
 	if (c->live_jingle)
 		dump_str(&b, "", "live_jingle", c->live_jingle);
+	if (c->live_end_jingle)
+		dump_str(&b, "", "live_end_jingle", c->live_end_jingle);
 	dump_station(&b, c);
 	sbuf_adds(&b, "audio = {\n");
 	dump_str(&b, "  ", "output", c->audio.output);
@@ -1741,6 +1752,8 @@ config_dump(const struct config *c)
 	dump_str(&b, "  ", "command", c->preroll.command);
 	sbuf_addf(&b, "  seconds = %d;\n", c->preroll.seconds);
 	dump_str(&b, "  ", "after", c->preroll.after);
+	sbuf_adds(&b, "};\nlive = {\n");
+	dump_float(&b, "  ", "highpass_hz", c->live.highpass_hz, "\n");
 	sbuf_addf(&b, "};\ntargets = {\n  cchc_per_month = %d;\n};\ntopics = (\n", c->cchc_per_month);
 	for (size_t i = 0; i < c->n_topics; i++) {
 		sbuf_adds(&b, "  {");

@@ -117,6 +117,7 @@ struct config {
 	int lead_seconds;
 	char *emergency_jingle; /* clip aired before an emergency bulletin (alert tone), or NULL */
 	char *live_jingle;      /* clip aired before a live announcement (loaxa live), or NULL */
+	char *live_end_jingle;  /* clip aired after it (its closing jingle), or NULL */
 	struct {
 		char *output;  /* portaudio | wav | null */
 		char *device;  /* PortAudio device name or index; NULL = default */
@@ -153,6 +154,9 @@ struct config {
 		int seconds;
 		char *after;
 	} preroll;
+	struct {
+		double highpass_hz; /* loaxa live: a high-pass on the microphone (0: off; 80) */
+	} live;
 	struct {
 		char *listen;   /* loaxa-web: "ADDRESS:PORT" ("[::1]:8080" for IPv6) */
 		char *tls_cert; /* PEM files: HTTPS when both are set */

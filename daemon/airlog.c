@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio/audio.h"
 #include "base/base.h"
+#include "config/config.h"
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
 #include "reports/reports.h"
@@ -191,6 +193,22 @@ airlog_started(struct daemon *d, struct airing *a)
 	if (a->row &&
 	    store_airing_set_started(d->st, a->row, a->started_ms, airlog_lateness(a), err) < 0)
 		daemon_log(3, "%s", err);
+	/*
+	 * A live announcement's item is in the log from its first sample, not
+	 * completed, pointing at its recording: if the daemon is killed, the
+	 * row still says where what aired is (airlog_recover() gives it its
+	 * length).  The airing's end writes it again whole.
+	 */
+	for (size_t k = 0; a->row && a->live && k < pl_count(a->prog); k++) {
+		struct store_aired_item it;
+		if (pl_aired_item(a->prog, k, &it) < 0 || !it.recording[0])
+			continue;
+		it.airing_id = a->row;
+		it.completed = 0;
+		it.length_s = 0;
+		if (store_aired_item_add(d->st, &it, err) < 0)
+			daemon_log(3, _("cannot log an aired item: %s"), err);
+	}
 }
 
 int64_t
@@ -327,6 +345,16 @@ airlog_finish(struct daemon *d, struct airing *a)
 		   a->reason[0] ? ": " : "", report_reason(a->reason));
 }
 
+static void
+recovered(void *arg, const char *path, double seconds)
+{
+	struct daemon *d = arg;
+	char err[ERRLEN];
+	daemon_log(4, _("the recording %s, cut by the last stop, is finished: %.1f s"), path, seconds);
+	if (store_aired_item_recorded(d->st, path, seconds, err) < 0)
+		daemon_log(3, "%s", err);
+}
+
 void
 airlog_recover(struct daemon *d)
 {
@@ -341,6 +369,11 @@ airlog_recover(struct daemon *d)
 		daemon_log(4, _("%d airing(s) cut by the last stop are logged as interrupted"), cut);
 	if (missed)
 		daemon_log(4, _("%d airing(s) the last stop came before are logged as missed"), missed);
+	/* a live announcement's recording the stop cut: finished, its row given its length */
+	char *dir = xasprintf("%s/%s", d->cfg->state_dir, DAEMON_RECORDINGS);
+	if (audio_record_recover(dir, recovered, d, err) < 0)
+		daemon_log(3, "%s", err);
+	free(dir);
 }
 
 void

@@ -292,7 +292,9 @@ static json_t *
 live_answer(struct daemon *d, const struct airing *a, const struct airing *on, int minutes)
 {
 	const char *dev = config_mic_device(d->cfg);
-	int jingle = a->prog && pl_count(a->prog) > 1;
+	/* the opening jingle: a first item that is not the microphone, and not left out */
+	int jingle = a->prog && pl_count(a->prog) > 1 && a->prog->items[0].kind != PL_STREAM &&
+		     !a->prog->items[0].skipped;
 	json_t *o = json_pack("{s:b,s:s,s:s,s:i}", "ok", 1, "message",
 			      on ? _("live: it cuts in now, what was airing fades out")
 				 : _("live: the microphone is on air now"),
@@ -331,9 +333,17 @@ handle_request(struct daemon *d, const char *line, size_t len)
 		for (struct airing *a = d->airings; a; a = a->next)
 			if (a->state == AIRING_PLAYING)
 				on = a;
+		if (r.live && (!on || !on->live))
+			return refused(_("No live announcement is on air."));
 		if (!on)
 			return done(_("nothing is airing"));
 		snprintf(on->stop_why, sizeof on->stop_why, "%s", N_("stopped by the operator"));
+		if (on->live && !on->ending) {
+			/* the microphone fades out and the closing jingle follows */
+			on->ending = 1;
+			workers_end_relays(d->w, DAEMON_FADE_S);
+			return done(_("the live announcement ends; the closing jingle follows"));
+		}
 		workers_stop(d->w, DAEMON_FADE_S);
 		return done(_("stopped; logged as interrupted"));
 	}

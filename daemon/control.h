@@ -9,10 +9,14 @@
  *   {"cmd":"air","program":"sang"}
  *   {"cmd":"air","bulletin":12,"by":"lan"}   who asked, written in the airing log
  *   {"cmd":"air","bulletin":12,"zones":"thon-1,thon-3"}   to these zones only
- *   {"cmd":"stop"}                           fade out what plays, log it interrupted
- *   {"cmd":"live","minutes":10}              the microphone on air now (it pre-empts
- *                                            like an emergency); also "zones", "by",
- *                                            "title" (shown while it airs)
+ *   {"cmd":"stop"}                           fade out what plays, log it interrupted;
+ *                                            a live announcement ends with its closing
+ *                                            jingle instead (logged completed)
+ *   {"cmd":"stop","live":true}               the same, only if a live announcement airs
+ *   {"cmd":"live","minutes":10}              the microphone on air now; refused while
+ *                                            something airs, unless "class":"emergency"
+ *                                            (it pre-empts like an emergency); also
+ *                                            "zones", "by", "title" (shown while it airs)
  *   {"cmd":"reload"}                         same as SIGHUP
  *   {"cmd":"replan"}                         bulletins or the queue changed
  *
@@ -43,11 +47,12 @@ struct control_req {
 	enum control_cmd cmd;
 	int64_t bulletin;  /* AIR: bulletin id, or 0 */
 	char program[65];  /* AIR: programme name, or "" */
-	int emergency;     /* AIR: pre-empt */
+	int emergency;     /* AIR, LIVE: pre-empt */
 	char by[65];       /* AIR: who asked (logged with the airing), or "" */
 	char zones[1024];  /* AIR, LIVE: zone names joined with commas; "": every zone */
 	int minutes;       /* LIVE: how long the microphone stays on air at most */
 	char title[129];   /* LIVE: what it is about, or "" */
+	int live;          /* STOP: only a live announcement (loaxa live --stop) */
 };
 
 /* Parses one request line (without the newline); -1 with a sentence in err. */

@@ -53,7 +53,8 @@ struct airing {
 	int64_t at_ms;       /* scheduled instant; for manual airings, when asked */
 	int asap;            /* manual: play as soon as the player is free */
 	int emergency;
-	int live;            /* loaxa live: the microphone (it pre-empts like an emergency) */
+	int live;            /* loaxa live: the microphone (with emergency, it pre-empts) */
+	int ending;          /* live: the operator ended the microphone; the closing jingle plays */
 	int64_t bulletin;    /* manual airing of one bulletin: its id, else 0 */
 	int64_t request;     /* a stored request (loaxa air --at, --repeat): its id, else 0 */
 	int64_t armed_ms;    /* when it went to the player */
@@ -96,6 +97,8 @@ typedef void (*daemon_fd_fn)(struct daemon *d, int fd, void *arg);
 
 /* How long a stop (loaxa stop, an emergency, SIGTERM) fades out what plays. */
 #define DAEMON_FADE_S 0.4
+/* Where live announcements are recorded, under the state directory. */
+#define DAEMON_RECORDINGS "recordings"
 #define DAEMON_MAX_CLIENTS 16
 #define DAEMON_MAX_WATCHES (8 + DAEMON_MAX_CLIENTS)
 
@@ -164,8 +167,9 @@ int64_t plan_tick(struct daemon *d);
 int plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, char *err);
 /*
  * A live announcement (loaxa live): the live_jingle, then the microphone
- * (config_mic_device()) for r->minutes, levelled as line-in is; it
- * pre-empts what plays as an emergency does.  Refused while another live
+ * (config_mic_device()) for r->minutes, levelled as line-in is.  With
+ * r->emergency it pre-empts what plays as an emergency does; without, it
+ * is refused while anything is on the player.  Refused while another live
  * announcement is on the player.
  */
 int plan_live(struct daemon *d, const struct control_req *r, struct airing **out, char *err);
@@ -298,6 +302,11 @@ void workers_play(struct workers *w, struct airing *a);
  * started yet comes back unstarted (EV_FINISHED with no status).
  */
 void workers_stop(struct workers *w, double fade_s);
+/*
+ * Ends the relays of what plays (fading over fade_s) and lets the rest of
+ * it play: a live announcement the operator ends, then its closing jingle.
+ */
+void workers_end_relays(struct workers *w, double fade_s);
 /*
  * Keeps the sound device open and fed with silence (on), so that the first
  * sample of the next airing leaves on time, or lets it close (off).

@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "config/config.h"
@@ -279,31 +280,69 @@ plan_manual(struct daemon *d, const struct control_req *r, struct airing **out, 
 }
 
 /*
- * The programme of a live announcement: the jingle (left out, and said in
- * the log, when it cannot be used), then the microphone as a line-in relay
- * of that device.  Logged as kind relay with source "live:DEVICE" (the
- * aired_items CHECK knows no kind live).
+ * Where a live announcement starting now is recorded:
+ * STATE_DIR/recordings/live-YYYYMMDD-HHMMSS.wav in local time, with -2,
+ * -3... when that name is taken.
+ */
+static int
+file_exists_part(const char *path)
+{
+	char *part = xasprintf("%s.part", path);
+	int there = access(part, F_OK) == 0;
+	free(part);
+	return there;
+}
+
+static char *
+recording_path(struct daemon *d)
+{
+	char stamp[32];
+	time_format(time_now_ms(), "%Y%m%d-%H%M%S", stamp, sizeof stamp);
+	char *path = xasprintf("%s/%s/live-%s.wav", d->cfg->state_dir, DAEMON_RECORDINGS, stamp);
+	for (int i = 2; access(path, F_OK) == 0 || file_exists_part(path); i++) {
+		free(path);
+		path = xasprintf("%s/%s/live-%s-%d.wav", d->cfg->state_dir, DAEMON_RECORDINGS, stamp, i);
+	}
+	return path;
+}
+
+/*
+ * The programme of a live announcement: the opening jingle (live_jingle),
+ * the microphone as a line-in relay of that device, the closing jingle
+ * (live_end_jingle); the jingles are left out, and that said in the log,
+ * when they cannot be used.  Logged as kind relay with source
+ * "live:DEVICE" (the aired_items CHECK knows no kind live).
  */
 static struct pl_program *
 build_live(struct daemon *d, const struct control_req *r, char *err)
 {
-	const char *jingle = d->cfg->live_jingle;
-	struct config_item items[2] = {
-		{ .kind = CONFIG_ITEM_CLIP, .clip = (char *)jingle },
-		{ .kind = CONFIG_ITEM_STREAM, .line_in = 1, .minutes = r->minutes },
-	};
-	struct config_program tpl = { .name = (char *)"live", .items = items, .n_items = 2 };
+	const char *jingle = d->cfg->live_jingle, *end = d->cfg->live_end_jingle;
+	struct config_item items[3];
+	size_t n = 0, mic;
+	if (jingle)
+		items[n++] = (struct config_item){ .kind = CONFIG_ITEM_CLIP, .clip = (char *)jingle };
+	mic = n;
+	items[n++] = (struct config_item){ .kind = CONFIG_ITEM_STREAM, .line_in = 1,
+					   .minutes = r->minutes };
+	if (end)
+		items[n++] = (struct config_item){ .kind = CONFIG_ITEM_CLIP, .clip = (char *)end };
+	struct config_program tpl = { .name = (char *)"live", .items = items, .n_items = n };
 	char e2[ERRLEN];
 	struct pl_program *p = NULL;
-	if (jingle && !(p = pl_build(d->cfg, &tpl, d->st, NULL, 0, e2)))
-		daemon_log(4, _("the live jingle %s is left out: %s"), jingle, e2);
+	if (n > 1 && !(p = pl_build(d->cfg, &tpl, d->st, NULL, 0, e2)))
+		daemon_log(4, _("the live jingles are left out: %s"), e2);
 	if (!p) {
-		tpl.items = items + 1;
+		tpl.items = items + mic;
 		tpl.n_items = 1;
+		mic = 0;
 		if (!(p = pl_build(d->cfg, &tpl, d->st, NULL, 0, err)))
 			return NULL;
 	}
-	struct pl_item *it = &p->items[p->n - 1];
+	for (size_t i = 0; i < p->n; i++)
+		if (i != mic && p->items[i].skipped)
+			daemon_log(4, _("the live jingle %s is left out: %s"), p->items[i].label,
+				   p->items[i].skipped);
+	struct pl_item *it = &p->items[mic];
 	const char *dev = config_mic_device(d->cfg);
 	free(it->device);
 	free(it->url);
@@ -311,6 +350,8 @@ build_live(struct daemon *d, const struct control_req *r, char *err)
 	it->device = dev ? xstrdup(dev) : NULL;
 	it->url = xasprintf("live:%s", dev ? dev : "default");
 	it->label = xstrdup(r->title[0] ? r->title : it->url);
+	it->recording = recording_path(d);
+	it->highpass_hz = d->cfg->live.highpass_hz;
 	return p;
 }
 
@@ -322,10 +363,23 @@ plan_live(struct daemon *d, const struct control_req *r, struct airing **out, ch
 			err_set(err, _("A live announcement is already on air; end it with 'loaxa stop' first."));
 			return -1;
 		}
+	/*
+	 * Only an emergency cuts what airs: a normal live announcement is
+	 * refused while something is on the player (the operator waits for
+	 * its end, or cuts in with --class emergency); waiting unheard at an
+	 * open microphone for a programme to end would help nobody.
+	 */
+	struct airing *on = plan_on_player(d);
+	if (on && !r->emergency) {
+		char prog[64];
+		err_set(err, _("%s is on air; a live announcement does not cut it.  Try again when it ends, or cut in with --class emergency."),
+			on->slot ? on->slot : report_program_label(on->program, prog, sizeof prog));
+		return -1;
+	}
 	struct airing *a = xcalloc(1, sizeof *a);
 	a->at_ms = time_now_ms();
 	a->asap = 1;
-	a->emergency = 1;
+	a->emergency = r->emergency;
 	a->live = 1;
 	a->asked_by = r->by[0] ? xstrdup(r->by) : NULL;
 	a->program = xstrdup("live");
@@ -546,7 +600,8 @@ plan_finished(struct daemon *d, struct airing *a)
 		a->cut_by_emergency = 0;
 		return;
 	}
-	if (strcmp(a->status, "interrupted") == 0 && a->stop_why[0])
+	/* a live announcement the operator ended played its closing jingle: completed, and why */
+	if ((strcmp(a->status, "interrupted") == 0 || a->ending) && a->stop_why[0])
 		snprintf(a->reason, sizeof a->reason, "%s", a->stop_why);
 	/* a manual airing that waited for the player says so: a wait, not lateness */
 	int64_t waited = a->asap && a->armed_ms > a->at_ms ? a->armed_ms - a->at_ms : 0;

@@ -47,6 +47,12 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 	{
 		if (strcmp(key, "cmd") == 0)
 			continue;
+		if (req->cmd == CONTROL_STOP && strcmp(key, "live") == 0) {
+			if (!json_is_boolean(v))
+				goto bad_value;
+			req->live = json_is_true(v);
+			continue;
+		}
 		if (req->cmd != CONTROL_AIR && req->cmd != CONTROL_LIVE)
 			goto unknown;
 		if (req->cmd == CONTROL_LIVE && strcmp(key, "minutes") == 0) {
@@ -62,7 +68,7 @@ control_parse(const char *line, size_t len, struct control_req *req, char *err)
 				goto bad_value;
 			strcpy(req->title, t);
 		} else if (req->cmd == CONTROL_LIVE && strcmp(key, "by") != 0 &&
-			   strcmp(key, "zones") != 0) {
+			   strcmp(key, "zones") != 0 && strcmp(key, "class") != 0) {
 			goto unknown;
 		} else if (strcmp(key, "bulletin") == 0) {
 			if (!json_is_integer(v) || json_integer_value(v) <= 0)

@@ -75,6 +75,7 @@ struct workers {
 		int on; /* the airing playing goes to it: the others get silence */
 	} streams[CONFIG_MAX_ZONES];
 	size_t n_streams;
+	struct audio_record *rec; /* a live announcement's recording while it plays (player thread) */
 };
 
 /* What the player's callbacks need. */
@@ -180,6 +181,18 @@ tee(void *arg, const float *buf, long n)
 	struct workers *w = arg;
 	for (size_t i = 0; i < w->n_streams; i++)
 		audio_icecast_write(w->streams[i].ic, w->streams[i].on ? buf : NULL, n);
+	if (w->rec)
+		audio_record_write(w->rec, buf, n);
+}
+
+/* The recording an airing asks for (a live announcement's item names it), or NULL. */
+static const char *
+recording_of(const struct airing *a)
+{
+	for (size_t k = 0; a->prog && k < pl_count(a->prog); k++)
+		if (a->prog->items[k].recording)
+			return a->prog->items[k].recording;
+	return NULL;
 }
 
 static void
@@ -390,6 +403,7 @@ next_job(struct workers *w)
 			w->released = 0;
 			atomic_store(&w->stop.fade_s, 0);
 			atomic_store(&w->stop.stop, 0);
+			atomic_store(&w->stop.end_relays, 0);
 			pthread_mutex_unlock(&w->lock);
 			return a;
 		}
@@ -457,9 +471,26 @@ play_main(void *arg)
 		}
 		env.tee = tee;
 		env.tee_arg = w;
+		/*
+		 * A live announcement is recorded as it goes to the device: the
+		 * samples the tee sees are those the sink took, levelled and
+		 * limited.  A recording that cannot be made does not keep it off
+		 * the air; the row's reason says so.
+		 */
+		char rec_err[ERRLEN] = "";
+		const char *rec_path = recording_of(a);
+		if (rec_path && !(w->rec = audio_record_open(rec_path, env.sample_rate, rec_err)))
+			daemon_log(3, "%s", rec_err);
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
 		w->sound_ms = mono_ms();
+		if (w->rec) {
+			if (audio_record_close(w->rec, rec_err) < 0)
+				daemon_log(3, "%s", rec_err);
+			else
+				rec_err[0] = 0;
+			w->rec = NULL;
+		}
 		if (a->zones) {
 			if (w->sink && st != PL_NOT_STARTED)
 				play_out(w->sink);
@@ -519,6 +550,10 @@ play_main(void *arg)
 		case PL_NOT_STARTED: /* no outcome yet: the loop decides (plan_finished()) */
 			break;
 		}
+		if (rec_err[0] && st != PL_NOT_STARTED) {
+			size_t len = strlen(a->reason);
+			snprintf(a->reason + len, sizeof a->reason - len, "%s%s", len ? "; " : "", rec_err);
+		}
 		if (zone_problems.len && st != PL_NOT_STARTED) {
 			size_t len = strlen(a->reason);
 			snprintf(a->reason + len, sizeof a->reason - len, "%s%s", len ? "; " : "",
@@ -546,6 +581,7 @@ workers_new(int evfd)
 	w->events_tail = &w->events;
 	atomic_init(&w->stop.stop, 0);
 	atomic_init(&w->stop.fade_s, 0);
+	atomic_init(&w->stop.end_relays, 0);
 	atomic_init(&w->position_s, 0);
 	pthread_create(&w->render_thread, NULL, render_main, w);
 	pthread_create(&w->play_thread, NULL, play_main, w);
@@ -593,6 +629,17 @@ workers_stop(struct workers *w, double fade_s)
 	if (w->playing) {
 		atomic_store(&w->stop.fade_s, fade_s);
 		atomic_store(&w->stop.stop, 1);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+workers_end_relays(struct workers *w, double fade_s)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->playing) {
+		atomic_store(&w->stop.fade_s, fade_s);
+		atomic_store(&w->stop.end_relays, 1);
 	}
 	pthread_mutex_unlock(&w->lock);
 }

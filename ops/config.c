@@ -179,6 +179,20 @@ check_store_names(const struct config *cfg, const char *state_dir, struct config
 				add_sentence(d, cfg, one.items[0].line, e);
 		}
 	}
+	/* the closing jingle of loaxa live, a clip the station names */
+	if (cfg->live_end_jingle) {
+		struct store_clip c;
+		int rc = store_clip_get(st, cfg->live_end_jingle, &c, e);
+		if (rc == 0) {
+			store_clip_clear(&c);
+		} else if (rc == STORE_NOTFOUND) {
+			snprintf(e, sizeof e, _("live_end_jingle names the clip \"%s\", which has not been imported; import it with 'loaxa clip import FILE --name %s --kind jingle'"),
+				 cfg->live_end_jingle, cfg->live_end_jingle);
+			add_sentence(d, cfg, config_line(cfg, "live_end_jingle"), e);
+		} else {
+			add_sentence(d, cfg, config_line(cfg, "live_end_jingle"), e);
+		}
+	}
 	if (d->errors == 0)
 		warn_overruns(cfg, st, d);
 	store_close(st);

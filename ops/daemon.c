@@ -190,10 +190,14 @@ ops_air(struct ops *o, int64_t bulletin_id, const char *program, const char *kla
 }
 
 int
-ops_live(struct ops *o, int minutes, const char *zones, const char *title, const char *who,
-	 char *msg, char *err)
+ops_live(struct ops *o, int minutes, const char *klass, const char *zones, const char *title,
+	 const char *who, char *msg, char *err)
 {
 	msg[0] = 0;
+	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0) {
+		err_set(err, _("--class of a live announcement is normal or emergency (got %s)."), klass);
+		return OPS_INVALID;
+	}
 	if (minutes < 1 || minutes > OPS_LIVE_MAX_MINUTES) {
 		err_set(err, _("--minutes is from 1 to %d (got %d)."), OPS_LIVE_MAX_MINUTES, minutes);
 		return OPS_INVALID;
@@ -210,6 +214,8 @@ ops_live(struct ops *o, int minutes, const char *zones, const char *title, const
 		return OPS_INVALID;
 	}
 	json_t *req = json_pack("{s:s,s:i}", "cmd", "live", "minutes", minutes);
+	if (klass && strcmp(klass, "emergency") == 0)
+		json_object_set_new(req, "class", json_string("emergency"));
 	if (to)
 		json_object_set_new(req, "zones", json_string(to));
 	free(to);
@@ -233,6 +239,21 @@ ops_live(struct ops *o, int minutes, const char *zones, const char *title, const
 	if (jingle && k >= 0 && k < ERRLEN)
 		snprintf(msg + k, ERRLEN - (size_t)k, _("The jingle %s plays first.\n"), jingle);
 	json_decref(ans);
+	return 0;
+}
+
+int
+ops_live_stop(struct ops *o, char *msg, char *err)
+{
+	msg[0] = 0;
+	json_t *req = json_pack("{s:s,s:b}", "cmd", "stop", "live", 1);
+	json_t *ans;
+	int rc = ops_daemon_ask(o->cfg, req, 10000, &ans, err);
+	json_decref(req);
+	if (rc < 0)
+		return rc;
+	json_decref(ans);
+	snprintf(msg, ERRLEN, "%s", _("The live announcement ends: the microphone fades out and the closing jingle, if one is set, follows.\n"));
 	return 0;
 }
 

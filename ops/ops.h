@@ -252,14 +252,22 @@ void ops_air_words(struct json_t *ans, int64_t bulletin_id, const char *program,
  * The microphone on air now (loaxa live): the live_jingle, then the
  * microphone (audio.mic_device, else audio.input_device, else the default
  * input) for minutes (1 to OPS_LIVE_MAX_MINUTES), levelled as line-in is,
- * until `loaxa stop`.  It pre-empts what plays, as an emergency does.
+ * until `loaxa stop`.  klass "emergency": it pre-empts what plays, as an
+ * emergency does; "normal" or NULL: the daemon refuses it while anything
+ * airs (err names what).
  * The microphone is looked for first: none there, OPS_INVALID with a
  * sentence and nothing asked of the daemon.  title is shown while it
  * airs (NULL: none).  msg (ERRLEN) gets what happens, in the reader's
  * language.
  */
-int ops_live(struct ops *o, int minutes, const char *zones, const char *title, const char *who,
-	     char *msg, char *err);
+int ops_live(struct ops *o, int minutes, const char *klass, const char *zones, const char *title,
+	     const char *who, char *msg, char *err);
+/*
+ * Ends the live announcement on air (loaxa live --stop): the microphone
+ * fades out and the closing jingle (live_end_jingle) plays; logged
+ * completed, "stopped by the operator".  OPS_REFUSED when none airs.
+ */
+int ops_live_stop(struct ops *o, char *msg, char *err);
 #define OPS_AIR_MAX_REPEAT 100
 /*
  * Airs a bulletin once at at_ms (local time parsed by the caller), and

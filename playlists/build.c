@@ -265,6 +265,7 @@ pl_free(struct pl_program *p)
 		free(p->items[i].skipped);
 		free(p->items[i].url);
 		free(p->items[i].device);
+		free(p->items[i].recording);
 		free(p->items[i].fallback_path);
 		free(p->items[i].relay_out);
 	}
@@ -305,6 +306,20 @@ pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out
 	out->clip_id = it->kind == PL_CLIP || it->kind == PL_BULLETIN ? it->clip_id : 0;
 	out->offset_s = it->offset_s;
 	out->length_s = it->length_s;
+	/* a relay ended early: it is shorter, and what follows it came earlier */
+	for (size_t k = 0; k <= i; k++) {
+		const struct pl_relay_out *ro = p->items[k].relay_out;
+		if (!ro || !(ro->shortened_s > 0))
+			continue;
+		if (k == i)
+			out->length_s -= ro->shortened_s;
+		else
+			out->offset_s -= ro->shortened_s;
+	}
+	if (out->length_s < 0)
+		out->length_s = 0;
+	if (out->offset_s < 0)
+		out->offset_s = 0;
 	snprintf(out->voice, sizeof out->voice, "%s", it->voice);
 	snprintf(out->region, sizeof out->region, "%s", it->region);
 	if (it->kind == PL_STREAM) {
@@ -315,6 +330,8 @@ pl_aired_item(const struct pl_program *p, size_t i, struct store_aired_item *out
 			out->kind = (char *)"relay"; /* line-in, as the issue names it */
 		if (it->relay_out && it->relay_out->failed)
 			snprintf(out->reason, sizeof out->reason, "%s", it->relay_out->reason);
+		if (it->recording)
+			snprintf(out->recording, sizeof out->recording, "%s", it->recording);
 	}
 	return 0;
 }

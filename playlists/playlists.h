@@ -36,6 +36,7 @@ enum pl_kind { PL_CLIP, PL_BULLETIN, PL_TTS, PL_SILENCE, PL_STREAM };
 struct pl_relay_out {
 	int failed;        /* dead air: the fallback (or silence) played from then */
 	char reason[600];  /* "relay signal lost at 06:12:31: ..." */
+	double shortened_s; /* ended early (pl_stop.end_relays): the seconds it lost */
 };
 
 /* One item of a programme, resolved against the store. */
@@ -69,6 +70,8 @@ struct pl_item {
 	char *fallback_path;
 	double fallback_lufs;
 	struct pl_relay_out *relay_out; /* owned; filled while it plays */
+	char *recording;   /* a live announcement: where what aired is recorded (logged), or NULL */
+	double highpass_hz; /* a relay: a high-pass on what comes in (the live microphone), 0: none */
 };
 
 struct pl_bed {
@@ -156,6 +159,12 @@ struct pl_play_cb {
 struct pl_stop {
 	atomic_int stop;
 	_Atomic double fade_s;
+	/*
+	 * Set: the relays end now (fading over fade_s) and the rest of the
+	 * programme plays on: a live announcement the operator ends, whose
+	 * closing jingle follows.
+	 */
+	atomic_int end_relays;
 };
 
 struct pl_play_result {

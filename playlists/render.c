@@ -502,6 +502,7 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 			.rate = e->sample_rate, .target_lufs = e->loudness_lufs,
 			.silence_s = e->relay_silence_s, .fallback = it->fallback_path,
 			.fallback_gain_db = e->loudness_lufs - it->fallback_lufs + it->gain_db,
+			.highpass_hz = it->highpass_hz,
 		};
 		segs[k].relay = audio_relay_open(&ro);
 	}
@@ -536,7 +537,13 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 	 * block reports fell in the silence before the programme.
 	 */
 	long dry = -1;
+	int ending = 0; /* 1: the relays were asked to end; 2: the timeline is read back */
 	for (;;) {
+		if (atomic_load(&stop->end_relays) && !ending && !stopped) {
+			ending = 1;
+			double fade = atomic_load(&stop->fade_s);
+			audio_mix_end_relays(m, fade > 0 ? fade : PL_STOP_FADE_S);
+		}
 		if (atomic_load(&stop->stop) && !stopped) {
 			stopped = 1;
 			res->cut_s = audio_mix_position(m);
@@ -550,6 +557,19 @@ pl_play(const struct pl_program *p, const struct pl_env *e, int64_t at_ms, struc
 		}
 		if (n == 0)
 			break;
+		if (ending == 1) {
+			/* the mixer has moved what follows the relays: so do the segments and the log */
+			ending = 2;
+			size_t nt;
+			const struct audio_span *tl = audio_mix_timeline(m, &nt);
+			for (size_t k = 0; k < nsegs && k < nt; k++) {
+				struct pl_relay_out *ro = p->items[seg_item[k]].relay_out;
+				if (segs[k].relay && ro && tl[k].length_s < segs[k].length_s)
+					ro->shortened_s = segs[k].length_s - tl[k].length_s;
+				segs[k].offset_s = tl[k].offset_s;
+				segs[k].length_s = tl[k].length_s;
+			}
+		}
 		/* "handed to the device": when the first sample is given to it */
 		int64_t handed = realtime_ms();
 		if (audio_sink_write(sink, buf, n, err) < 0) {

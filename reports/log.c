@@ -213,6 +213,7 @@ json_row(struct report_log *w, const struct store_log_row *r)
 	json_object_set_new(o, "region", str_or_null(r->it.region[0] ? r->it.region : NULL));
 	json_object_set_new(o, "source", str_or_null(r->it.source[0] ? r->it.source : NULL));
 	json_object_set_new(o, "item_reason", str_or_null(r->it.reason[0] ? r->it.reason : NULL));
+	json_object_set_new(o, "recording", str_or_null(r->it.recording[0] ? r->it.recording : NULL));
 	fputs(w->rows ? ",\n  " : "\n  ", w->f);
 	json_dumpf(o, w->f, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -354,6 +355,9 @@ text_row(struct report_log *w, const struct store_log_row *r)
 	fprintf(w->f, " %s", title_of(r));
 	if (kind && !r->it.completed)
 		fputs(_(" (cut)"), w->f);
+	/* a live announcement: where what aired is recorded */
+	if (kind && r->it.recording[0])
+		fprintf(w->f, _(" (recorded in %s)"), r->it.recording);
 	if (!kind && r->a.reason)
 		fprintf(w->f, "%s", report_reason(r->a.reason));
 	/* a relay's own reason (why the stream failed) on its row */

@@ -272,6 +272,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE airings ADD COLUMN zones TEXT;"
 	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;"
 	"ALTER TABLE queue ADD COLUMN zones TEXT;",
+	/*
+	 * 10 (live, issue 14): a live announcement's item keeps where the
+	 * recording of what aired is (a path under the state directory), so
+	 * officers can prove what was said; NULL for every other item.
+	 */
+	"ALTER TABLE aired_items ADD COLUMN recording TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
@@ -300,6 +306,7 @@ enum stmt {
 	S_AIRING_FINISH,
 	S_AIRING_STARTED,
 	S_ITEM_INSERT,
+	S_ITEM_RECORDED,
 	S_ITEMS_DELETE,
 	S_ITEMS_CUT,
 	S_AIRING_RECOVER_UNSTARTED,
@@ -370,9 +377,11 @@ static const char *const sql[S_COUNT] = {
 	[S_AIRING_STARTED] = "UPDATE airings SET started_at = ?2, lateness_ms = ?3 WHERE id = ?1",
 	[S_ITEM_INSERT] = "INSERT INTO aired_items (airing_id, seq, kind, bulletin_id,"
 			  " bulletin_version, clip_id, offset_s, length_s, completed, voice, region,"
-			  " source, reason)"
+			  " source, reason, recording)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, nullif(?10, ''), nullif(?11, ''),"
-			  " nullif(?12, ''), nullif(?13, ''))",
+			  " nullif(?12, ''), nullif(?13, ''), nullif(?14, ''))",
+	[S_ITEM_RECORDED] = "UPDATE aired_items SET length_s = max(0, ?2 - offset_s)"
+			    " WHERE recording = ?1 AND completed = 0 AND length_s = 0",
 	[S_ITEMS_DELETE] = "DELETE FROM aired_items WHERE airing_id = ?1",
 	[S_ITEMS_CUT] = "UPDATE aired_items SET completed = 0"
 			" WHERE airing_id = ?1 AND offset_s + length_s > ?2 + 0.0005",
@@ -1261,10 +1270,22 @@ store_aired_item_add(struct store *s, struct store_aired_item *it, char *err)
 	bind_text(st, 11, it->region);
 	bind_text(st, 12, it->source);
 	bind_text(st, 13, it->reason);
+	bind_text(st, 14, it->recording);
 	if (exec_done(s, st, _("Writing the airing log"), err) < 0)
 		return -1;
 	it->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
+}
+
+int
+store_aired_item_recorded(struct store *s, const char *path, double seconds, char *err)
+{
+	sqlite3_stmt *st = stmt(s, S_ITEM_RECORDED, err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, path);
+	sqlite3_bind_double(st, 2, seconds);
+	return exec_done(s, st, _("Writing the airing log"), err);
 }
 
 int
@@ -1446,6 +1467,8 @@ store_log_row_read(sqlite3_stmt *st, struct store_log_row *r)
 	snprintf(r->it.source, sizeof r->it.source, "%s", source ? source : "");
 	snprintf(r->it.reason, sizeof r->it.reason, "%s", reason ? reason : "");
 	r->zones = (const char *)sqlite3_column_text(st, 30);
+	const char *rec = (const char *)sqlite3_column_text(st, 31);
+	snprintf(r->it.recording, sizeof r->it.recording, "%s", rec ? rec : "");
 }
 
 int

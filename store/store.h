@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -204,6 +204,8 @@ struct store_aired_item {
 	/* a stream relay: its address; why it failed ("" when it did not) */
 	char source[512];
 	char reason[600];
+	/* a live announcement: the recording of what aired (a path), "" else */
+	char recording[512];
 };
 
 /*
@@ -216,6 +218,12 @@ int store_airing_finish(struct store *s, int64_t id, const char *status, const c
 int store_airing_set_started(struct store *s, int64_t id, int64_t started_at,
 			     int64_t lateness_ms, char *err);
 int store_aired_item_add(struct store *s, struct store_aired_item *it, char *err);
+/*
+ * A live announcement's item whose airing a kill cut (logged not
+ * completed, 0 s long) gets its length from its recording at `path`,
+ * `seconds` long from the airing's start.
+ */
+int store_aired_item_recorded(struct store *s, const char *path, double seconds, char *err);
 /*
  * Writes an airing whole, in one transaction: the row (inserted when a->id
  * is 0, which sets it; else brought up to date) and exactly `items` as its

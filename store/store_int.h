@@ -31,14 +31,14 @@ void store_sql_error(struct store *s, const char *what, char *err);
 	"  ORDER BY r.at DESC, r.id DESC LIMIT 1),"                                    \
 	" coalesce(a.asked_by, (SELECT q.created_by FROM queue q WHERE q.airing_id = a.id" \
 	"  AND q.bulletin_id = i.bulletin_id ORDER BY q.id LIMIT 1)), i.voice, i.region," \
-	" i.source, i.reason, a.zones"
+	" i.source, i.reason, a.zones, i.recording"
 #define STORE_LOG_JOINS                                                    \
 	" FROM airings a LEFT JOIN aired_items i ON i.airing_id = a.id"    \
 	" LEFT JOIN bulletin_versions v ON v.bulletin_id = i.bulletin_id" \
 	"  AND v.version = i.bulletin_version"                            \
 	" LEFT JOIN clips c ON c.id = i.clip_id"
 /* The columns of STORE_LOG_SELECT: a query's own columns come after them. */
-#define STORE_LOG_COLS 31
+#define STORE_LOG_COLS 32
 struct store_log_row;
 void store_log_row_read(sqlite3_stmt *st, struct store_log_row *r);
 

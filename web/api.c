@@ -46,6 +46,8 @@ const struct route web_routes[] = {
 	{ "DELETE", "/api/v1/queue/#", OP, BODY_NONE, api_queue_remove },
 	{ "POST", "/api/v1/air", OP, BODY_JSON, api_air },
 	{ "POST", "/api/v1/stop", OP, BODY_NONE, api_stop },
+	{ "POST", "/api/v1/live", OP, BODY_JSON, api_live },
+	{ "POST", "/api/v1/live/stop", OP, BODY_NONE, api_live_stop },
 	{ "POST", "/api/v1/reload", AD, BODY_NONE, api_reload },
 	{ "GET", "/api/v1/schedule", OP | AP | OF, BODY_NONE, api_schedule },
 	{ "GET", "/api/v1/log", OF, BODY_NONE, api_log },

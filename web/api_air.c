@@ -130,6 +130,44 @@ api_air(struct req *r)
 	return reply_json(r, 200, json_pack("{s:b,s:s}", "ok", 1, "message", msg));
 }
 
+/*
+ * The microphone on air (the dashboard's "Go live"): the same rule as
+ * `loaxa live` (ops_live()); an emergency one cuts what airs, so the page
+ * asks first, as for an emergency airing.
+ */
+int
+api_live(struct req *r)
+{
+	struct in_live in;
+	json_t *root;
+	char err[ERRLEN], msg[ERRLEN];
+	if (web_decode(r->body, r->body_len, fields_live, &in, &root, err) < 0)
+		return refuse_decode(r, root, err);
+	int emergency = in.klass && strcmp(in.klass, "emergency") == 0;
+	if (emergency && !in.confirm) {
+		json_decref(root);
+		return reply_error(r, 409, _("An emergency airing cuts what is on air; confirm it (\"confirm\": true) to go ahead."));
+	}
+	int rc = ops_live(r->ops, in.minutes > 0 ? (int)in.minutes : OPS_LIVE_MINUTES, in.klass, NULL,
+			  in.title, r->s.user, msg, err);
+	json_decref(root);
+	if (rc < 0)
+		return reply_ops(r, rc, err);
+	web_log(6, "%s went live%s", r->s.user, emergency ? " (emergency)" : "");
+	return reply_json(r, 200, json_pack("{s:b,s:s}", "ok", 1, "message", msg));
+}
+
+int
+api_live_stop(struct req *r)
+{
+	char err[ERRLEN], msg[ERRLEN];
+	int rc = ops_live_stop(r->ops, msg, err);
+	if (rc < 0)
+		return reply_ops(r, rc, err);
+	web_log(6, "%s ended the live announcement", r->s.user);
+	return reply_json(r, 200, json_pack("{s:b,s:s}", "ok", 1, "message", msg));
+}
+
 static int
 simple(struct req *r, const char *cmd)
 {

@@ -62,6 +62,14 @@ const struct field fields_air[] = {
 	{ NULL },
 };
 
+const struct field fields_live[] = {
+	{ "class", F_STRING, 0, 16, O(struct in_live, klass) },
+	{ "title", F_STRING, 0, 128, O(struct in_live, title) },
+	{ "minutes", F_INT, 0, 60, O(struct in_live, minutes) },
+	{ "confirm", F_BOOL, 0, 0, O(struct in_live, confirm) },
+	{ NULL },
+};
+
 const struct field fields_user_add[] = {
 	{ "name", F_STRING, 1, 64, O(struct in_user, name) },
 	{ "role", F_STRING, 1, 16, O(struct in_user, role) },

@@ -69,6 +69,8 @@ const struct page_string web_page_strings[] = {
 	{ "dash.manual", N_("manual") },
 	{ "dash.stop", N_("Stop airing") },
 	{ "dash.stop.confirm", N_("Fade out what is on air now? It is logged as interrupted.") },
+	{ "dash.live", N_("Go live") },
+	{ "dash.live.stop", N_("End the live announcement") },
 	{ "dash.cchc", N_("Administrative reform bulletins this month") },
 	{ "dash.cchc.note", N_("%s: %d with the next airings planned") },
 	{ "dash.system", N_("System") },

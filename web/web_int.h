@@ -188,11 +188,16 @@ struct in_air {
 	const char *zones; /* "thon-1,thon-3" or "all" (ops_zones_parse()) */
 	int confirm;
 };
+struct in_live {
+	const char *klass, *title;
+	int64_t minutes; /* 0: the default */
+	int confirm;
+};
 struct in_user {
 	const char *name, *role, *password;
 };
 extern const struct field fields_bulletin[], fields_login[], fields_approve[], fields_return[],
-	fields_queue[], fields_air[], fields_user_add[], fields_user_update[];
+	fields_queue[], fields_air[], fields_live[], fields_user_add[], fields_user_update[];
 
 /* ---- the API (api_*.c) ---- */
 
@@ -252,6 +257,8 @@ int api_queue_add(struct req *r);
 int api_queue_remove(struct req *r);
 int api_air(struct req *r);
 int api_stop(struct req *r);
+int api_live(struct req *r);
+int api_live_stop(struct req *r);
 int api_reload(struct req *r);
 int api_status(struct req *r);
 int api_dashboard(struct req *r);

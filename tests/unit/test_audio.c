@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "audio/audio.h"
+#include "audio/biquad.h"
 #include "base/base.h"
 
 static char dir[64];
@@ -352,6 +353,37 @@ tone_level(const float *x, long n, double f, int rate)
 		s1 = s0;
 	}
 	return sqrt(s1 * s1 + s2 * s2 - c * s1 * s2) / n;
+}
+
+/*
+ * The live microphone's high-pass (live.highpass_hz, 80 Hz by default; the
+ * relay runs this biquad on what comes in): hum and handling noise at
+ * 30 Hz lose at least 15 dB (a 2nd-order Butterworth gives 17 dB there),
+ * the voice's 1 kHz passes within 0.5 dB.
+ */
+static void
+the_live_high_pass_takes_out_rumble_and_keeps_the_voice(void **state)
+{
+	const int rate = 48000;
+	const double freqs[] = { 30, 1000 };
+	double db[2];
+	float *x = xcalloc(2 * rate, sizeof *x), *y = xcalloc(2 * rate, sizeof *y);
+	for (int k = 0; k < 2; k++) {
+		struct biquad q;
+		highpass_init(&q, 80, rate);
+		for (long i = 0; i < 2 * rate; i++) {
+			x[i] = (float)(0.5 * sin(2 * M_PI * freqs[k] * i / rate));
+			y[i] = biquad_run(&q, x[i]);
+		}
+		/* the second second: the filter has settled */
+		db[k] = 20 * log10(tone_level(y + rate, rate, freqs[k], rate) /
+				   tone_level(x + rate, rate, freqs[k], rate));
+	}
+	free(x);
+	free(y);
+	print_message("live high-pass at 80 Hz: 30 Hz %.1f dB, 1 kHz %.2f dB\n", db[0], db[1]);
+	assert_true(db[0] <= -15);
+	assert_true(fabs(db[1]) < 0.5);
 }
 
 static void
@@ -812,6 +844,114 @@ the_limiter_holds_true_peaks_under_the_ceiling(void **state)
 	free(p);
 }
 
+/* Frames of a WAV file as a reader sees them (its header), or -1. */
+static int64_t
+frames_of(const char *p)
+{
+	char err[ERRLEN];
+	struct audio_src *s = audio_src_open(p, 48000, err);
+	int64_t n = s ? audio_src_frames(s) : -1;
+	audio_src_close(s);
+	return n;
+}
+
+static void
+recovered(void *arg, const char *p, double seconds)
+{
+	*(double *)arg = seconds;
+}
+
+/*
+ * What aired live is kept whatever happens: while it records, PATH.part is
+ * a readable WAV of all but the last second; closed, it is PATH, whole; a
+ * .part a kill left (its header behind) is finished by the next start,
+ * every sample counted.
+ */
+static void
+a_live_recording_is_readable_while_it_grows_and_after_a_kill(void **state)
+{
+	char err[ERRLEN];
+	char *p = path("rec/live-1.wav"), *part = path("rec/live-1.wav.part"), *d = path("rec");
+	struct audio_record *r = audio_record_open(p, 48000, err);
+	assert_non_null(r);
+	float buf[AUDIO_BLOCK];
+	for (int i = 0; i < AUDIO_BLOCK; i++)
+		buf[i] = 0.25f * (float)sin(2 * M_PI * 1000 * i / 48000.0);
+	for (int k = 0; k < 100; k++) /* 2.13 s */
+		audio_record_write(r, buf, AUDIO_BLOCK);
+	int64_t seen = frames_of(part);
+	print_message("while recording %lld frames, a reader sees %lld\n",
+		      (long long)audio_record_frames(r), (long long)seen);
+	assert_true(seen >= audio_record_frames(r) - 48000 && seen <= audio_record_frames(r));
+	assert_int_equal(access(p, F_OK), -1); /* not under its name before the end */
+	assert_int_equal(audio_record_close(r, err), 0);
+	assert_int_equal(frames_of(p), 100 * AUDIO_BLOCK);
+	assert_int_equal(access(part, F_OK), -1);
+	/* a kill: the header says nothing of the samples after it */
+	assert_int_equal(rename(p, part), 0);
+	sh("printf '\\000\\000\\000\\000' | dd of=%s bs=1 seek=40 conv=notrunc 2>/dev/null", part);
+	assert_true(frames_of(part) <= 0); /* none, or not readable at all */
+	double seconds = 0;
+	assert_int_equal(audio_record_recover(d, recovered, &seconds, err), 0);
+	assert_int_equal(frames_of(p), 100 * AUDIO_BLOCK);
+	assert_true(fabs(seconds - 100.0 * AUDIO_BLOCK / 48000) < 1e-9);
+	assert_int_equal(access(part, F_OK), -1);
+	/* a name taken is refused with a sentence, nothing overwritten */
+	sh("touch %s", part);
+	assert_null(audio_record_open(p, 48000, err));
+	assert_non_null(strstr(err, part));
+	free(p);
+	free(part);
+	free(d);
+}
+
+/*
+ * A live announcement the operator ends (loaxa live --stop): the relay (the
+ * microphone) fades out now and the closing jingle after it plays at once,
+ * whole, not after the minutes the relay was given.  The relay here is one
+ * that cannot connect: it plays silence, which is all this needs.
+ */
+static void
+ending_the_relays_early_brings_the_closing_jingle_forward(void **state)
+{
+	char err[ERRLEN];
+	char *p = path("closing.wav");
+	write_tones(p, 1000, 0, 0.3, 1000, 0, 0.5);
+	struct audio_relay_opts ro = { .url = "http://127.0.0.1:9/none", .rate = 48000,
+				       .target_lufs = -16 };
+	struct audio_relay *r = audio_relay_open(&ro);
+	struct audio_seg segs[2] = {
+		{ .silence_s = 600, .length_s = 600, .bed = -1, .relay = r },
+		{ .path = p, .offset_s = 600, .length_s = 0.5, .bed = -1 },
+	};
+	struct audio_mix_opts o = { .rate = 48000, .ceiling_dbtp = -1 };
+	struct audio_mix *m = audio_mix_new(segs, 2, NULL, 0, &o, err);
+	assert_non_null(m);
+	float *all = xcalloc(48000 * 3, sizeof *all);
+	long n, total = 0;
+	while (total < 48000 && (n = audio_mix_read(m, all + total, AUDIO_BLOCK, err)) > 0)
+		total += n;
+	double asked = audio_mix_position(m);
+	audio_mix_end_relays(m, 0.1);
+	while (total < 48000 * 3 - AUDIO_BLOCK && (n = audio_mix_read(m, all + total, AUDIO_BLOCK, err)) > 0)
+		total += n;
+	assert_int_equal(audio_mix_read(m, all, AUDIO_BLOCK, err), 0); /* it ended */
+	size_t nt;
+	const struct audio_span *tl = audio_mix_timeline(m, &nt);
+	print_message("ended at 1 s: relay %.3f s, jingle at %.3f s, %.3f s in all\n", tl[0].length_s,
+		      tl[1].offset_s, (double)total / 48000);
+	assert_true(fabs(tl[0].length_s - (asked + 0.1)) < 0.001); /* what was read, then the fade */
+	assert_true(fabs(tl[1].offset_s - tl[0].length_s) < 1e-6);
+	assert_true(fabs((double)total / 48000 - (tl[1].offset_s + 0.5)) < 0.01);
+	/* the jingle is heard whole after the relay */
+	long at = (long)(tl[1].offset_s * 48000);
+	assert_true(tone_level(all + at + 2400, 19200, 1000, 48000) > 0.1);
+	audio_mix_free(m);
+	audio_relay_close(r);
+	free(all);
+	free(p);
+}
+
 static void
 the_high_pass_takes_out_what_horns_cannot_play(void **state)
 {
@@ -1130,6 +1270,9 @@ main(void)
 		cmocka_unit_test(a_missing_or_broken_clip_is_skipped_or_fails_as_asked),
 		cmocka_unit_test(the_limiter_holds_true_peaks_under_the_ceiling),
 		cmocka_unit_test(the_high_pass_takes_out_what_horns_cannot_play),
+		cmocka_unit_test(the_live_high_pass_takes_out_rumble_and_keeps_the_voice),
+		cmocka_unit_test(ending_the_relays_early_brings_the_closing_jingle_forward),
+		cmocka_unit_test(a_live_recording_is_readable_while_it_grows_and_after_a_kill),
 		cmocka_unit_test(sinks_write_pace_and_refuse_clearly),
 		cmocka_unit_test(a_chained_ogg_stream_decodes_the_same_in_any_split),
 		cmocka_unit_test(a_stream_that_is_not_what_it_says_is_refused_clearly),

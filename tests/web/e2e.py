@@ -334,6 +334,36 @@ Select(by_id("ed-region")).select_by_value("station")
 by_id("ed-save").click()
 check("given back to the station", text_in("ed-heading", "phiên bản 2") and
       json.loads(loaxa("bulletin", "show", "4", "--format", "json")).get("region") is None, by_id("ed-heading").text)
+
+# ---- the microphone on air from the dashboard: the same ops_live() as `loaxa live` ----
+goto("dashboard")
+try:
+    live_btn = visible("dash-live")
+except TimeoutException:
+    live_btn = None
+check("the operator sees Phát trực tiếp", live_btn is not None and live_btn.text == "Phát trực tiếp",
+      live_btn.text if live_btn else "hidden")
+if live_btn:
+    live_btn.click()
+check("Phát trực tiếp is accepted, said as the CLI says it", text_in("flash", "Phát trực tiếp từ micrô"),
+      by_id("flash").text)
+check("the dashboard shows the microphone on air", text_in("dash-playing", "live", timeout=30),
+      by_id("dash-playing").text)
+try:
+    end_btn = visible("dash-live-stop")
+except TimeoutException:
+    end_btn = None
+check("and offers Kết thúc phát trực tiếp", end_btn is not None and end_btn.text == "Kết thúc phát trực tiếp",
+      end_btn.text if end_btn else "hidden")
+screenshot("dashboard-live")
+time.sleep(2)
+if end_btn:
+    end_btn.click()
+live_rows = lambda: [r for r in log_rows() if r["program"] == "live" and r["kind"] == "relay"]
+check("ended from the dashboard: logged completed, with its recording, asked by op",
+      wait_until("live logged", lambda: any(r["status"] == "completed" and r["recording"] and
+                                            os.path.exists(r["recording"]) and r["asked_by"] == "op"
+                                            for r in live_rows()), 60), live_rows())
 logout()
 
 # ---- the officer's XLSX, read with LibreOffice ----

@@ -258,7 +258,11 @@ async function refreshDashboard() {
     $('dash-progress').hidden = true;
     $('dash-position').textContent = '';
   }
-  $('dash-stop').hidden = !p || !['operator', 'admin'].includes(L.session.role);
+  const operator = ['operator', 'admin'].includes(L.session.role);
+  $('dash-stop').hidden = !p || !operator;
+  // the microphone: on air when nothing else is, ended with its closing jingle
+  $('dash-live').hidden = !!p || !dm.running || !operator;
+  $('dash-live-stop').hidden = !p || p.program !== 'live' || !operator;
   const c = d.cchc_month;
   if (c) {
     $('dash-cchc-count').textContent = c.aired;
@@ -898,6 +902,16 @@ function wire() {
       const j = await act(() => api('POST', '/stop'));
       if (j) flash(j.message || '');
     }
+  });
+  $('dash-live').addEventListener('click', async () => {
+    const j = await act(() => api('POST', '/live', {}));
+    if (j) flash(j.message || '');
+    refreshDashboard();
+  });
+  $('dash-live-stop').addEventListener('click', async () => {
+    const j = await act(() => api('POST', '/live/stop'));
+    if (j) flash(j.message || '');
+    refreshDashboard();
   });
   $('bul-state').addEventListener('change', showBulletins);
   $('ed-form').addEventListener('submit', saveBulletin);
