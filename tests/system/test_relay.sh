@@ -26,79 +26,22 @@
 #   LC as C: an input device that is not there: the fallback, and why.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LANG=vi_VN.UTF-8 LOAXA_LOCALEDIR="$TOP/po"
-command -v icecast2 >/dev/null || { echo "icecast2 is not installed (sh scripts/deps)" >&2; exit 1; }
 pa_start || exit 1
 
-ICE_PID=
-SRC_PID=
 WWW_PID=
-stop_source() {
-	[ -n "$SRC_PID" ] && kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
-	SRC_PID=
-}
+stop_source() { ice_unfeed; }
+start_source() { ice_feed tiep-am.mp3; }
 relay_cleanup() {
-	stop_source
 	[ -n "${FEED_PID:-}" ] && kill "$FEED_PID" 2>/dev/null && wait "$FEED_PID" 2>/dev/null
-	[ -n "$ICE_PID" ] && kill "$ICE_PID" 2>/dev/null && wait "$ICE_PID" 2>/dev/null
 	[ -n "$WWW_PID" ] && kill "$WWW_PID" 2>/dev/null && wait "$WWW_PID" 2>/dev/null
 	cleanup
 }
 trap relay_cleanup EXIT
 
-# A free port: the kernel picks one for a socket bound to port 0.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
 DEAD_PORT=$(free_port)
-ICE="$S/ice"
-mkdir -p "$ICE/log"
-# icecast2 refuses to run as root: then it drops to nobody, who must write its logs
-OWNER=
-if [ "$(id -u)" = 0 ]; then
-	OWNER="<changeowner><user>nobody</user><group>nogroup</group></changeowner>"
-	chmod 711 "$S"
-	chmod 777 "$ICE" "$ICE/log"
-fi
-cat >"$ICE/icecast.xml" <<XML
-<icecast>
-  <limits><clients>10</clients><sources>2</sources><burst-size>16384</burst-size>
-    <source-timeout>3</source-timeout></limits>
-  <authentication><source-password>nguon</source-password>
-    <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>$PORT</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
-  <paths><basedir>$ICE</basedir><logdir>$ICE/log</logdir>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
-  <security><chroot>0</chroot>$OWNER</security>
-</icecast>
-XML
-icecast2 -c "$ICE/icecast.xml" >"$ICE/out" 2>&1 &
-ICE_PID=$!
-up=0
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/status-json.xsl" && up=1 && break
-	sleep 0.1
-done
-[ $up = 1 ] || { echo "icecast2 did not start:" >&2; cat "$ICE/out" "$ICE/log/error.log" >&2; exit 1; }
-
+ice_start sources=2 burst=16384 timeout=3 || exit 1
+PORT=$ICE_PORT
 URL="http://127.0.0.1:$PORT/tiep-am.mp3"
-# start_source: ffmpeg sends the 1 kHz tone (about -30 LUFS) to the mount
-start_source() {
-	ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=44100" \
-		-af volume=0.28 -ac 2 -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3 \
-		"icecast://source:nguon@127.0.0.1:$PORT/tiep-am.mp3" >>"$S/ffmpeg.log" 2>&1 &
-	SRC_PID=$!
-	for _ in $(seq 50); do
-		[ "$(curl -s -m 1 "$URL" 2>/dev/null | head -c 4096 | wc -c)" -ge 4096 ] && return 0
-		sleep 0.2
-	done
-	echo "the source did not come up:" >&2
-	cat "$S/ffmpeg.log" >&2
-	return 1
-}
 
 # the fallback clip: a 500 Hz tone; the opening clip: 300 Hz, 1 s, its first sample is the airing's
 sox -n -r 48000 -c 1 "$S/bao.wav" synth 4 sine 500 vol 0.3 2>/dev/null
