@@ -20,7 +20,8 @@
  * Line-in (url NULL) fills the same ring from a PortAudio capture stream
  * (audio_capture_open(), audio/sink.c's PortAudio), opened with the relay
  * and closed with it on the player's thread; the ring keeps only a short
- * cushion of it, so what airs follows the input closely.
+ * cushion of it (CUSHION_S, skipped back to when a stall leaves it twice
+ * that far behind), so what airs follows the input closely.
  */
 #include <curl/curl.h>
 #include <ebur128.h>
@@ -616,6 +617,15 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	pthread_mutex_lock(&r->lock);
 	if (r->refilling && r->fill >= r->refill)
 		r->refilling = 0;
+	if (!r->url && r->fill > 2 * r->refill) {
+		/*
+		 * Line-in fell behind (the player or the sound server stalled
+		 * while the input went on): skip to the cushion again, or every
+		 * stall would add to the delay for the rest of the relay.
+		 */
+		r->head = (r->head + r->fill - r->refill) % r->cap;
+		r->fill = r->refill;
+	}
 	long fill0 = r->fill;
 	if (!r->refilling) {
 		got = r->fill < n ? r->fill : n;

@@ -14,6 +14,9 @@
  * block of speech before a pause and half a second into the speech after
  * it the gain moves by at most 1 dB, and within the pause it never rises more than 1 dB above
  * where the speech left it (the noise floor is not brought up by the pause).
+ *
+ * And line-in's delay: after a stall of the player it comes back to the
+ * cushion.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -199,6 +202,47 @@ the_agc_follows_a_lasting_drop(void **state)
 	free(sp);
 }
 
+/*
+ * Line-in stays close to the input: the player stalls for a second while
+ * the input goes on (the sound server under load), and a second later
+ * what airs is again at most twice the cushion (0.6 s) behind what comes
+ * in, not a second more for the rest of the relay.
+ */
+static void
+line_in_catches_up_after_a_stall(void **state)
+{
+	struct audio_relay_opts o = { .url = NULL, .rate = RATE, .target_lufs = -16, .silence_s = 10 };
+	struct audio_relay *r = relay_new(&o);
+	atomic_store(&r->refs, 1);
+	r->connected = 1;
+	float blk[AUDIO_BLOCK], buf[AUDIO_BLOCK];
+	for (long i = 0; i < AUDIO_BLOCK; i++)
+		blk[i] = (float)(0.1 * sin(2 * M_PI * 1000 * i / RATE));
+	long b;
+	for (b = 0; b < RATE / 2 / AUDIO_BLOCK; b++) /* half a second before the instant */
+		ring_push(r, blk, AUDIO_BLOCK);
+	for (b = 0; b < 2L * RATE / AUDIO_BLOCK; b++) { /* 2 s in step */
+		ring_push(r, blk, AUDIO_BLOCK);
+		audio_relay_read(r, buf, AUDIO_BLOCK);
+	}
+	double before = (double)r->fill / RATE;
+	for (b = 0; b < RATE / AUDIO_BLOCK; b++) /* the player stalls 1 s */
+		ring_push(r, blk, AUDIO_BLOCK);
+	double stalled = (double)r->fill / RATE;
+	for (b = 0; b < RATE / AUDIO_BLOCK; b++) { /* 1 s in step again */
+		ring_push(r, blk, AUDIO_BLOCK);
+		audio_relay_read(r, buf, AUDIO_BLOCK);
+	}
+	double after = (double)r->fill / RATE;
+	print_message("line-in behind the input: %.2f s, %.2f s after a 1 s stall, %.2f s a second later\n",
+		      before, stalled, after);
+	assert_true(before <= 2 * CUSHION_S);
+	assert_true(stalled >= 1.0);
+	assert_true(after <= 2 * CUSHION_S);
+	assert_false(r->dead);
+	audio_relay_close(r);
+}
+
 int
 main(void)
 {
@@ -206,6 +250,7 @@ main(void)
 		cmocka_unit_test(the_agc_does_not_pump_on_speech_pauses),
 		cmocka_unit_test(the_agc_holds_through_silent_pauses),
 		cmocka_unit_test(the_agc_follows_a_lasting_drop),
+		cmocka_unit_test(line_in_catches_up_after_a_stall),
 	};
 	return cmocka_run_group_tests_name("relay", tests, setup, teardown);
 }
