@@ -20,8 +20,8 @@
  * Line-in (url NULL) fills the same ring from a PortAudio capture stream
  * (audio_capture_open(), audio/sink.c's PortAudio), opened with the relay
  * and closed with it on the player's thread; the ring keeps only a short
- * cushion of it (CUSHION_S, skipped back to when a stall leaves it twice
- * that far behind), so what airs follows the input closely.
+ * cushion of it (CUSHION_S, skipped back to when a stall leaves it
+ * CATCH_UP_S further behind), so what airs follows the input closely.
  */
 #include <curl/curl.h>
 #include <ebur128.h>
@@ -47,7 +47,8 @@
 #define AGC_GATE_LU 10.0     /* momentary loudness this far under the level being kept: a pause */
 #define AGC_GATE_HOLD_S 5.0  /* a "pause" longer than this is the signal's new level */
 #define GARBAGE_BYTES (1 << 20) /* this much with not one frame decoded: not MP3 */
-#define CUSHION_S 0.3        /* line-in: what the ring keeps ahead of the player */
+#define CUSHION_S 0.15       /* line-in: what the ring keeps ahead of the player */
+#define CATCH_UP_S 0.1       /* line-in: this much more than the cushion is skipped */
 
 struct audio_relay {
 	struct audio_relay_opts o;
@@ -617,7 +618,7 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	pthread_mutex_lock(&r->lock);
 	if (r->refilling && r->fill >= r->refill)
 		r->refilling = 0;
-	if (!r->url && r->fill > 2 * r->refill) {
+	if (!r->url && r->fill > r->refill + (long)(CATCH_UP_S * r->o.rate)) {
 		/*
 		 * Line-in fell behind (the player or the sound server stalled
 		 * while the input went on): skip to the cushion again, or every
@@ -638,6 +639,9 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	}
 	char why[ERRLEN];
 	const char *silent = r->url ? N_("the stream went silent") : N_("the line-in went silent");
+	/* line-in: nothing at all from the input for a second is not quiet, it is gone */
+	if (!r->url && r->ever_audio && now - r->pushed_ms > 1000)
+		silent = N_("the input device stopped giving sound: unplugged, or its sound server went away");
 	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : silent);
 	int connected = r->connected;
 	/* when the last frame read came from the source: newer frames wait behind it */

@@ -24,6 +24,14 @@
 #   LA as A: on time, levelled to the target, kind "relay", source "line-in".
 #   LB as B: the feed stops mid-relay, the fallback fills the dead air.
 #   LC as C: an input device that is not there: the fallback, and why.
+#   LG the input device vanishes mid-relay (the feed sink, whose monitor is
+#      being captured, is unloaded from the sound server): as LB.  PulseAudio
+#      (16) moves a capture stream whose source goes to the default source,
+#      so a client never sees its device go; here that is "spare", a silent
+#      null source, as a machine's other input would be (were it the output's
+#      monitor, the relay would air its own output).  So the row says the
+#      line-in went silent; a device that stops giving sound at all (ALSA
+#      without a sound server) is tests/unit/test_relay's.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LANG=vi_VN.UTF-8 LOAXA_LOCALEDIR="$TOP/po"
 pa_start || exit 1
@@ -346,7 +354,7 @@ check "C: an unreachable stream falls back at once, logged" analyse "$S/c.wav" "
 stop_daemon
 
 # --- line-in: the "feed" sink's monitor is the default source PortAudio reads
-pactl load-module module-null-sink sink_name=feed rate=48000 channels=1 format=float32le >/dev/null &&
+FEED_MOD=$(pactl load-module module-null-sink sink_name=feed rate=48000 channels=1 format=float32le) &&
 	pactl set-default-source feed.monitor || { bad "line-in: cannot make the feed sink"; finish; exit 1; }
 sox -n -r 48000 -c 1 "$S/feed.wav" synth 120 sine 1000 vol 0.05 2>/dev/null
 FEED_PID=
@@ -403,5 +411,36 @@ check "airing LC done" wait_completed 9
 rec_stop
 log_json
 check "LC: a missing input device falls back at once, logged" analyse "$S/lc.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LC
+stop_daemon
+
+# LG: the input device goes away mid-relay
+start_feed || exit 1
+T=$(($(date +%s) + 9))
+write_conf line-in 0.3 "$T"
+rec_start "$S/lg.wav"
+start_daemon "$S/loaxa.conf" || exit 1
+for _ in $(seq 300); do
+	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([89]\|[1-9][0-9]\)\.' && break
+	sleep 0.1
+done
+pactl load-module module-null-source source_name=spare rate=48000 channels=1 >/dev/null &&
+	pactl set-default-source spare || bad "LG: cannot make the spare source"
+# paplay first: the sound server would move its tone into "loa", the recording
+stop_feed
+pactl unload-module "$FEED_MOD" && ok || bad "LG: cannot unload the feed sink"
+pactl list short sources | grep -q "feed.monitor" && bad "LG: the feed source is still there" || ok
+check "airing LG done" wait_completed 10
+rec_stop
+log_json
+# checked as LB (the analysis's case is its last letter)
+check "LG: a vanished input device: the fallback fills the rest, logged" analyse "$S/lg.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LGB
+reason=$(sql "$S/state/loaxa.db" "SELECT reason FROM aired_items WHERE kind = 'relay' ORDER BY id DESC LIMIT 1")
+echo "LG: the row says: $reason"
+case $reason in
+"relay signal lost at "*": the line-in went silent") ok ;;
+*) bad "LG: the row does not say the line-in went silent: $reason" ;;
+esac
+loaxa log | grep -q "mất tín hiệu tiếp âm lúc [0-9:]*: đường vào (line-in) bị im lặng" && ok || bad "LG: loaxa log does not say it in Vietnamese"
+kill -0 "$DAEMON_PID" && ok || bad "LG: the daemon did not go on"
 stop_daemon
 finish
