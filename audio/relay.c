@@ -16,7 +16,8 @@
  * The player's thread reads the ring with audio_relay_read(), which never
  * blocks: it levels what it reads toward the loudness target (a running
  * gain from the last 3 s of EBU R128 short-term loudness, held still while
- * the signal is quiet so speech pauses do not pump), and watches for dead
+ * the momentary loudness is 10 LU under the level being kept, so speech
+ * pauses do not pump: see gated()), and watches for dead
  * air: a signal that is gone or below -50 dBFS for silence_s seconds.  On
  * dead air the fallback clip is looped in its place (or silence) and the
  * report says when the signal was lost and why.
@@ -27,7 +28,8 @@
  * Line-in (url NULL) fills the same ring from a PortAudio capture stream
  * (audio_capture_open(), audio/sink.c's PortAudio), opened with the relay
  * and closed with it on the player's thread; the ring keeps only a short
- * cushion of it, so what airs follows the input closely.
+ * cushion of it (CUSHION_S, skipped back to when a stall leaves it
+ * CATCH_UP_S further behind), so what airs follows the input closely.
  */
 #include <curl/curl.h>
 #include <ebur128.h>
@@ -54,8 +56,11 @@
 #define AGC_TAU_S 3.0        /* how fast the gain follows */
 #define AGC_MIN_DB -20.0
 #define AGC_MAX_DB 20.0
+#define AGC_GATE_LU 10.0     /* momentary loudness this far under the level being kept: a pause */
+#define AGC_GATE_HOLD_S 5.0  /* a "pause" longer than this is the signal's new level */
 #define GARBAGE_BYTES (1 << 20) /* this much with not one frame decoded: not MP3 */
-#define CUSHION_S 0.3        /* line-in: what the ring keeps ahead of the player */
+#define CUSHION_S 0.15       /* line-in: what the ring keeps ahead of the player */
+#define CATCH_UP_S 0.1       /* line-in: this much more than the cushion is skipped */
 
 struct audio_relay {
 	struct audio_relay_opts o;
@@ -87,6 +92,8 @@ struct audio_relay {
 	int playing;          /* past the first read */
 	int refilling;        /* ran dry: silence until REFILL_S is in */
 	ebur128_state *meter;
+	ebur128_state *mom;   /* momentary loudness (400 ms) of all that is not quiet: the gate */
+	int64_t gated_frames; /* held by the gate this long */
 	int64_t fed;          /* frames given to the meter */
 	double gain_db;
 	int gain_set;
@@ -805,10 +812,10 @@ fetch_thread(void *arg)
 	return NULL;
 }
 
-struct audio_relay *
-audio_relay_open(const struct audio_relay_opts *o)
+/* The ring, the meter and the options, with nothing feeding the ring yet. */
+static struct audio_relay *
+relay_new(const struct audio_relay_opts *o)
 {
-	pthread_once(&curl_once, curl_init_once);
 	struct audio_relay *r = xcalloc(1, sizeof *r);
 	r->o = *o;
 	r->url = o->url ? xstrdup(o->url) : NULL;
@@ -829,8 +836,17 @@ audio_relay_open(const struct audio_relay_opts *o)
 	r->meter = ebur128_init(1, (unsigned long)o->rate, EBUR128_MODE_S);
 	if (r->meter)
 		ebur128_set_max_window(r->meter, AGC_WINDOW_MS);
+	r->mom = ebur128_init(1, (unsigned long)o->rate, EBUR128_MODE_M);
 	r->last_loud_ms = 0;
 	r->refill = (long)((r->url ? REFILL_S : CUSHION_S) * o->rate);
+	return r;
+}
+
+struct audio_relay *
+audio_relay_open(const struct audio_relay_opts *o)
+{
+	pthread_once(&curl_once, curl_init_once);
+	struct audio_relay *r = relay_new(o);
 	if (!r->url) {
 		char e2[ERRLEN];
 		atomic_store(&r->refs, 1);
@@ -937,11 +953,34 @@ prelevel(struct audio_relay *r)
 	}
 }
 
+/*
+ * The gate that keeps speech pauses from pumping, as broadcast AGCs do:
+ * while the momentary loudness is more than AGC_GATE_LU (R128's relative
+ * gate) under the level the gain was set for, the block is a pause (a
+ * line's hiss, a room's noise, the quiet between words): the gain holds and
+ * the block stays out of the 3 s window, so neither the noise is brought up
+ * in the pause nor the speech after it jumps.  A "pause" longer than
+ * AGC_GATE_HOLD_S is the signal's new level and the gain follows it.
+ */
+static int
+gated(struct audio_relay *r, const float *buf, long n)
+{
+	double lufs;
+	if (!r->mom || ebur128_add_frames_float(r->mom, buf, (size_t)n) != EBUR128_SUCCESS ||
+	    !r->gain_set || ebur128_loudness_momentary(r->mom, &lufs) != EBUR128_SUCCESS ||
+	    !(lufs < r->o.target_lufs - r->gain_db - AGC_GATE_LU)) {
+		r->gated_frames = 0;
+		return 0;
+	}
+	r->gated_frames += n;
+	return r->gated_frames < (int64_t)(AGC_GATE_HOLD_S * r->o.rate);
+}
+
 /* The running gain toward the target, from the last 3 s of what came in. */
 static void
 level(struct audio_relay *r, float *buf, long n, int quiet)
 {
-	if (r->meter && !quiet) {
+	if (r->meter && !quiet && !gated(r, buf, n)) {
 		ebur128_add_frames_float(r->meter, buf, (size_t)n);
 		r->fed += n;
 		double lufs;
@@ -996,6 +1035,15 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	pthread_mutex_lock(&r->lock);
 	if (r->refilling && r->fill >= r->refill)
 		r->refilling = 0;
+	if (!r->url && r->fill > r->refill + (long)(CATCH_UP_S * r->o.rate)) {
+		/*
+		 * Line-in fell behind (the player or the sound server stalled
+		 * while the input went on): skip to the cushion again, or every
+		 * stall would add to the delay for the rest of the relay.
+		 */
+		r->head = (r->head + r->fill - r->refill) % r->cap;
+		r->fill = r->refill;
+	}
 	long fill0 = r->fill;
 	if (!r->refilling) {
 		got = r->fill < n ? r->fill : n;
@@ -1008,6 +1056,9 @@ audio_relay_read(struct audio_relay *r, float *buf, long n)
 	}
 	char why[ERRLEN];
 	const char *silent = r->url ? N_("the stream went silent") : N_("the line-in went silent");
+	/* line-in: nothing at all from the input for a second is not quiet, it is gone */
+	if (!r->url && r->ever_audio && now - r->pushed_ms > 1000)
+		silent = N_("the input device stopped giving sound: unplugged, or its sound server went away");
 	snprintf(why, sizeof why, "%s", r->why[0] ? r->why : silent);
 	int connected = r->connected;
 	/* when the last frame read came from the source: newer frames wait behind it */
@@ -1062,6 +1113,8 @@ audio_relay_close(struct audio_relay *r)
 	r->capture = NULL;
 	if (r->meter)
 		ebur128_destroy(&r->meter);
+	if (r->mom)
+		ebur128_destroy(&r->mom);
 	audio_src_close(r->fb);
 	r->fb = NULL;
 	unref(r);

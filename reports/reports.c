@@ -703,6 +703,10 @@ report_build_zone(struct store *st, const struct config *cfg, int y0, int m0, in
 		int64_t until = month_start(m->year + (m->month == 12), m->month % 12 + 1);
 		b.idx = i;
 		rc = count_month(st, &b, from, until, topic, zone, err);
+		if (rc == 0 && !topic)
+			rc = store_report_relay(st, from, until, zone, &m->c.relay_s, &m->c.live_s, err);
+		r->totals.relay_s += m->c.relay_s;
+		r->totals.live_s += m->c.live_s;
 		acc_free(&b.month, m->c.n_topics);
 		m->c.state = month_state(r, from, until, m->c.cchc_bulletins >= m->c.target);
 		m->c.met = m->c.state == REPORT_MET;
@@ -764,5 +768,6 @@ report_free(struct report *r)
 int
 report_empty(const struct report *r)
 {
-	return r->totals.airings == 0 && r->n_missed == 0;
+	return r->totals.airings == 0 && r->n_missed == 0 && r->totals.relay_s == 0 &&
+	       r->totals.live_s == 0;
 }

@@ -65,6 +65,12 @@ struct report_counts {
 	int bulletins, cchc_bulletins, airings;
 	double airtime_s;
 	int target, met;               /* met: state == REPORT_MET */
+	/*
+	 * seconds on air of relays of the upper station (stream and line-in)
+	 * and of live announcements (store_report_relay()); 0 in a report
+	 * for one topic (a relay has none)
+	 */
+	double relay_s, live_s;
 	enum report_state state;
 	struct report_topic *by_topic; /* in the configuration's topic order */
 	size_t n_topics;

@@ -230,7 +230,8 @@ table_summary(const struct report *r, row_fn fn, void *ctx)
 		{ "month", N_("Month") }, { "bulletins", N_("Distinct bulletins") },
 		{ "cchc_bulletins", N_("Bulletins on CCHC") }, { "airings", N_("Airings") },
 		{ "airtime_s", N_("Airtime") }, { "target", N_("Monthly CCHC target") },
-		{ "state", N_("Result") },
+		{ "state", N_("Result") }, { "relay_s", N_("Relay airtime") },
+		{ "live_s", N_("Live airtime") },
 	};
 	static const struct head h2[] = {
 		{ "month", N_("Month") }, { "topic", N_("Topic") }, { "topic_name", NULL, FOR_MACHINES },
@@ -241,7 +242,7 @@ table_summary(const struct report *r, row_fn fn, void *ctx)
 		{ "scheduled_at", N_("Scheduled at") }, { "slot", N_("Slot") },
 		{ "program", N_("Programme") }, { "status", N_("Outcome") }, { "reason", N_("Reason") },
 	};
-	struct cell c[8];
+	struct cell c[10];
 	char prog[64];
 	heads(fn, ctx, h1, ARRAY_LEN(h1));
 	for (size_t i = 0; i <= r->n_months; i++) {
@@ -254,7 +255,9 @@ table_summary(const struct report *r, row_fn fn, void *ctx)
 		c[4] = DURATION(k->airtime_s);
 		c[5] = INT(k->target);
 		c[6] = WORD(report_state_code(k->state), report_state_word(k->state));
-		fn(ctx, c, 7, total ? ROW_TOTAL : ROW_BODY);
+		c[7] = DURATION(k->relay_s);
+		c[8] = DURATION(k->live_s);
+		fn(ctx, c, 9, total ? ROW_TOTAL : ROW_BODY);
 	}
 	fn(ctx, NULL, 0, ROW_BLANK);
 	heads(fn, ctx, h2, ARRAY_LEN(h2));
@@ -528,9 +531,9 @@ static void
 text_months(const struct report *r, FILE *f)
 {
 	const char *h[] = { _("MONTH"), _("BULLETINS"), _("CCHC"), _("AIRINGS"), _("AIRTIME"),
-			    _("TARGET"), _("RESULT") };
-	int w[] = { 8, 10, 8, 9, 11, 8, 0 };
-	char m[64], t[32];
+			    _("TARGET"), _("RELAY"), _("LIVE"), _("RESULT") };
+	int w[] = { 8, 10, 8, 9, 11, 8, 9, 9, 0 };
+	char m[64], t[32], rl[32], lv[32];
 	/* the month column is as wide as its widest label; a translation may be wider */
 	w[0] = month_width(r, w[0]);
 	for (size_t i = 0; i + 1 < ARRAY_LEN(h); i++)
@@ -543,10 +546,12 @@ text_months(const struct report *r, FILE *f)
 	for (size_t i = 0; i <= r->n_months; i++) {
 		const struct report_counts *c = text_row(r, i, m, sizeof m);
 		hms(c->airtime_s, t, sizeof t);
+		hms(c->relay_s, rl, sizeof rl);
+		hms(c->live_s, lv, sizeof lv);
 		report_pad(f, m, w[0], 1);
-		fprintf(f, "  %*d  %*d  %*d  %*s  %*d  %s\n", w[1], c->bulletins, w[2],
-			c->cchc_bulletins, w[3], c->airings, w[4], t, w[5], c->target,
-			report_state_word(c->state));
+		fprintf(f, "  %*d  %*d  %*d  %*s  %*d  %*s  %*s  %s\n", w[1], c->bulletins, w[2],
+			c->cchc_bulletins, w[3], c->airings, w[4], t, w[5], c->target, w[6], rl, w[7],
+			lv, report_state_word(c->state));
 	}
 }
 
@@ -620,10 +625,10 @@ report_write_text(const struct report *r, FILE *f)
 static json_t *
 counts_json(const struct report_counts *c)
 {
-	json_t *o = json_pack("{s:i,s:i,s:i,s:f,s:i,s:b,s:s}", "bulletins", c->bulletins,
+	json_t *o = json_pack("{s:i,s:i,s:i,s:f,s:i,s:b,s:s,s:f,s:f}", "bulletins", c->bulletins,
 			      "cchc_bulletins", c->cchc_bulletins, "airings", c->airings,
 			      "airtime_s", c->airtime_s, "target", c->target, "met", c->met, "state",
-			      report_state_code(c->state));
+			      report_state_code(c->state), "relay_s", c->relay_s, "live_s", c->live_s);
 	json_t *bt = json_object();
 	for (size_t i = 0; i < c->n_topics; i++) {
 		const struct report_topic *t = &c->by_topic[i];

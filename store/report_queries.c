@@ -26,6 +26,24 @@ static const char sql_missed[] =
 	" WHERE scheduled_at >= ?1 AND scheduled_at < ?2 AND status IN ('missed','failed')"
 	" ORDER BY scheduled_at, id";
 
+/*
+ * The relay items on air in [?1, ?2), in seconds: relays of the upper
+ * station (kind stream, and kind relay from line-in) and live
+ * announcements (kind relay whose source is "live:DEVICE", the way
+ * daemon/plan.c logs the microphone).  Counted by the airing's status as
+ * bulletins are: completed and interrupted airings, each item its length
+ * as logged (a relay that lost its signal counts its whole item: the
+ * fallback filled the rest, and the row's reason says when).  ?3: only the
+ * airings that went to that zone.
+ */
+static const char sql_relay[] =
+	"SELECT total(CASE WHEN i.source LIKE 'live:%' THEN 0 ELSE i.length_s END),"
+	" total(CASE WHEN i.source LIKE 'live:%' THEN i.length_s ELSE 0 END)"
+	" FROM aired_items i JOIN airings a ON a.id = i.airing_id"
+	" WHERE i.kind IN ('stream','relay') AND a.status IN ('completed','interrupted')"
+	"  AND a.scheduled_at >= ?1 AND a.scheduled_at < ?2"
+	"  AND (?3 IS NULL OR instr(',' || a.zones || ',', ',' || ?3 || ',') > 0)";
+
 /* rc of sql_prepare_array() (store/sql.h) of one of the arrays above: 0, or -1 with err */
 static int
 prepared(struct store *s, int rc, char *err)
@@ -101,6 +119,29 @@ store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_c
 			rc = SQLITE_DONE;
 			break;
 		}
+	}
+	return finish(s, st, rc, err);
+}
+
+int
+store_report_relay(struct store *s, int64_t from, int64_t until, const char *zone,
+		   double *relay_s, double *live_s, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	*relay_s = *live_s = 0;
+	if (prepared(s, sql_prepare_array(store_sqlite(s), sql_relay, 0, &st), err) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, until);
+	if (zone)
+		sqlite3_bind_text(st, 3, zone, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*relay_s = sqlite3_column_double(st, 0);
+		*live_s = sqlite3_column_double(st, 1);
+		rc = SQLITE_DONE;
 	}
 	return finish(s, st, rc, err);
 }

@@ -377,6 +377,15 @@ typedef int (*store_missed_cb)(const struct store_missed_row *r, void *arg);
 int store_report_missed(struct store *s, int64_t from, int64_t until, store_missed_cb cb,
 			void *arg, char *err);
 
+/*
+ * Seconds on air of relay items in airings (completed or interrupted)
+ * scheduled in [from, until): *relay_s the upper station relayed (stream
+ * and line-in), *live_s live announcements (source "live:DEVICE").  zone
+ * not NULL: only airings that went to it.  0 or -1 with err.
+ */
+int store_report_relay(struct store *s, int64_t from, int64_t until, const char *zone,
+		       double *relay_s, double *live_s, char *err);
+
 /* store_count_row with the days the bulletin aired and its latest version. */
 struct store_day_row {
 	int64_t bulletin_id;

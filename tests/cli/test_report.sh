@@ -22,7 +22,7 @@ printf '%s' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert
 run 0 loaxa report --month 2025-03 --format csv -o "$T/empty.csv"
 expect_err "empty"
 python3 "$TOP/tests/cli/csvcheck.py" "$T/empty.csv" "(head[0] == 'month' and len(tables) == 4
-    and [list(r.values()) for r in rows] == [['2025-03', '0', '0', '0', '0', '0', 'not_started'], ['total', '0', '0', '0', '0', '0', 'not_started']]
+    and [list(r.values()) for r in rows] == [['2025-03', '0', '0', '0', '0', '0', 'not_started', '0', '0'], ['total', '0', '0', '0', '0', '0', 'not_started', '0', '0']]
     and tables[1][1] == [] and tables[2][1] == [] and tables[3][1] == [])" &&
 	ok || bad "the empty month's report CSV: $(cat "$T/empty.csv")"
 run 0 loaxa log
@@ -88,8 +88,8 @@ assert r["empty"] is False
 PY
 run 0 loaxa report --period q1 --year 2025
 expect_out "^Đài truyền thanh cơ sở: airing report Q1 2025 \(2025-01-01 to 2025-03-31\)"
-expect_out "March 2025 +3 +2 +4 +0:03:30 +2  đạt"
-expect_out "January 2025 +1 +1 +1 +0:00:45 +2  chưa đạt"
+expect_out "March 2025 +3 +2 +4 +0:03:30 +2 +0:00:00 +0:00:00  đạt"
+expect_out "January 2025 +1 +1 +1 +0:00:45 +2 +0:00:00 +0:00:00  chưa đạt"
 expect_out "TOTAL +3 +2 +5 .* chưa đạt"
 expect_out "2025-03-04 17:00  chieu .*missed"
 run 0 loaxa report --quarter 2025-Q2 --format csv
@@ -99,7 +99,7 @@ python3 "$TOP/tests/cli/csvcheck.py" "$T/q2.csv" "[list(r.values())[:7] for r in
     ['2025-06', '0', '0', '0', '0', '2', 'not_met']]" && ok || bad "Q2 csv: $OUT"
 # a month's text report, as an officer reads it
 run 0 loaxa report --month 2025-03
-expect_out "March 2025 +3 +2 +4 +0:03:30 +2 +đạt"
+expect_out "March 2025 +3 +2 +4 +0:03:30 +2 +0:00:00 +0:00:00 +đạt"
 expect_out "2025-03-04 17:00  chieu .*missed"
 printf '%s' "$OUT" | grep -q "February 2025\|April 2025\|2025-02\|2025-04" && bad "the March report shows another month: $OUT" || ok
 run 0 loaxa report --month 2025-03 --topic khac --format json
@@ -221,9 +221,9 @@ if command -v soffice >/dev/null; then
 	for x in q1 log-all q1-vi log-vi; do to_csv "$T/$x.xlsx"; done
 	title="Đài truyền thanh cơ sở: airing report Q1 2025 (2025-01-01 to 2025-03-31)"
 	python3 "$T/sheet.py" "$T/lo/q1-Report.csv" "$title" \
-		"Month|Distinct bulletins|Bulletins on CCHC|Airings|Airtime|Monthly CCHC target|Result" \
-		"January 2025|1|1|1|0:00:45|2|chưa đạt" "March 2025|3|2|4|0:03:30|2|đạt" \
-		"Total|3|2|5|0:04:15|6|chưa đạt" "March 2025|Tin khác|1|1|0:01:00" \
+		"Month|Distinct bulletins|Bulletins on CCHC|Airings|Airtime|Monthly CCHC target|Result|Relay airtime|Live airtime" \
+		"January 2025|1|1|1|0:00:45|2|chưa đạt|0:00:00|0:00:00" "March 2025|3|2|4|0:03:30|2|đạt|0:00:00|0:00:00" \
+		"Total|3|2|5|0:04:15|6|chưa đạt|0:00:00|0:00:00" "March 2025|Tin khác|1|1|0:01:00" \
 		"2025-02-05 17:00|chieu|p|failed|-rm -rf: sound card gone" \
 		"2025-03-04 17:00|chieu|p|missed|the daemon was not running" &&
 		ok || bad "the report XLSX as LibreOffice shows it: $(cat "$T/lo/q1-Report.csv")"
@@ -234,9 +234,9 @@ if command -v soffice >/dev/null; then
 		ok || bad "the bulletins sheet as LibreOffice shows it: $(cat "$T/lo/q1-Bulletins aired.csv")"
 	python3 "$T/sheet.py" "$T/lo/q1-vi-Báo cáo.csv" \
 		"Đài truyền thanh cơ sở: báo cáo phát sóng Quý I/2025 (từ 01/01/2025 đến 31/03/2025)" \
-		"Tháng|Số bản tin|Số tin CCHC|Lượt phát|Thời lượng|Chỉ tiêu CCHC|Kết quả" \
-		"Tháng 1/2025|1|1|1|0:00:45|2|chưa đạt" "Tháng 3/2025|3|2|4|0:03:30|2|đạt" \
-		"Tổng|3|2|5|0:04:15|6|chưa đạt" \
+		"Tháng|Số bản tin|Số tin CCHC|Lượt phát|Thời lượng|Chỉ tiêu CCHC|Kết quả|Thời lượng tiếp âm|Thời lượng phát trực tiếp" \
+		"Tháng 1/2025|1|1|1|0:00:45|2|chưa đạt|0:00:00|0:00:00" "Tháng 3/2025|3|2|4|0:03:30|2|đạt|0:00:00|0:00:00" \
+		"Tổng|3|2|5|0:04:15|6|chưa đạt|0:00:00|0:00:00" \
 		"Tháng 3/2025|Xây dựng chính quyền điện tử, chính quyền số|1|2|0:01:30" \
 		"05/02/2025 17:00|chieu|p|lỗi|-rm -rf: sound card gone" &&
 		ok || bad "the Vietnamese report XLSX: $(cat "$T/lo/q1-vi-Báo cáo.csv")"
@@ -268,7 +268,7 @@ fi
 # bulletins aired with their days, topic names; JSON and CSV keep the codes
 run 0 vi loaxa report --period q1 --year 2025
 expect_out "^Đài truyền thanh cơ sở: báo cáo phát sóng Quý I/2025 \(từ 01/01/2025 đến 31/03/2025\)"
-expect_out "Tháng 1/2025 +1 +1 +1 +0:00:45 +2  chưa đạt"
+expect_out "Tháng 1/2025 +1 +1 +1 +0:00:45 +2 +0:00:00 +0:00:00  chưa đạt"
 expect_out "^Tháng 3/2025 +1 +1 +0:01:00  Tin khác$"
 expect_out "05/02/2025 17:00  chieu +lỗi"
 expect_out "Các bản tin đã phát \(3\):"
@@ -313,6 +313,84 @@ import json, sys
 r = json.load(sys.stdin)
 assert r["months"][0]["state"] == "not_started" and r["months"][0]["target"] == 0 and r["totals"]["target"] == 0, r' &&
 	ok || bad "a month before the first airing: $OUT"
+
+# --- relay and live airtime per month, beside the bulletin counts (issue 14):
+# stream and line-in relays, live announcements (kind relay, source
+# live:DEVICE); items of airings completed or interrupted; against Python's
+# sum of the rows written here
+S4="$T/relay"
+loaxa --state-dir "$S4" log >/dev/null
+R=$(loaxa --state-dir "$S4" bulletin add --topic tthc --title "Một cửa" --text "Tin.")
+cat >"$T/relay-rows.py" <<'PY'
+import random, sys
+from datetime import datetime, timedelta, timezone
+random.seed(14)
+tz = timezone(timedelta(hours=7))
+kinds = [("stream", "http://127.0.0.1:8000/vov1.mp3"), ("relay", "line-in"), ("relay", "live:default"),
+         ("bulletin", None)]
+sums = {}
+air, items = [], []
+for i in range(1, 81):
+    t = datetime(2025, 3, 1, tzinfo=tz) + timedelta(minutes=random.randrange(61 * 24 * 60))
+    if i in (1, 2):  # either side of the local month boundary
+        t = datetime(2025, 3, 31, 23, 59, tzinfo=tz) if i == 1 else datetime(2025, 4, 1, 0, 0, tzinfo=tz)
+    ms = int(t.timestamp() * 1000)
+    status = random.choice(["completed", "completed", "interrupted", "failed", "started"])
+    air.append("(%d, 'p', %d, %d, '%s', 0)" % (i, ms, ms, status))
+    for seq in range(random.randint(1, 3)):
+        kind, src = random.choice(kinds)
+        length = random.randint(30, 3600) + 0.5 * random.randint(0, 1)
+        items.append("(%d, %d, '%s', %s, %s, %d, %s, %s)" % (
+            i, seq, kind, sys.argv[1] if kind == "bulletin" else "NULL", 1 if kind == "bulletin" else "NULL",
+            seq, length, "'%s'" % src if src else "NULL"))
+        if status in ("completed", "interrupted") and kind != "bulletin":
+            key = (t.strftime("%Y-%m"), "live_s" if src.startswith("live:") else "relay_s")
+            sums[key] = sums.get(key, 0) + length
+with open(sys.argv[2], "w") as f:
+    f.write("INSERT INTO airings (id, program, scheduled_at, started_at, status, lateness_ms) VALUES %s;\n" % ", ".join(air))
+    f.write("INSERT INTO aired_items (airing_id, seq, kind, bulletin_id, bulletin_version, offset_s, length_s, source) VALUES %s;\n" % ", ".join(items))
+for (m, k), v in sorted(sums.items()):
+    print(m, k, v)
+PY
+python3 "$T/relay-rows.py" "$R" "$T/relay.sql" >"$T/relay-sums.txt" && sqlite3 "$S4/loaxa.db" <"$T/relay.sql" &&
+	ok || bad "cannot write the relay rows"
+run 0 loaxa --state-dir "$S4" report --month 2025-03 --format json
+printf '%s' "$OUT" >"$T/relay.json"
+run 0 loaxa --state-dir "$S4" report --quarter 2025-Q2 --format json
+printf '%s' "$OUT" >"$T/relay-q2.json"
+python3 - "$T/relay-sums.txt" "$T/relay.json" "$T/relay-q2.json" <<'PY' && ok || bad "relay airtime in the report JSON: $(cat "$T/relay-sums.txt")"
+import json, sys
+want = {}
+for l in open(sys.argv[1]):
+    m, k, v = l.split()
+    want[(m, k)] = float(v)
+got = {}
+for p in sys.argv[2:]:
+    r = json.load(open(p))
+    for m in r["months"]:
+        for k in ("relay_s", "live_s"):
+            got[(m["month"], k)] = m[k]
+    assert r["totals"]["relay_s"] == sum(m["relay_s"] for m in r["months"]), r["totals"]
+for key in got:
+    assert abs(got[key] - want.get(key, 0)) < 1e-6, (key, got[key], want.get(key))
+assert want[("2025-03", "relay_s")] > 0 and want[("2025-03", "live_s")] > 0 and want[("2025-04", "live_s")] > 0
+PY
+# people read h:mm:ss under their headers; machines the same seconds (rounded
+# half up, as the airtime) under every locale
+mar_relay=$(awk '$1 == "2025-03" && $2 == "relay_s" { t = int($3 + 0.5); printf "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60 }' "$T/relay-sums.txt")
+mar_live=$(awk '$1 == "2025-03" && $2 == "live_s" { t = int($3 + 0.5); printf "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60 }' "$T/relay-sums.txt")
+run 0 vi loaxa --state-dir "$S4" report --month 2025-03
+expect_out "THÁNG .* CHỈ TIÊU +TIẾP ÂM +TRỰC TIẾP +KẾT QUẢ"
+expect_out "^Tháng 3/2025 .* $mar_relay +$mar_live  "
+run 0 loaxa --state-dir "$S4" report --month 2025-03
+expect_out "MONTH .* TARGET +RELAY +LIVE +RESULT"
+expect_out "^March 2025 .* $mar_relay +$mar_live  "
+vi loaxa --state-dir "$S4" report --month 2025-03 --format csv >"$T/relay-vi.csv"
+loaxa --state-dir "$S4" report --month 2025-03 --format csv >"$T/relay-c.csv"
+cmp -s "$T/relay-vi.csv" "$T/relay-c.csv" && ok || bad "the report CSV with relays changes with the locale"
+python3 "$TOP/tests/cli/csvcheck.py" "$T/relay-c.csv" "(head[-2:] == ['relay_s', 'live_s'] and
+    [(r['relay_s'], r['live_s']) for r in rows][0] == ('%d' % int($(awk '$1 == "2025-03" && $2 == "relay_s" { print $3 }' "$T/relay-sums.txt") + 0.5), '%d' % int($(awk '$1 == "2025-03" && $2 == "live_s" { print $3 }' "$T/relay-sums.txt") + 0.5)))" &&
+	ok || bad "relay airtime in the report CSV: $(cat "$T/relay-c.csv")"
 
 # --- bad input: a sentence, exit 2 (usage) or 1, nothing left behind
 run 2 loaxa report --month 2025-13

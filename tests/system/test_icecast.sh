@@ -21,58 +21,19 @@
 #      is not there: FILE:LINE sentences, exit 1.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LOAXA_LOCALEDIR="$TOP/po"
-command -v icecast2 >/dev/null || { echo "icecast2 is not installed (sh scripts/deps)" >&2; exit 1; }
 pa_start || exit 1
 
-ICE_PID=
-SRC_PID=
 LIS_PID=
 ice_cleanup() {
-	for p in $LIS_PID $SRC_PID $ICE_PID; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
+	[ -n "$LIS_PID" ] && kill "$LIS_PID" 2>/dev/null && wait "$LIS_PID" 2>/dev/null
 	cleanup
 }
 trap ice_cleanup EXIT
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
-ICE="$S/ice"
-mkdir -p "$ICE/log"
-# icecast2 refuses to run as root: then it drops to nobody, who must write its logs
-OWNER=
-if [ "$(id -u)" = 0 ]; then
-	OWNER="<changeowner><user>nobody</user><group>nogroup</group></changeowner>"
-	chmod 711 "$S"
-	chmod 777 "$ICE" "$ICE/log"
-fi
 # a burst as large as a whole airing: a listener that connects after the
 # source gets everything since the source connected
-cat >"$ICE/icecast.xml" <<XML
-<icecast>
-  <limits><clients>10</clients><sources>4</sources><burst-size>1048576</burst-size>
-    <queue-size>2097152</queue-size><source-timeout>10</source-timeout></limits>
-  <authentication><source-password>nguon</source-password>
-    <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>$PORT</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
-  <paths><basedir>$ICE</basedir><logdir>$ICE/log</logdir>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
-  <security><chroot>0</chroot>$OWNER</security>
-</icecast>
-XML
-icecast2 -c "$ICE/icecast.xml" >"$ICE/out" 2>&1 &
-ICE_PID=$!
-up=0
-for _ in $(seq 100); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/status-json.xsl" && up=1 && break
-	sleep 0.1
-done
-[ $up = 1 ] || { echo "icecast2 did not start:" >&2; cat "$ICE/out" "$ICE/log/error.log" >&2; exit 1; }
+ice_start sources=4 burst=1048576 queue=2097152 timeout=10 || exit 1
+PORT=$ICE_PORT
 
 # mounted MOUNT: the server lists a source on /MOUNT
 mounted() {
@@ -212,8 +173,7 @@ kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
 SRC_PID=
 
 # --- D: icecast2 stopped
-kill "$ICE_PID" && wait "$ICE_PID" 2>/dev/null
-ICE_PID=
+ice_stop
 air_recorded D cum-ip
 r=$(last_reason)
 echo "D: $r"

@@ -34,100 +34,45 @@
 #   LA as A: on time, levelled to the target, kind "relay", source "line-in".
 #   LB as B: the feed stops mid-relay, the fallback fills the dead air.
 #   LC as C: an input device that is not there: the fallback, and why.
+#   LG the input device vanishes mid-relay (the feed sink, whose monitor is
+#      being captured, is unloaded from the sound server): as LB.  PulseAudio
+#      (16) moves a capture stream whose source goes to the default source,
+#      so a client never sees its device go; here that is "spare", a silent
+#      null source, as a machine's other input would be (were it the output's
+#      monitor, the relay would air its own output).  So the row says the
+#      line-in went silent; a device that stops giving sound at all (ALSA
+#      without a sound server) is tests/unit/test_relay's.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LANG=vi_VN.UTF-8 LOAXA_LOCALEDIR="$TOP/po"
-command -v icecast2 >/dev/null || { echo "icecast2 is not installed (sh scripts/deps)" >&2; exit 1; }
 pa_start || exit 1
 
-ICE_PID=
-SRC_PID=
 FB_PID=
 WWW_PID=
-stop_source() {
-	[ -n "$SRC_PID" ] && kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
-	SRC_PID=
-}
+stop_source() { ice_unfeed; }
 relay_cleanup() {
 	stop_source
 	[ -n "$FB_PID" ] && kill "$FB_PID" 2>/dev/null && wait "$FB_PID" 2>/dev/null
 	[ -n "${FEED_PID:-}" ] && kill "$FEED_PID" 2>/dev/null && wait "$FEED_PID" 2>/dev/null
-	[ -n "$ICE_PID" ] && kill "$ICE_PID" 2>/dev/null && wait "$ICE_PID" 2>/dev/null
 	[ -n "$WWW_PID" ] && kill "$WWW_PID" 2>/dev/null && wait "$WWW_PID" 2>/dev/null
 	cleanup
 }
 trap relay_cleanup EXIT
 
-# A free port: the kernel picks one for a socket bound to port 0.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
 DEAD_PORT=$(free_port)
-ICE="$S/ice"
-mkdir -p "$ICE/log"
-# icecast2 refuses to run as root: then it drops to nobody, who must write its logs
-OWNER=
-if [ "$(id -u)" = 0 ]; then
-	OWNER="<changeowner><user>nobody</user><group>nogroup</group></changeowner>"
-	chmod 711 "$S"
-	chmod 777 "$ICE" "$ICE/log"
-fi
-cat >"$ICE/icecast.xml" <<XML
-<icecast>
-  <limits><clients>10</clients><sources>4</sources><burst-size>16384</burst-size>
-    <source-timeout>3</source-timeout></limits>
-  <authentication><source-password>nguon</source-password>
-    <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>$PORT</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
-  <paths><basedir>$ICE</basedir><logdir>$ICE/log</logdir>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>3</loglevel></logging>
-  <security><chroot>0</chroot>$OWNER</security>
-  <mount type="normal"><mount-name>/chuoi.ogg</mount-name><fallback-mount>/du-phong.ogg</fallback-mount>
-    <fallback-override>1</fallback-override></mount>
-</icecast>
-XML
-icecast2 -c "$ICE/icecast.xml" >"$ICE/out" 2>&1 &
-ICE_PID=$!
-up=0
-for _ in $(seq 50); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/status-json.xsl" && up=1 && break
-	sleep 0.1
-done
-[ $up = 1 ] || { echo "icecast2 did not start:" >&2; cat "$ICE/out" "$ICE/log/error.log" >&2; exit 1; }
-
+# /chuoi.ogg falls back to /du-phong.ogg while its source is away, and
+# back (fallback-override): a listener's stream chains
+ICE_MOUNTS="<mount type=\"normal\"><mount-name>/chuoi.ogg</mount-name><fallback-mount>/du-phong.ogg</fallback-mount>
+    <fallback-override>1</fallback-override></mount>"
+ice_start sources=4 burst=16384 timeout=3 || exit 1
+PORT=$ICE_PORT
 URL="http://127.0.0.1:$PORT/tiep-am.mp3"
-# The encoders of the mounts: MP3; Ogg Vorbis; Ogg Opus (it encodes at 48 kHz).
-MP3="44100 -c:a libmp3lame -b:a 128k -content_type audio/mpeg -f mp3"
-VORBIS="44100 -c:a libvorbis -content_type application/ogg -f ogg"
-OPUS="48000 -c:a libopus -b:a 96k -content_type audio/ogg -f ogg"
-# feed MOUNT ENCODER: ffmpeg sends the 1 kHz tone (about -30 LUFS, stereo) to
-# the mount, in the background; until the mount answers with audio
-feed() {
-	set -- "$1" $2
-	mount=$1
-	rate=$2
-	shift 2
-	ffmpeg -hide_banner -loglevel error -nostdin -re -f lavfi -i "sine=frequency=1000:sample_rate=$rate" \
-		-af volume=0.28 -ac 2 "$@" "icecast://source:nguon@127.0.0.1:$PORT/$mount" >>"$S/ffmpeg.log" 2>&1 &
-	FED_PID=$!
-	for _ in $(seq 50); do
-		[ "$(curl -s -m 1 "http://127.0.0.1:$PORT/$mount" 2>/dev/null | head -c 4096 | wc -c)" -ge 4096 ] && return 0
-		sleep 0.2
-	done
-	echo "the source of /$mount did not come up:" >&2
-	cat "$S/ffmpeg.log" >&2
-	return 1
-}
+# The encoders of the mounts: MP3; Ogg Vorbis; Ogg Opus
+MP3=$ICE_MP3
+VORBIS=$ICE_VORBIS
+OPUS=$ICE_OPUS
+feed() { ice_feed "$@"; }
 # start_source [MOUNT ENCODER]: the source of the mount relayed (MP3 by default)
-start_source() {
-	feed "${1:-tiep-am.mp3}" "${2:-$MP3}"
-	rc=$?
-	SRC_PID=$FED_PID
-	return $rc
-}
+start_source() { ice_feed "${1:-tiep-am.mp3}" "${2:-$MP3}"; }
 
 # the fallback clip: a 500 Hz tone; the opening clip: 300 Hz, 1 s, its first sample is the airing's
 sox -n -r 48000 -c 1 "$S/bao.wav" synth 4 sine 500 vol 0.3 2>/dev/null
@@ -499,7 +444,7 @@ check "C: an unreachable stream falls back at once, logged" analyse "$S/c.wav" "
 stop_daemon
 
 # --- line-in: the "feed" sink's monitor is the default source PortAudio reads
-pactl load-module module-null-sink sink_name=feed rate=48000 channels=1 format=float32le >/dev/null &&
+FEED_MOD=$(pactl load-module module-null-sink sink_name=feed rate=48000 channels=1 format=float32le) &&
 	pactl set-default-source feed.monitor || { bad "line-in: cannot make the feed sink"; finish; exit 1; }
 sox -n -r 48000 -c 1 "$S/feed.wav" synth 120 sine 1000 vol 0.05 2>/dev/null
 FEED_PID=
@@ -556,5 +501,36 @@ check "airing LC done" wait_completed 12
 rec_stop
 log_json
 check "LC: a missing input device falls back at once, logged" analyse "$S/lc.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LC
+stop_daemon
+
+# LG: the input device goes away mid-relay
+start_feed || exit 1
+T=$(($(date +%s) + 9))
+write_conf line-in 0.3 "$T"
+rec_start "$S/lg.wav"
+start_daemon "$S/loaxa.conf" || exit 1
+for _ in $(seq 300); do
+	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([89]\|[1-9][0-9]\)\.' && break
+	sleep 0.1
+done
+pactl load-module module-null-source source_name=spare rate=48000 channels=1 >/dev/null &&
+	pactl set-default-source spare || bad "LG: cannot make the spare source"
+# paplay first: the sound server would move its tone into "loa", the recording
+stop_feed
+pactl unload-module "$FEED_MOD" && ok || bad "LG: cannot unload the feed sink"
+pactl list short sources | grep -q "feed.monitor" && bad "LG: the feed source is still there" || ok
+check "airing LG done" wait_completed 10
+rec_stop
+log_json
+# checked as LB (the analysis's case is its last letter)
+check "LG: a vanished input device: the fallback fills the rest, logged" analyse "$S/lg.wav" "$S/log.json" "$(date -d "@$T" '+%Y-%m-%dT%H:%M:%S')" LGB
+reason=$(sql "$S/state/loaxa.db" "SELECT reason FROM aired_items WHERE kind = 'relay' ORDER BY id DESC LIMIT 1")
+echo "LG: the row says: $reason"
+case $reason in
+"relay signal lost at "*": the line-in went silent") ok ;;
+*) bad "LG: the row does not say the line-in went silent: $reason" ;;
+esac
+loaxa log | grep -q "mất tín hiệu tiếp âm lúc [0-9:]*: đường vào (line-in) bị im lặng" && ok || bad "LG: loaxa log does not say it in Vietnamese"
+kill -0 "$DAEMON_PID" && ok || bad "LG: the daemon did not go on"
 stop_daemon
 finish

@@ -466,6 +466,124 @@ csv_numbers_keep_their_sign(void **state)
 	free(buf);
 }
 
+/*
+ * Relay and live airtime per month, against the test's own sums of the rows
+ * it writes: stream and line-in relays count as relay, a relay whose source
+ * is "live:..." as live; bulletins and speech do not; only completed and
+ * interrupted airings count (as bulletins); the month is the local month of
+ * the scheduled time; a zone report counts only the airings that went to
+ * it; a report for one topic has none (a relay has no topic).  CSV and JSON
+ * carry them in seconds.
+ */
+static void
+relay_and_live_airtime_per_month(void **state)
+{
+	char err[ERRLEN], d2[64];
+	struct store *s2;
+	strcpy(d2, "/tmp/loaxa-test-reports3-XXXXXX");
+	assert_non_null(mkdtemp(d2));
+	assert_int_equal(store_open(d2, &s2, err), 0);
+	static const char *const statuses[] = { "completed", "completed", "interrupted", "failed",
+						"started" };
+	static const char *const zones[] = { NULL, "thon-1", "thon-1,thon-2", "thon-2" };
+	double relay[3] = { 0 }, live[3] = { 0 }, relay_z[3] = { 0 }, live_z[3] = { 0 };
+	srand(14);
+	int64_t base = at("2025-04-01 00:00");
+	for (int n = 0; n < 300; n++) {
+		int64_t t;
+		if (n % 60 == 0) /* either side of a local month boundary (17:00 UTC) */
+			t = at(n % 120 ? "2025-04-30 23:59" : "2025-05-01 00:00");
+		else
+			t = base + (int64_t)(rand() % (91 * 24)) * 3600000LL + (n % 7) * 60000;
+		const char *stt = statuses[rand() % ARRAY_LEN(statuses)];
+		const char *zone = zones[rand() % ARRAY_LEN(zones)];
+		struct store_airing a = { .program = (char *)"tiepam", .scheduled_at = t,
+					  .started_at = t, .status = (char *)stt };
+		assert_int_equal(store_airing_add(s2, &a, err), 0);
+		if (zone)
+			assert_int_equal(store_airing_set_zones(s2, a.id, zone, err), 0);
+		time_t tt = (time_t)(t / 1000);
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		int mi = tm.tm_mon - 3; /* April = 0 */
+		int counts = mi >= 0 && mi < 3 && (!strcmp(stt, "completed") || !strcmp(stt, "interrupted"));
+		/* as the bulletin counts: a row with no zones was not to a zone */
+		int to_z = zone && strstr(zone, "thon-2") != NULL;
+		double off = 0;
+		for (int k = 0; k < 1 + rand() % 3; k++) {
+			int kr = rand() % 4; /* 0 stream, 1 line-in, 2 live, 3 speech */
+			double len = 30 + rand() % 1800;
+			struct store_aired_item it = {
+				.airing_id = a.id, .seq = k, .offset_s = off, .length_s = len,
+				.completed = rand() % 4 != 0,
+				.kind = (char *)(kr == 0 ? "stream" : kr < 3 ? "relay" : "tts"),
+			};
+			snprintf(it.source, sizeof it.source, "%s",
+				 kr == 0 ? "http://127.0.0.1:8000/vov1.mp3" : kr == 1 ? "line-in" : kr == 2 ? "live:default" : "");
+			if (kr < 2 && rand() % 3 == 0)
+				snprintf(it.reason, sizeof it.reason, "relay signal lost at 06:12:31: the stream went silent");
+			off += len;
+			assert_int_equal(store_aired_item_add(s2, &it, err), 0);
+			if (!counts || kr == 3)
+				continue;
+			*(kr == 2 ? &live[mi] : &relay[mi]) += len;
+			if (to_z)
+				*(kr == 2 ? &live_z[mi] : &relay_z[mi]) += len;
+		}
+	}
+	struct report *r = report_build(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", NULL, NOW, err);
+	struct report *rz = report_build_zone(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", NULL, "thon-2", NOW, err);
+	struct report *rt = report_build(s2, cfg, 2025, 4, 2025, 6, "2025-Q2", "tthc", NOW, err);
+	assert_non_null(r);
+	assert_non_null(rz);
+	assert_non_null(rt);
+	double tr = 0, tl = 0;
+	for (int m = 0; m < 3; m++) {
+		print_message("2025-%02d: relay %.0f s, live %.0f s; to thon-2: relay %.0f s, live %.0f s\n",
+			      m + 4, r->months[m].c.relay_s, r->months[m].c.live_s, rz->months[m].c.relay_s,
+			      rz->months[m].c.live_s);
+		assert_true(relay[m] > 0 && live[m] > 0 && relay_z[m] < relay[m]);
+		assert_true(r->months[m].c.relay_s == relay[m]);
+		assert_true(r->months[m].c.live_s == live[m]);
+		assert_true(rz->months[m].c.relay_s == relay_z[m]);
+		assert_true(rz->months[m].c.live_s == live_z[m]);
+		assert_true(rt->months[m].c.relay_s == 0 && rt->months[m].c.live_s == 0);
+		tr += relay[m];
+		tl += live[m];
+	}
+	assert_true(r->totals.relay_s == tr && r->totals.live_s == tl);
+	/* for machines: seconds, the same whatever the locale */
+	char *buf = NULL, line[160];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(report_write_csv(r, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "month,bulletins,cchc_bulletins,airings,airtime_s,target,state,relay_s,live_s\r\n"));
+	snprintf(line, sizeof line, ",%.0f,%.0f\r\n", relay[1], live[1]);
+	char *may = strstr(buf, "\r\n2025-05,");
+	assert_non_null(may);
+	assert_memory_equal(strstr(may + 2, "\r\n") - strlen(line) + 2, line, strlen(line));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(report_write_json(r, f), 0);
+	fclose(f);
+	json_t *o = json_loads(buf, 0, NULL);
+	assert_non_null(o);
+	json_t *jm = json_array_get(json_object_get(o, "months"), 2);
+	assert_true(json_real_value(json_object_get(jm, "relay_s")) == relay[2]);
+	assert_true(json_real_value(json_object_get(jm, "live_s")) == live[2]);
+	assert_true(json_real_value(json_object_get(json_object_get(o, "totals"), "live_s")) == tl);
+	json_decref(o);
+	free(buf);
+	report_free(r);
+	report_free(rz);
+	report_free(rt);
+	store_close(s2);
+	char *cmd = xasprintf("rm -rf %s", d2);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 static void
 csv_matches_the_report_and_marks_the_target(void **state)
 {
@@ -478,10 +596,10 @@ csv_matches_the_report_and_marks_the_target(void **state)
 	fclose(f);
 	assert_memory_equal(buf, "\xef\xbb\xbf", 3);
 	/* machine fields: months as YYYY-MM, airtime in seconds, CRLF, state codes */
-	assert_non_null(strstr(buf, "\xef\xbb\xbfmonth,bulletins,cchc_bulletins,airings,airtime_s,target,state\r\n"));
-	assert_non_null(strstr(buf, "\r\n2025-01,2,2,5,300,2,met\r\n"));
-	assert_non_null(strstr(buf, "\r\n2025-02,1,1,2,120,2,not_met\r\n"));
-	assert_non_null(strstr(buf, "\r\ntotal,2,2,8,480,6,not_met\r\n"));
+	assert_non_null(strstr(buf, "\xef\xbb\xbfmonth,bulletins,cchc_bulletins,airings,airtime_s,target,state,relay_s,live_s\r\n"));
+	assert_non_null(strstr(buf, "\r\n2025-01,2,2,5,300,2,met,0,0\r\n"));
+	assert_non_null(strstr(buf, "\r\n2025-02,1,1,2,120,2,not_met,0,0\r\n"));
+	assert_non_null(strstr(buf, "\r\ntotal,2,2,8,480,6,not_met,0,0\r\n"));
 	/* the missed and failed slots, with their local time */
 	assert_non_null(strstr(buf, "\r\n2025-02-04T17:00:00.000+07:00,chieu,p,missed,"));
 	/* the bulletins aired, with their days */
@@ -589,6 +707,7 @@ main(void)
 		cmocka_unit_test(days_are_local_across_a_clock_change),
 		cmocka_unit_test(bulletins_aired_with_their_days),
 		cmocka_unit_test(report_equals_an_independent_count),
+		cmocka_unit_test(relay_and_live_airtime_per_month),
 		cmocka_unit_test(csv_matches_the_report_and_marks_the_target),
 		cmocka_unit_test(log_writers),
 		cmocka_unit_test(width_counts_characters_not_bytes),
