@@ -272,6 +272,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE airings ADD COLUMN zones TEXT;"
 	"ALTER TABLE bulletin_versions ADD COLUMN zones TEXT;"
 	"ALTER TABLE queue ADD COLUMN zones TEXT;",
+	/*
+	 * 11 (zones2, issue 15; the 10th entry on this branch, renumbered at
+	 * merge): a timed airing (loaxa air --at, --repeat) may go to some
+	 * zones only, "thon-1,thon-3"; NULL: every zone.
+	 */
+	"ALTER TABLE air_requests ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,
