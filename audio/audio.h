@@ -433,6 +433,9 @@ void audio_sink_tee(struct audio_sink *s, audio_tee_fn fn, void *arg);
 #define AUDIO_ICECAST_SOCKET N_("the connection to the Icecast server broke")
 #define AUDIO_ICECAST_OTHER N_("the stream to the Icecast server failed")
 #define AUDIO_ICECAST_NOANSWER N_("the Icecast server had not answered by the end of the airing")
+/* A server that has not taken the source login this long after the connect began is unreached. */
+#define AUDIO_ICECAST_CONNECT_MS 3000
+#define AUDIO_ICECAST_TIMEOUT N_("the Icecast server did not answer within 3 s")
 #define AUDIO_ICECAST_PWFILE N_("its icecast_password_file could not be read")
 /* A row's reason for a zone whose stream failed: the zone, then one of the above. */
 #define AUDIO_ICECAST_REASON N_("zone %s was not reached over Icecast: %s")

@@ -8,6 +8,14 @@
  * the thread records why (an English msgid, translated when shown) and
  * stops; audio_icecast_failed() tells the player.
  *
+ * libshout runs nonblocking: the connect (TCP, then the source login) is
+ * given AUDIO_ICECAST_CONNECT_MS, so that a server that never answers (a
+ * blackholed address, a socket nobody serves) is logged unreached within
+ * seconds and its thread ends, instead of waiting on the kernel's own
+ * timeouts, or for ever; what the socket cannot take at once waits in
+ * libshout's queue, at most QUEUE_MAX bytes before the stream is taken as
+ * broken.
+ *
  * The thread is detached and the streamer counted twice (owner and
  * thread): audio_icecast_close() returns at once even while a connect
  * hangs, and whichever lets go last frees it.
@@ -26,6 +34,8 @@
 
 #define RING_S 10 /* seconds the ring holds while the connection comes up */
 #define STATS_MS 2000 /* how often a stream asks the server how many listen */
+#define QUEUE_MAX (64 * 1024) /* MP3 bytes (8 s) waiting for a server that stopped taking them */
+#define FLUSH_MS 1000         /* what is queued at the end gets this long to leave */
 
 struct audio_icecast {
 	pthread_mutex_t lock;
@@ -161,6 +171,62 @@ mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static void
+nap_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&t, NULL);
+}
+
+static int
+quitting(struct audio_icecast *ic)
+{
+	pthread_mutex_lock(&ic->lock);
+	int q = ic->quit;
+	pthread_mutex_unlock(&ic->lock);
+	return q;
+}
+
+/*
+ * Opens the connection (nonblocking) and drives it until the server took
+ * the source login: 0, or -1 with the msgid of why not (the timeout, a
+ * refused login, ...), or -1 with NULL when the owner let go meanwhile.
+ */
+static int
+connect_in_time(struct audio_icecast *ic, shout_t *sh, const char **why)
+{
+	int64_t until = mono_ms() + AUDIO_ICECAST_CONNECT_MS;
+	*why = NULL;
+	int rc = shout_open(sh);
+	while (rc == SHOUTERR_BUSY || rc == SHOUTERR_RETRY) {
+		if (quitting(ic))
+			return -1;
+		if (mono_ms() >= until) {
+			*why = AUDIO_ICECAST_TIMEOUT;
+			return -1;
+		}
+		nap_ms(10);
+		rc = shout_get_connected(sh);
+	}
+	if (rc == SHOUTERR_SUCCESS || rc == SHOUTERR_CONNECTED)
+		return 0;
+	/* nonblocking, a refused connect shows as a socket error: nothing was ever sent */
+	*why = rc == SHOUTERR_SOCKET ? AUDIO_ICECAST_NOCONNECT : shout_why(rc);
+	return -1;
+}
+
+/* Sends (or queues) bytes; what the socket cannot take waits in libshout's queue, within QUEUE_MAX. */
+static int
+send_some(shout_t *sh, const unsigned char *p, size_t n)
+{
+	int rc = shout_send(sh, p, n);
+	if (rc == SHOUTERR_BUSY || rc == SHOUTERR_RETRY)
+		rc = SHOUTERR_SUCCESS;
+	if (rc == SHOUTERR_SUCCESS && shout_queuelen(sh) > QUEUE_MAX)
+		rc = SHOUTERR_SOCKET;
+	return rc;
+}
+
 static void *
 stream_main(void *arg)
 {
@@ -192,9 +258,15 @@ stream_main(void *arg)
 	shout_set_content_format(sh, SHOUT_FORMAT_MP3, SHOUT_USAGE_AUDIO, NULL);
 	shout_set_tls(sh, SHOUT_TLS_DISABLED);
 	shout_set_meta(sh, SHOUT_META_NAME, "loaxa");
-	int rc = shout_open(sh);
-	if (rc != SHOUTERR_SUCCESS) {
-		fail(ic, shout_why(rc));
+	const char *why;
+	int rc = SHOUTERR_SUCCESS;
+	if (shout_set_nonblocking(sh, SHOUT_BLOCKING_NONE) != SHOUTERR_SUCCESS) {
+		fail(ic, AUDIO_ICECAST_OTHER);
+		goto out;
+	}
+	if (connect_in_time(ic, sh, &why) < 0) {
+		if (why)
+			fail(ic, why);
 		goto out;
 	}
 	pthread_mutex_lock(&ic->lock);
@@ -223,7 +295,7 @@ stream_main(void *arg)
 			poll_ms = mono_ms() + STATS_MS;
 		}
 		int bytes = lame_encode_buffer_ieee_float(lame, block, block, (int)n, mp3, (int)mp3cap);
-		if (bytes > 0 && (rc = shout_send(sh, mp3, (size_t)bytes)) != SHOUTERR_SUCCESS) {
+		if (bytes > 0 && (rc = send_some(sh, mp3, (size_t)bytes)) != SHOUTERR_SUCCESS) {
 			fail(ic, shout_why(rc));
 			pthread_mutex_lock(&ic->lock);
 			break;
@@ -233,8 +305,13 @@ stream_main(void *arg)
 	pthread_mutex_unlock(&ic->lock);
 	if (shout_get_connected(sh) == SHOUTERR_CONNECTED) {
 		int bytes = lame_encode_flush(lame, mp3, (int)mp3cap);
-		if (bytes > 0 && shout_send(sh, mp3, (size_t)bytes) != SHOUTERR_SUCCESS)
+		if (bytes > 0 && send_some(sh, mp3, (size_t)bytes) != SHOUTERR_SUCCESS)
 			fail(ic, AUDIO_ICECAST_SOCKET);
+		/* what the socket has not taken yet, within FLUSH_MS */
+		int64_t until = mono_ms() + FLUSH_MS;
+		while (shout_queuelen(sh) > 0 && mono_ms() < until &&
+		       send_some(sh, mp3, 0) == SHOUTERR_SUCCESS)
+			nap_ms(10);
 		shout_close(sh);
 	}
 out:

@@ -90,14 +90,14 @@ say_air(json_t *ans, long long id, const char *program)
 /* "--at", "--repeat N --every M": requests the daemon keeps (ops_air_at()). */
 static int
 air_later(struct cli *cli, long long id, const char *klass, int64_t at_ms, int repeat, int every,
-	  int now_too)
+	  const char *zones, int now_too)
 {
 	struct ops *o = cli_ops(cli);
 	if (!o)
 		return 1;
 	char err[ERRLEN];
 	int64_t first;
-	int rc = ops_air_at(o, id, klass, at_ms, repeat, every, ops_unix_user(), &first, err);
+	int rc = ops_air_at(o, id, klass, at_ms, repeat, every, zones, ops_unix_user(), &first, err);
 	if (rc < 0)
 		return cli_error("%s", err);
 	int64_t now = time_now_ms();
@@ -190,16 +190,21 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("air", _("--at and --repeat air a bulletin, not a programme"));
 	if (repeat > 1 && !every)
 		return cli_usage_error("air", _("--repeat needs --every MINUTES (1 to 1440): how long between the airings."));
-	if (nzone && (at || repeat > 1))
-		return cli_usage_error("air", _("--zone airs at once only: a timed airing (--at, --repeat) goes to every zone; queue it for a slot with 'loaxa queue add ID --zone NAME'."));
 	if (program && cli_check_name(cli, CLI_PROGRAM, program))
 		return 1;
+	struct sbuf zones = { 0 }; /* "thon-1,thon-3", as ops/ and the daemon take them */
+	for (size_t i = 0; i < nzone; i++)
+		sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
 	if (at) {
 		int64_t at_ms;
 		char err[ERRLEN];
-		if (time_parse_local(at, &at_ms, err) < 0)
+		if (time_parse_local(at, &at_ms, err) < 0) {
+			sbuf_free(&zones);
 			return cli_error("%s", err);
-		return air_later(cli, id, klass, at_ms, (int)repeat, (int)every, 0);
+		}
+		int rc = air_later(cli, id, klass, at_ms, (int)repeat, (int)every, zones.s, 0);
+		sbuf_free(&zones);
+		return rc;
 	}
 	json_t *req = json_pack("{s:s}", "cmd", "air");
 	if (id)
@@ -208,23 +213,20 @@ cmd_air(struct cli *cli, int argc, char **argv)
 		json_object_set_new(req, "program", json_string(program));
 	if (klass)
 		json_object_set_new(req, "class", json_string(klass));
-	if (nzone) {
-		struct sbuf zones = { 0 }; /* "thon-1,thon-3", as the daemon takes them */
-		for (size_t i = 0; i < nzone; i++)
-			sbuf_addf(&zones, "%s%s", i ? "," : "", zone[i]);
+	if (nzone)
 		json_object_set_new(req, "zones", json_string(zones.s));
-		sbuf_free(&zones);
-	}
 	json_t *ans = ask(cli, req);
 	json_decref(req);
-	if (!ans)
-		return 1;
-	say_air(ans, id, program);
-	json_decref(ans);
-	if (repeat > 1)
-		return air_later(cli, id, klass, time_now_ms() + every * 60000, (int)repeat - 1,
-				 (int)every, 1);
-	return 0;
+	int rc = 1;
+	if (ans) {
+		say_air(ans, id, program);
+		json_decref(ans);
+		rc = repeat > 1 ? air_later(cli, id, klass, time_now_ms() + every * 60000,
+					    (int)repeat - 1, (int)every, zones.s, 1)
+				: 0;
+	}
+	sbuf_free(&zones);
+	return rc;
 }
 
 /*

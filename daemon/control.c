@@ -157,6 +157,7 @@ take_first(const struct store_air_request *r, void *arg)
 {
 	*(struct store_air_request *)arg = *r;
 	((struct store_air_request *)arg)->by = NULL; /* freed by the caller of the callback */
+	((struct store_air_request *)arg)->zones = NULL;
 	return 1;
 }
 

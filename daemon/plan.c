@@ -431,7 +431,7 @@ one_request(const struct store_air_request *r, void *arg)
 				       N_("the daemon was not running at its time"));
 	} else {
 		struct airing *a = bulletin_airing(d, r->bulletin_id, r->emergency, r->at_ms, r->by,
-						   NULL, err);
+						   r->zones, err);
 		if (a) {
 			a->request = r->id;
 			a->state = AIRING_RENDERING;

@@ -189,12 +189,56 @@ poke_daemon(struct commune *c)
 	ops_daemon_poke(c->cfg);
 }
 
-/* Asks the daemon to air bulletin id now, cutting what plays; 0, or -1 with err. */
+/*
+ * Of the zones (cụm loa) a province bulletin names, those this commune
+ * has, "thon-1,thon-3" (caller frees): the bulletin's zones, and where its
+ * emergency airing goes.  NULL: every zone, when it names none, or none of
+ * ours (said in the log, as is each name left out; quiet when say is 0).
+ */
+static char *
+our_zones(struct commune *c, const char *id, char *const *names, size_t n, int say)
+{
+	if (!n)
+		return NULL;
+	struct sbuf to = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (config_zone_find(c->cfg, names[i], NULL))
+			sbuf_addf(&to, "%s%s", to.len ? "," : "", names[i]);
+		else if (say)
+			lg(4, _("bulletin %s of the province names the zone \"%s\", which this commune does not have; it is left out"),
+			   id, names[i]);
+	}
+	if (!to.s && say)
+		lg(4, _("none of the zones bulletin %s of the province names is this commune's; it may air to every zone"),
+		   id);
+	return to.s;
+}
+
+/* As our_zones(), from the JSON array link_inbox keeps. */
+static char *
+our_zones_json(struct commune *c, const char *id, const char *json)
+{
+	json_t *a = json ? json_loads(json, 0, NULL) : NULL;
+	size_t n = json_is_array(a) ? json_array_size(a) : 0;
+	char **names = xcalloc(n + 1, sizeof *names);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (json_is_string(json_array_get(a, i)))
+			names[k++] = (char *)json_string_value(json_array_get(a, i));
+	char *to = our_zones(c, id, names, k, 0);
+	free(names);
+	json_decref(a);
+	return to;
+}
+
+/* Asks the daemon to air bulletin id now to zones (NULL: every zone), cutting what plays; 0, or -1 with err. */
 static int
-air_now(struct commune *c, int64_t id, char *err)
+air_now(struct commune *c, int64_t id, const char *zones, char *err)
 {
 	json_t *req = json_pack("{s:s,s:I,s:s}", "cmd", "air", "bulletin", (json_int_t)id, "class",
 				"emergency");
+	if (zones)
+		json_object_set_new(req, "zones", json_string(zones));
 	json_t *ans;
 	int rc = ops_daemon_ask(c->cfg, req, 5000, &ans, err);
 	json_decref(req);
@@ -212,6 +256,7 @@ static void
 bulletin_in(struct commune *c, const char *topic, const void *payload, size_t len)
 {
 	char err[ERRLEN];
+	char *to = NULL; /* the bulletin's zones, those of ours it names */
 	struct link_bulletin b;
 	if (link_bulletin_decode(payload, len, c->pk, c->province, &b, err) < 0) {
 		refuse(c, topic, NULL, err);
@@ -254,11 +299,13 @@ bulletin_in(struct commune *c, const char *topic, const void *payload, size_t le
 	if (!emergency && b.expires_at && !b.valid_until)
 		time_format(b.expires_at, "%Y-%m-%d", until, sizeof until);
 	char *source = b.source ? xstrdup(b.source) : xasprintf(_("province %s"), b.province);
+	to = our_zones(c, b.id, b.zones, b.n_zones, 1);
 	struct store_bulletin sb = {
 		.title = b.title, .topic = b.topic, .klass = b.klass, .text = b.text, .source = source,
 		.valid_from = b.valid_from, .valid_until = b.valid_until ? b.valid_until : (until[0] ? until : NULL),
 		.airings_wanted = emergency ? 0 : b.airings,
 		.state = (char *)(expired ? "retired" : "approved"),
+		.zones = to,
 	};
 	struct store_clip clip = { 0 }, *clipp = NULL;
 	if (b.audio) {
@@ -314,7 +361,7 @@ bulletin_in(struct commune *c, const char *topic, const void *payload, size_t le
 		lg(4, _("emergency %s of the province expired before it arrived; it is not aired late"), b.id);
 		receipt(c, b.id, "expired", NULL);
 	} else if (emergency) {
-		if (air_now(c, sb.id, err) == 0) {
+		if (air_now(c, sb.id, to, err) == 0) {
 			store_link_set_outcome(c->sl, b.province, b.id, "aired", err);
 			receipt(c, b.id, "aired", NULL);
 		} else {
@@ -328,6 +375,7 @@ bulletin_in(struct commune *c, const char *topic, const void *payload, size_t le
 		receipt(c, b.id, "queued", NULL);
 	}
 out:
+	free(to);
 	link_bulletin_clear(&b);
 }
 
@@ -343,12 +391,13 @@ retry_one(const struct store_link_receipt *r, void *arg)
 	struct commune *c = x->c;
 	char err[ERRLEN];
 	char *prov = xstrdup(r->province), *id = xstrdup(r->msg_id);
+	char *zones = our_zones_json(c, id, r->zones);
 	if (time_now_ms() >= emergency_deadline(r->issued_at, r->expires_at)) {
 		lg(4, _("emergency %s of the province expired before the daemon could air it; it is not aired late"),
 		   id);
 		store_link_set_outcome(c->sl, prov, id, "expired", err);
 		receipt(c, id, "expired", NULL);
-	} else if (air_now(c, r->bulletin_id, err) == 0) {
+	} else if (air_now(c, r->bulletin_id, zones, err) == 0) {
 		lg(5, _("emergency %s of the province handed to the daemon"), id);
 		store_link_set_outcome(c->sl, prov, id, "aired", err);
 		receipt(c, id, "aired", NULL);
@@ -357,6 +406,7 @@ retry_one(const struct store_link_receipt *r, void *arg)
 	}
 	free(prov);
 	free(id);
+	free(zones);
 	return 0;
 }
 
@@ -373,7 +423,8 @@ collect(const struct store_link_receipt *r, void *arg)
 	l->r[l->n] = *r;
 	l->r[l->n].province = xstrdup(r->province);
 	l->r[l->n].msg_id = xstrdup(r->msg_id);
-	l->r[l->n].klass = l->r[l->n].zones = l->r[l->n].outcome = NULL;
+	l->r[l->n].zones = r->zones ? xstrdup(r->zones) : NULL;
+	l->r[l->n].klass = l->r[l->n].outcome = NULL;
 	l->n++;
 	return 0;
 }
@@ -392,6 +443,7 @@ retry_air(struct commune *c)
 		retry_one(&list.r[i], &x);
 		free((char *)list.r[i].province);
 		free((char *)list.r[i].msg_id);
+		free((char *)list.r[i].zones);
 	}
 	free(list.r);
 	c->next_air = x.left ? time_now_ms() + AIR_RETRY_MS : 0;

@@ -281,7 +281,7 @@ ops_when(int64_t ms, int64_t now, char *buf, size_t n)
 
 int
 ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms, int repeat,
-	   int every_minutes, const char *who, int64_t *first, char *err)
+	   int every_minutes, const char *zones, const char *who, int64_t *first, char *err)
 {
 	if (klass && strcmp(klass, "emergency") != 0 && strcmp(klass, "normal") != 0 &&
 	    strcmp(klass, "priority") != 0) {
@@ -300,24 +300,29 @@ ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms,
 		err_set(err, _("That time is in the past; give a time to come."));
 		return OPS_INVALID;
 	}
+	char *to = NULL;
+	if (zones && ops_zones_parse(o->cfg, zones, &to, err) < 0)
+		return OPS_INVALID;
 	int rc = ops_bulletin_airable(o, bulletin_id, err);
-	if (rc < 0)
-		return rc;
 	/* all of them or none: a half-stored series would air in part */
-	if (store_begin(o->st, err) < 0)
-		return OPS_ERROR;
+	if (rc < 0 || store_begin(o->st, err) < 0) {
+		free(to);
+		return rc < 0 ? rc : OPS_ERROR;
+	}
 	for (int i = 0; i < repeat; i++) {
 		struct store_air_request r = { .bulletin_id = bulletin_id,
 					       .at_ms = at_ms + (int64_t)i * every_minutes * 60000,
 					       .emergency = klass && strcmp(klass, "emergency") == 0,
-					       .by = (char *)who };
+					       .by = (char *)who, .zones = to };
 		if (store_air_request_add(o->st, &r, err) < 0) {
 			store_rollback(o->st);
+			free(to);
 			return OPS_ERROR;
 		}
 		if (i == 0)
 			*first = r.id;
 	}
+	free(to);
 	if (store_commit(o->st, err) < 0)
 		return OPS_ERROR;
 	ops_daemon_poke(o->cfg);

@@ -274,10 +274,11 @@ int ops_live_stop(struct ops *o, char *msg, char *err);
  * repeat - 1 times more every every_minutes after it, without touching the
  * configuration: stored requests the daemon keeps across restarts and
  * plans like slot instants (on time, logged, never twice).  All are stored
- * or none.  *first is the first request's id.
+ * or none.  To zones as ops_zones_parse() takes them (NULL: every zone).
+ * *first is the first request's id.
  */
 int ops_air_at(struct ops *o, int64_t bulletin_id, const char *klass, int64_t at_ms, int repeat,
-	       int every_minutes, const char *who, int64_t *first, char *err);
+	       int every_minutes, const char *zones, const char *who, int64_t *first, char *err);
 
 /* ---- configuration ---- */
 

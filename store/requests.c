@@ -21,10 +21,10 @@ static const char sql_queue_expire[] =
 static const char sql_queue_requeue[] =
 	"UPDATE queue SET slot = NULL, at_ms = NULL WHERE id = ?1 AND airing_id IS NULL";
 static const char sql_air_insert[] =
-	"INSERT INTO air_requests (bulletin_id, at_ms, emergency, created_at, created_by)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+	"INSERT INTO air_requests (bulletin_id, at_ms, emergency, created_at, created_by, zones)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_air_pending[] =
-	"SELECT id, bulletin_id, at_ms, emergency, created_at, created_by FROM air_requests"
+	"SELECT id, bulletin_id, at_ms, emergency, created_at, created_by, zones FROM air_requests"
 	" WHERE airing_id IS NULL AND (?1 = 0 OR at_ms <= ?1) ORDER BY at_ms, id";
 static const char sql_air_done[] = "UPDATE air_requests SET airing_id = ?2 WHERE id = ?1";
 
@@ -99,6 +99,7 @@ store_air_request_add(struct store *s, struct store_air_request *r, char *err)
 	sqlite3_bind_int(st, 3, r->emergency ? 1 : 0);
 	sqlite3_bind_int64(st, 4, r->created_at);
 	store_bind_text(st, 5, r->by);
+	store_bind_text(st, 6, r->zones);
 	if (run(s, st, _("Storing the airing request"), err) < 0)
 		return -1;
 	r->id = sqlite3_last_insert_rowid(store_sqlite(s));
@@ -121,9 +122,11 @@ store_air_requests(struct store *s, int64_t upto_ms, store_air_request_cb cb, vo
 			.emergency = sqlite3_column_int(st, 3),
 			.created_at = sqlite3_column_int64(st, 4),
 			.by = store_col_text(st, 5),
+			.zones = store_col_text(st, 6),
 		};
 		int stop = cb(&r, arg);
 		free(r.by);
+		free(r.zones);
 		if (stop) {
 			rc = SQLITE_DONE;
 			break;

@@ -278,6 +278,11 @@ static const char *const migrations[] = {
 	 * officers can prove what was said; NULL for every other item.
 	 */
 	"ALTER TABLE aired_items ADD COLUMN recording TEXT;",
+	/*
+	 * 11 (zones, issue 15): a timed airing (loaxa air --at, --repeat) may go to some
+	 * zones only, "thon-1,thon-3"; NULL: every zone.
+	 */
+	"ALTER TABLE air_requests ADD COLUMN zones TEXT;",
 };
 
 _Static_assert(ARRAY_LEN(migrations) == STORE_SCHEMA_VERSION,

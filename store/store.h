@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 #define STORE_BUSY_TIMEOUT_MS 5000
 /* The longest voice name an aired item keeps (config.h CONFIG_VOICE_MAX). */
 #define STORE_VOICE_MAX 63
@@ -160,6 +160,7 @@ struct store_air_request {
 	int emergency;
 	int64_t created_at;
 	char *by;          /* who asked, or NULL */
+	char *zones;       /* the zones it goes to, "thon-1,thon-3"; NULL: every zone */
 	int64_t airing_id; /* 0 until its airing has a row */
 };
 

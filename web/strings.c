@@ -100,6 +100,8 @@ const struct page_string web_page_strings[] = {
 	{ "bul.col.topic", N_("Topic") },
 	{ "bul.col.class", N_("Class") },
 	{ "bul.col.state", N_("State") },
+	{ "bul.col.zones", N_("Zones") },
+	{ "bul.zones.all", N_("every zone") },
 	{ "bul.col.aired", N_("Aired") },
 	{ "bul.empty", N_("No bulletins yet.") },
 
@@ -130,6 +132,7 @@ const struct page_string web_page_strings[] = {
 	{ "ed.air", N_("Air now") },
 	{ "ed.air.own", N_("its own class") },
 	{ "ed.zones", N_("Zones (cụm loa) it goes to; none ticked: every zone") },
+	{ "ed.bzones", N_("Zones (cụm loa) it may air to; none ticked: every zone") },
 	{ "ed.air.button", N_("Air now") },
 	{ "ed.air.confirm", N_("Air \"%s\" as an emergency now? It cuts what is on air.") },
 	{ "ed.aired", N_("Airing as soon as the player is free.") },

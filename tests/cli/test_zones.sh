@@ -79,9 +79,11 @@ run 1 vi loaxa air --program mac-dinh --zone xa-khac
 expect_err "xa-khac.*thon-1, thon-3, cho"
 printf '%s' "$ERR" | grep -Eiw 'zone|there is no' >"$T/en" && bad "English in Vietnamese: $(cat "$T/en")" || ok
 run 2 loaxa air --program mac-dinh --zone
-# a timed airing is stored without zones: --zone with --at is refused, not dropped
-run 2 loaxa air 1 --at "2030-01-01 06:00" --zone thon-1
-expect_err "--zone airs at once only"
+# a timed airing keeps its zones: an unknown one is refused by name, nothing stored
+db_snapshot
+run 1 loaxa air 1 --at "2030-01-01 06:00" --zone thon-1 --zone thon-2
+expect_err "There is no zone \"thon-2\"; did you mean thon-1\?"
+db_unchanged "air --at with an unknown zone"
 
 # --- bulletin --zones: configured zones only, nothing half-written; shown; all clears it
 run 0 loaxa bulletin list # the station's store exists (config check makes none)

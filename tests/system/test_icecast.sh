@@ -17,6 +17,9 @@
 #   C  a mount already in use by another source (ffmpeg): as B.
 #   D  icecast2 stopped: the airing completes on the card, the reason says
 #      the server could not be reached.
+#   F  a server that takes the connection and never answers: the zone is
+#      logged unreached ("did not answer within 3 s"), the card and the
+#      other zone get the programme, no thread is left waiting on it.
 #   E  config check: an unknown key, a bad address, a password file that
 #      is not there: FILE:LINE sentences, exit 1.
 . "$(dirname "$0")/lib.sh"
@@ -24,12 +27,16 @@ export TZ=Asia/Ho_Chi_Minh LOAXA_LOCALEDIR="$TOP/po"
 pa_start || exit 1
 
 LIS_PID=
+MUTE_PID=
 ice_cleanup() {
-	[ -n "$LIS_PID" ] && kill "$LIS_PID" 2>/dev/null && wait "$LIS_PID" 2>/dev/null
+	for p in $LIS_PID $MUTE_PID; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	cleanup
 }
 trap ice_cleanup EXIT
 
+MUTE_PORT=$(free_port)
 # a burst as large as a whole airing: a listener that connects after the
 # source gets everything since the source connected
 ice_start sources=4 burst=1048576 queue=2097152 timeout=10 || exit 1
@@ -66,7 +73,8 @@ zones = (
   { name = "cum-ip"; icecast = "http://127.0.0.1:$PORT/cum-ip.mp3"; icecast_password_file = "$S/ice.pw";
     icecast_admin_password_file = "$S/admin.pw"; },
   { name = "cum-sai"; icecast = "http://127.0.0.1:$PORT/cum-sai.mp3"; icecast_password_file = "$S/wrong.pw"; },
-  { name = "cum-ban"; icecast = "http://127.0.0.1:$PORT/ban.mp3"; icecast_password_file = "$S/ice.pw"; }
+  { name = "cum-ban"; icecast = "http://127.0.0.1:$PORT/ban.mp3"; icecast_password_file = "$S/ice.pw"; },
+  { name = "cum-cam"; icecast = "http://127.0.0.1:$MUTE_PORT/cam.mp3"; icecast_password_file = "$S/ice.pw"; }
 );
 CONF
 export LOAXA_CONFIG="$S/loaxa.conf"
@@ -171,6 +179,51 @@ echo "$r" | grep -q "^zone cum-ban was not reached over Icecast: the Icecast ser
 	ok || bad "C: the reason does not say the mount was refused: $r"
 kill "$SRC_PID" 2>/dev/null && wait "$SRC_PID" 2>/dev/null
 SRC_PID=
+
+# --- F: a server that never answers (it takes the TCP connection and says
+# nothing): the zone is logged unreached once the connect's 3 s are up, the
+# card and the other zone (cum-ip, listened to) get the whole programme,
+# and no thread is left waiting on that server
+python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])' "$MUTE_PORT" &
+MUTE_PID=$!
+mute_up() { python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$MUTE_PORT" 2>/dev/null; }
+check "F: the silent server listens" wait_for 30 mute_up
+threads() { ls "/proc/$DAEMON_PID/task" | wc -l; }
+t0=$(threads)
+n=$(($(sql "$db" "SELECT count(*) FROM airings") + 1))
+rec_start "$S/rec-F.wav" || bad "F: cannot record"
+loaxa air --program p --zone cum-ip --zone cum-cam >/dev/null && ok || bad "F: air --zone cum-ip --zone cum-cam"
+check "F: the source is on the mount cum-ip.mp3" wait_for 30 mounted cum-ip.mp3
+curl -s -N -o "$S/heard-F.mp3" "http://127.0.0.1:$PORT/cum-ip.mp3" &
+LIS_PID=$!
+check "F: the airing to cum-ip and cum-cam ended" wait_rows "$n"
+rec_stop
+check "F: the stream to cum-ip ended after the airing" wait_for 60 listener_done
+wait "$LIS_PID" 2>/dev/null
+LIS_PID=
+st=$(sql "$db" "SELECT zones || '|' || status FROM airings ORDER BY id DESC LIMIT 1")
+[ "$st" = "cum-ip,cum-cam|completed" ] && ok || bad "F: the airing: $st"
+if out=$(wav_matches "$S/ref.wav" "$S/rec-F.wav"); then ok; else bad "F: the sound card did not play the programme: $out"; fi
+ffmpeg -v error -y -i "$S/heard-F.mp3" -ar 48000 -ac 1 "$S/heard-F.wav" && ok || bad "F: the listener's stream does not decode"
+if out=$(wav_matches "$S/ref.wav" "$S/heard-F.wav"); then ok; else bad "F: cum-ip's listener did not hear the programme: $out"; fi
+r=$(last_reason)
+echo "F: $r"
+[ "$r" = "zone cum-cam was not reached over Icecast: the Icecast server did not answer within 3 s" ] &&
+	ok || bad "F: the reason does not say cum-cam's server did not answer: $r"
+vi_log | grep -q "không phát tới được cụm loa cum-cam qua Icecast: máy chủ Icecast không trả lời trong vòng 3 giây" &&
+	ok || bad "F: loaxa log does not say it in Vietnamese: $(vi_log | tail -1)"
+threads_back() { [ "$(threads)" -le "$t0" ]; }
+check "F: no thread is left waiting on the silent server ($t0 before, $(threads) now)" wait_for 30 threads_back
+kill "$MUTE_PID" 2>/dev/null && wait "$MUTE_PID" 2>/dev/null
+MUTE_PID=
 
 # --- D: icecast2 stopped
 ice_stop

@@ -8,7 +8,9 @@
 # audio.zone_timeout) and a failing off command are logged and the airing
 # still completes.  An airing without --zone goes to every zone.  loaxa-web
 # takes the same zones through ops/: an airing, a queue entry (checked and
-# each zone once), the reports by zone (equal to loaxa report's).
+# each zone once), the reports by zone (equal to loaxa report's).  A timed
+# airing (air --at --zone) keeps its zones across a restart and sounds on
+# their channels only, at its time; an unknown zone is refused by name.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/web/lib.sh"
 pa_start || exit 1
@@ -290,5 +292,48 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.b
 print(s.makefile().readline())' "$S/control.sock")
 echo "$out" | grep -q 'There is no zone \\"thon-9\\" in the configuration; the zones are: thon-1, thon-2, thon-3, thon-4' && ok ||
 	bad "the daemon took an unknown zone: $out"
+stop_daemon
+
+# --- a timed airing (air --at) to thon-3, asked while the daemon is down:
+# the request keeps its zones; at its time it sounds on channel 3 only
+BT=$(loaxa bulletin add --topic khac --title "Họp thôn 3" --audio "$S/tone.wav" --airings 0 \
+	--text "Họp thôn 3 lúc 19 giờ.")
+A=$(($(date +%s) + 12))
+out=$(loaxa air "$BT" --at "$(date -d "@$A" '+%Y-%m-%d %H:%M:%S')" --zone thon-3) && ok ||
+	bad "air --at --zone thon-3: $out"
+[ "$(sql "$db" "SELECT zones FROM air_requests WHERE bulletin_id = $BT")" = thon-3 ] && ok ||
+	bad "the timed request does not keep its zone"
+out=$(loaxa air "$BT" --at "$(date -d "@$A" '+%Y-%m-%d %H:%M:%S')" --zone thon-3 --zone thon-9 2>&1) &&
+	bad "air --at --zone thon-9 was taken" || ok
+echo "$out" | grep -q 'There is no zone "thon-9"' && ok || bad "air --at --zone thon-9: $out"
+[ "$(sql "$db" "SELECT count(*) FROM air_requests WHERE bulletin_id = $BT")" = 1 ] && ok ||
+	bad "the refused timed airing stored a request"
+rec4_start "$S/rec-at.raw"
+start_daemon "$S/loaxa.conf" || exit 1
+wait_at() {
+	for _ in $(seq 300); do
+		[ "$(sql "$db" "SELECT count(*) FROM airings WHERE program = 'bulletin-$BT' AND status = 'completed'")" = 1 ] 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the timed airing to thon-3 completed" wait_at
+rec_stop
+row=$(sql "$db" "SELECT zones || '|' || scheduled_at || '|' || started_at FROM airings WHERE program = 'bulletin-$BT'")
+echo "timed airing: $row (asked for $A)"
+[ "$(echo "$row" | cut -d'|' -f1)" = thon-3 ] && ok || bad "the timed airing went to: $row"
+[ "$(echo "$row" | cut -d'|' -f2)" = "${A}000" ] && [ "$(echo "$row" | cut -d'|' -f3)" -ge "${A}000" ] && ok ||
+	bad "the timed airing did not air at its time $A: $row"
+python3 - "$S/rec-at.raw" <<'PY' && ok || bad "channels of the timed airing to thon-3"
+import sys, struct
+data = open(sys.argv[1], "rb").read()
+n = len(data) // 16
+frames = struct.unpack("<%df" % (n * 4), data[: n * 16])
+ch = [frames[c::4] for c in range(4)]
+active = [sum(1 for v in c if abs(v) > 1e-3) / 48000 for c in ch]
+print("timed airing: seconds of sound per channel: " + ", ".join("%.2f" % a for a in active))
+assert active[2] > 2.5, active
+assert max(abs(v) for i in (0, 1, 3) for v in ch[i]) == 0, active
+PY
 stop_daemon
 finish

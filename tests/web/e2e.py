@@ -364,6 +364,43 @@ check("ended from the dashboard: logged completed, with its recording, asked by 
       wait_until("live logged", lambda: any(r["status"] == "completed" and r["recording"] and
                                             os.path.exists(r["recording"]) and r["asked_by"] == "op"
                                             for r in live_rows()), 60), live_rows())
+# ---- a bulletin's zones: ticked in the form, kept as `bulletin add --zones` keeps them, shown in the list ----
+goto("bulletin/new")
+visible("ed-bzones-box")
+boxes = lambda: [(c.get_attribute("value"), c.is_selected()) for c in d.find_elements(By.CSS_SELECTOR, "#ed-bzones input")]
+check("the form offers the configuration's zones, none ticked", boxes() == [("thon-1", False), ("thon-2", False)], boxes())
+by_id("ed-title").send_keys("Mất điện thôn 2")
+Select(by_id("ed-topic")).select_by_value("khac")
+by_id("ed-text").send_keys("Thôn 2 mất điện từ 8 giờ đến 11 giờ.")
+by_id("ed-bzone-thon-2").click()
+screenshot("bulletin-zones")
+by_id("ed-save").click()
+check("the bulletin for thôn 2 is saved as bulletin 5", text_in("ed-heading", "Bản tin 5"), by_id("ed-heading").text)
+b5 = json.loads(loaxa("bulletin", "show", "5", "--format", "json"))
+check("bulletin 5 may air to thon-2 only", b5.get("zones") == "thon-2", b5)
+goto("bulletin/5")
+check("reopened, thon-2 is ticked and thon-1 is not", boxes() == [("thon-1", False), ("thon-2", True)], boxes())
+goto("bulletins")
+zcell = {r.find_element(By.CSS_SELECTOR, "td").text: r.find_element(By.CSS_SELECTOR, "td.zones").text
+         for r in d.find_elements(By.CSS_SELECTOR, "#bul-table tbody tr")}
+check("the list shows each bulletin's zones", zcell.get("5") == "thon-2" and zcell.get("4") == "mọi cụm loa", zcell)
+screenshot("bulletins-zones")
+# every zone ticked is every zone (ops_zones_parse(), as `bulletin edit --zones thon-1,thon-2`);
+# then thon-1 alone; then none: every zone again ("all")
+shown = lambda: json.loads(loaxa("bulletin", "show", "5", "--format", "json")).get("zones", "?")
+goto("bulletin/5")
+by_id("ed-bzone-thon-1").click()
+by_id("ed-save").click()
+check("both ticked: every zone, and the form shows none ticked",
+      text_in("ed-heading", "phiên bản 2") and shown() is None and boxes() == [("thon-1", False), ("thon-2", False)],
+      (by_id("ed-heading").text, shown(), boxes()))
+by_id("ed-bzone-thon-1").click()
+by_id("ed-save").click()
+check("thon-1 alone", text_in("ed-heading", "phiên bản 3") and shown() == "thon-1", (by_id("ed-heading").text, shown()))
+by_id("ed-bzone-thon-1").click()
+by_id("ed-save").click()
+check("none ticked: every zone again", text_in("ed-heading", "phiên bản 4") and
+      json.loads(loaxa("bulletin", "show", "5", "--format", "json")).get("zones") is None, by_id("ed-heading").text)
 logout()
 
 # ---- the officer's XLSX, read with LibreOffice ----

@@ -311,8 +311,10 @@ async function showBulletins() {
     tb.append(el('tr', null, el('td', { text: b.id }), el('td', { class: 'title' }, link),
       el('td', { text: topicName(b.topic) }), el('td', { text: t('class.' + b.class) }),
       el('td', null, el('span', { class: 'badge ' + b.state, text: t('state.' + b.state) })),
+      el('td', { class: 'zones', text: zonesText(b.zones), hidden: !hasZones() }),
       el('td', { text: b.airings_done + '/' + b.airings_wanted })));
   }
+  $('bul-col-zones').hidden = !hasZones();
   labelCells($('bul-table'));
   $('bul-empty').hidden = j.bulletins.length > 0;
 }
@@ -328,7 +330,7 @@ async function showBulletin(args) {
   $('ed-audio').removeAttribute('src');
   $('ed-lint-card').hidden = true;
   fillSelect($('ed-slot'), [['', t('ed.queue.next')]].concat(L.meta.slots.map((s) => [s.name, s.name + ' (' + s.when + ')'])));
-  fillZones();
+  fillZones('ed-zones', null);
   $('ed-at').value = '';
   if (!id || id === 'new') {
     L.bulletin = null;
@@ -339,6 +341,7 @@ async function showBulletin(args) {
     $('ed-airings').value = 1;
     $('ed-class').value = 'normal';
     fillRegions('station');
+    fillZones('ed-bzones', null);
     $('ed-after').hidden = true;
     return;
   }
@@ -356,6 +359,7 @@ function fillEditor(b) {
   $('ed-topic').value = b.topic;
   $('ed-class').value = b.class;
   fillRegions(b.region || 'station');
+  fillZones('ed-bzones', b.zones);
   $('ed-source').value = b.source || '';
   $('ed-from').value = b.valid_from || '';
   $('ed-until').value = b.valid_until || '';
@@ -430,6 +434,8 @@ function editorFields() {
   o.source = v('ed-source') || null;
   o.valid_from = v('ed-from') || null;
   o.valid_until = v('ed-until') || null;
+  /* none ticked: every zone ("all" clears what an earlier version named) */
+  if (hasZones()) o.zones = zonesChosen('ed-bzones') || 'all';
   return o;
 }
 
@@ -457,26 +463,41 @@ async function listen(id, audio) {
   try { await audio.play(); } catch (e) { /* the browser may want a gesture: the controls are there */ }
 }
 
-/* A box for each zone of the configuration, none ticked (every zone); hidden when there are none. */
-function fillZones() {
-  const box = clear($('ed-zones'));
-  const zones = (L.meta && L.meta.zones) || [];
-  for (const z of zones) {
-    box.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', value: z, id: 'ed-zone-' + z }), ' ', el('span', { text: z })));
-  }
-  $('ed-zones-box').hidden = zones.length === 0;
+function hasZones() {
+  return !!(L.meta && L.meta.zones && L.meta.zones.length);
 }
 
-/* The zones ticked, "thon-1,thon-3" as ops_zones_parse() takes them; null: every zone. */
-function zonesChosen() {
-  const on = Array.from($('ed-zones').querySelectorAll('input:checked')).map((c) => c.value);
+/* A bulletin's zones as the list shows them: "thon-1, thon-3", or every zone. */
+function zonesText(zones) {
+  return zones ? zones.split(',').join(', ') : t('bul.zones.all');
+}
+
+/*
+ * A box in the fieldset `id` for each zone of the configuration, those of
+ * `ticked` ("thon-1,thon-3"; null: none, every zone) ticked; the fieldset
+ * (id + "-box") is hidden when there are no zones.
+ */
+function fillZones(id, ticked) {
+  const box = clear($(id));
+  const on = ticked ? ticked.split(',') : [];
+  for (const z of (L.meta && L.meta.zones) || []) {
+    const c = el('input', { type: 'checkbox', value: z, id: id.replace(/s$/, '') + '-' + z });
+    c.checked = on.includes(z);
+    box.append(el('label', { class: 'check' }, c, ' ', el('span', { text: z })));
+  }
+  $(id + '-box').hidden = !hasZones();
+}
+
+/* The zones ticked in the fieldset `id`, "thon-1,thon-3" as ops_zones_parse() takes them; null: every zone. */
+function zonesChosen(id) {
+  const on = Array.from($(id).querySelectorAll('input:checked')).map((c) => c.value);
   return on.length ? on.join(',') : null;
 }
 
 async function queueIt() {
   const at = $('ed-at').value;
   const body = { bulletin: L.bulletin.id };
-  if (zonesChosen()) body.zones = zonesChosen();
+  if (zonesChosen('ed-zones')) body.zones = zonesChosen('ed-zones');
   if (at) body.at = at.replace('T', ' ');
   else if ($('ed-slot').value) body.slot = $('ed-slot').value;
   const j = await act(() => api('POST', '/queue', body));
@@ -497,7 +518,7 @@ async function airIt() {
   const emergency = cls === 'emergency' || (!cls && L.bulletin.class === 'emergency');
   const body = { bulletin: L.bulletin.id };
   if (cls) body.class = cls;
-  if (zonesChosen()) body.zones = zonesChosen();
+  if (zonesChosen('ed-zones')) body.zones = zonesChosen('ed-zones');
   if (emergency) {
     if (!(await confirmDialog(t('ed.air.confirm', L.bulletin.title)))) return;
     body.confirm = true;
