@@ -71,6 +71,7 @@ const struct page_string web_page_strings[] = {
 	{ "dash.stop.confirm", N_("Fade out what is on air now? It is logged as interrupted.") },
 	{ "dash.live", N_("Go live") },
 	{ "dash.live.stop", N_("End the live announcement") },
+	{ "dash.live.onair", N_("a live announcement from the microphone") },
 	{ "dash.cchc", N_("Administrative reform bulletins this month") },
 	{ "dash.cchc.note", N_("%s: %d with the next airings planned") },
 	{ "dash.system", N_("System") },

@@ -347,7 +347,7 @@ if live_btn:
     live_btn.click()
 check("Phát trực tiếp is accepted, said as the CLI says it", text_in("flash", "Phát trực tiếp từ micrô"),
       by_id("flash").text)
-check("the dashboard shows the microphone on air", text_in("dash-playing", "live", timeout=30),
+check("the dashboard shows the microphone on air, in words", text_in("dash-playing", "phát trực tiếp từ micrô", timeout=30),
       by_id("dash-playing").text)
 try:
     end_btn = visible("dash-live-stop")

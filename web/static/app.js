@@ -246,7 +246,8 @@ async function refreshDashboard() {
   const p = dm.playing;
   $('dash-onair').classList.toggle('live', !!p);
   if (p) {
-    const what = p.title || (p.slot ? t('dash.slot', p.slot) + ' · ' + p.program : p.program);
+    const what = p.title || (p.program === 'live' ? t('dash.live.onair') :
+      p.slot ? t('dash.slot', p.slot) + ' · ' + p.program : p.program);
     $('dash-playing').textContent = t('dash.playing', what);
     $('dash-progress').hidden = false;
     $('dash-progress').max = p.length_s || 1;
