@@ -48,50 +48,19 @@ pactl load-module module-null-sink sink_name=zones8 rate=48000 channels=$NZ form
 	channel_map=$MAP >/dev/null || { echo "bench/zones: cannot load an 8-channel null sink" >&2; exit 1; }
 pactl set-default-sink zones8
 
-# --- icecast2, as tests/system/test_icecast.sh starts it
-ICE_PID=
+# --- icecast2 (tests/system/lib.sh); a small burst: a client that connects
+# late gets the last 64 KiB (8 s at 64 kbit/s)
 CLI_PID=
 SINKREC_PID=
 bench_cleanup() {
-	for p in $CLI_PID $SINKREC_PID $ICE_PID; do
+	for p in $CLI_PID $SINKREC_PID; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	cleanup
 }
 trap bench_cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ICE="$S/ice"
-mkdir -p "$ICE/log"
-OWNER=
-if [ "$(id -u)" = 0 ]; then
-	OWNER="<changeowner><user>nobody</user><group>nogroup</group></changeowner>"
-	chmod 711 "$S"
-	chmod 777 "$ICE" "$ICE/log"
-fi
-# a small burst: a client that connects late gets the last 64 KiB (8 s at 64 kbit/s)
-cat >"$ICE/icecast.xml" <<XML
-<icecast>
-  <limits><clients>40</clients><sources>16</sources><burst-size>65536</burst-size>
-    <queue-size>1048576</queue-size><source-timeout>10</source-timeout></limits>
-  <authentication><source-password>nguon</source-password>
-    <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>$PORT</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
-  <paths><basedir>$ICE</basedir><logdir>$ICE/log</logdir>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot></paths>
-  <logging><accesslog>access.log</accesslog><errorlog>error.log</errorlog><loglevel>2</loglevel></logging>
-  <security><chroot>0</chroot>$OWNER</security>
-</icecast>
-XML
-icecast2 -c "$ICE/icecast.xml" >"$ICE/out" 2>&1 &
-ICE_PID=$!
-for _ in $(seq 100); do
-	curl -s -o /dev/null "http://127.0.0.1:$PORT/status-json.xsl" && break
-	sleep 0.1
-done
-curl -s -o /dev/null "http://127.0.0.1:$PORT/status-json.xsl" ||
-	{ echo "bench/zones: icecast2 did not start: $(cat "$ICE/out" "$ICE/log/error.log")" >&2; exit 1; }
+ice_start clients=40 sources=16 burst=65536 queue=1048576 timeout=10 || exit 1
+PORT=$ICE_PORT
 printf 'nguon\n' >"$S/ice.pw"
 
 sox -n -r 48000 -c 1 "$S/tone.wav" synth 2 sine 660 vol 0.3 2>/dev/null || exit 1

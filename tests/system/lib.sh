@@ -157,17 +157,18 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# ice_start [sources=N] [burst=BYTES] [queue=BYTES] [timeout=S]: a real
+# ice_start [sources=N] [clients=N] [burst=BYTES] [queue=BYTES] [timeout=S]: a real
 # icecast2 on 127.0.0.1 with its own configuration in $S/ice (logs in
 # $S/ice/log), on a free port; sets ICE_PORT, ICE (its directory) and
 # ICE_PID; the source password is "nguon", the admin's admin/quantri.
 # $ICE_MOUNTS, when set, is put in as it is (<mount> elements).
 # Returns 1, with its logs on stderr, when it does not answer in 10 s.
 ice_start() {
-	_src=2 _burst=16384 _queue=524288 _tmo=3
+	_src=2 _cli=10 _burst=16384 _queue=524288 _tmo=3
 	for _kv in "$@"; do
 		case $_kv in
 		sources=*) _src=${_kv#*=} ;;
+		clients=*) _cli=${_kv#*=} ;;
 		burst=*) _burst=${_kv#*=} ;;
 		queue=*) _queue=${_kv#*=} ;;
 		timeout=*) _tmo=${_kv#*=} ;;
@@ -187,7 +188,7 @@ ice_start() {
 	fi
 	cat >"$ICE/icecast.xml" <<XML
 <icecast>
-  <limits><clients>10</clients><sources>$_src</sources><burst-size>$_burst</burst-size>
+  <limits><clients>$_cli</clients><sources>$_src</sources><burst-size>$_burst</burst-size>
     <queue-size>$_queue</queue-size><source-timeout>$_tmo</source-timeout></limits>
   <authentication><source-password>nguon</source-password>
     <admin-user>admin</admin-user><admin-password>quantri</admin-password></authentication>
