@@ -103,8 +103,15 @@ struct audio_capture;
 struct audio_capture *audio_capture_open(const char *device, int rate, audio_capture_cb cb,
 					 void *arg, char *err);
 void audio_capture_close(struct audio_capture *c);
-/* 0 when the input device (as audio_capture_open() takes it) is there; -1 with err. */
+/* 0 when the input device (as audio_capture_open() takes it) is there; -1 with err (translated). */
 int audio_input_check(const char *device, char *err);
+/*
+ * Why audio_capture_open() failed, as msgids: its err is one of these,
+ * untranslated, because a relay's row keeps it (report_reason() shows it
+ * in the reader's language).
+ */
+#define AUDIO_INPUT_MISSING N_("the input device \"%s\" is not there")
+#define AUDIO_INPUT_UNOPENED N_("cannot open the input device \"%s\" at %d Hz: %s")
 
 /* ---- relaying a network stream or line-in (audio/relay.c) ---- */
 
@@ -168,7 +175,7 @@ void audio_relay_report(struct audio_relay *r, struct audio_relay_report *out);
 		AUDIO_RELAY_WEB_PAGE, AUDIO_RELAY_UNSUPPORTED, AUDIO_RELAY_NOT_OGG,              \
 		AUDIO_RELAY_OGG_CODEC, AUDIO_RELAY_OGG_HEADERS, AUDIO_RELAY_OGG_SILENT,          \
 		AUDIO_RELAY_RESOLVE, AUDIO_RELAY_CONNECT, AUDIO_RELAY_STALLED, AUDIO_RELAY_NOTHING, \
-		AUDIO_RELAY_BROKE, AUDIO_RELAY_HTTP
+		AUDIO_RELAY_BROKE, AUDIO_RELAY_HTTP, AUDIO_INPUT_MISSING, AUDIO_INPUT_UNOPENED
 void audio_relay_close(struct audio_relay *r);
 
 /*

@@ -643,7 +643,7 @@ audio_capture_open(const char *device, int rate, audio_capture_cb cb, void *arg,
 	PaDeviceIndex dev = find_device(device, 1);
 	if (dev == paNoDevice) {
 		quiet_end();
-		err_set(err, _("the input device \"%s\" is not there"), device ? device : "default");
+		err_set(err, AUDIO_INPUT_MISSING, device ? device : "default");
 		return NULL;
 	}
 	const PaDeviceInfo *di = Pa_GetDeviceInfo(dev);
@@ -661,7 +661,7 @@ audio_capture_open(const char *device, int rate, audio_capture_cb cb, void *arg,
 		e = Pa_StartStream(c->pa);
 	quiet_end();
 	if (e != paNoError) {
-		err_set(err, _("cannot open the input device \"%s\" at %d Hz: %s"), di->name, rate,
+		err_set(err, AUDIO_INPUT_UNOPENED, di->name, rate,
 			Pa_GetErrorText(e));
 		quiet_begin(0);
 		if (c->pa)
@@ -703,7 +703,7 @@ audio_input_check(const char *device, char *err)
 	PaDeviceIndex dev = find_device(device, 1);
 	quiet_end();
 	if (dev == paNoDevice) {
-		err_set(err, _("the input device \"%s\" is not there"), device ? device : "default");
+		err_set(err, _(AUDIO_INPUT_MISSING), device ? device : "default");
 		return -1;
 	}
 	return 0;

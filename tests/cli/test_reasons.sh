@@ -19,7 +19,9 @@ for r in "stopped by the operator" "cut by emergency bulletin #7" "the player wa
 	"the player was busy with slot chieu; the slot's instant at 06:00:00 replaced it" \
 	"relay signal lost at 07:15:03: could not connect to http://10.0.0.1:8000/vov1.mp3 (refused or unreachable)" \
 	"http://10.0.0.1:8000/x.mp3 answered HTTP 404 (no such stream: is the station on air?)" \
-	"stopped by the operator; the sound broke off 3 times: the computer was too busy to feed the sound card"; do
+	"stopped by the operator; the sound broke off 3 times: the computer was too busy to feed the sound card" \
+	"relay signal lost at 06:12:31: the input device \"USB Audio\" is not there" \
+	"relay signal lost at 06:12:31: cannot open the input device \"USB Audio\" at 48000 Hz: Device unavailable"; do
 	i=$((i + 1))
 	r=$(printf '%s' "$r" | sed "s/'/''/g")
 	sqlite3 "$db" "INSERT INTO airings (slot, program, scheduled_at, ended_at, status, reason) VALUES ('sang', 'mac-dinh', $day + $i * 60000, $day + $i * 60000, 'missed', '$r')"
@@ -33,6 +35,9 @@ expect_out "bộ phát đang bận với khung giờ chieu; lượt phát lúc 0
 expect_out "mất tín hiệu tiếp âm lúc 07:15:03: không kết nối được tới http://10.0.0.1:8000/vov1.mp3 \(bị từ chối hoặc không tới được\)"
 expect_out "http://10.0.0.1:8000/x.mp3 trả lời HTTP 404 \(không có luồng này: đài có đang phát không\?\)"
 expect_out "bị người vận hành dừng; tiếng bị ngắt quãng 3 lần: máy tính quá bận"
+# the line-in's device: stored in English by the relay, shown translated
+expect_out 'mất tín hiệu tiếp âm lúc 06:12:31: không có thiết bị thu "USB Audio"$'
+expect_out 'mất tín hiệu tiếp âm lúc 06:12:31: không mở được thiết bị thu "USB Audio" ở 48000 Hz: Device unavailable$'
 run 0 loaxa log
 expect_out "stopped by the operator"
 expect_out "cut by emergency bulletin #7"
