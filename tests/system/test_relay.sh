@@ -507,6 +507,7 @@ loaxa log | grep -q 'mất tín hiệu tiếp âm lúc [0-9:]*: không có thi�
 stop_daemon
 
 # LG: the input device goes away mid-relay
+done_before=$(sql "$S/state/loaxa.db" "SELECT count(*) FROM airings WHERE status <> 'started'")
 start_feed || exit 1
 T=$(($(date +%s) + 9))
 write_conf line-in 0.3 "$T"
@@ -522,7 +523,7 @@ pactl load-module module-null-source source_name=spare rate=48000 channels=1 >/d
 stop_feed
 pactl unload-module "$FEED_MOD" && ok || bad "LG: cannot unload the feed sink"
 pactl list short sources | grep -q "feed.monitor" && bad "LG: the feed source is still there" || ok
-check "airing LG done" wait_completed 10
+check "airing LG done" wait_completed $((done_before + 1))
 rec_stop
 log_json
 # checked as LB (the analysis's case is its last letter)
