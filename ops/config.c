@@ -120,11 +120,6 @@ tts_line(const struct config *cfg)
 	return 0;
 }
 
-/*
- * What the programmes name in the store, item by item: playlists_check()
- * says the first problem of the configuration it is given, so it is given
- * one item at a time and every problem is told.
- */
 /* Removes the empty database check_store_names() made in dir, and dir. */
 static void
 remove_fresh(const char *dir)
@@ -138,6 +133,11 @@ remove_fresh(const char *dir)
 	rmdir(dir);
 }
 
+/*
+ * What the programmes name in the store, item by item: playlists_check()
+ * says the first problem of the configuration it is given, so it is given
+ * one item at a time and every problem is told.
+ */
 static void
 check_store_names(const struct config *cfg, const char *state_dir, struct config_diags *d)
 {
@@ -182,7 +182,7 @@ check_store_names(const struct config *cfg, const char *state_dir, struct config
 	/* the closing jingle of loaxa live, a clip the station names */
 	if (cfg->live_end_jingle) {
 		struct store_clip c;
-		int rc = store_clip_get(st, cfg->live_end_jingle, &c, e);
+		rc = store_clip_get(st, cfg->live_end_jingle, &c, e);
 		if (rc == 0) {
 			store_clip_clear(&c);
 		} else if (rc == STORE_NOTFOUND) {
