@@ -85,6 +85,16 @@ for _ in $(seq 300); do
 done
 stop_daemon
 last=$(date +%s)
+# parec hands on what the sound server captured a fragment (up to about 2 s)
+# late: the clean run's programme, which ended just now, may not be in the
+# file yet.  Stop recording only after it has taken in 3 s more.
+size=$(stat -c %s "$S/rec.f32")
+grown=no
+for _ in $(seq 150); do
+	[ $(($(stat -c %s "$S/rec.f32") - size)) -ge $((3 * 48000 * 4)) ] && grown=yes && break
+	sleep 0.1
+done
+[ "$grown" = yes ] && ok || bad "the recording did not grow by 3 s in 15 s after the daemon stopped (is parec still running?)"
 rec_stop
 
 # SOAK_KEEP=DIR keeps the recording, the programme and the database to look at
@@ -166,6 +176,15 @@ for a, i in whole:
 # was heard with gaps, as it says: not whole
 gapped = {r[0] for r in done if "the sound broke off" in r[4]}
 unheard = sum(1 for r in done if r[0] not in owner and r[0] not in gapped)
+# for whoever reads a failure: where each unheard row's sound should be
+end = {r[0]: e for r in done for e in con.execute("SELECT ended_at FROM airings WHERE id = ?", (r[0],)).fetchone()}
+for r in done:
+    if r[0] in owner or r[0] in gapped:
+        continue
+    near = min(onsets, key=lambda a: abs(t0 + a * 1000 // 48000 + delay - r[2]), default=None)
+    print("row %d (started %d, ended %d): the recording ends %d ms after its end; the nearest onset is %s ms from its start"
+          % (r[0], r[2], end[r[0]], t0 + delay + frames * 1000 // 48000 - end[r[0]],
+             "none" if near is None else t0 + near * 1000 // 48000 + delay - r[2]), file=sys.stderr)
 print(len(done), len(whole), twice, far, unheard, same, len(onsets), len(gapped))
 PY
 )
