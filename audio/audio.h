@@ -205,6 +205,15 @@ void audio_decoder_free(struct audio_decoder *d);
  * is made.  NULL with err when it cannot be created.
  */
 struct audio_record;
+/*
+ * What audio_record_open() and audio_record_close() put in err, as msgids:
+ * untranslated, because the airing's row keeps it (report_reason() shows it
+ * in the reader's language).  No "; " in them: that separates reasons.
+ */
+#define AUDIO_RECORD_UNOPENED N_("Cannot record the live announcement into %s: %s.")
+#define AUDIO_RECORD_STOPPED N_("The recording %s stopped (%s): what aired before that is kept in it.")
+#define AUDIO_RECORD_UNFINISHED N_("Cannot finish the recording %s: %s.")
+#define AUDIO_RECORD_PATTERNS AUDIO_RECORD_UNOPENED, AUDIO_RECORD_STOPPED, AUDIO_RECORD_UNFINISHED
 struct audio_record *audio_record_open(const char *path, int rate, char *err);
 /* Appends n frames; never blocks for long (a write that fails stops it, said at close). */
 void audio_record_write(struct audio_record *r, const float *buf, long n);

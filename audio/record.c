@@ -59,8 +59,8 @@ audio_record_open(const char *path, int rate, char *err)
 	r->rate = rate;
 	r->fd = open(r->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 	if (r->fd < 0 || audio_wav16_header(r->fd, rate, 0) < 0) {
-		err_set(err, _("Cannot record the live announcement into %s: %s."), r->tmp,
-			strerror(errno));
+		err_set(err, AUDIO_RECORD_UNOPENED, r->tmp,
+			strerrordesc_np(errno));
 		if (r->fd >= 0) {
 			close(r->fd);
 			unlink(r->tmp);
@@ -112,20 +112,20 @@ audio_record_close(struct audio_record *r, char *err)
 		return 0;
 	int rc = 0;
 	if (r->failed) {
-		err_set(err, _("The recording %s stopped: %s; what aired before that is in it."), r->path,
-			strerror(r->errnum));
+		err_set(err, AUDIO_RECORD_STOPPED, r->path,
+			strerrordesc_np(r->errnum));
 		rc = -1;
 	}
 	if (audio_wav16_header(r->fd, r->rate, r->frames) < 0 || fsync(r->fd) < 0) {
 		if (!rc)
-			err_set(err, _("Cannot finish the recording %s: %s."), r->path, strerror(errno));
+			err_set(err, AUDIO_RECORD_UNFINISHED, r->path, strerrordesc_np(errno));
 		rc = -1;
 	}
 	close(r->fd);
 	/* even a recording that broke off holds what aired until then: keep it */
 	if (rename(r->tmp, r->path) < 0) {
 		if (!rc)
-			err_set(err, _("Cannot finish the recording %s: %s."), r->path, strerror(errno));
+			err_set(err, AUDIO_RECORD_UNFINISHED, r->path, strerrordesc_np(errno));
 		rc = -1;
 	}
 	free(r->path);

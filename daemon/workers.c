@@ -32,6 +32,7 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "playlists/playlists.h"
+#include "reports/reports.h"
 
 /* While the device is missing, how often the player tries to open it again. */
 #define SINK_RETRY_MS 2000
@@ -480,13 +481,13 @@ play_main(void *arg)
 		char rec_err[ERRLEN] = "";
 		const char *rec_path = recording_of(a);
 		if (rec_path && !(w->rec = audio_record_open(rec_path, env.sample_rate, rec_err)))
-			daemon_log(3, "%s", rec_err);
+			daemon_log(3, "%s", report_reason(rec_err)); /* rec_err is kept in English */
 		enum pl_play_status st = pl_play(a->prog, &env, a->asap ? 0 : a->at_ms, &w->stop, &cb,
 						 &w->sink, &res, err);
 		w->sound_ms = mono_ms();
 		if (w->rec) {
 			if (audio_record_close(w->rec, rec_err) < 0)
-				daemon_log(3, "%s", rec_err);
+				daemon_log(3, "%s", report_reason(rec_err));
 			else
 				rec_err[0] = 0;
 			w->rec = NULL;

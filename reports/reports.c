@@ -196,6 +196,7 @@ static const char *const reason_patterns[] = {
 	AUDIO_RELAY_PATTERNS,
 	AUDIO_ICECAST_REASON,
 	AUDIO_ICECAST_NOBODY,
+	AUDIO_RECORD_PATTERNS,
 };
 
 static void reason_part(const char *r, size_t len, struct sbuf *out);
@@ -282,6 +283,8 @@ reason_part(const char *r, size_t len, struct sbuf *out)
 	memcpy(part, r, len);
 	part[len] = 0;
 	const char *t = _(part);
+	if (t == part) /* a system error kept in English (strerrordesc_np()) */
+		t = dgettext("libc", part);
 	if (t != part) {
 		sbuf_adds(out, t);
 		return;
