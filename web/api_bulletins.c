@@ -201,6 +201,7 @@ api_bulletin_add_recording(struct req *r)
 	o.source = req_query(r, "source");
 	o.from = req_query(r, "valid_from");
 	o.until = req_query(r, "valid_until");
+	o.zones = req_query(r, "zones");
 	o.airings = query_int(r, "airings");
 	if (o.airings == -2)
 		return reply_error(r, 400, _("--airings takes a whole number from 0 to 10000 (got %s)"),

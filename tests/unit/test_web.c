@@ -848,6 +848,9 @@ clips_upload_listen_remove(void **state)
 		   "add needs --title");
 	refused_ex("POST", "/api/v1/bulletins/recording?title=X&topic=khac&airings=x", data, n,
 		   "audio/wav", &op, 400, "--airings");
+	/* its zones are read as the text form's: a name the configuration lacks is refused */
+	refused_ex("POST", "/api/v1/bulletins/recording?title=X&topic=khac&zones=thon-9", data, n,
+		   "audio/wav", &op, 400, "thon-9");
 	snprintf(path, sizeof path, "/api/v1/clips/%lld", (long long)rec);
 	refused("DELETE", path, NULL, &op, 409, "is used by 1 bulletin");
 	snprintf(path, sizeof path, "/api/v1/clips/%lld", (long long)id);

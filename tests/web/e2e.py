@@ -229,10 +229,17 @@ by_id("rec-title").send_keys("Thông báo ghi âm")
 by_id("rec-airings").clear()
 by_id("rec-airings").send_keys("0")  # aired by hand only, not by rotation
 Select(by_id("rec-topic")).select_by_value("khac")
+# where it may air, as the text form asks it (aired below to thon-2)
+check("the recording form offers the zones, none ticked",
+      [(c.get_attribute("value"), c.is_selected()) for c in d.find_elements(By.CSS_SELECTOR, "#rec-bzones input")]
+      == [("thon-1", False), ("thon-2", False)])
+by_id("rec-bzone-thon-2").click()
+screenshot("record-saving")
 by_id("rec-save").click()
 check("the recording is saved as bulletin 3", text_in("ed-heading", "Bản tin 3"))
 rows = json.loads(loaxa("bulletin", "show", "3", "--format", "json"))
 check("bulletin 3 has its recording", rows.get("audio_clip_id"), rows)
+check("bulletin 3 may air to thon-2 only, as ticked", rows.get("zones") == "thon-2", rows)
 logout()
 
 # ---- the approver ----

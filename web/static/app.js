@@ -582,6 +582,7 @@ async function recStop() {
   const a = $('rec-audio');
   a.src = URL.createObjectURL(L.recording);
   a.hidden = false;
+  fillZones('rec-bzones', null);
   $('rec-form').hidden = false;
   $('rec-start').disabled = false;
   $('rec-stop').disabled = true;
@@ -616,6 +617,7 @@ async function recSave(ev) {
     title: $('rec-title').value.trim(), topic: $('rec-topic').value, class: $('rec-class').value,
     airings: $('rec-airings').value || '1', filename: 'ghi-am.wav'
   });
+  if (zonesChosen('rec-bzones')) q.set('zones', zonesChosen('rec-bzones'));
   const b = await act(() => api('POST', '/bulletins/recording?' + q.toString(), L.recording, 'audio/wav'));
   if (!b) return;
   L.recording = null;
