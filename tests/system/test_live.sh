@@ -27,6 +27,10 @@
 #      audio.mic_device and `loaxa audio devices`, exit 1, no row.
 #   D  bad input: --minutes 0 and 61 are usage errors (exit 2); with the
 #      daemon down, the usual sentence; --class priority is refused.
+#   H  a microphone's rumble: a 30 Hz hum as loud as the voice (1 kHz) is
+#      fed; live.highpass_hz (80 by default) airs it 12 dB or more below
+#      the voice (the recording of what aired); with highpass_hz = 0 it
+#      airs as it came, within 3 dB of the voice.
 # The CLI runs under LANG=vi_VN.UTF-8: its sentences are checked in Vietnamese.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Ho_Chi_Minh LANG=vi_VN.UTF-8 LOAXA_LOCALEDIR="$TOP/po"
@@ -41,9 +45,9 @@ trap live_cleanup EXIT
 pactl load-module module-null-sink sink_name=feed rate=48000 channels=1 format=float32le >/dev/null &&
 	pactl set-default-source feed.monitor || { bad "cannot make the feed sink"; finish; exit 1; }
 sox -n -r 48000 -c 1 "$S/feed.wav" synth 600 sine 1000 vol 0.05 2>/dev/null
-start_feed() { # paplay plays the tone into "feed" until the sound server lists it
+start_feed() { # start_feed [WAV]: paplay plays the tone into "feed" until the sound server lists it
 	n0=$(pactl list short sink-inputs | wc -l)
-	paplay -d feed "$S/feed.wav" &
+	paplay -d feed "${1:-$S/feed.wav}" &
 	FEED_PID=$!
 	for _ in $(seq 100); do
 		[ "$(pactl list short sink-inputs | wc -l)" -gt "$n0" ] && return 0
@@ -58,9 +62,11 @@ sox -n -r 48000 -c 1 "$S/mo.wav" synth 1 sine 300 vol 0.3 2>/dev/null
 sox -n -r 48000 -c 1 "$S/het.wav" synth 1 sine 700 vol 0.3 2>/dev/null
 sox -n -r 48000 -c 1 "$S/dai.wav" synth 120 sine 500 vol 0.3 2>/dev/null
 export LOAXA_CONFIG="$S/loaxa.conf"
-write_conf() { # write_conf [MIC-DEVICE]
+write_conf() { # write_conf [MIC-DEVICE [HIGHPASS-HZ]]
 	mic=
 	[ -n "${1:-}" ] && mic="mic_device = \"$1\";"
+	hp=
+	[ -n "${2:-}" ] && hp="live = { highpass_hz = $2; };"
 	cat >"$S/loaxa.conf" <<CONF
 state_dir = "$S/state";
 control_socket = "$S/control.sock";
@@ -70,6 +76,7 @@ live_end_jingle = "het";
 audio = { output = "portaudio"; relay_silence_s = 30.0; $mic };
 programs = { dai = { items = ( { clip = "dai"; } ); }; };
 slots = ( { name = "sang"; when = "2001-01-01 05:00:00"; program = "dai"; } );
+$hp
 CONF
 }
 write_conf
@@ -280,4 +287,46 @@ n1=$(sql "$DB" "SELECT count(*) FROM airings")
 [ "$n0" = "$n1" ] && ok || bad "C: a row was written for a live that never aired ($n0 -> $n1)"
 loaxa status --format json | grep -q '"playing": null' && ok || bad "C: something is on air"
 stop_daemon
+
+# H: the high-pass on the microphone, on and off
+kill "$FEED_PID" 2>/dev/null && wait "$FEED_PID" 2>/dev/null
+FEED_PID=
+sox -n -r 48000 -c 1 "$S/v.wav" synth 120 sine 1000 vol 0.05 2>/dev/null
+sox -n -r 48000 -c 1 "$S/h.wav" synth 120 sine 30 vol 0.05 2>/dev/null
+sox -m "$S/v.wav" "$S/h.wav" "$S/hum.wav" 2>/dev/null
+start_feed "$S/hum.wav" || exit 1
+# hum_db: a live of 5 s; prints the hum's level against the voice's (dB) in its recording
+hum_db() {
+	n=$(sql "$DB" "SELECT count(*) FROM airings WHERE status <> 'started'")
+	loaxa live --title "Hum" >/dev/null 2>&1 || bad "H: loaxa live"
+	wait_on live Hum 5 || bad "H: not on air 5 s in"
+	loaxa live --stop >/dev/null 2>&1 || bad "H: loaxa live --stop"
+	wait_rows $((n + 1)) || bad "H: the live was not logged"
+	python3 - "$(sql "$DB" "SELECT i.recording FROM airings a JOIN aired_items i ON i.airing_id = a.id WHERE a.program = 'live' AND i.kind = 'relay' ORDER BY a.id DESC LIMIT 1")" <<'PY'
+import array, math, sys, wave
+w = wave.open(sys.argv[1])
+rate = w.getframerate()
+x = [v / 32768.0 for v in array.array("h", w.readframes(w.getnframes()))]
+def power(f):  # Goertzel over the whole recording (the jingles are neither 30 Hz nor 1 kHz)
+    k = 2 * math.cos(2 * math.pi * f / rate)
+    p1 = p2 = 0.0
+    for v in x:
+        p1, p2 = v + k * p1 - p2, p1
+    return max(p1 * p1 + p2 * p2 - k * p1 * p2, 1e-30)
+print("%.1f" % (10 * math.log10(power(30) / power(1000))))
+PY
+}
+write_conf
+start_daemon "$S/loaxa.conf" || exit 1
+on=$(hum_db)
+stop_daemon
+write_conf "" 0.0
+start_daemon "$S/loaxa.conf" || exit 1
+off=$(hum_db)
+stop_daemon
+echo "  H: the 30 Hz hum against the 1 kHz voice: ${on:-?} dB with live.highpass_hz 80, ${off:-?} dB with 0"
+python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) <= -12 else 1)' "${on:-0}" 2>/dev/null && ok ||
+	bad "H: with live.highpass_hz = 80 the hum aired ${on:-?} dB against the voice, not 12 dB or more below"
+python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1])) <= 3 else 1)' "${off:-99}" 2>/dev/null && ok ||
+	bad "H: with live.highpass_hz = 0 the hum aired ${off:-?} dB against the voice, not as fed (within 3 dB)"
 finish
