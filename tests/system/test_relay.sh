@@ -107,6 +107,16 @@ wait_completed() { # wait_completed N: until N airings are done
 	done
 	return 1
 }
+# wait_position S: until the player is S seconds or more into the airing
+wait_position() {
+	for _ in $(seq 300); do
+		loaxa status --format json 2>/dev/null |
+			python3 -c 'import re,sys; m = re.search(r"\"position_s\": *([0-9.]+)", sys.stdin.read()); sys.exit(0 if m and float(m.group(1)) >= float(sys.argv[1]) else 1)' "$1" &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # analyse REC.WAV LOG.JSON SCHEDULED CASE [AS]: the recording against the log
 # (prints what it measured; exits 1 with what is wrong).  The recording is
@@ -252,10 +262,7 @@ write_conf "$URL" 0.3 "$T"
 rec_start "$S/b.wav"
 start_daemon "$S/loaxa.conf" || exit 1
 # 5 s into the stream item (it starts after the greeting and its gap, ~2.5 s in)
-for _ in $(seq 300); do
-	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([89]\|[1-9][0-9]\)\.' && break
-	sleep 0.1
-done
+check "B: the airing reached 8 s" wait_position 8
 stop_source
 lost_at=$(date '+%H:%M:%S')
 check "airing B done" wait_completed 2
@@ -281,10 +288,7 @@ T=$(($(date +%s) + 9))
 write_conf "$URL" 0.3 "$T"
 rec_start "$S/r.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-for _ in $(seq 300); do
-	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([6-9]\|[1-9][0-9]\)\.' && break
-	sleep 0.1
-done
+check "R: the airing reached 6 s" wait_position 6
 stop_source
 sleep 1
 start_source || exit 1
@@ -314,17 +318,6 @@ for c in "OA tiep-am.ogg $VORBIS" "PA tiep-am.opus $OPUS"; do
 	stop_daemon
 	stop_source
 done
-
-# wait_position S: until the player is S seconds or more into the airing
-wait_position() {
-	for _ in $(seq 300); do
-		loaxa status --format json 2>/dev/null |
-			python3 -c 'import re,sys; m = re.search(r"\"position_s\": *([0-9.]+)", sys.stdin.read()); sys.exit(0 if m and float(m.group(1)) >= float(sys.argv[1]) else 1)' "$1" &&
-			return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # --- OR: the Vorbis source killed and restarted: a new connection, a new logical stream
 start_source tiep-am.ogg "$VORBIS" || exit 1
@@ -482,10 +475,7 @@ T=$(($(date +%s) + 9))
 write_conf line-in 0.3 "$T"
 rec_start "$S/lb.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-for _ in $(seq 300); do
-	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([89]\|[1-9][0-9]\)\.' && break
-	sleep 0.1
-done
+check "LB: the airing reached 8 s" wait_position 8
 stop_feed
 check "airing LB done" wait_completed 11
 rec_stop
@@ -513,10 +503,7 @@ T=$(($(date +%s) + 9))
 write_conf line-in 0.3 "$T"
 rec_start "$S/lg.wav"
 start_daemon "$S/loaxa.conf" || exit 1
-for _ in $(seq 300); do
-	loaxa status --format json 2>/dev/null | grep -q '"position_s": \([89]\|[1-9][0-9]\)\.' && break
-	sleep 0.1
-done
+check "LG: the airing reached 8 s" wait_position 8
 pactl load-module module-null-source source_name=spare rate=48000 channels=1 >/dev/null &&
 	pactl set-default-source spare || bad "LG: cannot make the spare source"
 # paplay first: the sound server would move its tone into "loa", the recording
