@@ -133,8 +133,6 @@ struct audio_relay_opts {
  */
 struct audio_relay;
 struct audio_relay *audio_relay_open(const struct audio_relay_opts *o);
-/* 1 when at least `seconds` of audio wait in the ring. */
-int audio_relay_ready(struct audio_relay *r, double seconds);
 /*
  * Exactly n frames (n at most AUDIO_BLOCK), never blocking: the stream
  * levelled toward the target, silence while it is late, the fallback once

@@ -871,15 +871,6 @@ audio_relay_open(const struct audio_relay_opts *o)
 	return r;
 }
 
-int
-audio_relay_ready(struct audio_relay *r, double seconds)
-{
-	pthread_mutex_lock(&r->lock);
-	int ok = r->fill >= (long)(seconds * r->o.rate);
-	pthread_mutex_unlock(&r->lock);
-	return ok;
-}
-
 /* Dead air from now: the reason names the local time the signal was lost. */
 static void
 go_dead(struct audio_relay *r, const char *why)
