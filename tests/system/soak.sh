@@ -57,11 +57,21 @@ done <"$S/recordings"
 # airing of the run has one (a slow queue write only makes leftovers: due,
 # they air in the next airing, which stays distinct)
 while [ "$(date +%s)" -lt $((start - 3)) ]; do sleep 0.2; done
-# everything the sound server receives, as it receives it
+# everything the sound server receives, as it receives it: recording (the
+# sound server lists it and samples reach the file) before the first start,
+# so that the first airing, and the silence before it, are in the file
+n0=$(pactl list short source-outputs 2>/dev/null | wc -l)
 rec_t0=$(date +%s%3N)
 parec -d loa.monitor --format=float32le --rate=48000 --channels=1 --raw >"$S/rec.f32" &
 REC_PID=$!
-sleep 0.3
+recording=no
+for _ in $(seq 150); do
+	[ "$(pactl list short source-outputs 2>/dev/null | wc -l)" -gt "$n0" ] && [ -s "$S/rec.f32" ] &&
+		recording=yes && break
+	sleep 0.1
+done
+[ "$recording" = yes ] && ok || bad "parec is not recording (the sound server does not list it, or nothing reached its file in 15 s)"
+sleep 0.5
 first=$(date +%s)
 i=0
 while [ $i -lt "$KILLS" ]; do
