@@ -225,6 +225,10 @@ by_id("rec-stop").click()
 visible("rec-form")
 dur = audio_duration("rec-audio")
 check("the recording can be heard before it is saved (%.1f s)" % dur, dur > 4)
+m, s = (by_id("rec-clock").text + ":x").split(":")[:2]
+clock = int(m) * 60 + int(s) if (m + s).isdigit() else -1
+check("the clock shows the length recorded (%s for %.1f s)" % (by_id("rec-clock").text, dur), abs(clock - dur) <= 0.5 + 1e-9,
+      by_id("rec-clock").text)
 by_id("rec-title").send_keys("Thông báo ghi âm")
 by_id("rec-airings").clear()
 by_id("rec-airings").send_keys("0")  # aired by hand only, not by rotation

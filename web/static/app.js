@@ -555,13 +555,17 @@ async function recStart() {
   const src = ctx.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(ctx, 'loaxa-recorder');
   const chunks = [];
+  let frames = 0;
   node.port.onmessage = (m) => {
     chunks.push(m.data.samples);
+    frames += m.data.samples.length;
     $('rec-level').value = m.data.peak;
   };
   src.connect(node);
-  const started = Date.now();
-  L.rec = { ctx, stream, node, src, chunks, clock: setInterval(() => { $('rec-clock').textContent = fmtDuration((Date.now() - started) / 1000); }, 250) };
+  /* the clock shows what is recorded (not the time since the click: a microphone takes a moment to start) */
+  const clock = () => { $('rec-clock').textContent = fmtDuration(frames / ctx.sampleRate); };
+  $('rec-clock').textContent = fmtDuration(0);
+  L.rec = { ctx, stream, node, src, chunks, clock: setInterval(clock, 250), tick: clock };
   $('rec-start').disabled = true;
   $('rec-stop').disabled = false;
   $('rec-form').hidden = true;
@@ -573,6 +577,8 @@ async function recStop() {
   if (!r) return;
   L.rec = null;
   clearInterval(r.clock);
+  r.tick();
+  $('rec-level').value = 0;
   r.src.disconnect();
   r.node.disconnect();
   for (const tr of r.stream.getTracks()) tr.stop();
