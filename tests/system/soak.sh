@@ -143,7 +143,7 @@ data = open(rec, "rb").read()
 frames = len(data) // 4
 con = sqlite3.connect(db)
 rows = list(con.execute(
-    "SELECT id, status, started_at, audio_sha256, coalesce(reason, '') FROM airings WHERE started_at IS NOT NULL"))
+    "SELECT id, status, started_at, audio_sha256, coalesce(reason, ''), ended_at FROM airings WHERE started_at IS NOT NULL"))
 done = [r for r in rows if r[1] == "completed"]
 by_hash = {r[3]: r[0] for r in done}
 same = len(done) - len(by_hash)  # completed rows sharing a hash: not distinct
@@ -187,13 +187,12 @@ for a, i in whole:
 gapped = {r[0] for r in done if "the sound broke off" in r[4]}
 unheard = sum(1 for r in done if r[0] not in owner and r[0] not in gapped)
 # for whoever reads a failure: where each unheard row's sound should be
-end = {r[0]: e for r in done for e in con.execute("SELECT ended_at FROM airings WHERE id = ?", (r[0],)).fetchone()}
 for r in done:
     if r[0] in owner or r[0] in gapped:
         continue
     near = min(onsets, key=lambda a: abs(t0 + a * 1000 // 48000 + delay - r[2]), default=None)
     print("row %d (started %d, ended %d): the recording ends %d ms after its end; the nearest onset is %s ms from its start"
-          % (r[0], r[2], end[r[0]], t0 + delay + frames * 1000 // 48000 - end[r[0]],
+          % (r[0], r[2], r[5], t0 + delay + frames * 1000 // 48000 - r[5],
              "none" if near is None else t0 + near * 1000 // 48000 + delay - r[2]), file=sys.stderr)
 print(len(done), len(whole), twice, far, unheard, same, len(onsets), len(gapped))
 PY
